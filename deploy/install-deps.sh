@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Parcours needs to build, run and test, skipping those present.
+# Usage: deploy/install-deps.sh [runtime|test]   (default: runtime = build + serve)
+set -euo pipefail
+profile=${1:-runtime}
+pkgs=(
+  build-essential cmake pkg-config
+  libpistache-dev libmysqlcppconn-dev libboost-dev libhpdf-dev libssl-dev
+  nlohmann-json3-dev libqrencode-dev libpng-dev libcurl4-openssl-dev fonts-dejavu-core
+  mariadb-server mariadb-client openssl ca-certificates curl
+)
+if [[ $profile == test ]]; then
+  pkgs+=(catch2 poppler-utils qpdf zbar-tools python3 python3-jsonschema python3-yaml)
+  # Node may come from elsewhere (a nodesource build bundles npm and conflicts with Debian's npm).
+  command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # mariadb-server's postinst would start a system service; policy-rc.d keeps it from running.
+  if [[ " ${missing[*]} " == *" mariadb-server "* && ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod +x /usr/sbin/policy-rc.d
+    trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,254 @@
+#include "app/commands.h"
+
+#include <openssl/rand.h>
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+#include "app/config.h"
+#include "http/handlers.h"
+#include "http/server.h"
+#include "services/idempotency_service.h"
+#include "storage/migrator.h"
+#include "storage/mysql_store.h"
+
+namespace parcours::app {
+namespace {
+
+using nlohmann::json;
+
+class SystemClock final : public Clock {
+ public:
+  TimePoint Now() const override {
+    return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  }
+};
+
+class OpenSslRandom final : public RandomSource {
+ public:
+  std::string Bytes(std::size_t n) override {
+    std::string out(n, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+      throw std::runtime_error("RAND_bytes failed");
+    return out;
+  }
+};
+
+std::int64_t MonotonicNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void Log(const std::string& level, const std::string& message, json extra = json::object()) {
+  extra["level"] = level;
+  extra["message"] = message;
+  http::LogJson(extra);
+}
+
+int Usage() {
+  std::cerr << "usage: parcours <command> [options]\n"
+               "  serve [--test-clock] [--listen HOST:PORT] [--database-url URL] [--config FILE]\n"
+               "        [--threads N] [--workers N] [--db-pool N] [--port-file FILE]\n"
+               "  migrate                         apply pending migrations and exit\n"
+               "  seed FILE                       load a data script once (e.g. sql/seed/ltas_demo.sql)\n"
+               "  admin create-coordinator EMAIL NAME   password from PARCOURS_ADMIN_PASSWORD or stdin\n"
+               "  routes                          list the HTTP routes\n"
+               "Settings also come from PARCOURS_* environment variables (see README).\n";
+  return 2;
+}
+
+// Everything `serve` and the admin commands share: database, store, services.
+struct Wiring {
+  Config config;
+  std::unique_ptr<ConnectionPool> pool;
+  std::unique_ptr<MySqlStore> store;
+  SystemClock system_clock;
+  std::unique_ptr<ManualClock> test_clock;
+  OpenSslRandom random;
+  std::unique_ptr<AccountService> accounts;
+  std::unique_ptr<CatalogueService> catalogue;
+  std::unique_ptr<RegistrationService> registrations;
+  std::unique_ptr<IdempotencyService> idempotency;
+
+  const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
+
+  explicit Wiring(Config c) : config(std::move(c)) {
+    auto url = DatabaseUrl::Parse(config.database_url);
+    if (!url)
+      throw std::invalid_argument(
+          "PARCOURS_DATABASE_URL (or --database-url) must be mysql://user:password@host:port/database");
+    pool = std::make_unique<ConnectionPool>(*url, config.db_pool_size);
+    store = std::make_unique<MySqlStore>(*pool);
+    if (config.test_clock) test_clock = std::make_unique<ManualClock>(system_clock.Now());
+    AccountSettings account_settings;
+    account_settings.scrypt = config.scrypt;
+    accounts = std::make_unique<AccountService>(*store, clock(), random, account_settings);
+    catalogue = std::make_unique<CatalogueService>(*store, clock());
+    registrations = std::make_unique<RegistrationService>(*store, clock());
+    idempotency = std::make_unique<IdempotencyService>(*store, clock());
+  }
+
+  void Migrate() {
+    auto applied = Migrator(*pool).Apply(EmbeddedMigrations());
+    for (const auto& name : applied) Log("info", "migration applied", {{"migration", name}});
+  }
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::invalid_argument("cannot read " + path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+int Serve(Wiring& w) {
+  w.Migrate();
+  if (!w.config.bootstrap_email.empty()) {
+    auto r = w.accounts->BootstrapCoordinator(w.config.bootstrap_email, w.config.bootstrap_password,
+                                              "Coordinator");
+    if (!r) {
+      std::string fields;
+      for (const auto& f : r.error().errors) fields += " " + f.field + ": " + f.message + ";";
+      Log("error", "cannot create the bootstrap coordinator: " + r.error().detail + fields);
+      return 2;
+    }
+    if (*r) Log("info", "bootstrap coordinator created", {{"email", w.config.bootstrap_email}});
+  }
+  http::Services services{*w.accounts, *w.catalogue, *w.registrations, *w.store, w.test_clock.get(), {}};
+  http::Router router;
+  http::AddAllRoutes(router, services);
+  http::ServerSettings settings;
+  settings.host = w.config.listen_host;
+  settings.port = w.config.listen_port;
+  settings.reactor_threads = w.config.reactor_threads;
+  settings.worker_threads = w.config.worker_threads;
+  settings.monotonic_ns = MonotonicNs;
+  http::HttpServer server(router, *w.accounts, *w.idempotency, settings);
+  server.Start();
+  if (!w.config.port_file.empty()) {
+    std::ofstream(w.config.port_file + ".tmp") << server.Port() << "\n";
+    std::rename((w.config.port_file + ".tmp").c_str(), w.config.port_file.c_str());
+  }
+  Log("info", "listening", {{"address", w.config.listen_host + ":" + std::to_string(server.Port())},
+                            {"test_clock", w.config.test_clock},
+                            {"database", w.pool->url().Redacted()}});
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  Log("info", "shutting down", {{"signal", sig}});
+  server.Shutdown(std::chrono::seconds(10));
+  Log("info", "stopped");
+  return 0;
+}
+
+int CreateCoordinator(Wiring& w, const std::vector<std::string>& pos) {
+  if (pos.size() < 4) return Usage();
+  std::string password;
+  if (const char* p = std::getenv("PARCOURS_ADMIN_PASSWORD")) password = p;
+  else std::getline(std::cin, password);
+  w.Migrate();
+  RequestContext ctx;
+  ctx.principal.kind = Principal::Kind::kUser;
+  ctx.principal.roles = RoleBit(Role::kCoordinator);
+  ctx.request_id = "cli";
+  NewAccount in{pos[2], password, pos[3], "", "fr", {"coordinator", "trainer"}};
+  auto r = w.accounts->CreateStaff(ctx, in);
+  if (!r) {
+    std::cerr << "parcours: " << r.error().detail << "\n";
+    for (const auto& f : r.error().errors) std::cerr << "  " << f.field << ": " << f.message << "\n";
+    return 1;
+  }
+  std::cout << "coordinator " << r->email << " created (id " << r->id << ")\n";
+  return 0;
+}
+
+// A Store for commands that only need the route table.
+class NoStore final : public Store {
+ public:
+  void Transact(const std::function<bool(UnitOfWork&)>&) override {
+    throw StoreUnavailable("no database");
+  }
+  bool Ping() override { return false; }
+};
+
+int Routes() {
+  NoStore store;
+  SystemClock clock;
+  OpenSslRandom random;
+  AccountSettings settings;
+  settings.scrypt.n = 1024;
+  AccountService accounts(store, clock, random, settings);
+  CatalogueService catalogue(store, clock);
+  RegistrationService registrations(store, clock);
+  http::Services services{accounts, catalogue, registrations, store, nullptr, {}};
+  http::Router router;
+  http::AddAllRoutes(router, services);
+  for (const auto& line : router.Describe()) std::cout << line << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int Run(const std::vector<std::string>& args) {
+  if (args.empty()) return Usage();
+  const std::string command = args[0];
+  if (command == "routes") return Routes();
+  if (command != "serve" && command != "migrate" && command != "seed" && command != "admin")
+    return Usage();
+
+  static const SystemClock wall_clock;
+  http::SetLogClock(&wall_clock);
+  // Signals are blocked before any thread starts, so only sigwait() receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Config config;
+  std::vector<std::string> positional;
+  if (auto error = LoadConfig({args.begin() + 1, args.end()}, config, positional)) {
+    std::cerr << "parcours: " << *error << "\n";
+    return 2;
+  }
+  try {
+    Wiring w(config);
+    if (command == "serve") return Serve(w);
+    if (command == "migrate") {
+      w.Migrate();
+      return 0;
+    }
+    if (command == "seed") {
+      if (positional.empty()) return Usage();
+      w.Migrate();
+      const std::string& path = positional[0];
+      const std::string name = path.substr(path.find_last_of('/') + 1);  // recorded by file name
+      bool applied = Migrator(*w.pool).ApplySeed(name, ReadFile(path));
+      std::cout << (applied ? "loaded " : "already loaded: ") << positional[0] << "\n";
+      return 0;
+    }
+    if (positional.size() >= 1 && positional[0] == "create-coordinator") {
+      positional.insert(positional.begin(), "admin");
+      return CreateCoordinator(w, positional);
+    }
+    return Usage();
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "parcours: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    Log("error", e.what());
+    return 1;
+  }
+}
+
+}  // namespace parcours::app

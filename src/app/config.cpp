@@ -1,0 +1,146 @@
+#include "app/config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+#include "common/text.h"
+
+namespace parcours::app {
+namespace {
+
+// Every setting: its flag, environment variable and config-file key.
+struct Setting {
+  const char* flag;
+  const char* env;
+  const char* key;
+};
+constexpr Setting kSettings[] = {
+    {"--database-url", "PARCOURS_DATABASE_URL", "database_url"},
+    {"--listen", "PARCOURS_LISTEN", "listen"},
+    {"--threads", "PARCOURS_THREADS", "threads"},
+    {"--workers", "PARCOURS_WORKERS", "workers"},
+    {"--db-pool", "PARCOURS_DB_POOL", "db_pool"},
+    {"--port-file", "PARCOURS_PORT_FILE", "port_file"},
+    {"--public-url", "PARCOURS_PUBLIC_URL", "public_url"},
+    {"--scrypt-n", "PARCOURS_SCRYPT_N", "scrypt_n"},
+    {nullptr, "PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL", "bootstrap_coordinator_email"},
+    {nullptr, "PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD", "bootstrap_coordinator_password"},
+    {nullptr, "PARCOURS_SIGNING_KEY", "signing_key"},
+    {nullptr, "PARCOURS_SIGNING_CERT", "signing_cert"},
+};
+
+std::optional<long> ParseNumber(const std::string& s, long min, long max) {
+  auto v = ParseId(s);
+  if (!v || *v < min || *v > max) return std::nullopt;
+  return static_cast<long>(*v);
+}
+
+}  // namespace
+
+std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Config& out,
+                                      std::vector<std::string>& positional) {
+  std::map<std::string, std::string> values;  // by config-file key
+  std::map<std::string, std::string> from_flags;
+  std::string config_file;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--test-clock") {
+      out.test_clock = true;
+      continue;
+    }
+    std::string name = a, value;
+    bool has_value = false;
+    if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
+      name = a.substr(0, eq);
+      value = a.substr(eq + 1);
+      has_value = true;
+    }
+    if (name == "--config") {
+      if (!has_value && i + 1 >= args.size()) return "--config needs a file";
+      config_file = has_value ? value : args[++i];
+      continue;
+    }
+    const Setting* s = nullptr;
+    for (const auto& candidate : kSettings)
+      if (candidate.flag && name == candidate.flag) s = &candidate;
+    if (!s) {
+      if (a.starts_with("--")) return "unknown option " + a;
+      positional.push_back(a);
+      continue;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) return name + " needs a value";
+      value = args[++i];
+    }
+    from_flags[s->key] = value;
+  }
+  if (!config_file.empty()) {
+    std::ifstream in(config_file);
+    if (!in) return "cannot read config file " + config_file;
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      auto text = Trim(line);
+      if (text.empty() || text[0] == '#') continue;
+      auto eq = text.find('=');
+      if (eq == std::string_view::npos)
+        return config_file + ":" + std::to_string(number) + ": expected 'key = value'";
+      std::string key(Trim(text.substr(0, eq)));
+      bool known = false;
+      for (const auto& s : kSettings) known |= key == s.key;
+      if (key == "test_clock") {
+        out.test_clock = Trim(text.substr(eq + 1)) == "true";
+        continue;
+      }
+      if (!known) return config_file + ":" + std::to_string(number) + ": unknown setting '" + key + "'";
+      values[key] = std::string(Trim(text.substr(eq + 1)));
+    }
+  }
+  for (const auto& s : kSettings)
+    if (const char* v = std::getenv(s.env); v && *v) values[s.key] = v;
+  for (auto& [k, v] : from_flags) values[k] = v;
+
+  auto get = [&](const char* key) -> std::optional<std::string> {
+    auto it = values.find(key);
+    return it == values.end() ? std::nullopt : std::optional(it->second);
+  };
+  if (auto v = get("database_url")) out.database_url = *v;
+  if (auto v = get("listen")) {
+    auto colon = v->rfind(':');
+    if (colon == std::string::npos) return "listen must be HOST:PORT, e.g. 127.0.0.1:8080";
+    auto port = ParseNumber(v->substr(colon + 1), 1, 65535);
+    if (v->substr(colon + 1) == "0") port = 0;
+    if (!port) return "listen: bad port in '" + *v + "'";
+    out.listen_host = colon == 0 ? "127.0.0.1" : v->substr(0, colon);
+    out.listen_port = static_cast<std::uint16_t>(*port);
+  }
+  auto number = [&](const char* key, long min, long max, int& target) -> std::optional<std::string> {
+    if (auto v = get(key)) {
+      auto n = ParseNumber(*v, min, max);
+      if (!n) return std::string(key) + " must be a number from " + std::to_string(min) + " to " + std::to_string(max);
+      target = static_cast<int>(*n);
+    }
+    return std::nullopt;
+  };
+  if (auto e = number("threads", 1, 64, out.reactor_threads)) return e;
+  if (auto e = number("workers", 1, 1024, out.worker_threads)) return e;
+  if (auto e = number("db_pool", 1, 1024, out.db_pool_size)) return e;
+  if (auto v = get("scrypt_n")) {
+    auto n = ParseNumber(*v, 1024, 1 << 20);
+    if (!n || (*n & (*n - 1)) != 0) return "scrypt_n must be a power of two from 1024 to 1048576";
+    out.scrypt.n = static_cast<std::uint64_t>(*n);
+  }
+  if (auto v = get("port_file")) out.port_file = *v;
+  if (auto v = get("public_url")) out.public_base_url = *v;
+  if (auto v = get("bootstrap_coordinator_email")) out.bootstrap_email = *v;
+  if (auto v = get("bootstrap_coordinator_password")) out.bootstrap_password = *v;
+  if (auto v = get("signing_key")) out.signing_key = *v;
+  if (auto v = get("signing_cert")) out.signing_cert = *v;
+  if (out.bootstrap_email.empty() != out.bootstrap_password.empty())
+    return "set both PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL and _PASSWORD, or neither";
+  return std::nullopt;
+}
+
+}  // namespace parcours::app

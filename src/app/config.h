@@ -1,0 +1,33 @@
+#pragma once
+// Settings, read once at start from flags, then environment variables, then a config file
+// (`--config`, lines "key = value" with the environment names' suffix in lower case, e.g.
+// "database_url = mysql://..."), then defaults. Validated here: a bad setting stops the start.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/crypto.h"
+
+namespace parcours::app {
+
+struct Config {
+  std::string database_url;
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  int reactor_threads = 2;
+  int worker_threads = 32;
+  int db_pool_size = 32;
+  bool test_clock = false;
+  std::string port_file;  // written with the bound port once listening (for --listen :0)
+  std::string bootstrap_email, bootstrap_password;
+  std::string signing_key, signing_cert;
+  std::string public_base_url = "http://127.0.0.1:8080";
+  ScryptParams scrypt;
+};
+
+// Parses argv (after the subcommand) and the environment. On error, returns the message.
+std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Config& out,
+                                      std::vector<std::string>& positional);
+
+}  // namespace parcours::app

@@ -1,0 +1,113 @@
+#include "common/time.h"
+
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+
+namespace parcours {
+namespace {
+
+using namespace std::chrono;
+
+bool ReadInt(std::string_view s, std::size_t pos, std::size_t len, int& out) {
+  if (pos + len > s.size()) return false;
+  for (std::size_t i = pos; i < pos + len; ++i)
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  std::from_chars(s.data() + pos, s.data() + pos + len, out);
+  return true;
+}
+
+std::optional<TimePoint> CivilToUtc(int y, int mo, int d, int h, int mi, int sec, int ms) {
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
+  return TimePoint(sys_days(ymd).time_since_epoch() + hours(h) + minutes(mi) + seconds(sec) +
+                   milliseconds(ms));
+}
+
+std::string Civil(TimePoint t, char sep, bool with_ms) {
+  auto day_point = floor<days>(t);
+  year_month_day ymd(day_point);
+  hh_mm_ss hms(t - day_point);
+  char buf[40];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02u%c%02d:%02d:%02d", int(ymd.year()),
+                        unsigned(ymd.month()), unsigned(ymd.day()), sep, int(hms.hours().count()),
+                        int(hms.minutes().count()), int(hms.seconds().count()));
+  if (with_ms) std::snprintf(buf + n, sizeof buf - n, ".%03d", int(hms.subseconds().count()));
+  return buf;
+}
+
+// Last Sunday of a month at 01:00 UTC: the EU summer-time switch instant.
+TimePoint LastSundayAt1Utc(int y, unsigned m) {
+  sys_days month_end = sys_days(year{y} / month{m} / std::chrono::last);
+  weekday wd(month_end);
+  sys_days sunday = month_end - days(wd.c_encoding());  // c_encoding: Sunday is 0
+  return TimePoint(sunday.time_since_epoch() + hours(1));
+}
+
+}  // namespace
+
+std::optional<TimePoint> ParseRfc3339(std::string_view s) {
+  int y, mo, d, h, mi, sec, ms = 0;
+  if (s.size() < 20 || !ReadInt(s, 0, 4, y) || s[4] != '-' || !ReadInt(s, 5, 2, mo) ||
+      s[7] != '-' || !ReadInt(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') ||
+      !ReadInt(s, 11, 2, h) || s[13] != ':' || !ReadInt(s, 14, 2, mi) || s[16] != ':' ||
+      !ReadInt(s, 17, 2, sec))
+    return std::nullopt;
+  std::size_t pos = 19;
+  if (pos < s.size() && s[pos] == '.') {
+    std::size_t start = ++pos;
+    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
+    std::size_t digits = pos - start;
+    if (digits == 0 || digits > 9) return std::nullopt;
+    int frac = 0;
+    ReadInt(s, start, std::min<std::size_t>(digits, 3), frac);
+    for (std::size_t i = digits; i < 3; ++i) frac *= 10;
+    ms = frac;
+  }
+  if (pos >= s.size()) return std::nullopt;
+  int offset = 0;
+  if (s[pos] == 'Z' || s[pos] == 'z') {
+    if (pos + 1 != s.size()) return std::nullopt;
+  } else if (s[pos] == '+' || s[pos] == '-') {
+    int oh, om;
+    if (s.size() != pos + 6 || !ReadInt(s, pos + 1, 2, oh) || s[pos + 3] != ':' ||
+        !ReadInt(s, pos + 4, 2, om) || oh > 23 || om > 59)
+      return std::nullopt;
+    offset = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+  } else {
+    return std::nullopt;
+  }
+  if (y < 1900 || y > 9999) return std::nullopt;
+  auto local = CivilToUtc(y, mo, d, h, mi, sec, ms);
+  if (!local) return std::nullopt;
+  return *local - minutes(offset);
+}
+
+std::string FormatRfc3339(TimePoint t, int offset_minutes) {
+  std::string out = Civil(t + minutes(offset_minutes), 'T', false);
+  if (offset_minutes == 0) return out + "Z";
+  char buf[8];
+  int a = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', a / 60, a % 60);
+  return out + buf;
+}
+
+int LuxembourgOffsetMinutes(TimePoint t) {
+  int y = int(year_month_day(floor<days>(t)).year());
+  return (t >= LastSundayAt1Utc(y, 3) && t < LastSundayAt1Utc(y, 10)) ? 120 : 60;
+}
+
+std::string FormatLocal(TimePoint t) { return FormatRfc3339(t, LuxembourgOffsetMinutes(t)); }
+
+std::string FormatSqlUtc(TimePoint t) { return Civil(t, ' ', true); }
+
+std::optional<TimePoint> ParseSqlUtc(std::string_view s) {
+  int y, mo, d, h, mi, sec, ms = 0;
+  if (s.size() < 19 || !ReadInt(s, 0, 4, y) || !ReadInt(s, 5, 2, mo) || !ReadInt(s, 8, 2, d) ||
+      !ReadInt(s, 11, 2, h) || !ReadInt(s, 14, 2, mi) || !ReadInt(s, 17, 2, sec))
+    return std::nullopt;
+  if (s.size() >= 23 && s[19] == '.') ReadInt(s, 20, 3, ms);
+  return CivilToUtc(y, mo, d, h, mi, sec, ms);
+}
+
+}  // namespace parcours

@@ -1,0 +1,49 @@
+#pragma once
+// Business outcomes that are not successes. Services return them as values; one file
+// (src/http/error_map.cpp) turns them into HTTP statuses.
+#include <string>
+#include <vector>
+
+#include "common/expected.h"
+
+namespace parcours {
+
+enum class ErrorCode {
+  kMalformed,              // the request cannot be read at all
+  kInvalidInput,           // readable, but fields break rules (carries FieldErrors)
+  kUnauthenticated,        // no or invalid credentials
+  kForbidden,              // authenticated, not allowed
+  kNotFound,
+  kConflict,               // conflicts with the current state (generic)
+  kAlreadyRegistered,      // one active registration per person and session
+  kAlreadyExists,          // unique code or e-mail taken
+  kSessionNotOpen,         // cancelled, completed or started session
+  kTooManyAttempts,        // login throttled
+  kIdempotencyKeyReused,   // same key, different request
+  kIdempotencyInProgress,  // same key, first request still running
+  kUnavailable,            // a dependency is down
+};
+
+struct FieldError {
+  std::string field;
+  std::string message;
+};
+
+struct DomainError {
+  ErrorCode code;
+  std::string detail;
+  std::vector<FieldError> errors;
+};
+
+template <class T>
+using Result = Expected<T, DomainError>;
+
+inline Unexpected<DomainError> Error(ErrorCode code, std::string detail,
+                                     std::vector<FieldError> errors = {}) {
+  return {DomainError{code, std::move(detail), std::move(errors)}};
+}
+inline Unexpected<DomainError> Invalid(std::vector<FieldError> errors) {
+  return Error(ErrorCode::kInvalidInput, "The request has invalid fields.", std::move(errors));
+}
+
+}  // namespace parcours

@@ -1,0 +1,83 @@
+#include "domain/model.h"
+
+namespace parcours {
+
+std::vector<std::string> RoleNames(unsigned roles) {
+  std::vector<std::string> out;
+  if (roles & RoleBit(Role::kParticipant)) out.push_back("participant");
+  if (roles & RoleBit(Role::kTrainer)) out.push_back("trainer");
+  if (roles & RoleBit(Role::kCoordinator)) out.push_back("coordinator");
+  return out;
+}
+
+std::optional<Role> RoleFromName(const std::string& name) {
+  if (name == "participant") return Role::kParticipant;
+  if (name == "trainer") return Role::kTrainer;
+  if (name == "coordinator") return Role::kCoordinator;
+  return std::nullopt;
+}
+
+std::string Principal::Label() const {
+  switch (kind) {
+    case Kind::kUser: return "user:" + std::to_string(user_id);
+    case Kind::kAgency: return "agency:" + agency_code;
+    default: return "anonymous";
+  }
+}
+
+double Pathway::TotalHours() const {
+  double total = 0;
+  for (const auto& m : modules) total += m.hours;
+  return total;
+}
+
+const char* ToString(SessionStatus s) {
+  switch (s) {
+    case SessionStatus::kScheduled: return "scheduled";
+    case SessionStatus::kConfirmed: return "confirmed";
+    case SessionStatus::kCancelled: return "cancelled";
+    case SessionStatus::kCompleted: return "completed";
+  }
+  return "scheduled";
+}
+
+const char* ToString(SessionMode m) {
+  switch (m) {
+    case SessionMode::kOnsite: return "onsite";
+    case SessionMode::kOnline: return "online";
+    case SessionMode::kHybrid: return "hybrid";
+  }
+  return "onsite";
+}
+
+const char* ToString(RegistrationStatus s) {
+  switch (s) {
+    case RegistrationStatus::kConfirmed: return "confirmed";
+    case RegistrationStatus::kWaitlisted: return "waitlisted";
+    case RegistrationStatus::kWithdrawn: return "withdrawn";
+    case RegistrationStatus::kCancelled: return "cancelled";
+  }
+  return "confirmed";
+}
+
+std::optional<SessionStatus> SessionStatusFromString(const std::string& s) {
+  for (auto v : {SessionStatus::kScheduled, SessionStatus::kConfirmed, SessionStatus::kCancelled,
+                 SessionStatus::kCompleted})
+    if (s == ToString(v)) return v;
+  return std::nullopt;
+}
+
+std::optional<SessionMode> SessionModeFromString(const std::string& s) {
+  for (auto v : {SessionMode::kOnsite, SessionMode::kOnline, SessionMode::kHybrid})
+    if (s == ToString(v)) return v;
+  return std::nullopt;
+}
+
+std::optional<RegistrationStatus> RegistrationStatusFromString(const std::string& s) {
+  for (auto v : {RegistrationStatus::kConfirmed, RegistrationStatus::kWaitlisted,
+                 RegistrationStatus::kWithdrawn, RegistrationStatus::kCancelled})
+    if (s == ToString(v)) return v;
+  return std::nullopt;
+}
+
+}  // namespace parcours

@@ -1,0 +1,123 @@
+#pragma once
+// The entities of Parcours: people, the catalogue (pathway → module → session) and
+// registrations. Plain values; invariants are enforced by rules.h and by the database.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+
+namespace parcours {
+
+using Id = long long;
+
+enum class Role : unsigned { kParticipant = 1, kTrainer = 2, kCoordinator = 4 };
+constexpr unsigned RoleBit(Role r) { return static_cast<unsigned>(r); }
+std::vector<std::string> RoleNames(unsigned roles);
+std::optional<Role> RoleFromName(const std::string& name);
+
+struct User {
+  Id id = 0;
+  std::string email;  // normalised (lower case)
+  std::string name;
+  std::string organisation;
+  std::string language = "fr";
+  unsigned roles = RoleBit(Role::kParticipant);
+  std::string password_hash;  // empty: cannot log in (account not yet claimed)
+  int failed_logins = 0;
+  std::optional<TimePoint> locked_until;
+  TimePoint created_at;
+  bool Has(Role r) const { return roles & RoleBit(r); }
+};
+
+// Who is calling: a person (with roles), an agency key, or nobody.
+struct Principal {
+  enum class Kind { kAnonymous, kUser, kAgency };
+  Kind kind = Kind::kAnonymous;
+  Id user_id = 0;
+  unsigned roles = 0;
+  std::string agency_code;
+  bool Has(Role r) const { return kind == Kind::kUser && (roles & RoleBit(r)); }
+  bool IsCoordinator() const { return Has(Role::kCoordinator); }
+  std::string Label() const;  // "user:12", "agency:IFEN", "anonymous"
+};
+
+// Everything a use case needs to know about the request it serves.
+struct RequestContext {
+  Principal principal;
+  std::string request_id;
+  std::string client_address;
+};
+
+struct Agency {
+  std::string code;
+  std::string name;
+};
+
+struct Module {
+  Id id = 0;
+  std::optional<Id> pathway_id;
+  int position = 0;
+  std::string code;
+  std::string title;
+  double hours = 0;
+};
+
+struct Pathway {
+  Id id = 0;
+  std::string code;
+  std::string title;
+  std::vector<Module> modules;
+  double TotalHours() const;
+};
+
+enum class SessionStatus { kScheduled, kConfirmed, kCancelled, kCompleted };
+enum class SessionMode { kOnsite, kOnline, kHybrid };
+const char* ToString(SessionStatus s);
+const char* ToString(SessionMode m);
+std::optional<SessionStatus> SessionStatusFromString(const std::string& s);
+std::optional<SessionMode> SessionModeFromString(const std::string& s);
+
+struct Session {
+  Id id = 0;
+  Id module_id = 0;
+  TimePoint starts_at, ends_at, decision_at;
+  int capacity = 0;
+  int min_registrants = 0;
+  std::optional<std::string> agency;
+  std::string location;
+  SessionMode mode = SessionMode::kOnsite;
+  SessionStatus status = SessionStatus::kScheduled;
+  std::string cancel_reason;
+  int confirmed_count = 0;
+  int waitlist_count = 0;
+  std::vector<Id> trainer_ids;
+};
+
+enum class RegistrationStatus { kConfirmed, kWaitlisted, kWithdrawn, kCancelled };
+const char* ToString(RegistrationStatus s);
+std::optional<RegistrationStatus> RegistrationStatusFromString(const std::string& s);
+
+struct Registration {
+  Id id = 0;
+  Id session_id = 0;
+  Id participant_id = 0;
+  RegistrationStatus status = RegistrationStatus::kConfirmed;
+  std::optional<int> waitlist_position;  // 1-based, only while waitlisted
+  std::string channel = "DIRECT";
+  TimePoint created_at, updated_at;
+};
+
+// One row of the audit trail: who did what to which entity, before → after (JSON text).
+struct AuditEntry {
+  std::string actor;  // Principal::Label()
+  std::string action;
+  std::string entity_type;
+  Id entity_id = 0;
+  std::string before_json;
+  std::string after_json;
+  std::string request_id;
+  TimePoint at;
+};
+
+}  // namespace parcours

@@ -1,0 +1,135 @@
+#pragma once
+// Storage interfaces the services use. One UnitOfWork is one database transaction;
+// src/storage implements them over MySQL. Methods return nullopt/false for the expected
+// "already exists" outcomes (unique keys) and throw only on infrastructure failures.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/model.h"
+
+namespace parcours {
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  virtual std::optional<User> FindById(Id id) = 0;
+  virtual std::optional<User> FindByEmail(const std::string& email, bool for_update) = 0;
+  virtual std::optional<Id> Insert(const User& user) = 0;  // nullopt: e-mail taken
+  virtual bool AnyCoordinator() = 0;
+  virtual void SetLoginFailures(Id id, int count, std::optional<TimePoint> locked_until) = 0;
+  virtual int CountAddressFailures(const std::string& address, TimePoint since) = 0;
+  virtual void RecordAddressFailure(const std::string& address, TimePoint at) = 0;
+  virtual void InsertToken(const std::string& token_hash, Id user_id, TimePoint created,
+                           TimePoint expires) = 0;
+  // The user behind an unexpired, unrevoked token.
+  virtual std::optional<User> FindByToken(const std::string& token_hash, TimePoint now) = 0;
+  virtual bool RevokeToken(const std::string& token_hash, TimePoint at) = 0;
+};
+
+class AgencyRepository {
+ public:
+  virtual ~AgencyRepository() = default;
+  virtual bool Insert(const Agency& agency, TimePoint at) = 0;  // false: code taken
+  virtual std::optional<Agency> Find(const std::string& code) = 0;
+  virtual std::vector<Agency> List() = 0;
+  virtual Id InsertKey(const std::string& code, const std::string& key_hash, TimePoint at) = 0;
+  virtual std::optional<std::string> AgencyForKey(const std::string& key_hash) = 0;
+};
+
+struct SessionFilter {
+  std::optional<Id> module_id;
+  std::optional<TimePoint> from, to;
+  std::optional<SessionStatus> status;
+  // Keyset pagination on (starts_at, id).
+  std::optional<TimePoint> after_starts_at;
+  Id after_id = 0;
+  int limit = 50;
+};
+
+class CatalogueRepository {
+ public:
+  virtual ~CatalogueRepository() = default;
+  virtual std::optional<Id> InsertPathway(const Pathway& p) = 0;  // nullopt: code taken
+  virtual std::optional<Id> InsertModule(const Module& m) = 0;    // nullopt: code taken
+  virtual std::optional<Pathway> FindPathway(Id id) = 0;
+  virtual std::vector<Pathway> ListPathways(Id after_id, int limit) = 0;
+  virtual std::optional<Module> FindModule(Id id) = 0;
+  virtual std::vector<Module> ListModules(Id after_id, int limit, bool standalone_only) = 0;
+  virtual Id InsertSession(const Session& s) = 0;
+  // for_update takes the row lock that serialises every change to the session's registrations.
+  virtual std::optional<Session> FindSession(Id id, bool for_update) = 0;
+  virtual std::vector<Session> ListSessions(const SessionFilter& f) = 0;
+  virtual void UpdateSessionStatus(Id id, SessionStatus status, const std::string& reason) = 0;
+  virtual void UpdateSessionCounts(Id id, int confirmed, int waitlisted) = 0;
+};
+
+class RegistrationRepository {
+ public:
+  virtual ~RegistrationRepository() = default;
+  virtual std::optional<Id> Insert(const Registration& r) = 0;  // nullopt: already active
+  virtual std::optional<Registration> Find(Id id) = 0;
+  virtual std::optional<Registration> FindActive(Id session_id, Id participant_id) = 0;
+  virtual std::optional<Registration> FirstWaitlisted(Id session_id) = 0;
+  virtual void UpdateStatus(Id id, RegistrationStatus status, TimePoint at) = 0;
+  virtual std::vector<Registration> ListForSession(Id session_id, Id after_id, int limit) = 0;
+  virtual std::vector<Registration> ListForParticipant(Id participant_id, Id after_id,
+                                                       int limit) = 0;
+};
+
+class AuditRepository {
+ public:
+  virtual ~AuditRepository() = default;
+  virtual void Append(const AuditEntry& e) = 0;
+};
+
+struct IdempotencyRecord {
+  std::string fingerprint;
+  bool completed = false;
+  int status = 0;
+  std::string content_type;
+  std::string body;
+  std::string location;
+  TimePoint created_at;
+};
+
+class IdempotencyRepository {
+ public:
+  virtual ~IdempotencyRepository() = default;
+  virtual std::optional<IdempotencyRecord> Find(const std::string& scope, const std::string& key,
+                                                bool for_update) = 0;
+  virtual bool Insert(const std::string& scope, const std::string& key,
+                      const IdempotencyRecord& r) = 0;  // false: taken concurrently
+  virtual void Replace(const std::string& scope, const std::string& key,
+                       const IdempotencyRecord& r) = 0;
+  virtual void Delete(const std::string& scope, const std::string& key) = 0;
+};
+
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+  virtual UserRepository& users() = 0;
+  virtual AgencyRepository& agencies() = 0;
+  virtual CatalogueRepository& catalogue() = 0;
+  virtual RegistrationRepository& registrations() = 0;
+  virtual AuditRepository& audit() = 0;
+  virtual IdempotencyRepository& idempotency() = 0;
+};
+
+// Runs work in one transaction: committed when `work` returns true, rolled back when it
+// returns false or throws. Transient conflicts (deadlock, lock wait timeout) re-run `work`
+// from the start, so `work` must only assign to what it captures.
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual void Transact(const std::function<bool(UnitOfWork&)>& work) = 0;
+  virtual bool Ping() = 0;
+};
+
+// Thrown by Store implementations on infrastructure failures (database unreachable...).
+struct StoreUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace parcours

@@ -1,0 +1,89 @@
+#include "domain/rules.h"
+
+#include <cctype>
+#include <cmath>
+
+#include "common/text.h"
+
+namespace parcours {
+
+std::optional<std::string> NormaliseEmail(const std::string& raw) {
+  std::string e = AsciiLower(Trim(raw));
+  if (e.size() < 3 || e.size() > 254) return std::nullopt;
+  auto at = e.find('@');
+  if (at == std::string::npos || at == 0 || at != e.rfind('@') || at + 1 >= e.size())
+    return std::nullopt;
+  std::string domain = e.substr(at + 1);
+  if (domain.find('.') == std::string::npos || domain.front() == '.' || domain.back() == '.')
+    return std::nullopt;
+  for (unsigned char c : e)
+    if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';' || c == '"')
+      return std::nullopt;
+  if (!IsValidUtf8(e)) return std::nullopt;
+  return e;
+}
+
+std::optional<std::string> CheckPassword(const std::string& p) {
+  if (p.size() > kMaxPasswordBytes) return "must be at most 256 bytes";
+  if (!IsValidUtf8(p)) return "must be valid UTF-8";
+  if (Utf8Length(p) < kMinPasswordLength) return "must be at least 10 characters";
+  return std::nullopt;
+}
+
+bool IsSupportedLanguage(const std::string& lang) {
+  return lang == "fr" || lang == "de" || lang == "en";
+}
+
+bool IsValidCode(const std::string& code) {
+  if (code.empty() || code.size() > 32) return false;
+  for (char c : code)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
+
+bool IsBuiltinChannel(const std::string& c) { return c == "DIRECT" || c == "SPECIALISED"; }
+
+void CheckText(const std::string& field, const std::string& value, std::size_t max,
+               std::vector<FieldError>& errors, bool required) {
+  if (!IsValidUtf8(value)) {
+    errors.push_back({field, "must be valid UTF-8"});
+  } else if (required && Trim(value).empty()) {
+    errors.push_back({field, "must not be empty"});
+  } else if (Utf8Length(value) > max) {
+    errors.push_back({field, "must be at most " + std::to_string(max) + " characters"});
+  }
+}
+
+void CheckNewSession(Session& s, bool decision_given, std::vector<FieldError>& errors) {
+  if (s.ends_at <= s.starts_at) errors.push_back({"ends_at", "must be after starts_at"});
+  if (s.ends_at - s.starts_at > std::chrono::hours(24 * 366))
+    errors.push_back({"ends_at", "must be within a year of starts_at"});
+  if (s.capacity < 1 || s.capacity > kMaxCapacity)
+    errors.push_back({"capacity", "must be between 1 and 100000"});
+  if (s.min_registrants < 0 || s.min_registrants > kMaxCapacity)
+    errors.push_back({"min_registrants", "must be between 0 and 100000"});
+  else if (s.capacity >= 1 && s.min_registrants > s.capacity)
+    errors.push_back({"min_registrants", "must not exceed capacity"});
+  if (!decision_given) s.decision_at = s.starts_at - kDefaultDecisionLead;
+  else if (s.decision_at > s.starts_at)
+    errors.push_back({"decision_at", "must not be after starts_at"});
+}
+
+std::optional<DomainError> CheckRegistrationOpen(const Session& s, TimePoint now) {
+  if (s.status == SessionStatus::kCancelled)
+    return DomainError{ErrorCode::kSessionNotOpen, "The session is cancelled.", {}};
+  if (s.status == SessionStatus::kCompleted || now >= s.starts_at)
+    return DomainError{ErrorCode::kSessionNotOpen, "The session has already started.", {}};
+  return std::nullopt;
+}
+
+RegistrationStatus StatusForNewRegistration(const Session& s) {
+  return s.confirmed_count < s.capacity ? RegistrationStatus::kConfirmed
+                                        : RegistrationStatus::kWaitlisted;
+}
+
+bool IsActive(RegistrationStatus s) {
+  return s == RegistrationStatus::kConfirmed || s == RegistrationStatus::kWaitlisted;
+}
+
+}  // namespace parcours

@@ -1,0 +1,109 @@
+#include "common/text.h"
+#include "common/time.h"
+#include "http/handlers.h"
+#include "services/views.h"
+
+namespace parcours::http {
+namespace {
+
+// Reads the fields shared by POST /accounts and POST /users.
+std::optional<NewAccount> ReadAccount(FieldReader& f) {
+  NewAccount in;
+  auto email = f.String("email", true, 400);
+  auto password = f.String("password", true, 1000);
+  auto name = f.String("name", true, 1000);
+  auto organisation = f.String("organisation", false, 1000);
+  auto language = f.String("language", false, 10);
+  if (!f.ok()) return std::nullopt;
+  in.email = *email;
+  in.password = *password;
+  in.name = *name;
+  in.organisation = organisation.value_or("");
+  in.language = language.value_or("fr");
+  return in;
+}
+
+}  // namespace
+
+void AddAccountRoutes(Router& router, Services& s) {
+  router.Add(Method::kPost, "/api/v1/accounts", Access::kAnyone, [&s](HttpRequest& req) {
+    HttpResponse bad;
+    auto body = BodyObject(req, bad);
+    if (!body) return bad;
+    FieldReader f(*body);
+    auto in = ReadAccount(f);
+    if (!in) return HttpResponse::Problem({ErrorCode::kInvalidInput, "The account has invalid fields.", f.errors()}, req.ctx.request_id);
+    auto r = Reply(req, s.accounts.CreateAccount(req.ctx, *in), 201, [](const User& u) { return ToJson(u); });
+    return r;
+  });
+
+  router.Add(Method::kPost, "/api/v1/users", Access::kSignedIn, [&s](HttpRequest& req) {
+    HttpResponse bad;
+    auto body = BodyObject(req, bad);
+    if (!body) return bad;
+    FieldReader f(*body);
+    auto in = ReadAccount(f);
+    auto roles = f.Strings("roles", true, 3);
+    if (!in || !roles)
+      return HttpResponse::Problem({ErrorCode::kInvalidInput, "The user has invalid fields.", f.errors()}, req.ctx.request_id);
+    in->roles = *roles;
+    return Reply(req, s.accounts.CreateStaff(req.ctx, *in), 201, [](const User& u) { return ToJson(u); });
+  });
+
+  router.Add(Method::kPost, "/api/v1/auth/login", Access::kAnyone, [&s](HttpRequest& req) {
+    HttpResponse bad;
+    auto body = BodyObject(req, bad);
+    if (!body) return bad;
+    FieldReader f(*body);
+    auto email = f.String("email", true, 400);
+    auto password = f.String("password", true, 1000);
+    if (!f.ok())
+      return HttpResponse::Problem({ErrorCode::kInvalidInput, "Login needs an e-mail and a password.", f.errors()}, req.ctx.request_id);
+    auto r = s.accounts.Login(req.ctx, *email, *password);
+    auto resp = Reply(req, r, 200, [](const IssuedToken& t) {
+      return json{{"token", t.token}, {"expires_at", FormatLocal(t.expires_at)}};
+    });
+    if (!r && r.error().code == ErrorCode::kTooManyAttempts) resp.extra_headers.push_back({"Retry-After", "900"});
+    return resp;
+  });
+
+  router.Add(Method::kPost, "/api/v1/auth/logout", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto auth = req.Header("Authorization").value_or("");
+    std::string token = auth.size() > 7 ? std::string(Trim(std::string_view(auth).substr(7))) : "";
+    auto r = s.accounts.Logout(req.ctx, token);
+    if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
+    HttpResponse resp;
+    resp.status = 204;
+    return resp;
+  });
+
+  router.Add(Method::kGet, "/api/v1/me", Access::kSignedIn, [&s](HttpRequest& req) {
+    return Reply(req, s.accounts.Me(req.ctx), 200, [](const User& u) { return ToJson(u); });
+  });
+
+  router.Add(Method::kPost, "/api/v1/agencies", Access::kSignedIn, [&s](HttpRequest& req) {
+    HttpResponse bad;
+    auto body = BodyObject(req, bad);
+    if (!body) return bad;
+    FieldReader f(*body);
+    auto code = f.String("code", true, 100);
+    auto name = f.String("name", true, 1000);
+    if (!f.ok())
+      return HttpResponse::Problem({ErrorCode::kInvalidInput, "The agency has invalid fields.", f.errors()}, req.ctx.request_id);
+    return Reply(req, s.accounts.CreateAgency(req.ctx, Agency{*code, *name}), 201,
+                 [](const Agency& a) { return ToJson(a); });
+  });
+
+  router.Add(Method::kGet, "/api/v1/agencies", Access::kSignedIn, [&s](HttpRequest& req) {
+    return ReplyPage(req, s.accounts.ListAgencies(req.ctx), [](const Agency& a) { return ToJson(a); });
+  });
+
+  router.Add(Method::kPost, "/api/v1/agencies/{code}/keys", Access::kSignedIn, [&s](HttpRequest& req) {
+    const std::string code = req.params[0];
+    return Reply(req, s.accounts.CreateAgencyKey(req.ctx, code), 201, [&code](const std::string& key) {
+      return json{{"agency", code}, {"key", key}};
+    });
+  });
+}
+
+}  // namespace parcours::http

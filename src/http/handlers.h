@@ -1,0 +1,37 @@
+#pragma once
+// Route registration, one file per resource. Handlers are thin: parse, call one service,
+// map the result.
+#include <functional>
+
+#include "common/clock.h"
+#include "domain/repositories.h"
+#include "http/router.h"
+#include "services/account_service.h"
+#include "services/catalogue_service.h"
+#include "services/registration_service.h"
+
+namespace parcours::http {
+
+struct Services {
+  AccountService& accounts;
+  CatalogueService& catalogue;
+  RegistrationService& registrations;
+  Store& store;
+  ManualClock* test_clock = nullptr;  // set only with --test-clock
+  // Runs the time-driven passes (session decisions) right after the test clock moves.
+  std::function<void()> after_clock_change;
+};
+
+void AddAccountRoutes(Router& router, Services& s);
+void AddCatalogueRoutes(Router& router, Services& s);
+void AddRegistrationRoutes(Router& router, Services& s);
+void AddOperationsRoutes(Router& router, Services& s);
+
+inline void AddAllRoutes(Router& router, Services& s) {
+  AddOperationsRoutes(router, s);
+  AddAccountRoutes(router, s);
+  AddCatalogueRoutes(router, s);
+  AddRegistrationRoutes(router, s);
+}
+
+}  // namespace parcours::http

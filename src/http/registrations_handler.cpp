@@ -1,0 +1,48 @@
+#include "http/handlers.h"
+#include "services/views.h"
+
+namespace parcours::http {
+
+void AddRegistrationRoutes(Router& router, Services& s) {
+  router.Add(Method::kPost, "/api/v1/sessions/{id}/registrations", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto id = IdParam(req, 0);
+    if (!id) return NotFound(req, "session");
+    RegistrationRequest in;
+    in.session_id = *id;
+    if (!req.body.empty()) {  // the body is optional: self-registration needs none
+      HttpResponse bad;
+      auto body = BodyObject(req, bad);
+      if (!body) return bad;
+      FieldReader f(*body);
+      in.participant_id = f.IdString("participant_id", false);
+      in.channel = f.String("channel", false, 100);
+      if (!f.ok())
+        return HttpResponse::Problem({ErrorCode::kInvalidInput, "The registration has invalid fields.", f.errors()},
+                                     req.ctx.request_id);
+    }
+    return Reply(req, s.registrations.Register(req.ctx, in), 201, [](const Registration& r) { return ToJson(r); });
+  });
+
+  router.Add(Method::kGet, "/api/v1/sessions/{id}/registrations", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto id = IdParam(req, 0);
+    if (!id) return NotFound(req, "session");
+    auto page = ReadPage(req);
+    if (!page) return HttpResponse::Problem(page.error(), req.ctx.request_id);
+    return ReplyPage(req, s.registrations.ListForSession(req.ctx, *id, *page),
+                     [](const Registration& r) { return ToJson(r); });
+  });
+
+  router.Add(Method::kGet, "/api/v1/me/registrations", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto page = ReadPage(req);
+    if (!page) return HttpResponse::Problem(page.error(), req.ctx.request_id);
+    return ReplyPage(req, s.registrations.ListMine(req.ctx, *page), [](const Registration& r) { return ToJson(r); });
+  });
+
+  router.Add(Method::kDelete, "/api/v1/registrations/{id}", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto id = IdParam(req, 0);
+    if (!id) return NotFound(req, "registration");
+    return Reply(req, s.registrations.Withdraw(req.ctx, *id), 200, [](const Registration& r) { return ToJson(r); });
+  });
+}
+
+}  // namespace parcours::http

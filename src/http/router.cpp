@@ -1,0 +1,146 @@
+#include "http/router.h"
+
+#include <sstream>
+
+#include "common/text.h"
+#include "http/error_map.h"
+
+namespace parcours::http {
+namespace {
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t start = 1;
+  if (path.empty() || path[0] != '/') return out;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+bool IsParam(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+const char* ToString(Method m) {
+  switch (m) {
+    case Method::kGet: return "GET";
+    case Method::kPost: return "POST";
+    case Method::kPut: return "PUT";
+    case Method::kDelete: return "DELETE";
+    default: return "OTHER";
+  }
+}
+
+std::optional<std::string> HttpRequest::Query(const std::string& name) const {
+  if (!raw) return std::nullopt;
+  return raw->query().get(name);
+}
+
+std::optional<std::string> HttpRequest::Header(const std::string& name) const {
+  if (!raw) return std::nullopt;
+  if (auto r = raw->headers().tryGetRaw(name)) return r->value();
+  if (auto h = raw->headers().tryGet(name)) {
+    std::ostringstream os;
+    h->write(os);
+    return os.str();
+  }
+  return std::nullopt;
+}
+
+HttpResponse HttpResponse::Json(int status, const json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+HttpResponse HttpResponse::Problem(const DomainError& e, const std::string& request_id) {
+  HttpResponse r;
+  r.status = StatusFor(e.code);
+  r.content_type = "application/problem+json";
+  r.body = ProblemJson(e, request_id);
+  return r;
+}
+
+void Router::Add(Method method, const std::string& pattern, Access access, Handler handler) {
+  routes_.push_back({method, pattern, access, std::move(handler), SplitPath(pattern)});
+}
+
+Router::Match Router::Find(Method method, const std::string& path) const {
+  Match match;
+  auto segments = SplitPath(path);
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    std::vector<std::string> params;
+    bool ok = true;
+    for (std::size_t i = 0; i < segments.size() && ok; ++i) {
+      if (IsParam(route.segments[i])) {
+        if (segments[i].empty()) ok = false;
+        else params.push_back(segments[i]);
+      } else {
+        ok = route.segments[i] == segments[i];
+      }
+    }
+    if (!ok) continue;
+    if (route.method == method) {
+      match.route = &route;
+      match.params = std::move(params);
+      return match;
+    }
+    match.allowed.push_back(route.method);
+  }
+  return match;
+}
+
+std::vector<std::string> Router::Describe() const {
+  std::vector<std::string> out;
+  for (const auto& r : routes_) out.push_back(std::string(ToString(r.method)) + " " + r.pattern);
+  return out;
+}
+
+std::optional<Id> IdParam(const HttpRequest& req, std::size_t index) {
+  if (index >= req.params.size()) return std::nullopt;
+  return ParseId(req.params[index]);
+}
+
+HttpResponse NotFound(const HttpRequest& req, const std::string& what) {
+  return HttpResponse::Problem({ErrorCode::kNotFound, "No " + what + " has this id.", {}},
+                               req.ctx.request_id);
+}
+
+Result<PageRequest> ReadPage(const HttpRequest& req) {
+  PageRequest page;
+  std::vector<FieldError> errors;
+  if (auto limit = req.Query("limit")) {
+    auto n = ParseId(*limit);
+    if (!n || *n > kMaxPageSize) errors.push_back({"limit", "must be an integer from 1 to 500"});
+    else page.limit = static_cast<int>(*n);
+  }
+  if (auto cursor = req.Query("cursor")) {
+    if (cursor->empty() || cursor->size() > 100) errors.push_back({"cursor", "is not a valid cursor"});
+    else page.cursor = *cursor;
+  }
+  if (!errors.empty()) return Error(ErrorCode::kMalformed, "Invalid query parameters.", errors);
+  return page;
+}
+
+json ListJson(const json& items, const std::optional<std::string>& next_cursor) {
+  return {{"items", items}, {"next_cursor", next_cursor ? json(*next_cursor) : json(nullptr)}};
+}
+
+std::optional<json> BodyObject(const HttpRequest& req, HttpResponse& out) {
+  auto parsed = ParseObject(req.body);
+  if (!parsed) {
+    out = HttpResponse::Problem(parsed.error(), req.ctx.request_id);
+    return std::nullopt;
+  }
+  return std::move(*parsed);
+}
+
+}  // namespace parcours::http

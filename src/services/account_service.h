@@ -1,0 +1,76 @@
+#pragma once
+// Accounts, authentication and agencies: sign-up, login with throttling, bearer tokens
+// (stored hashed, expiring, revocable), staff accounts, agency API keys.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "domain/errors.h"
+#include "domain/repositories.h"
+#include "services/crypto.h"
+#include "services/pagination.h"
+
+namespace parcours {
+
+struct AccountSettings {
+  ScryptParams scrypt;
+  std::chrono::seconds token_lifetime{std::chrono::hours(12)};
+  int max_account_failures = 10;  // then the account is locked for lock_duration
+  std::chrono::seconds lock_duration{std::chrono::minutes(15)};
+  int max_address_failures = 50;  // per client address within address_window
+  std::chrono::seconds address_window{std::chrono::minutes(15)};
+};
+
+struct NewAccount {
+  std::string email;
+  std::string password;
+  std::string name;
+  std::string organisation;
+  std::string language = "fr";
+  std::vector<std::string> roles;  // POST /users only
+};
+
+struct IssuedToken {
+  std::string token;
+  TimePoint expires_at;
+};
+
+class AccountService {
+ public:
+  AccountService(Store& store, const Clock& clock, RandomSource& random, AccountSettings settings)
+      : store_(store),
+        clock_(clock),
+        random_(random),
+        settings_(settings),
+        dummy_hash_(HashPassword("parcours-dummy", random, settings.scrypt)) {}
+
+  Result<User> CreateAccount(const RequestContext& ctx, const NewAccount& in);
+  Result<User> CreateStaff(const RequestContext& ctx, const NewAccount& in);
+  Result<IssuedToken> Login(const RequestContext& ctx, const std::string& email,
+                            const std::string& password);
+  Result<Unit> Logout(const RequestContext& ctx, const std::string& token);
+  // Resolves a bearer token (person token or agency key) to the caller.
+  Result<Principal> Authenticate(const std::string& bearer);
+  Result<User> Me(const RequestContext& ctx);
+  // Creates the coordinator if no coordinator exists; false when one already existed.
+  Result<bool> BootstrapCoordinator(const std::string& email, const std::string& password,
+                                    const std::string& name);
+
+  Result<Agency> CreateAgency(const RequestContext& ctx, const Agency& in);
+  Result<Page<Agency>> ListAgencies(const RequestContext& ctx);
+  Result<std::string> CreateAgencyKey(const RequestContext& ctx, const std::string& code);
+
+ private:
+  Result<User> Create(const RequestContext& ctx, const NewAccount& in, unsigned roles);
+
+  Store& store_;
+  const Clock& clock_;
+  RandomSource& random_;
+  AccountSettings settings_;
+  std::string dummy_hash_;  // verified against unknown e-mails so timing does not tell
+};
+
+}  // namespace parcours

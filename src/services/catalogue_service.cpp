@@ -1,0 +1,260 @@
+#include "services/catalogue_service.h"
+
+#include <cmath>
+#include <set>
+
+#include "domain/rules.h"
+#include "services/audit.h"
+#include "services/views.h"
+
+namespace parcours {
+namespace {
+
+Unexpected<DomainError> Forbidden() {
+  return Error(ErrorCode::kForbidden, "This action is reserved to coordinators.");
+}
+
+void CheckModule(const std::string& prefix, const Module& m, std::vector<FieldError>& errors) {
+  if (!IsValidCode(m.code))
+    errors.push_back({prefix + "code", "must be 1–32 letters, digits, '-' or '_'"});
+  CheckText(prefix + "title", m.title, 300, errors);
+  if (!(m.hours > 0 && m.hours <= kMaxModuleHours) || std::isnan(m.hours))
+    errors.push_back({prefix + "hours", "must be more than 0 and at most 1000"});
+}
+
+Result<Id> AfterId(const PageRequest& page) {
+  if (!page.cursor) return Id{0};
+  auto key = DecodeCursor(*page.cursor);
+  if (!key || key->b) return Invalid({{"cursor", "is not a cursor of this list"}});
+  return key->a;
+}
+
+}  // namespace
+
+Result<Pathway> CatalogueService::CreatePathway(const RequestContext& ctx, Pathway in) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  std::vector<FieldError> errors;
+  if (!IsValidCode(in.code)) errors.push_back({"code", "must be 1–32 letters, digits, '-' or '_'"});
+  CheckText("title", in.title, 300, errors);
+  if (in.modules.empty() || in.modules.size() > 100)
+    errors.push_back({"modules", "must list between 1 and 100 modules"});
+  std::set<std::string> codes;
+  for (std::size_t i = 0; i < in.modules.size(); ++i) {
+    std::string prefix = "modules[" + std::to_string(i) + "].";
+    CheckModule(prefix, in.modules[i], errors);
+    if (!codes.insert(in.modules[i].code).second)
+      errors.push_back({prefix + "code", "is used twice in this pathway"});
+  }
+  if (!errors.empty()) return Invalid(errors);
+
+  Result<Pathway> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    Pathway p = in;
+    auto id = uow.catalogue().InsertPathway(p);
+    if (!id) {
+      out = Error(ErrorCode::kAlreadyExists, "A pathway with this code already exists.");
+      return false;
+    }
+    p.id = *id;
+    for (std::size_t i = 0; i < p.modules.size(); ++i) {
+      auto& m = p.modules[i];
+      m.pathway_id = p.id;
+      m.position = static_cast<int>(i) + 1;
+      auto mid = uow.catalogue().InsertModule(m);
+      if (!mid) {
+        out = Error(ErrorCode::kAlreadyExists,
+                    "A module with code '" + m.code + "' already exists.",
+                    {{"modules[" + std::to_string(i) + "].code", "is already used"}});
+        return false;
+      }
+      m.id = *mid;
+    }
+    Audit(uow, ctx, clock_.Now(), "pathway.created", "pathway", p.id, nullptr, ToJson(p));
+    out = p;
+    return true;
+  });
+  return out;
+}
+
+Result<Pathway> CatalogueService::GetPathway(Id id) {
+  std::optional<Pathway> p;
+  store_.Transact([&](UnitOfWork& uow) {
+    p = uow.catalogue().FindPathway(id);
+    return true;
+  });
+  if (!p) return Error(ErrorCode::kNotFound, "No pathway has this id.");
+  return *p;
+}
+
+Result<Page<Pathway>> CatalogueService::ListPathways(const PageRequest& page) {
+  auto after = AfterId(page);
+  if (!after) return Fail(after.error());
+  std::vector<Pathway> rows;
+  store_.Transact([&](UnitOfWork& uow) {
+    rows = uow.catalogue().ListPathways(*after, page.limit + 1);
+    return true;
+  });
+  return MakePage(std::move(rows), page.limit, [](const Pathway& p) { return EncodeCursor(p.id); });
+}
+
+Result<Module> CatalogueService::CreateModule(const RequestContext& ctx, Module in) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  std::vector<FieldError> errors;
+  CheckModule("", in, errors);
+  if (!errors.empty()) return Invalid(errors);
+  in.pathway_id.reset();
+  Result<Module> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    auto id = uow.catalogue().InsertModule(in);
+    if (!id) {
+      out = Error(ErrorCode::kAlreadyExists, "A module with this code already exists.");
+      return false;
+    }
+    Module m = in;
+    m.id = *id;
+    Audit(uow, ctx, clock_.Now(), "module.created", "module", m.id, nullptr, ToJson(m));
+    out = m;
+    return true;
+  });
+  return out;
+}
+
+Result<Module> CatalogueService::GetModule(Id id) {
+  std::optional<Module> m;
+  store_.Transact([&](UnitOfWork& uow) {
+    m = uow.catalogue().FindModule(id);
+    return true;
+  });
+  if (!m) return Error(ErrorCode::kNotFound, "No module has this id.");
+  return *m;
+}
+
+Result<Page<Module>> CatalogueService::ListModules(const PageRequest& page) {
+  auto after = AfterId(page);
+  if (!after) return Fail(after.error());
+  std::vector<Module> rows;
+  store_.Transact([&](UnitOfWork& uow) {
+    rows = uow.catalogue().ListModules(*after, page.limit + 1, false);
+    return true;
+  });
+  return MakePage(std::move(rows), page.limit, [](const Module& m) { return EncodeCursor(m.id); });
+}
+
+Result<Session> CatalogueService::CreateSession(const RequestContext& ctx, NewSession in) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  Session s = in.session;
+  if (!in.min_registrants_given) s.min_registrants = std::min(kDefaultMinRegistrants, s.capacity);
+  std::vector<FieldError> errors;
+  CheckNewSession(s, in.decision_given, errors);
+  CheckText("location", s.location, 300, errors, false);
+  if (s.trainer_ids.size() > 20) errors.push_back({"trainer_ids", "must list at most 20 trainers"});
+  if (!errors.empty()) return Invalid(errors);
+  s.status = SessionStatus::kScheduled;
+  s.confirmed_count = s.waitlist_count = 0;
+
+  Result<Session> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    std::vector<FieldError> refs;
+    if (!uow.catalogue().FindModule(s.module_id))
+      refs.push_back({"module_id", "no module has this id"});
+    if (s.agency && !uow.agencies().Find(*s.agency))
+      refs.push_back({"agency", "no agency has this code"});
+    std::set<Id> seen;
+    for (std::size_t i = 0; i < s.trainer_ids.size(); ++i) {
+      auto t = uow.users().FindById(s.trainer_ids[i]);
+      if (!t || !(t->Has(Role::kTrainer) || t->Has(Role::kCoordinator)))
+        refs.push_back({"trainer_ids[" + std::to_string(i) + "]", "is not a trainer"});
+      if (!seen.insert(s.trainer_ids[i]).second)
+        refs.push_back({"trainer_ids[" + std::to_string(i) + "]", "is listed twice"});
+    }
+    if (!refs.empty()) {
+      out = Invalid(refs);
+      return false;
+    }
+    s.id = uow.catalogue().InsertSession(s);
+    Audit(uow, ctx, clock_.Now(), "session.created", "session", s.id, nullptr, ToJson(s));
+    out = s;
+    return true;
+  });
+  return out;
+}
+
+Result<Session> CatalogueService::GetSession(Id id) {
+  std::optional<Session> s;
+  store_.Transact([&](UnitOfWork& uow) {
+    s = uow.catalogue().FindSession(id, false);
+    return true;
+  });
+  if (!s) return Error(ErrorCode::kNotFound, "No session has this id.");
+  return *s;
+}
+
+Result<Page<Session>> CatalogueService::ListSessions(SessionFilter filter,
+                                                     const PageRequest& page) {
+  if (page.cursor) {
+    auto key = DecodeCursor(*page.cursor);
+    if (!key || !key->b) return Invalid({{"cursor", "is not a cursor of this list"}});
+    filter.after_starts_at = TimePoint(std::chrono::milliseconds(key->a));
+    filter.after_id = *key->b;
+  }
+  filter.limit = page.limit + 1;
+  std::vector<Session> rows;
+  store_.Transact([&](UnitOfWork& uow) {
+    rows = uow.catalogue().ListSessions(filter);
+    return true;
+  });
+  return MakePage(std::move(rows), page.limit, [](const Session& s) {
+    return EncodeCursor(s.starts_at.time_since_epoch().count(), s.id);
+  });
+}
+
+Result<Session> CatalogueService::CancelSession(const RequestContext& ctx, Id id,
+                                                const std::string& reason) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  std::vector<FieldError> errors;
+  CheckText("reason", reason, 1000, errors);
+  if (!errors.empty()) return Invalid(errors);
+  Result<Session> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    auto s = uow.catalogue().FindSession(id, true);
+    if (!s) {
+      out = Error(ErrorCode::kNotFound, "No session has this id.");
+      return false;
+    }
+    if (s->status == SessionStatus::kCancelled || s->status == SessionStatus::kCompleted) {
+      out = Error(ErrorCode::kConflict,
+                  std::string("The session is already ") + ToString(s->status) + ".");
+      return false;
+    }
+    const TimePoint now = clock_.Now();
+    const auto before = ToJson(*s);
+    // Every active registration is cancelled; the registrants are told (notifications).
+    for (Id after = 0;;) {
+      auto regs = uow.registrations().ListForSession(id, after, 500);
+      if (regs.empty()) break;
+      for (const auto& r : regs) {
+        if (IsActive(r.status)) {
+          uow.registrations().UpdateStatus(r.id, RegistrationStatus::kCancelled, now);
+          Registration changed = r;
+          changed.status = RegistrationStatus::kCancelled;
+          changed.waitlist_position.reset();
+          changed.updated_at = now;
+          Audit(uow, ctx, now, "registration.cancelled", "registration", r.id, ToJson(r),
+                ToJson(changed));
+        }
+        after = r.id;
+      }
+    }
+    uow.catalogue().UpdateSessionStatus(id, SessionStatus::kCancelled, std::string(Trim(reason)));
+    uow.catalogue().UpdateSessionCounts(id, 0, 0);
+    s->status = SessionStatus::kCancelled;
+    s->cancel_reason = std::string(Trim(reason));
+    s->confirmed_count = s->waitlist_count = 0;
+    Audit(uow, ctx, now, "session.cancelled", "session", id, before, ToJson(*s));
+    out = *s;
+    return true;
+  });
+  return out;
+}
+
+}  // namespace parcours

@@ -1,0 +1,186 @@
+#include "services/registration_service.h"
+
+#include <algorithm>
+
+#include "domain/rules.h"
+#include "services/audit.h"
+#include "services/views.h"
+
+namespace parcours {
+namespace {
+
+Result<Id> AfterId(const PageRequest& page) {
+  if (!page.cursor) return Id{0};
+  auto key = DecodeCursor(*page.cursor);
+  if (!key || key->b) return Invalid({{"cursor", "is not a cursor of this list"}});
+  return key->a;
+}
+
+Page<Registration> ToPage(std::vector<Registration> rows, int limit) {
+  return MakePage(std::move(rows), limit,
+                  [](const Registration& r) { return EncodeCursor(r.id); });
+}
+
+}  // namespace
+
+Result<Registration> RegistrationService::Register(const RequestContext& ctx,
+                                                   const RegistrationRequest& in) {
+  const Principal& who = ctx.principal;
+  if (who.kind != Principal::Kind::kUser)
+    return Error(ErrorCode::kForbidden, "Agencies enrol through /agencies/{code}/enrolments.");
+  Id participant = who.user_id;
+  if (in.participant_id && *in.participant_id != who.user_id) {
+    if (!who.IsCoordinator())
+      return Error(ErrorCode::kForbidden, "Only coordinators register other people.");
+    participant = *in.participant_id;
+  }
+  std::string channel = in.channel.value_or("DIRECT");
+  if (in.channel && !who.IsCoordinator() && !IsBuiltinChannel(channel))
+    return Invalid({{"channel", "participants register as DIRECT or SPECIALISED"}});
+  if (!IsValidCode(channel)) return Invalid({{"channel", "must be DIRECT, SPECIALISED or an agency code"}});
+
+  Result<Registration> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    const TimePoint now = clock_.Now();
+    if (!IsBuiltinChannel(channel) && !uow.agencies().Find(channel)) {
+      out = Invalid({{"channel", "must be DIRECT, SPECIALISED or an agency code"}});
+      return false;
+    }
+    if (participant != who.user_id && !uow.users().FindById(participant)) {
+      out = Invalid({{"participant_id", "no person has this id"}});
+      return false;
+    }
+    // The row lock on the session serialises every registration change of this session.
+    auto session = uow.catalogue().FindSession(in.session_id, true);
+    if (!session) {
+      out = Error(ErrorCode::kNotFound, "No session has this id.");
+      return false;
+    }
+    if (auto closed = CheckRegistrationOpen(*session, now)) {
+      out = Fail(*closed);
+      return false;
+    }
+    if (uow.registrations().FindActive(session->id, participant)) {
+      out = Error(ErrorCode::kAlreadyRegistered, "This person is already registered for this session.");
+      return false;
+    }
+    Registration r;
+    r.session_id = session->id;
+    r.participant_id = participant;
+    r.status = StatusForNewRegistration(*session);
+    r.channel = channel;
+    r.created_at = r.updated_at = now;
+    auto id = uow.registrations().Insert(r);
+    if (!id) {  // the unique key caught what the check above could not see
+      out = Error(ErrorCode::kAlreadyRegistered, "This person is already registered for this session.");
+      return false;
+    }
+    r.id = *id;
+    if (r.status == RegistrationStatus::kConfirmed) ++session->confirmed_count;
+    else r.waitlist_position = ++session->waitlist_count;
+    uow.catalogue().UpdateSessionCounts(session->id, session->confirmed_count,
+                                        session->waitlist_count);
+    Audit(uow, ctx, now, "registration.created", "registration", r.id, nullptr, ToJson(r));
+    out = r;
+    return true;
+  });
+  return out;
+}
+
+Result<Registration> RegistrationService::Withdraw(const RequestContext& ctx, Id registration_id) {
+  const Principal& who = ctx.principal;
+  if (who.kind != Principal::Kind::kUser)
+    return Error(ErrorCode::kForbidden, "Agencies withdraw through /agencies/{code}/enrolments.");
+  Result<Registration> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    const TimePoint now = clock_.Now();
+    auto peek = uow.registrations().Find(registration_id);
+    if (!peek || (peek->participant_id != who.user_id && !who.IsCoordinator())) {
+      out = Error(ErrorCode::kNotFound, "No registration of yours has this id.");
+      return false;
+    }
+    auto session = uow.catalogue().FindSession(peek->session_id, true);
+    auto reg = uow.registrations().Find(registration_id);  // re-read under the session lock
+    if (!IsActive(reg->status)) {
+      out = Error(ErrorCode::kConflict, std::string("The registration is already ") +
+                                            ToString(reg->status) + ".");
+      return false;
+    }
+    if (!who.IsCoordinator() && now >= session->starts_at) {
+      out = Error(ErrorCode::kSessionNotOpen, "The session has already started.");
+      return false;
+    }
+    uow.registrations().UpdateStatus(reg->id, RegistrationStatus::kWithdrawn, now);
+    Registration after = *reg;
+    after.status = RegistrationStatus::kWithdrawn;
+    after.waitlist_position.reset();
+    after.updated_at = now;
+    Audit(uow, ctx, now, "registration.withdrawn", "registration", reg->id, ToJson(*reg),
+          ToJson(after));
+    if (reg->status == RegistrationStatus::kConfirmed) {
+      --session->confirmed_count;
+      if (session->status != SessionStatus::kCancelled &&
+          session->status != SessionStatus::kCompleted) {
+        if (auto first = uow.registrations().FirstWaitlisted(session->id)) {
+          uow.registrations().UpdateStatus(first->id, RegistrationStatus::kConfirmed, now);
+          Registration promoted = *first;
+          promoted.status = RegistrationStatus::kConfirmed;
+          promoted.waitlist_position.reset();
+          promoted.updated_at = now;
+          ++session->confirmed_count;
+          --session->waitlist_count;
+          Audit(uow, ctx, now, "registration.promoted", "registration", first->id,
+                ToJson(*first), ToJson(promoted));
+        }
+      }
+    } else {
+      --session->waitlist_count;
+    }
+    uow.catalogue().UpdateSessionCounts(session->id, session->confirmed_count,
+                                        session->waitlist_count);
+    out = after;
+    return true;
+  });
+  return out;
+}
+
+Result<Page<Registration>> RegistrationService::ListForSession(const RequestContext& ctx,
+                                                               Id session_id,
+                                                               const PageRequest& page) {
+  auto after = AfterId(page);
+  if (!after) return Fail(after.error());
+  Result<Page<Registration>> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    auto session = uow.catalogue().FindSession(session_id, false);
+    if (!session) {
+      out = Error(ErrorCode::kNotFound, "No session has this id.");
+      return false;
+    }
+    const auto& trainers = session->trainer_ids;
+    bool teaches = ctx.principal.kind == Principal::Kind::kUser &&
+                   std::find(trainers.begin(), trainers.end(), ctx.principal.user_id) != trainers.end();
+    if (!ctx.principal.IsCoordinator() && !teaches) {
+      out = Error(ErrorCode::kForbidden, "Only the session's trainers and coordinators see its registrants.");
+      return false;
+    }
+    out = ToPage(uow.registrations().ListForSession(session_id, *after, page.limit + 1), page.limit);
+    return true;
+  });
+  return out;
+}
+
+Result<Page<Registration>> RegistrationService::ListMine(const RequestContext& ctx,
+                                                         const PageRequest& page) {
+  if (ctx.principal.kind != Principal::Kind::kUser)
+    return Error(ErrorCode::kForbidden, "Only people have registrations.");
+  auto after = AfterId(page);
+  if (!after) return Fail(after.error());
+  std::vector<Registration> rows;
+  store_.Transact([&](UnitOfWork& uow) {
+    rows = uow.registrations().ListForParticipant(ctx.principal.user_id, *after, page.limit + 1);
+    return true;
+  });
+  return ToPage(std::move(rows), page.limit);
+}
+
+}  // namespace parcours

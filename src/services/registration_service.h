@@ -1,0 +1,36 @@
+#pragma once
+// Registrations: enrolment with capacity and a first-come-first-served waiting list,
+// withdrawal with immediate promotion, and the lists. Every change runs in one transaction
+// holding the session's row lock, so several server processes may share the database.
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "domain/errors.h"
+#include "domain/repositories.h"
+#include "services/pagination.h"
+
+namespace parcours {
+
+struct RegistrationRequest {
+  Id session_id = 0;
+  std::optional<Id> participant_id;  // coordinators register someone else
+  std::optional<std::string> channel;
+};
+
+class RegistrationService {
+ public:
+  RegistrationService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  Result<Registration> Register(const RequestContext& ctx, const RegistrationRequest& in);
+  Result<Registration> Withdraw(const RequestContext& ctx, Id registration_id);
+  Result<Page<Registration>> ListForSession(const RequestContext& ctx, Id session_id,
+                                            const PageRequest& page);
+  Result<Page<Registration>> ListMine(const RequestContext& ctx, const PageRequest& page);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+};
+
+}  // namespace parcours

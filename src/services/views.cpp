@@ -1,0 +1,65 @@
+#include "services/views.h"
+
+#include "common/time.h"
+
+namespace parcours {
+
+using nlohmann::json;
+
+std::string IdString(Id id) { return std::to_string(id); }
+
+json ToJson(const User& u) {
+  return {{"id", IdString(u.id)},         {"email", u.email},
+          {"name", u.name},               {"organisation", u.organisation},
+          {"language", u.language},       {"roles", RoleNames(u.roles)}};
+}
+
+json ToJson(const Module& m) {
+  json j = {{"id", IdString(m.id)}, {"code", m.code}, {"title", m.title}, {"hours", m.hours}};
+  j["pathway_id"] = m.pathway_id ? json(IdString(*m.pathway_id)) : json(nullptr);
+  return j;
+}
+
+json ToJson(const Pathway& p) {
+  json modules = json::array();
+  for (const auto& m : p.modules)
+    modules.push_back({{"id", IdString(m.id)}, {"code", m.code}, {"title", m.title},
+                       {"hours", m.hours}});
+  return {{"id", IdString(p.id)},        {"code", p.code},      {"title", p.title},
+          {"total_hours", p.TotalHours()}, {"modules", modules}};
+}
+
+json ToJson(const Session& s) {
+  json trainers = json::array();
+  for (Id t : s.trainer_ids) trainers.push_back(IdString(t));
+  return {{"id", IdString(s.id)},
+          {"module_id", IdString(s.module_id)},
+          {"starts_at", FormatLocal(s.starts_at)},
+          {"ends_at", FormatLocal(s.ends_at)},
+          {"decision_at", FormatLocal(s.decision_at)},
+          {"capacity", s.capacity},
+          {"min_registrants", s.min_registrants},
+          {"agency", s.agency ? json(*s.agency) : json(nullptr)},
+          {"location", s.location},
+          {"mode", ToString(s.mode)},
+          {"status", ToString(s.status)},
+          {"cancel_reason", s.cancel_reason.empty() ? json(nullptr) : json(s.cancel_reason)},
+          {"confirmed_count", s.confirmed_count},
+          {"waitlist_count", s.waitlist_count},
+          {"trainer_ids", trainers}};
+}
+
+json ToJson(const Registration& r) {
+  return {{"id", IdString(r.id)},
+          {"session_id", IdString(r.session_id)},
+          {"participant_id", IdString(r.participant_id)},
+          {"status", ToString(r.status)},
+          {"waitlist_position", r.waitlist_position ? json(*r.waitlist_position) : json(nullptr)},
+          {"channel", r.channel},
+          {"created_at", FormatLocal(r.created_at)},
+          {"updated_at", FormatLocal(r.updated_at)}};
+}
+
+json ToJson(const Agency& a) { return {{"code", a.code}, {"name", a.name}}; }
+
+}  // namespace parcours

@@ -1,0 +1,17 @@
+#pragma once
+// The JSON representations of entities, as the API shows them and the audit trail records them.
+#include <nlohmann/json.hpp>
+
+#include "domain/model.h"
+
+namespace parcours {
+
+nlohmann::json ToJson(const User& u);
+nlohmann::json ToJson(const Module& m);
+nlohmann::json ToJson(const Pathway& p);
+nlohmann::json ToJson(const Session& s);
+nlohmann::json ToJson(const Registration& r);
+nlohmann::json ToJson(const Agency& a);
+std::string IdString(Id id);
+
+}  // namespace parcours

@@ -1,0 +1,162 @@
+#include "storage/connection_pool.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/statement.h>
+#include <mysql_driver.h>
+
+#include <regex>
+
+#include "domain/repositories.h"
+
+namespace parcours {
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// nullopt for a '%' not followed by two hex digits: such a URL is malformed.
+std::optional<std::string> PercentDecode(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    int hi = HexDigit(s[i + 1]), lo = HexDigit(s[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+sql::mysql::MySQL_Driver* Driver() {
+  // Initialised once; the first call happens on the main thread at start.
+  static sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
+  return driver;
+}
+
+}  // namespace
+
+std::optional<DatabaseUrl> DatabaseUrl::Parse(const std::string& url) {
+  static const std::regex re(R"(^mysql://([^:@/]+)(?::([^@/]*))?@(?:unix\(([^)]+)\)|([A-Za-z0-9._-]+)(?::(\d{1,5}))?)/([A-Za-z0-9_]*)$)");
+  std::smatch m;
+  if (!std::regex_match(url, m, re)) return std::nullopt;
+  auto user = PercentDecode(m[1]);
+  auto password = PercentDecode(m[2]);
+  if (!user || !password) return std::nullopt;
+  DatabaseUrl u;
+  u.user = std::move(*user);
+  u.password = std::move(*password);
+  if (m[3].matched) {
+    u.socket = m[3];
+    u.host.clear();
+  } else {
+    u.host = m[4];
+    if (m[5].matched) {
+      u.port = std::stoi(m[5]);  // at most 5 digits: cannot overflow
+      if (u.port < 1 || u.port > 65535) return std::nullopt;
+    }
+  }
+  u.database = m[6];
+  return u;
+}
+
+std::string DatabaseUrl::Redacted() const {
+  std::string where = socket.empty() ? host + ":" + std::to_string(port) : "unix(" + socket + ")";
+  return "mysql://" + user + ":***@" + where + "/" + database;
+}
+
+PooledConnection::PooledConnection(std::unique_ptr<sql::Connection> c) : conn_(std::move(c)) {}
+PooledConnection::~PooledConnection() {
+  statements_.clear();
+  try {
+    if (conn_) conn_->close();
+  } catch (const sql::SQLException&) {
+  }
+}
+
+sql::PreparedStatement& PooledConnection::Prepare(const char* text) {
+  auto it = statements_.find(text);
+  if (it != statements_.end()) return *it->second;
+  std::unique_ptr<sql::PreparedStatement> ps(conn_->prepareStatement(text));
+  return *statements_.emplace(text, std::move(ps)).first->second;
+}
+
+ConnectionPool::ConnectionPool(DatabaseUrl url, std::size_t size,
+                               std::chrono::milliseconds acquire_timeout)
+    : url_(std::move(url)), size_(size), acquire_timeout_(acquire_timeout) {
+  Driver();
+}
+
+ConnectionPool::~ConnectionPool() = default;
+
+ConnectionPool::Lease::~Lease() {
+  if (c_ && pool_) pool_->Release(std::move(c_));
+}
+
+std::unique_ptr<PooledConnection> ConnectionPool::Connect() {
+  sql::ConnectOptionsMap opts;
+  opts["hostName"] = sql::SQLString(url_.socket.empty()
+                                        ? "tcp://" + url_.host + ":" + std::to_string(url_.port)
+                                        : "unix://" + url_.socket);
+  opts["userName"] = sql::SQLString(url_.user);
+  opts["password"] = sql::SQLString(url_.password);
+  if (!url_.database.empty()) opts["schema"] = sql::SQLString(url_.database);
+  opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  opts["OPT_RECONNECT"] = false;
+  opts["OPT_CONNECT_TIMEOUT"] = 5;
+  try {
+    std::unique_ptr<sql::Connection> c(Driver()->connect(opts));
+    std::unique_ptr<sql::Statement> st(c->createStatement());
+    st->execute("SET time_zone = '+00:00'");
+    st->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    st->execute("SET SESSION innodb_lock_wait_timeout = 10");
+    st->execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin");
+    c->setAutoCommit(false);
+    return std::make_unique<PooledConnection>(std::move(c));
+  } catch (const sql::SQLException& e) {
+    throw StoreUnavailable(std::string("cannot connect to the database: ") + e.what());
+  }
+}
+
+ConnectionPool::Lease ConnectionPool::Acquire() {
+  std::unique_lock lock(mu_);
+  if (!cv_.wait_for(lock, acquire_timeout_, [&] { return !idle_.empty() || open_ < size_; }))
+    throw StoreUnavailable("no database connection available in time");
+  if (!idle_.empty()) {
+    auto c = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(*this, std::move(c));
+  }
+  ++open_;
+  lock.unlock();
+  try {
+    return Lease(*this, Connect());
+  } catch (...) {
+    std::lock_guard relock(mu_);
+    --open_;
+    cv_.notify_one();
+    throw;
+  }
+}
+
+void ConnectionPool::Release(std::unique_ptr<PooledConnection> c) {
+  std::lock_guard lock(mu_);
+  if (c->broken) {
+    --open_;
+    c.reset();
+  } else {
+    idle_.push_back(std::move(c));
+  }
+  cv_.notify_one();
+}
+
+}  // namespace parcours

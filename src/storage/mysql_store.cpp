@@ -1,0 +1,613 @@
+#include "storage/mysql_store.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "common/time.h"
+
+namespace parcours {
+
+bool IsTransientConflict(int code) { return code == 1213 || code == 1205; }
+bool IsConnectionLost(int code) {
+  return code == 2006 || code == 2013 || code == 2002 || code == 2003 || code == 2055 ||
+         code == 1927 || code == 4031;
+}
+
+namespace {
+
+constexpr int kDuplicateKey = 1062;
+using Rs = std::unique_ptr<sql::ResultSet>;
+
+TimePoint ReadTime(sql::ResultSet& rs, const char* col) {
+  auto t = ParseSqlUtc(std::string(rs.getString(col)));
+  return t ? *t : TimePoint{};
+}
+std::optional<TimePoint> ReadOptionalTime(sql::ResultSet& rs, const char* col) {
+  if (rs.isNull(col)) return std::nullopt;
+  return ReadTime(rs, col);
+}
+std::string Str(sql::ResultSet& rs, const char* col) { return std::string(rs.getString(col)); }
+
+std::vector<Id> ParseIdList(const std::string& csv) {
+  std::vector<Id> out;
+  std::stringstream in(csv);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(std::stoll(item));
+  return out;
+}
+
+// Runs an INSERT; returns false on a duplicate key, rethrows anything else.
+bool ExecuteInsert(sql::PreparedStatement& ps) {
+  try {
+    ps.executeUpdate();
+    return true;
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == kDuplicateKey) return false;
+    throw;
+  }
+}
+
+Id LastInsertId(PooledConnection& c) {
+  auto& ps = c.Prepare("SELECT LAST_INSERT_ID()");
+  Rs rs(ps.executeQuery());
+  rs->next();
+  return rs->getInt64(1);
+}
+
+constexpr const char* kUserColumns =
+    "SELECT id, email, name, organisation, language, roles, password_hash, failed_logins, "
+    "locked_until, created_at FROM users ";
+
+User ReadUser(sql::ResultSet& rs) {
+  User u;
+  u.id = rs.getInt64("id");
+  u.email = Str(rs, "email");
+  u.name = Str(rs, "name");
+  u.organisation = Str(rs, "organisation");
+  u.language = Str(rs, "language");
+  u.roles = rs.getUInt("roles");
+  u.password_hash = Str(rs, "password_hash");
+  u.failed_logins = rs.getInt("failed_logins");
+  u.locked_until = ReadOptionalTime(rs, "locked_until");
+  u.created_at = ReadTime(rs, "created_at");
+  return u;
+}
+
+Module ReadModule(sql::ResultSet& rs) {
+  Module m;
+  m.id = rs.getInt64("id");
+  if (!rs.isNull("pathway_id")) m.pathway_id = rs.getInt64("pathway_id");
+  m.position = rs.getInt("position");
+  m.code = Str(rs, "code");
+  m.title = Str(rs, "title");
+  m.hours = rs.getDouble("hours");
+  return m;
+}
+
+#define SESSION_COLUMNS                                                                    \
+  "SELECT s.id, s.module_id, s.starts_at, s.ends_at, s.decision_at, s.capacity, "          \
+  "s.min_registrants, s.agency_code, s.location, s.mode, s.status, s.cancel_reason, "      \
+  "s.confirmed_count, s.waitlist_count, (SELECT GROUP_CONCAT(t.user_id ORDER BY t.user_id) " \
+  "FROM session_trainers t WHERE t.session_id = s.id) AS trainers FROM sessions s "
+
+Session ReadSession(sql::ResultSet& rs) {
+  Session s;
+  s.id = rs.getInt64("id");
+  s.module_id = rs.getInt64("module_id");
+  s.starts_at = ReadTime(rs, "starts_at");
+  s.ends_at = ReadTime(rs, "ends_at");
+  s.decision_at = ReadTime(rs, "decision_at");
+  s.capacity = rs.getInt("capacity");
+  s.min_registrants = rs.getInt("min_registrants");
+  if (!rs.isNull("agency_code")) s.agency = Str(rs, "agency_code");
+  s.location = Str(rs, "location");
+  s.mode = SessionModeFromString(Str(rs, "mode")).value_or(SessionMode::kOnsite);
+  s.status = SessionStatusFromString(Str(rs, "status")).value_or(SessionStatus::kScheduled);
+  s.cancel_reason = Str(rs, "cancel_reason");
+  s.confirmed_count = rs.getInt("confirmed_count");
+  s.waitlist_count = rs.getInt("waitlist_count");
+  if (!rs.isNull("trainers")) s.trainer_ids = ParseIdList(Str(rs, "trainers"));
+  return s;
+}
+
+// Waitlist position: rank among the session's waitlisted registrations by arrival (id).
+#define REGISTRATION_COLUMNS                                                                  \
+  "SELECT r.id, r.session_id, r.participant_id, r.status, r.channel, r.created_at, "         \
+  "r.updated_at, CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w " \
+  "WHERE w.session_id = r.session_id AND w.status = 'waitlisted' AND w.id <= r.id) END AS pos "  \
+  "FROM registrations r "
+
+Registration ReadRegistration(sql::ResultSet& rs) {
+  Registration r;
+  r.id = rs.getInt64("id");
+  r.session_id = rs.getInt64("session_id");
+  r.participant_id = rs.getInt64("participant_id");
+  r.status = RegistrationStatusFromString(Str(rs, "status")).value_or(RegistrationStatus::kConfirmed);
+  r.channel = Str(rs, "channel");
+  r.created_at = ReadTime(rs, "created_at");
+  r.updated_at = ReadTime(rs, "updated_at");
+  if (!rs.isNull("pos")) r.waitlist_position = rs.getInt("pos");
+  return r;
+}
+
+template <class T, class F>
+std::vector<T> ReadAll(sql::PreparedStatement& ps, F read) {
+  Rs rs(ps.executeQuery());
+  std::vector<T> out;
+  while (rs->next()) out.push_back(read(*rs));
+  return out;
+}
+
+template <class T, class F>
+std::optional<T> ReadOne(sql::PreparedStatement& ps, F read) {
+  Rs rs(ps.executeQuery());
+  if (!rs->next()) return std::nullopt;
+  return read(*rs);
+}
+
+class MySqlUnitOfWork final : public UnitOfWork,
+                              UserRepository,
+                              AgencyRepository,
+                              CatalogueRepository,
+                              RegistrationRepository,
+                              AuditRepository,
+                              IdempotencyRepository {
+ public:
+  explicit MySqlUnitOfWork(PooledConnection& c) : c_(c) {}
+  UserRepository& users() override { return *this; }
+  AgencyRepository& agencies() override { return *this; }
+  CatalogueRepository& catalogue() override { return *this; }
+  RegistrationRepository& registrations() override { return *this; }
+  AuditRepository& audit() override { return *this; }
+  IdempotencyRepository& idempotency() override { return *this; }
+
+  // ---- users
+  std::optional<User> FindById(Id id) override {
+    auto& ps = c_.Prepare("SELECT id, email, name, organisation, language, roles, password_hash, "
+                          "failed_logins, locked_until, created_at FROM users WHERE id = ?");
+    ps.setInt64(1, id);
+    return ReadOne<User>(ps, ReadUser);
+  }
+  std::optional<User> FindByEmail(const std::string& email, bool for_update) override {
+    auto& ps = for_update
+                   ? c_.Prepare("SELECT id, email, name, organisation, language, roles, "
+                                "password_hash, failed_logins, locked_until, created_at FROM users "
+                                "WHERE email = ? FOR UPDATE")
+                   : c_.Prepare("SELECT id, email, name, organisation, language, roles, "
+                                "password_hash, failed_logins, locked_until, created_at FROM users "
+                                "WHERE email = ?");
+    ps.setString(1, email);
+    return ReadOne<User>(ps, ReadUser);
+  }
+  std::optional<Id> Insert(const User& u) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO users (email, name, organisation, language, roles, password_hash, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    ps.setString(1, u.email);
+    ps.setString(2, u.name);
+    ps.setString(3, u.organisation);
+    ps.setString(4, u.language);
+    ps.setUInt(5, u.roles);
+    ps.setString(6, u.password_hash);
+    ps.setString(7, FormatSqlUtc(u.created_at));
+    if (!ExecuteInsert(ps)) return std::nullopt;
+    return LastInsertId(c_);
+  }
+  bool AnyCoordinator() override {
+    auto& ps = c_.Prepare("SELECT 1 FROM users WHERE (roles & ?) <> 0 LIMIT 1");
+    ps.setUInt(1, RoleBit(Role::kCoordinator));
+    Rs rs(ps.executeQuery());
+    return rs->next();
+  }
+  void SetLoginFailures(Id id, int count, std::optional<TimePoint> locked_until) override {
+    auto& ps = c_.Prepare("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
+    ps.setInt(1, count);
+    if (locked_until) ps.setString(2, FormatSqlUtc(*locked_until));
+    else ps.setNull(2, 0);
+    ps.setInt64(3, id);
+    ps.executeUpdate();
+  }
+  int CountAddressFailures(const std::string& address, TimePoint since) override {
+    auto& ps = c_.Prepare("SELECT COUNT(*) FROM login_failures WHERE address = ? AND at >= ?");
+    ps.setString(1, address);
+    ps.setString(2, FormatSqlUtc(since));
+    Rs rs(ps.executeQuery());
+    rs->next();
+    return rs->getInt(1);
+  }
+  void RecordAddressFailure(const std::string& address, TimePoint at) override {
+    auto& ps = c_.Prepare("INSERT INTO login_failures (address, at) VALUES (?, ?)");
+    ps.setString(1, address);
+    ps.setString(2, FormatSqlUtc(at));
+    ps.executeUpdate();
+  }
+  void InsertToken(const std::string& hash, Id user, TimePoint created, TimePoint expires) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
+    ps.setString(1, hash);
+    ps.setInt64(2, user);
+    ps.setString(3, FormatSqlUtc(created));
+    ps.setString(4, FormatSqlUtc(expires));
+    ps.executeUpdate();
+  }
+  std::optional<User> FindByToken(const std::string& hash, TimePoint now) override {
+    auto& ps = c_.Prepare(
+        "SELECT u.id, u.email, u.name, u.organisation, u.language, u.roles, u.password_hash, "
+        "u.failed_logins, u.locked_until, u.created_at FROM auth_tokens t JOIN users u ON u.id = "
+        "t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?");
+    ps.setString(1, hash);
+    ps.setString(2, FormatSqlUtc(now));
+    return ReadOne<User>(ps, ReadUser);
+  }
+  bool RevokeToken(const std::string& hash, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "UPDATE auth_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL");
+    ps.setString(1, FormatSqlUtc(at));
+    ps.setString(2, hash);
+    return ps.executeUpdate() > 0;
+  }
+
+  // ---- agencies
+  bool Insert(const Agency& a, TimePoint at) override {
+    auto& ps = c_.Prepare("INSERT INTO agencies (code, name, created_at) VALUES (?, ?, ?)");
+    ps.setString(1, a.code);
+    ps.setString(2, a.name);
+    ps.setString(3, FormatSqlUtc(at));
+    return ExecuteInsert(ps);
+  }
+  std::optional<Agency> Find(const std::string& code) override {
+    auto& ps = c_.Prepare("SELECT code, name FROM agencies WHERE code = ?");
+    ps.setString(1, code);
+    return ReadOne<Agency>(ps, [](sql::ResultSet& rs) { return Agency{Str(rs, "code"), Str(rs, "name")}; });
+  }
+  std::vector<Agency> List() override {
+    auto& ps = c_.Prepare("SELECT code, name FROM agencies ORDER BY code");
+    return ReadAll<Agency>(ps, [](sql::ResultSet& rs) { return Agency{Str(rs, "code"), Str(rs, "name")}; });
+  }
+  Id InsertKey(const std::string& code, const std::string& hash, TimePoint at) override {
+    auto& ps = c_.Prepare("INSERT INTO agency_keys (agency_code, key_hash, created_at) VALUES (?, ?, ?)");
+    ps.setString(1, code);
+    ps.setString(2, hash);
+    ps.setString(3, FormatSqlUtc(at));
+    ps.executeUpdate();
+    return LastInsertId(c_);
+  }
+  std::optional<std::string> AgencyForKey(const std::string& hash) override {
+    auto& ps = c_.Prepare("SELECT agency_code FROM agency_keys WHERE key_hash = ? AND revoked_at IS NULL");
+    ps.setString(1, hash);
+    return ReadOne<std::string>(ps, [](sql::ResultSet& rs) { return Str(rs, "agency_code"); });
+  }
+
+  // ---- catalogue
+  std::optional<Id> InsertPathway(const Pathway& p) override {
+    auto& ps = c_.Prepare("INSERT INTO pathways (code, title) VALUES (?, ?)");
+    ps.setString(1, p.code);
+    ps.setString(2, p.title);
+    if (!ExecuteInsert(ps)) return std::nullopt;
+    return LastInsertId(c_);
+  }
+  std::optional<Id> InsertModule(const Module& m) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO modules (pathway_id, position, code, title, hours) VALUES (?, ?, ?, ?, ?)");
+    if (m.pathway_id) ps.setInt64(1, *m.pathway_id);
+    else ps.setNull(1, 0);
+    ps.setInt(2, m.position);
+    ps.setString(3, m.code);
+    ps.setString(4, m.title);
+    ps.setDouble(5, m.hours);
+    if (!ExecuteInsert(ps)) return std::nullopt;
+    return LastInsertId(c_);
+  }
+  std::vector<Module> ModulesOf(Id pathway_id) {
+    auto& ps = c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules "
+                          "WHERE pathway_id = ? ORDER BY position, id");
+    ps.setInt64(1, pathway_id);
+    return ReadAll<Module>(ps, ReadModule);
+  }
+  std::optional<Pathway> FindPathway(Id id) override {
+    auto& ps = c_.Prepare("SELECT id, code, title FROM pathways WHERE id = ?");
+    ps.setInt64(1, id);
+    auto p = ReadOne<Pathway>(ps, [](sql::ResultSet& rs) {
+      return Pathway{rs.getInt64("id"), Str(rs, "code"), Str(rs, "title"), {}};
+    });
+    if (p) p->modules = ModulesOf(p->id);
+    return p;
+  }
+  std::vector<Pathway> ListPathways(Id after_id, int limit) override {
+    auto& ps = c_.Prepare("SELECT id, code, title FROM pathways WHERE id > ? ORDER BY id LIMIT ?");
+    ps.setInt64(1, after_id);
+    ps.setInt(2, limit);
+    auto rows = ReadAll<Pathway>(ps, [](sql::ResultSet& rs) {
+      return Pathway{rs.getInt64("id"), Str(rs, "code"), Str(rs, "title"), {}};
+    });
+    for (auto& p : rows) p.modules = ModulesOf(p.id);
+    return rows;
+  }
+  std::optional<Module> FindModule(Id id) override {
+    auto& ps = c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules WHERE id = ?");
+    ps.setInt64(1, id);
+    return ReadOne<Module>(ps, ReadModule);
+  }
+  std::vector<Module> ListModules(Id after_id, int limit, bool standalone_only) override {
+    auto& ps = standalone_only
+                   ? c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules "
+                                "WHERE id > ? AND pathway_id IS NULL ORDER BY id LIMIT ?")
+                   : c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules "
+                                "WHERE id > ? ORDER BY id LIMIT ?");
+    ps.setInt64(1, after_id);
+    ps.setInt(2, limit);
+    return ReadAll<Module>(ps, ReadModule);
+  }
+  Id InsertSession(const Session& s) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO sessions (module_id, starts_at, ends_at, decision_at, capacity, "
+        "min_registrants, agency_code, location, mode, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ps.setInt64(1, s.module_id);
+    ps.setString(2, FormatSqlUtc(s.starts_at));
+    ps.setString(3, FormatSqlUtc(s.ends_at));
+    ps.setString(4, FormatSqlUtc(s.decision_at));
+    ps.setInt(5, s.capacity);
+    ps.setInt(6, s.min_registrants);
+    if (s.agency) ps.setString(7, *s.agency);
+    else ps.setNull(7, 0);
+    ps.setString(8, s.location);
+    ps.setString(9, ToString(s.mode));
+    ps.setString(10, ToString(s.status));
+    ps.executeUpdate();
+    Id id = LastInsertId(c_);
+    auto& tr = c_.Prepare("INSERT INTO session_trainers (session_id, user_id) VALUES (?, ?)");
+    for (Id t : s.trainer_ids) {
+      tr.setInt64(1, id);
+      tr.setInt64(2, t);
+      tr.executeUpdate();
+    }
+    return id;
+  }
+  std::optional<Session> FindSession(Id id, bool for_update) override {
+    auto& ps = for_update ? c_.Prepare(SESSION_COLUMNS "WHERE s.id = ? FOR UPDATE")
+                          : c_.Prepare(SESSION_COLUMNS "WHERE s.id = ?");
+    ps.setInt64(1, id);
+    return ReadOne<Session>(ps, ReadSession);
+  }
+  std::vector<Session> ListSessions(const SessionFilter& f) override {
+    // One statement for every filter combination: a NULL parameter disables its condition.
+    auto& ps = c_.Prepare(SESSION_COLUMNS
+                          "WHERE (? IS NULL OR s.module_id = ?) AND (? IS NULL OR s.starts_at >= ?) "
+                          "AND (? IS NULL OR s.starts_at < ?) AND (? IS NULL OR s.status = ?) "
+                          "AND (? IS NULL OR (s.starts_at, s.id) > (?, ?)) "
+                          "ORDER BY s.starts_at, s.id LIMIT ?");
+    int i = 1;
+    auto bind_id = [&](std::optional<Id> v) {
+      for (int k = 0; k < 2; ++k) v ? ps.setInt64(i++, *v) : ps.setNull(i++, 0);
+    };
+    auto bind_time = [&](std::optional<TimePoint> v) {
+      for (int k = 0; k < 2; ++k) v ? ps.setString(i++, FormatSqlUtc(*v)) : ps.setNull(i++, 0);
+    };
+    bind_id(f.module_id);
+    bind_time(f.from);
+    bind_time(f.to);
+    for (int k = 0; k < 2; ++k)
+      f.status ? ps.setString(i++, ToString(*f.status)) : ps.setNull(i++, 0);
+    bind_time(f.after_starts_at);
+    ps.setInt64(i++, f.after_id);
+    ps.setInt(i++, f.limit);
+    return ReadAll<Session>(ps, ReadSession);
+  }
+  void UpdateSessionStatus(Id id, SessionStatus status, const std::string& reason) override {
+    auto& ps = c_.Prepare("UPDATE sessions SET status = ?, cancel_reason = ? WHERE id = ?");
+    ps.setString(1, ToString(status));
+    ps.setString(2, reason);
+    ps.setInt64(3, id);
+    ps.executeUpdate();
+  }
+  void UpdateSessionCounts(Id id, int confirmed, int waitlisted) override {
+    auto& ps = c_.Prepare("UPDATE sessions SET confirmed_count = ?, waitlist_count = ? WHERE id = ?");
+    ps.setInt(1, confirmed);
+    ps.setInt(2, waitlisted);
+    ps.setInt64(3, id);
+    ps.executeUpdate();
+  }
+
+  // ---- registrations
+  std::optional<Id> Insert(const Registration& r) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO registrations (session_id, participant_id, status, channel, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+    ps.setInt64(1, r.session_id);
+    ps.setInt64(2, r.participant_id);
+    ps.setString(3, ToString(r.status));
+    ps.setString(4, r.channel);
+    ps.setString(5, FormatSqlUtc(r.created_at));
+    ps.setString(6, FormatSqlUtc(r.updated_at));
+    if (!ExecuteInsert(ps)) return std::nullopt;
+    return LastInsertId(c_);
+  }
+  std::optional<Registration> Find(Id id) override {
+    auto& ps = c_.Prepare(REGISTRATION_COLUMNS "WHERE r.id = ?");
+    ps.setInt64(1, id);
+    return ReadOne<Registration>(ps, ReadRegistration);
+  }
+  std::optional<Registration> FindActive(Id session_id, Id participant_id) override {
+    auto& ps = c_.Prepare(REGISTRATION_COLUMNS
+                          "WHERE r.session_id = ? AND r.participant_id = ? AND r.active = 1");
+    ps.setInt64(1, session_id);
+    ps.setInt64(2, participant_id);
+    return ReadOne<Registration>(ps, ReadRegistration);
+  }
+  std::optional<Registration> FirstWaitlisted(Id session_id) override {
+    auto& ps = c_.Prepare(REGISTRATION_COLUMNS
+                          "WHERE r.session_id = ? AND r.status = 'waitlisted' ORDER BY r.id LIMIT 1");
+    ps.setInt64(1, session_id);
+    return ReadOne<Registration>(ps, ReadRegistration);
+  }
+  void UpdateStatus(Id id, RegistrationStatus status, TimePoint at) override {
+    auto& ps = c_.Prepare("UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?");
+    ps.setString(1, ToString(status));
+    ps.setString(2, FormatSqlUtc(at));
+    ps.setInt64(3, id);
+    ps.executeUpdate();
+  }
+  std::vector<Registration> ListForSession(Id session_id, Id after_id, int limit) override {
+    // Positions by window function: one pass over the session instead of a count per row.
+    auto& ps = c_.Prepare(
+        "SELECT * FROM (SELECT r.id, r.session_id, r.participant_id, r.status, r.channel, "
+        "r.created_at, r.updated_at, CASE WHEN r.status = 'waitlisted' THEN ROW_NUMBER() OVER "
+        "(PARTITION BY r.status ORDER BY r.id) END AS pos FROM registrations r WHERE "
+        "r.session_id = ?) x WHERE x.id > ? ORDER BY x.id LIMIT ?");
+    ps.setInt64(1, session_id);
+    ps.setInt64(2, after_id);
+    ps.setInt(3, limit);
+    return ReadAll<Registration>(ps, ReadRegistration);
+  }
+  std::vector<Registration> ListForParticipant(Id participant_id, Id after_id, int limit) override {
+    auto& ps = c_.Prepare(REGISTRATION_COLUMNS
+                          "WHERE r.participant_id = ? AND r.id > ? ORDER BY r.id LIMIT ?");
+    ps.setInt64(1, participant_id);
+    ps.setInt64(2, after_id);
+    ps.setInt(3, limit);
+    return ReadAll<Registration>(ps, ReadRegistration);
+  }
+
+  // ---- audit
+  void Append(const AuditEntry& e) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO audit_log (at, actor, action, entity_type, entity_id, before_json, "
+        "after_json, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    ps.setString(1, FormatSqlUtc(e.at));
+    ps.setString(2, e.actor);
+    ps.setString(3, e.action);
+    ps.setString(4, e.entity_type);
+    ps.setInt64(5, e.entity_id);
+    e.before_json.empty() ? ps.setNull(6, 0) : ps.setString(6, e.before_json);
+    e.after_json.empty() ? ps.setNull(7, 0) : ps.setString(7, e.after_json);
+    ps.setString(8, e.request_id);
+    ps.executeUpdate();
+  }
+
+  // ---- idempotency
+  std::optional<IdempotencyRecord> Find(const std::string& scope, const std::string& key,
+                                        bool for_update) override {
+    auto& ps = for_update
+                   ? c_.Prepare("SELECT fingerprint, completed, status, content_type, body, location, "
+                                "created_at FROM idempotency_keys WHERE scope = ? AND idem_key = ? "
+                                "FOR UPDATE")
+                   : c_.Prepare("SELECT fingerprint, completed, status, content_type, body, location, "
+                                "created_at FROM idempotency_keys WHERE scope = ? AND idem_key = ?");
+    ps.setString(1, scope);
+    ps.setString(2, key);
+    return ReadOne<IdempotencyRecord>(ps, [](sql::ResultSet& rs) {
+      return IdempotencyRecord{Str(rs, "fingerprint"), rs.getInt("completed") != 0,
+                               rs.getInt("status"),    Str(rs, "content_type"),
+                               rs.isNull("body") ? "" : Str(rs, "body"),
+                               Str(rs, "location"),    ReadTime(rs, "created_at")};
+    });
+  }
+  void BindRecord(sql::PreparedStatement& ps, const IdempotencyRecord& r, int first) {
+    ps.setString(first, r.fingerprint);
+    ps.setInt(first + 1, r.completed ? 1 : 0);
+    ps.setInt(first + 2, r.status);
+    ps.setString(first + 3, r.content_type);
+    ps.setString(first + 4, r.body);
+    ps.setString(first + 5, r.location);
+    ps.setString(first + 6, FormatSqlUtc(r.created_at));
+  }
+  bool Insert(const std::string& scope, const std::string& key, const IdempotencyRecord& r) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO idempotency_keys (scope, idem_key, fingerprint, completed, status, "
+        "content_type, body, location, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ps.setString(1, scope);
+    ps.setString(2, key);
+    BindRecord(ps, r, 3);
+    return ExecuteInsert(ps);
+  }
+  void Replace(const std::string& scope, const std::string& key, const IdempotencyRecord& r) override {
+    auto& ps = c_.Prepare(
+        "UPDATE idempotency_keys SET fingerprint = ?, completed = ?, status = ?, content_type = ?, "
+        "body = ?, location = ?, created_at = ? WHERE scope = ? AND idem_key = ?");
+    BindRecord(ps, r, 1);
+    ps.setString(8, scope);
+    ps.setString(9, key);
+    ps.executeUpdate();
+  }
+  void Delete(const std::string& scope, const std::string& key) override {
+    auto& ps = c_.Prepare("DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?");
+    ps.setString(1, scope);
+    ps.setString(2, key);
+    ps.executeUpdate();
+  }
+
+ private:
+  PooledConnection& c_;
+};
+
+}  // namespace
+
+void MySqlStore::Transact(const std::function<bool(UnitOfWork&)>& work) {
+  static thread_local std::minstd_rand jitter(std::random_device{}());
+  for (int attempt = 1;; ++attempt) {
+    auto lease = pool_.Acquire();
+    bool committing = false;
+    try {
+      MySqlUnitOfWork uow(*lease);
+      bool commit = work(uow);
+      committing = commit;
+      if (commit) lease->conn().commit();
+      else lease->conn().rollback();
+      return;
+    } catch (const sql::SQLException& e) {
+      const int code = e.getErrorCode();
+      try {
+        lease->conn().rollback();
+      } catch (const sql::SQLException&) {
+        lease->broken = true;
+      }
+      if (IsTransientConflict(code) && attempt < kMaxAttempts) {
+        // Back off a little, with jitter, so the contenders do not collide again.
+        std::this_thread::sleep_for(std::chrono::microseconds(
+            (200 << std::min(attempt, 6)) + jitter() % 1000));
+        continue;
+      }
+      if (IsConnectionLost(code) || code == 0) {
+        lease->broken = true;
+        // A transaction that was lost before COMMIT left nothing behind: run it again once.
+        if (!committing && attempt < 2) continue;
+        throw StoreUnavailable(std::string("database connection lost: ") + e.what());
+      }
+      throw;
+    } catch (...) {
+      try {
+        lease->conn().rollback();
+      } catch (const sql::SQLException&) {
+        lease->broken = true;
+      }
+      throw;
+    }
+  }
+}
+
+bool MySqlStore::Ping() {
+  try {
+    auto lease = pool_.Acquire();
+    try {
+      auto& ps = lease->Prepare("SELECT 1");
+      Rs rs(ps.executeQuery());
+      lease->conn().commit();
+      return rs->next();
+    } catch (const sql::SQLException&) {
+      lease->broken = true;
+      return false;
+    }
+  } catch (const StoreUnavailable&) {
+    return false;
+  }
+}
+
+}  // namespace parcours

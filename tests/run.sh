@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The one command that runs every test tier: installs test dependencies, builds with tests, lints
+# the OpenAPI document, starts a throw-away MariaDB, runs ctest, then checks the API responses the
+# tests recorded against the OpenAPI document. The last line printed is ctest's summary line.
+#
+# Usage: tests/run.sh [extra ctest arguments, e.g. -R catalogue]
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+step() { printf '==> %s\n' "$*"; }
+failures=()
+
+step "installing test dependencies (deploy/install-deps.sh test)"
+deploy/install-deps.sh test
+
+step "building with tests (build-test/, RelWithDebInfo)"
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARCOURS_BUILD_TESTS=ON
+cmake --build build-test -j2
+
+# --- OpenAPI lint ---------------------------------------------------------------------------------
+# Pinned: with "@redocly/cli@1" npm picks 1.34.21, whose @redocly/respect-core@1.34.21 the registry
+# here cannot resolve (ETARGET); 1.34.20 installs cleanly (~11 s, ~200 MB in tests/.tools).
+redocly_version=${PARCOURS_REDOCLY_VERSION:-1.34.20}
+redocly=tests/.tools/node_modules/.bin/redocly
+if [[ ! -x $redocly ]]; then
+  step "installing the OpenAPI linter (@redocly/cli@$redocly_version into tests/.tools)"
+  npm install --prefix tests/.tools --no-audit --no-fund "@redocly/cli@$redocly_version"
+fi
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+lint_args=(lint api/openapi.yaml)
+[[ -f redocly.yaml ]] && lint_args+=(--config redocly.yaml)
+step "linting api/openapi.yaml (redocly${lint_args[2]:+ --config redocly.yaml})"
+if ! "$redocly" "${lint_args[@]}"; then
+  failures+=("OpenAPI lint of api/openapi.yaml (redocly)")
+fi
+
+# --- throw-away MariaDB ---------------------------------------------------------------------------
+tmp=$(mktemp -d /tmp/parcours-test.XXXXXX)
+cleaned=false
+cleanup() {
+  $cleaned && return 0
+  cleaned=true
+  deploy/mariadb.sh stop "$tmp" >/dev/null 2>&1 || deploy/mariadb.sh stop "$tmp" >&2 || true
+  rm -rf -- "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  local p
+  if /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
+    2>/dev/null; then
+    return 0
+  fi
+  for ((p = 34000; p < 35000; p++)); do
+    if [[ -z $(ss -ltnH "sport = :$p") ]]; then
+      echo "$p"
+      return 0
+    fi
+  done
+  echo "no free port found" >&2
+  return 1
+}
+
+step "starting a throw-away MariaDB in $tmp"
+started=false
+for attempt in 1 2 3; do
+  db_port=$(free_port)
+  if deploy/mariadb.sh start "$tmp" "$db_port"; then
+    started=true
+    break
+  fi
+  echo "==> MariaDB start attempt $attempt on port $db_port failed; retrying on another port" >&2
+done
+$started || { echo "could not start MariaDB" >&2; exit 1; }
+
+db_password=$(openssl rand -hex 16)
+deploy/mariadb.sh create-admin "$tmp" parcours_test "$db_password"
+
+export PARCOURS_TEST_DB_ADMIN_URL="mysql://parcours_test:${db_password}@127.0.0.1:${db_port}/"
+export PARCOURS_TEST_BINARY=$root/build-test/parcours
+export PARCOURS_TEST_OPENAPI=$root/api/openapi.yaml
+export PARCOURS_TEST_RESPONSES=$tmp/responses.jsonl
+export PARCOURS_TEST_SOURCE_DIR=$root
+
+# --- ctest ----------------------------------------------------------------------------------------
+step "running ctest"
+set +e
+ctest --test-dir build-test --output-on-failure -j1 --no-tests=error "$@" 2>&1 | tee "$tmp/ctest.log"
+ctest_rc=${PIPESTATUS[0]}
+set -e
+((ctest_rc == 0)) || failures+=("ctest (exit code $ctest_rc)")
+
+# --- recorded responses vs OpenAPI ----------------------------------------------------------------
+if ((ctest_rc == 0)); then
+  if [[ -s $PARCOURS_TEST_RESPONSES ]]; then
+    step "checking $(wc -l <"$PARCOURS_TEST_RESPONSES") recorded API responses against api/openapi.yaml"
+    if ! /usr/bin/python3 tests/support/check_openapi.py responses api/openapi.yaml "$PARCOURS_TEST_RESPONSES"; then
+      failures+=("recorded API responses do not conform to api/openapi.yaml (tests/support/check_openapi.py)")
+    fi
+  else
+    step "no API responses were recorded ($PARCOURS_TEST_RESPONSES); response check skipped"
+  fi
+fi
+
+# Keep ctest's summary for the end, then clean up quietly (the EXIT trap is the safety net).
+summary=$(grep -E '^[0-9]+% tests passed' "$tmp/ctest.log" | tail -n 1 || true)
+total_time=$(grep -E '^Total Test time' "$tmp/ctest.log" | tail -n 1 || true)
+failed_list=$(awk '/^The following tests FAILED:/ { on = 1; print; next } on && /^[[:space:]]/ { print; next } { on = 0 }' \
+  "$tmp/ctest.log")
+cleanup
+
+echo
+if ((${#failures[@]})); then
+  for f in "${failures[@]}"; do
+    echo "==> FAILED: $f"
+  done
+  [[ -n $failed_list ]] && echo "$failed_list"
+fi
+[[ -n $total_time ]] && echo "$total_time"
+if [[ -n $summary ]]; then
+  echo "$summary"
+else
+  echo "ctest printed no summary (exit code $ctest_rc)"
+fi
+((${#failures[@]} == 0))

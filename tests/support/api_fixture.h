@@ -1,0 +1,35 @@
+#pragma once
+// The usual starting point of an API test: a fresh database, the real server on it, a
+// coordinator's client, and helpers to create people and catalogue entries.
+#include <memory>
+#include <string>
+
+#include "http_client.h"
+#include "server_process.h"
+#include "test_database.h"
+
+namespace parcours::testing {
+
+class ApiFixture {
+ public:
+  ApiFixture();
+  TestDatabase db;
+  std::unique_ptr<ServerProcess> server;
+  std::unique_ptr<HttpClient> coordinator;  // signed in as the bootstrap coordinator
+
+  std::unique_ptr<HttpClient> Client() const;  // anonymous
+  std::string Login(const std::string& email, const std::string& password);
+  // Creates a participant account, returns {id, token}.
+  std::pair<std::string, std::string> Participant(const std::string& email,
+                                                  const std::string& name = "Séverine Müller");
+  // Creates a staff user with the given role, returns {id, token}.
+  std::pair<std::string, std::string> Staff(const std::string& email, const std::string& role);
+  // A stand-alone module (hours 4) and a session of it; returns the session id.
+  std::string Module(const std::string& code, double hours = 4);
+  std::string Session(const std::string& module_id, int capacity,
+                      const std::string& starts_at = "2027-03-04T09:00:00+01:00",
+                      const std::string& ends_at = "2027-03-04T13:00:00+01:00");
+  void SetClock(const std::string& now);
+};
+
+}  // namespace parcours::testing

@@ -1,0 +1,75 @@
+#include "server_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include "test_env.h"
+
+namespace parcours::testing {
+
+ServerProcess::ServerProcess(const std::string& database_url, std::vector<std::string> extra_args,
+                             bool test_clock) {
+  char tmpl[] = "/tmp/parcours-server.XXXXXX";
+  if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  log_ = dir_ + "/server.log";
+  const std::string port_file = dir_ + "/port";
+  std::vector<std::string> args = {ServerBinary(), "serve", "--listen", "127.0.0.1:0",
+                                   "--port-file", port_file};
+  if (test_clock) args.push_back("--test-clock");
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    setenv("PARCOURS_DATABASE_URL", database_url.c_str(), 1);
+    setenv("PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL", kCoordinatorEmail, 1);
+    setenv("PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD", kCoordinatorPassword, 1);
+    setenv("PARCOURS_SCRYPT_N", "1024", 0);  // fast hashing for tests; production uses 2^15
+    FILE* log = std::fopen(log_.c_str(), "w");
+    if (log) {
+      dup2(fileno(log), 1);
+      dup2(fileno(log), 2);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  for (int i = 0; i < 600; ++i) {
+    std::ifstream in(port_file);
+    if (in >> port_ && port_ > 0) return;
+    int status;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      std::ifstream l(log_);
+      std::string text((std::istreambuf_iterator<char>(l)), {});
+      throw std::runtime_error("parcours serve exited at start: " + text);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("parcours serve did not start within 30 s");
+}
+
+int ServerProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+ServerProcess::~ServerProcess() {
+  Stop();
+  std::system(("rm -rf '" + dir_ + "'").c_str());
+}
+
+}  // namespace parcours::testing

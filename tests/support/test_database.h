@@ -1,0 +1,27 @@
+#pragma once
+// A fresh, uniquely named database on the test server, dropped when the object goes away.
+#include <string>
+
+namespace parcours::testing {
+
+class TestDatabase {
+ public:
+  TestDatabase();
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  const std::string& name() const { return name_; }
+  // mysql://user:password@host:port/<name>
+  std::string Url() const;
+  // Runs a statement on this database as the admin user (for assertions on stored rows).
+  void Execute(const std::string& sql) const;
+  // First column of the first row as text ("" when no row or NULL).
+  std::string Scalar(const std::string& sql) const;
+  long long Count(const std::string& sql) const { return std::stoll(Scalar(sql)); }
+
+ private:
+  std::string name_;
+};
+
+}  // namespace parcours::testing

@@ -1,0 +1,297 @@
+// Unit tests of src/app/config: flags, environment and config file, their precedence, and
+// the messages for bad settings. The environment is saved and restored around each test.
+#include "app/config.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parcours::app {
+namespace {
+
+// Every variable LoadConfig reads.
+constexpr const char* kVariables[] = {
+    "PARCOURS_DATABASE_URL",
+    "PARCOURS_LISTEN",
+    "PARCOURS_THREADS",
+    "PARCOURS_WORKERS",
+    "PARCOURS_DB_POOL",
+    "PARCOURS_PORT_FILE",
+    "PARCOURS_PUBLIC_URL",
+    "PARCOURS_SCRYPT_N",
+    "PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL",
+    "PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD",
+    "PARCOURS_SIGNING_KEY",
+    "PARCOURS_SIGNING_CERT",
+};
+
+// Clears the variables for the test's duration and puts the previous values back after.
+class CleanEnvironment {
+ public:
+  CleanEnvironment() {
+    for (const char* name : kVariables) {
+      if (const char* v = std::getenv(name)) saved_[name] = v;
+      unsetenv(name);
+    }
+  }
+  ~CleanEnvironment() {
+    for (const char* name : kVariables) {
+      auto it = saved_.find(name);
+      if (it == saved_.end())
+        unsetenv(name);
+      else
+        setenv(name, it->second.c_str(), 1);
+    }
+  }
+  void Set(const char* name, const std::string& value) { setenv(name, value.c_str(), 1); }
+
+ private:
+  std::map<std::string, std::string> saved_;
+};
+
+// A config file in the temporary directory, removed afterwards.
+class TempConfigFile {
+ public:
+  explicit TempConfigFile(const std::string& text) {
+    char name[] = "/tmp/parcours_unit_config_XXXXXX";
+    int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    close(fd);
+    path_ = name;
+    std::ofstream out(path_);
+    out << text;
+  }
+  ~TempConfigFile() { std::remove(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct Loaded {
+  std::optional<std::string> error;
+  Config config;
+  std::vector<std::string> positional;
+};
+
+Loaded Load(const std::vector<std::string>& args) {
+  Loaded l;
+  l.error = LoadConfig(args, l.config, l.positional);
+  return l;
+}
+
+bool Contains(const std::optional<std::string>& message, const std::string& part) {
+  return message && message->find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("config: no settings give the defaults", "[config]") {
+  CleanEnvironment env;
+  auto l = Load({});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.database_url.empty());
+  CHECK(l.config.listen_host == "127.0.0.1");
+  CHECK(l.config.listen_port == 8080);
+  CHECK(l.config.reactor_threads == 2);
+  CHECK(l.config.worker_threads == 32);
+  CHECK(l.config.db_pool_size == 32);
+  CHECK_FALSE(l.config.test_clock);
+  CHECK(l.config.scrypt.n == (1u << 15));
+  CHECK(l.positional.empty());
+}
+
+TEST_CASE("config: flags set the listen address, database URL and workers", "[config]") {
+  CleanEnvironment env;
+  auto l = Load({"--listen", "127.0.0.1:0", "--database-url", "mysql://u:p@db:3306/parcours",
+                 "--workers", "4"});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.listen_host == "127.0.0.1");
+  CHECK(l.config.listen_port == 0);
+  CHECK(l.config.database_url == "mysql://u:p@db:3306/parcours");
+  CHECK(l.config.worker_threads == 4);
+}
+
+TEST_CASE("config: flags also take the --name=value form", "[config]") {
+  CleanEnvironment env;
+  auto l = Load({"--listen=0.0.0.0:9090", "--threads=3", "--db-pool=5", "--port-file=/tmp/p",
+                 "--public-url=https://parcours.example.lu", "--scrypt-n=2048"});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.listen_host == "0.0.0.0");
+  CHECK(l.config.listen_port == 9090);
+  CHECK(l.config.reactor_threads == 3);
+  CHECK(l.config.db_pool_size == 5);
+  CHECK(l.config.port_file == "/tmp/p");
+  CHECK(l.config.public_base_url == "https://parcours.example.lu");
+  CHECK(l.config.scrypt.n == 2048);
+}
+
+TEST_CASE("config: --listen with only a port listens on 127.0.0.1", "[config]") {
+  CleanEnvironment env;
+  auto l = Load({"--listen", ":9000"});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.listen_host == "127.0.0.1");
+  CHECK(l.config.listen_port == 9000);
+}
+
+TEST_CASE("config: --test-clock and positional arguments", "[config]") {
+  CleanEnvironment env;
+  auto l = Load({"create-coordinator", "--test-clock", "ana@example.lu", "--workers", "2"});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.test_clock);
+  CHECK(l.config.worker_threads == 2);
+  CHECK(l.positional == std::vector<std::string>{"create-coordinator", "ana@example.lu"});
+}
+
+TEST_CASE("config: a bad --listen value is refused with a message", "[config]") {
+  CleanEnvironment env;
+  auto nonsense = Load({"--listen", "nonsense"});
+  CHECK(Contains(nonsense.error, "listen must be HOST:PORT"));
+  for (const char* value :
+       {"127.0.0.1:", "127.0.0.1:abc", "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:08080"}) {
+    INFO(value);
+    auto l = Load({"--listen", value});
+    CHECK(Contains(l.error, "listen: bad port"));
+  }
+}
+
+TEST_CASE("config: numbers out of range are refused with a message", "[config]") {
+  CleanEnvironment env;
+  CHECK(Load({"--workers", "0"}).error == std::string("workers must be a number from 1 to 1024"));
+  CHECK(Contains(Load({"--workers", "1025"}).error, "workers must be"));
+  CHECK(Contains(Load({"--workers", "many"}).error, "workers must be"));
+  CHECK(Contains(Load({"--workers", "-3"}).error, "workers must be"));
+  CHECK(Contains(Load({"--threads", "65"}).error, "threads must be a number from 1 to 64"));
+  CHECK(Contains(Load({"--db-pool", "0"}).error, "db_pool must be"));
+  CHECK(Contains(Load({"--scrypt-n", "1000"}).error, "scrypt_n must be a power of two"));
+  CHECK(Contains(Load({"--scrypt-n", "512"}).error, "scrypt_n must be a power of two"));
+  CHECK(Contains(Load({"--scrypt-n", "2097152"}).error, "scrypt_n must be a power of two"));
+}
+
+TEST_CASE("config: unknown options and missing values are refused", "[config]") {
+  CleanEnvironment env;
+  CHECK(Load({"--frobnicate"}).error == std::string("unknown option --frobnicate"));
+  CHECK(Load({"--frobnicate=1"}).error == std::string("unknown option --frobnicate=1"));
+  CHECK(Load({"--workers"}).error == std::string("--workers needs a value"));
+  CHECK(Load({"--config"}).error == std::string("--config needs a file"));
+}
+
+TEST_CASE("config: a config file is read", "[config]") {
+  CleanEnvironment env;
+  TempConfigFile file(
+      "# Parcours settings\n"
+      "\n"
+      "database_url = mysql://file:secret@db.example.lu:3307/parcours\n"
+      "  listen=127.0.0.1:9000  \n"
+      "workers = 8\n"
+      "test_clock = true\n");
+  auto l = Load({"--config", file.path()});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.database_url == "mysql://file:secret@db.example.lu:3307/parcours");
+  CHECK(l.config.listen_port == 9000);
+  CHECK(l.config.worker_threads == 8);
+  CHECK(l.config.test_clock);
+}
+
+TEST_CASE("config: flags override the config file wherever they appear", "[config]") {
+  CleanEnvironment env;
+  TempConfigFile file("database_url = mysql://file@db/parcours\nworkers = 8\nthreads = 4\n");
+  auto after = Load({"--config", file.path(), "--workers", "3"});
+  REQUIRE_FALSE(after.error);
+  CHECK(after.config.worker_threads == 3);
+  CHECK(after.config.reactor_threads == 4);
+  CHECK(after.config.database_url == "mysql://file@db/parcours");
+
+  auto before = Load({"--workers=5", "--config=" + file.path()});
+  REQUIRE_FALSE(before.error);
+  CHECK(before.config.worker_threads == 5);
+}
+
+TEST_CASE("config: a bad config file is refused with its line number", "[config]") {
+  CleanEnvironment env;
+  TempConfigFile unknown("workers = 8\ncolour = blue\n");
+  auto l = Load({"--config", unknown.path()});
+  CHECK(l.error == unknown.path() + ":2: unknown setting 'colour'");
+
+  TempConfigFile no_equals("# comment\nworkers 8\n");
+  auto m = Load({"--config", no_equals.path()});
+  CHECK(m.error == no_equals.path() + ":2: expected 'key = value'");
+
+  TempConfigFile bad_value("workers = 0\n");
+  CHECK(Contains(Load({"--config", bad_value.path()}).error, "workers must be"));
+
+  auto missing = Load({"--config", "/nonexistent/parcours.conf"});
+  CHECK(missing.error == std::string("cannot read config file /nonexistent/parcours.conf"));
+}
+
+TEST_CASE("config: environment variables are read", "[config]") {
+  CleanEnvironment env;
+  env.Set("PARCOURS_DATABASE_URL", "mysql://env@db/parcours");
+  env.Set("PARCOURS_WORKERS", "7");
+  env.Set("PARCOURS_LISTEN", "0.0.0.0:8443");
+  auto l = Load({});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.database_url == "mysql://env@db/parcours");
+  CHECK(l.config.worker_threads == 7);
+  CHECK(l.config.listen_host == "0.0.0.0");
+  CHECK(l.config.listen_port == 8443);
+}
+
+TEST_CASE("config: flags override the environment, which overrides the file", "[config]") {
+  CleanEnvironment env;
+  TempConfigFile file("workers = 8\nthreads = 4\ndb_pool = 6\n");
+  env.Set("PARCOURS_WORKERS", "7");
+  env.Set("PARCOURS_THREADS", "5");
+  auto l = Load({"--config", file.path(), "--workers", "3"});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.worker_threads == 3);   // flag
+  CHECK(l.config.reactor_threads == 5);  // environment
+  CHECK(l.config.db_pool_size == 6);     // file
+}
+
+TEST_CASE("config: an empty environment variable counts as unset", "[config]") {
+  CleanEnvironment env;
+  env.Set("PARCOURS_WORKERS", "");
+  auto l = Load({});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.worker_threads == 32);
+}
+
+TEST_CASE("config: a bad environment value is refused", "[config]") {
+  CleanEnvironment env;
+  env.Set("PARCOURS_WORKERS", "0");
+  CHECK(Contains(Load({}).error, "workers must be"));
+}
+
+TEST_CASE("config: the bootstrap coordinator needs both e-mail and password", "[config]") {
+  CleanEnvironment env;
+  env.Set("PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL", "coordinator@example.lu");
+  CHECK(Contains(Load({}).error, "set both PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL"));
+  env.Set("PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD", "a long enough password");
+  auto l = Load({});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.bootstrap_email == "coordinator@example.lu");
+  CHECK(l.config.bootstrap_password == "a long enough password");
+}
+
+TEST_CASE("config: the environment is restored after each test", "[config]") {
+  CleanEnvironment outer;  // so this test leaves the real environment as it found it
+  outer.Set("PARCOURS_WORKERS", "9");
+  {
+    CleanEnvironment env;
+    CHECK(std::getenv("PARCOURS_WORKERS") == nullptr);
+    env.Set("PARCOURS_WORKERS", "7");
+    env.Set("PARCOURS_THREADS", "3");
+  }
+  REQUIRE(std::getenv("PARCOURS_WORKERS") != nullptr);
+  CHECK(std::string(std::getenv("PARCOURS_WORKERS")) == "9");
+  CHECK(std::getenv("PARCOURS_THREADS") == nullptr);
+}
+
+}  // namespace parcours::app

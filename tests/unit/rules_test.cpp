@@ -1,0 +1,349 @@
+// Unit tests of src/domain/rules: input normalisation and validation, session defaults,
+// and the registration decisions.
+#include "domain/rules.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+
+namespace parcours {
+namespace {
+
+using namespace std::chrono;
+
+TimePoint Utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
+  return TimePoint(sys_days(year{y} / month{mo} / day{d}).time_since_epoch() + hours(h) +
+                   minutes(mi));
+}
+
+long long Ms(TimePoint t) { return t.time_since_epoch().count(); }
+
+bool HasField(const std::vector<FieldError>& errors, const std::string& field) {
+  return std::any_of(errors.begin(), errors.end(),
+                     [&](const FieldError& e) { return e.field == field; });
+}
+
+std::string Repeat(const std::string& s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// A session that passes CheckNewSession: a one-day module in June 2027.
+Session ValidSession() {
+  Session s;
+  s.module_id = 1;
+  s.starts_at = Utc(2027, 6, 1, 7);
+  s.ends_at = Utc(2027, 6, 1, 15);
+  s.capacity = 12;
+  s.min_registrants = kDefaultMinRegistrants;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("rules: NormaliseEmail lower-cases and trims", "[rules]") {
+  CHECK(NormaliseEmail("  Alice.Martin@Example.LU \t") == std::string("alice.martin@example.lu"));
+  CHECK(NormaliseEmail("bob@example.lu") == std::string("bob@example.lu"));
+  CHECK(NormaliseEmail("a@b.c") == std::string("a@b.c"));
+}
+
+TEST_CASE("rules: NormaliseEmail keeps valid non-ASCII local parts", "[rules]") {
+  CHECK(NormaliseEmail("\xc3\xa9lodie@example.lu") == std::string("\xc3\xa9lodie@example.lu"));
+}
+
+TEST_CASE("rules: NormaliseEmail rejects implausible shapes", "[rules]") {
+  for (const char* raw : {"",
+                          "   ",
+                          "a@",
+                          "alice",
+                          "@example.lu",
+                          "alice@",
+                          "alice@example",
+                          "alice@@example.lu",
+                          "a@b@example.lu",
+                          "alice@.lu",
+                          "alice@example.",
+                          "al ice@example.lu",
+                          "alice@exa mple.lu",
+                          "al\tice@example.lu",
+                          "<alice@example.lu>",
+                          "alice,bob@example.lu",
+                          "alice;bob@example.lu",
+                          "a\"b@example.lu",
+                          "alice@example.lu\x7f",
+                          "al\xff"
+                          "ice@example.lu",
+                          "al\xc3@example.lu"}) {
+    INFO("'" << raw << "'");
+    CHECK_FALSE(NormaliseEmail(raw));
+  }
+}
+
+TEST_CASE("rules: NormaliseEmail rejects addresses longer than 254 bytes", "[rules]") {
+  std::string local(242, 'a');
+  CHECK(NormaliseEmail(local + "@example.lu"));          // 253
+  CHECK(NormaliseEmail(local + "a@example.lu"));         // 254
+  CHECK_FALSE(NormaliseEmail(local + "aa@example.lu"));  // 255
+}
+
+TEST_CASE("rules: CheckPassword accepts 10 code points or more", "[rules]") {
+  CHECK_FALSE(CheckPassword("correct horse"));
+  CHECK_FALSE(CheckPassword("0123456789"));
+  CHECK_FALSE(CheckPassword(Repeat("\xc3\xa9", 10)));          // 10 × é, 20 bytes
+  CHECK_FALSE(CheckPassword(Repeat("\xf0\x9f\x98\x80", 10)));  // 10 × 😀, 40 bytes
+  CHECK_FALSE(CheckPassword(std::string(256, 'a')));
+}
+
+TEST_CASE("rules: CheckPassword counts code points, not bytes", "[rules]") {
+  // "ééééééééé": 9 characters in 18 bytes is too short.
+  auto nine = CheckPassword(Repeat("\xc3\xa9", 9));
+  REQUIRE(nine);
+  CHECK(*nine == "must be at least 10 characters");
+  CHECK(CheckPassword("short"));
+  CHECK(CheckPassword("123456789"));
+  CHECK(CheckPassword(""));
+}
+
+TEST_CASE("rules: CheckPassword rejects more than 256 bytes and invalid UTF-8", "[rules]") {
+  auto long_one = CheckPassword(std::string(257, 'a'));
+  REQUIRE(long_one);
+  CHECK(*long_one == "must be at most 256 bytes");
+  auto bad = CheckPassword("abcdefghij\xff");
+  REQUIRE(bad);
+  CHECK(*bad == "must be valid UTF-8");
+}
+
+TEST_CASE("rules: IsValidCode accepts 1 to 32 of letters, digits, '_' and '-'", "[rules]") {
+  CHECK(IsValidCode("LTAS"));
+  CHECK(IsValidCode("LTAS-M1"));
+  CHECK(IsValidCode("a_b"));
+  CHECK(IsValidCode("x"));
+  CHECK(IsValidCode(std::string(32, 'Z')));
+  CHECK_FALSE(IsValidCode(""));
+  CHECK_FALSE(IsValidCode(std::string(33, 'Z')));
+  CHECK_FALSE(IsValidCode("LT AS"));
+  CHECK_FALSE(IsValidCode("LTAS.1"));
+  CHECK_FALSE(IsValidCode("a/b"));
+  CHECK_FALSE(IsValidCode("\xc3\xa9t\xc3\xa9"));
+}
+
+TEST_CASE("rules: supported languages and built-in channels", "[rules]") {
+  CHECK(IsSupportedLanguage("fr"));
+  CHECK(IsSupportedLanguage("de"));
+  CHECK(IsSupportedLanguage("en"));
+  CHECK_FALSE(IsSupportedLanguage("lb"));
+  CHECK_FALSE(IsSupportedLanguage("FR"));
+  CHECK(IsBuiltinChannel("DIRECT"));
+  CHECK(IsBuiltinChannel("SPECIALISED"));
+  CHECK_FALSE(IsBuiltinChannel("IFEN"));
+  CHECK_FALSE(IsBuiltinChannel("direct"));
+}
+
+TEST_CASE("rules: CheckText requires text and limits code points", "[rules]") {
+  std::vector<FieldError> errors;
+  CheckText("title", "Gestes de premiers secours", 200, errors);
+  CHECK(errors.empty());
+  CheckText("title", "   ", 200, errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].field == "title");
+  CHECK(errors[0].message == "must not be empty");
+  errors.clear();
+  CheckText("title", "", 200, errors, /*required=*/false);
+  CHECK(errors.empty());
+  CheckText("title", Repeat("\xc3\xa9", 5), 5, errors);  // 5 code points, 10 bytes
+  CHECK(errors.empty());
+  CheckText("title", Repeat("\xc3\xa9", 6), 5, errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message == "must be at most 5 characters");
+  errors.clear();
+  CheckText("title", "bad \xff", 200, errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message == "must be valid UTF-8");
+}
+
+TEST_CASE("rules: CheckNewSession defaults decision_at to 14 days before the start", "[rules]") {
+  Session s = ValidSession();
+  std::vector<FieldError> errors;
+  CheckNewSession(s, /*decision_given=*/false, errors);
+  CHECK(errors.empty());
+  CHECK(Ms(s.decision_at) == Ms(Utc(2027, 5, 18, 7)));
+  CHECK(Ms(s.decision_at) == Ms(s.starts_at - days(14)));
+}
+
+TEST_CASE("rules: CheckNewSession keeps a given decision date up to the start", "[rules]") {
+  Session s = ValidSession();
+  s.decision_at = Utc(2027, 5, 25, 12);
+  std::vector<FieldError> errors;
+  CheckNewSession(s, true, errors);
+  CHECK(errors.empty());
+  CHECK(Ms(s.decision_at) == Ms(Utc(2027, 5, 25, 12)));
+
+  Session at_start = ValidSession();
+  at_start.decision_at = at_start.starts_at;
+  CheckNewSession(at_start, true, errors);
+  CHECK(errors.empty());
+}
+
+TEST_CASE("rules: CheckNewSession rejects a decision date after the start", "[rules]") {
+  Session s = ValidSession();
+  s.decision_at = s.starts_at + minutes(1);
+  std::vector<FieldError> errors;
+  CheckNewSession(s, true, errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].field == "decision_at");
+}
+
+TEST_CASE("rules: CheckNewSession rejects ends_at not after starts_at", "[rules]") {
+  std::vector<FieldError> errors;
+  Session equal = ValidSession();
+  equal.ends_at = equal.starts_at;
+  CheckNewSession(equal, false, errors);
+  CHECK(errors.size() == 1);
+  CHECK(HasField(errors, "ends_at"));
+
+  errors.clear();
+  Session before = ValidSession();
+  before.ends_at = before.starts_at - hours(1);
+  CheckNewSession(before, false, errors);
+  CHECK(errors.size() == 1);
+  CHECK(HasField(errors, "ends_at"));
+}
+
+TEST_CASE("rules: CheckNewSession rejects sessions longer than 366 days", "[rules]") {
+  std::vector<FieldError> errors;
+  Session s = ValidSession();
+  s.ends_at = s.starts_at + days(366);
+  CheckNewSession(s, false, errors);
+  CHECK(errors.empty());
+  s.ends_at = s.starts_at + days(366) + minutes(1);
+  CheckNewSession(s, false, errors);
+  CHECK(HasField(errors, "ends_at"));
+}
+
+TEST_CASE("rules: CheckNewSession rejects capacity 0 and above the maximum", "[rules]") {
+  for (int capacity : {0, -1, kMaxCapacity + 1}) {
+    INFO("capacity " << capacity);
+    Session s = ValidSession();
+    s.capacity = capacity;
+    s.min_registrants = 0;
+    std::vector<FieldError> errors;
+    CheckNewSession(s, false, errors);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].field == "capacity");
+  }
+  Session max = ValidSession();
+  max.capacity = kMaxCapacity;
+  std::vector<FieldError> errors;
+  CheckNewSession(max, false, errors);
+  CHECK(errors.empty());
+}
+
+TEST_CASE("rules: CheckNewSession rejects min_registrants above capacity", "[rules]") {
+  Session s = ValidSession();
+  s.capacity = 12;
+  s.min_registrants = 13;
+  std::vector<FieldError> errors;
+  CheckNewSession(s, false, errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].field == "min_registrants");
+  CHECK(errors[0].message == "must not exceed capacity");
+
+  errors.clear();
+  s.min_registrants = 12;
+  CheckNewSession(s, false, errors);
+  CHECK(errors.empty());
+  s.min_registrants = 0;
+  CheckNewSession(s, false, errors);
+  CHECK(errors.empty());
+  s.min_registrants = -1;
+  CheckNewSession(s, false, errors);
+  CHECK(HasField(errors, "min_registrants"));
+}
+
+TEST_CASE("rules: CheckNewSession reports only the capacity when capacity is invalid", "[rules]") {
+  Session s = ValidSession();
+  s.capacity = 0;
+  s.min_registrants = 10;
+  std::vector<FieldError> errors;
+  CheckNewSession(s, false, errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].field == "capacity");
+}
+
+TEST_CASE("rules: CheckNewSession collects every bad field", "[rules]") {
+  Session s = ValidSession();
+  s.ends_at = s.starts_at;
+  s.capacity = 0;
+  s.min_registrants = -5;
+  s.decision_at = s.starts_at + days(1);
+  std::vector<FieldError> errors;
+  CheckNewSession(s, true, errors);
+  CHECK(errors.size() == 4);
+  CHECK(HasField(errors, "ends_at"));
+  CHECK(HasField(errors, "capacity"));
+  CHECK(HasField(errors, "min_registrants"));
+  CHECK(HasField(errors, "decision_at"));
+}
+
+TEST_CASE("rules: CheckRegistrationOpen allows registration before the start", "[rules]") {
+  Session s = ValidSession();
+  ManualClock clock(s.starts_at - days(30));
+  CHECK_FALSE(CheckRegistrationOpen(s, clock.Now()));
+  clock.Set(s.starts_at - milliseconds(1));
+  CHECK_FALSE(CheckRegistrationOpen(s, clock.Now()));
+  s.status = SessionStatus::kConfirmed;
+  CHECK_FALSE(CheckRegistrationOpen(s, clock.Now()));
+}
+
+TEST_CASE("rules: CheckRegistrationOpen closes at the start instant", "[rules]") {
+  Session s = ValidSession();
+  ManualClock clock(s.starts_at);
+  auto at_start = CheckRegistrationOpen(s, clock.Now());
+  REQUIRE(at_start);
+  CHECK(at_start->code == ErrorCode::kSessionNotOpen);
+  clock.Advance(hours(1));
+  auto during = CheckRegistrationOpen(s, clock.Now());
+  REQUIRE(during);
+  CHECK(during->code == ErrorCode::kSessionNotOpen);
+}
+
+TEST_CASE("rules: CheckRegistrationOpen refuses cancelled and completed sessions", "[rules]") {
+  Session s = ValidSession();
+  ManualClock clock(s.starts_at - days(30));
+  s.status = SessionStatus::kCancelled;
+  auto cancelled = CheckRegistrationOpen(s, clock.Now());
+  REQUIRE(cancelled);
+  CHECK(cancelled->code == ErrorCode::kSessionNotOpen);
+  CHECK(cancelled->detail == "The session is cancelled.");
+  s.status = SessionStatus::kCompleted;
+  auto completed = CheckRegistrationOpen(s, clock.Now());
+  REQUIRE(completed);
+  CHECK(completed->code == ErrorCode::kSessionNotOpen);
+}
+
+TEST_CASE("rules: StatusForNewRegistration confirms until capacity, then waitlists", "[rules]") {
+  Session s = ValidSession();
+  s.capacity = 2;
+  s.confirmed_count = 0;
+  CHECK(StatusForNewRegistration(s) == RegistrationStatus::kConfirmed);
+  s.confirmed_count = 1;
+  CHECK(StatusForNewRegistration(s) == RegistrationStatus::kConfirmed);
+  s.confirmed_count = 2;
+  CHECK(StatusForNewRegistration(s) == RegistrationStatus::kWaitlisted);
+  s.confirmed_count = 3;  // after a capacity reduction
+  CHECK(StatusForNewRegistration(s) == RegistrationStatus::kWaitlisted);
+}
+
+TEST_CASE("rules: IsActive holds for confirmed and waitlisted registrations only", "[rules]") {
+  CHECK(IsActive(RegistrationStatus::kConfirmed));
+  CHECK(IsActive(RegistrationStatus::kWaitlisted));
+  CHECK_FALSE(IsActive(RegistrationStatus::kWithdrawn));
+  CHECK_FALSE(IsActive(RegistrationStatus::kCancelled));
+}
+
+}  // namespace parcours
