@@ -173,8 +173,11 @@ void Report(const std::string& mode, Result r, int clients, int overbooked) {
 size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
 
 struct CurlState {
-  CURL* curl;
+  CURL* curl = curl_easy_init();
   curl_slist* headers = nullptr;
+  CurlState() = default;
+  CurlState(const CurlState&) = delete;
+  CurlState& operator=(const CurlState&) = delete;
   ~CurlState() {
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
@@ -219,7 +222,7 @@ int main(int argc, char** argv) {
   if (a.mode == "health") {
     struct Op {
       std::string url;
-      std::unique_ptr<CurlState> MakeState(int) { return std::make_unique<CurlState>(CurlState{curl_easy_init()}); }
+      std::unique_ptr<CurlState> MakeState(int) { return std::make_unique<CurlState>(); }
       bool Run(std::unique_ptr<CurlState>& s, long) { return Perform(*s, url + "/health", "GET", "") == 200; }
     } op{a.url};
     Report("health", Drive(a.clients, a.seconds, 1L << 40, op), a.clients, 0);
@@ -261,7 +264,7 @@ int main(int argc, char** argv) {
     struct Op {
       std::string base;
       Data& data;
-      std::unique_ptr<CurlState> MakeState(int) { return std::make_unique<CurlState>(CurlState{curl_easy_init()}); }
+      std::unique_ptr<CurlState> MakeState(int) { return std::make_unique<CurlState>(); }
       bool Run(std::unique_ptr<CurlState>& s, long k) {
         std::string path = base + "/api/v1/sessions/" + std::to_string(data.sessions[k % kSessions]) + "/registrations";
         return Perform(*s, path, "POST", data.tokens[k / kSessions]) == 201;

@@ -4,6 +4,8 @@
 #include <signal.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -12,7 +14,10 @@
 #include "app/config.h"
 #include "http/handlers.h"
 #include "http/server.h"
+#include "notify/smtp_mailer.h"
 #include "services/idempotency_service.h"
+#include "services/outbox_service.h"
+#include "services/scheduler_service.h"
 #include "storage/migrator.h"
 #include "storage/mysql_store.h"
 
@@ -74,6 +79,8 @@ struct Wiring {
   std::unique_ptr<CatalogueService> catalogue;
   std::unique_ptr<RegistrationService> registrations;
   std::unique_ptr<IdempotencyService> idempotency;
+  std::unique_ptr<AttendanceService> attendance;
+  std::unique_ptr<SchedulerService> scheduler;
 
   const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
 
@@ -91,12 +98,58 @@ struct Wiring {
     catalogue = std::make_unique<CatalogueService>(*store, clock());
     registrations = std::make_unique<RegistrationService>(*store, clock());
     idempotency = std::make_unique<IdempotencyService>(*store, clock());
+    attendance = std::make_unique<AttendanceService>(*store, clock());
+    scheduler = std::make_unique<SchedulerService>(*store, clock());
   }
 
   void Migrate() {
     auto applied = Migrator(*pool).Apply(EmbeddedMigrations());
     for (const auto& name : applied) Log("info", "migration applied", {{"migration", name}});
   }
+};
+
+// Runs `work` every `interval` on its own thread until stopped (or woken early by Wake()).
+class Periodic {
+ public:
+  Periodic(std::string name, std::chrono::milliseconds interval, std::function<void()> work)
+      : name_(std::move(name)), interval_(interval), work_(std::move(work)), thread_([this] { Run(); }) {}
+  ~Periodic() { Stop(); }
+  void Wake() {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+    cv_.notify_all();
+  }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Run() {
+    for (;;) {
+      try {
+        work_();
+      } catch (const std::exception& e) {
+        Log("error", name_ + " failed: " + e.what());
+      }
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, interval_, [&] { return stopping_ || woken_; });
+      if (stopping_) return;
+      woken_ = false;
+    }
+  }
+  std::string name_;
+  std::chrono::milliseconds interval_;
+  std::function<void()> work_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false, woken_ = false;
+  std::thread thread_;
 };
 
 std::string ReadFile(const std::string& path) {
@@ -120,7 +173,36 @@ int Serve(Wiring& w) {
     }
     if (*r) Log("info", "bootstrap coordinator created", {{"email", w.config.bootstrap_email}});
   }
-  http::Services services{*w.accounts, *w.catalogue, *w.registrations, *w.store, w.test_clock.get(), {}};
+  // Time-driven passes (decisions, completions, reminders) and the notification outbox.
+  auto scheduler_pass = [&w](bool wait) {
+    auto r = w.scheduler->RunOnce(wait);
+    if (r.confirmed + r.cancelled + r.completed + r.reminded > 0)
+      Log("info", "scheduler pass", {{"confirmed", r.confirmed}, {"cancelled", r.cancelled},
+                                     {"completed", r.completed}, {"reminded", r.reminded}});
+  };
+  Periodic scheduler("scheduler", std::chrono::seconds(w.config.scheduler_interval_seconds),
+                     [&] { scheduler_pass(false); });
+  std::unique_ptr<SmtpMailer> mailer;
+  std::unique_ptr<OutboxService> outbox;
+  std::unique_ptr<Periodic> outbox_loop;
+  if (!w.config.smtp_url.empty()) {
+    mailer = std::make_unique<SmtpMailer>(SmtpSettings{w.config.smtp_url, w.config.mail_from,
+                                                       w.config.smtp_user, w.config.smtp_password});
+    outbox = std::make_unique<OutboxService>(*w.store, w.clock(), *mailer);
+    outbox_loop = std::make_unique<Periodic>(
+        "outbox", std::chrono::milliseconds(w.config.outbox_interval_ms), [&] {
+          while (outbox->DeliverDue() > 0) {
+          }
+        });
+  } else {
+    Log("warning", "no SMTP relay configured (PARCOURS_SMTP_URL): notifications stay in the outbox");
+  }
+
+  http::Services services{*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.store,
+                          w.test_clock.get(), [&] {
+                            scheduler_pass(true);
+                            if (outbox_loop) outbox_loop->Wake();
+                          }};
   http::Router router;
   http::AddAllRoutes(router, services);
   http::ServerSettings settings;
@@ -146,6 +228,8 @@ int Serve(Wiring& w) {
   sigwait(&signals, &sig);
   Log("info", "shutting down", {{"signal", sig}});
   server.Shutdown(std::chrono::seconds(10));
+  scheduler.Stop();
+  if (outbox_loop) outbox_loop->Stop();
   Log("info", "stopped");
   return 0;
 }
@@ -189,7 +273,8 @@ int Routes() {
   AccountService accounts(store, clock, random, settings);
   CatalogueService catalogue(store, clock);
   RegistrationService registrations(store, clock);
-  http::Services services{accounts, catalogue, registrations, store, nullptr, {}};
+  AttendanceService attendance(store, clock);
+  http::Services services{accounts, catalogue, registrations, attendance, store, nullptr, {}};
   http::Router router;
   http::AddAllRoutes(router, services);
   for (const auto& line : router.Describe()) std::cout << line << "\n";

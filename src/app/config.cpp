@@ -28,6 +28,12 @@ constexpr Setting kSettings[] = {
     {nullptr, "PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD", "bootstrap_coordinator_password"},
     {nullptr, "PARCOURS_SIGNING_KEY", "signing_key"},
     {nullptr, "PARCOURS_SIGNING_CERT", "signing_cert"},
+    {"--smtp-url", "PARCOURS_SMTP_URL", "smtp_url"},
+    {nullptr, "PARCOURS_SMTP_USER", "smtp_user"},
+    {nullptr, "PARCOURS_SMTP_PASSWORD", "smtp_password"},
+    {"--mail-from", "PARCOURS_MAIL_FROM", "mail_from"},
+    {"--scheduler-interval", "PARCOURS_SCHEDULER_INTERVAL", "scheduler_interval"},
+    {"--outbox-interval-ms", "PARCOURS_OUTBOX_INTERVAL_MS", "outbox_interval_ms"},
 };
 
 std::optional<long> ParseNumber(const std::string& s, long min, long max) {
@@ -132,6 +138,16 @@ std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Conf
     if (!n || (*n & (*n - 1)) != 0) return "scrypt_n must be a power of two from 1024 to 1048576";
     out.scrypt.n = static_cast<std::uint64_t>(*n);
   }
+  if (auto e = number("scheduler_interval", 1, 86400, out.scheduler_interval_seconds)) return e;
+  if (auto e = number("outbox_interval_ms", 10, 600000, out.outbox_interval_ms)) return e;
+  if (auto v = get("smtp_url")) {
+    if (!v->starts_with("smtp://") && !v->starts_with("smtps://"))
+      return "smtp_url must start with smtp:// or smtps://";
+    out.smtp_url = *v;
+  }
+  if (auto v = get("smtp_user")) out.smtp_user = *v;
+  if (auto v = get("smtp_password")) out.smtp_password = *v;
+  if (auto v = get("mail_from")) out.mail_from = *v;
   if (auto v = get("port_file")) out.port_file = *v;
   if (auto v = get("public_url")) out.public_base_url = *v;
   if (auto v = get("bootstrap_coordinator_email")) out.bootstrap_email = *v;

@@ -24,6 +24,11 @@ struct Config {
   std::string signing_key, signing_cert;
   std::string public_base_url = "http://127.0.0.1:8080";
   ScryptParams scrypt;
+  // Notifications: delivered only when an SMTP relay is configured.
+  std::string smtp_url, smtp_user, smtp_password;
+  std::string mail_from = "Parcours <no-reply@parcours.local>";
+  int scheduler_interval_seconds = 30;
+  int outbox_interval_ms = 500;
 };
 
 // Parses argv (after the subcommand) and the environment. On error, returns the message.

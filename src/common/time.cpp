@@ -47,7 +47,7 @@ TimePoint LastSundayAt1Utc(int y, unsigned m) {
 }  // namespace
 
 std::optional<TimePoint> ParseRfc3339(std::string_view s) {
-  int y, mo, d, h, mi, sec, ms = 0;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
   if (s.size() < 20 || !ReadInt(s, 0, 4, y) || s[4] != '-' || !ReadInt(s, 5, 2, mo) ||
       s[7] != '-' || !ReadInt(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') ||
       !ReadInt(s, 11, 2, h) || s[13] != ':' || !ReadInt(s, 14, 2, mi) || s[16] != ':' ||
@@ -86,7 +86,7 @@ std::optional<TimePoint> ParseRfc3339(std::string_view s) {
 std::string FormatRfc3339(TimePoint t, int offset_minutes) {
   std::string out = Civil(t + minutes(offset_minutes), 'T', false);
   if (offset_minutes == 0) return out + "Z";
-  char buf[8];
+  char buf[16];
   int a = offset_minutes < 0 ? -offset_minutes : offset_minutes;
   std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', a / 60, a % 60);
   return out + buf;
@@ -102,7 +102,7 @@ std::string FormatLocal(TimePoint t) { return FormatRfc3339(t, LuxembourgOffsetM
 std::string FormatSqlUtc(TimePoint t) { return Civil(t, ' ', true); }
 
 std::optional<TimePoint> ParseSqlUtc(std::string_view s) {
-  int y, mo, d, h, mi, sec, ms = 0;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
   if (s.size() < 19 || !ReadInt(s, 0, 4, y) || !ReadInt(s, 5, 2, mo) || !ReadInt(s, 8, 2, d) ||
       !ReadInt(s, 11, 2, h) || !ReadInt(s, 14, 2, mi) || !ReadInt(s, 17, 2, sec))
     return std::nullopt;

@@ -18,6 +18,7 @@ enum class ErrorCode {
   kAlreadyRegistered,      // one active registration per person and session
   kAlreadyExists,          // unique code or e-mail taken
   kSessionNotOpen,         // cancelled, completed or started session
+  kRuleViolation,          // valid input that breaks a business rule (422)
   kTooManyAttempts,        // login throttled
   kIdempotencyKeyReused,   // same key, different request
   kIdempotencyInProgress,  // same key, first request still running

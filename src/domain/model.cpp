@@ -21,6 +21,7 @@ std::string Principal::Label() const {
   switch (kind) {
     case Kind::kUser: return "user:" + std::to_string(user_id);
     case Kind::kAgency: return "agency:" + agency_code;
+    case Kind::kSystem: return "system";
     default: return "anonymous";
   }
 }
@@ -78,6 +79,39 @@ std::optional<RegistrationStatus> RegistrationStatusFromString(const std::string
                  RegistrationStatus::kWithdrawn, RegistrationStatus::kCancelled})
     if (s == ToString(v)) return v;
   return std::nullopt;
+}
+
+bool Session::Teaches(Id user) const {
+  for (Id t : trainer_ids)
+    if (t == user) return true;
+  return false;
+}
+
+const char* ToString(AttendanceStatus s) {
+  switch (s) {
+    case AttendanceStatus::kPresent: return "present";
+    case AttendanceStatus::kAbsent: return "absent";
+    case AttendanceStatus::kExcused: return "excused";
+    case AttendanceStatus::kPartial: return "partial";
+  }
+  return "absent";
+}
+
+std::optional<AttendanceStatus> AttendanceStatusFromString(const std::string& s) {
+  for (auto v : {AttendanceStatus::kPresent, AttendanceStatus::kAbsent, AttendanceStatus::kExcused,
+                 AttendanceStatus::kPartial})
+    if (s == ToString(v)) return v;
+  return std::nullopt;
+}
+
+const char* ToString(NotificationKind k) {
+  switch (k) {
+    case NotificationKind::kRegistrationConfirmed: return "registration_confirmed";
+    case NotificationKind::kPromoted: return "promoted";
+    case NotificationKind::kSessionCancelled: return "session_cancelled";
+    case NotificationKind::kReminder: return "reminder";
+  }
+  return "registration_confirmed";
 }
 
 }  // namespace parcours

@@ -32,14 +32,14 @@ struct User {
 
 // Who is calling: a person (with roles), an agency key, or nobody.
 struct Principal {
-  enum class Kind { kAnonymous, kUser, kAgency };
+  enum class Kind { kAnonymous, kUser, kAgency, kSystem };
   Kind kind = Kind::kAnonymous;
   Id user_id = 0;
   unsigned roles = 0;
   std::string agency_code;
   bool Has(Role r) const { return kind == Kind::kUser && (roles & RoleBit(r)); }
   bool IsCoordinator() const { return Has(Role::kCoordinator); }
-  std::string Label() const;  // "user:12", "agency:IFEN", "anonymous"
+  std::string Label() const;  // "user:12", "agency:IFEN", "system", "anonymous"
 };
 
 // Everything a use case needs to know about the request it serves.
@@ -92,6 +92,8 @@ struct Session {
   int confirmed_count = 0;
   int waitlist_count = 0;
   std::vector<Id> trainer_ids;
+  int ics_sequence = 0;  // RFC 5545 SEQUENCE of the session's calendar event
+  bool Teaches(Id user) const;
 };
 
 enum class RegistrationStatus { kConfirmed, kWaitlisted, kWithdrawn, kCancelled };
@@ -106,6 +108,43 @@ struct Registration {
   std::optional<int> waitlist_position;  // 1-based, only while waitlisted
   std::string channel = "DIRECT";
   TimePoint created_at, updated_at;
+};
+
+enum class AttendanceStatus { kPresent, kAbsent, kExcused, kPartial };
+const char* ToString(AttendanceStatus s);
+std::optional<AttendanceStatus> AttendanceStatusFromString(const std::string& s);
+
+struct AttendanceRecord {
+  Id session_id = 0;
+  Id participant_id = 0;
+  AttendanceStatus status = AttendanceStatus::kPresent;
+  double hours = 0;  // credited hours: module hours when present, given hours when partial
+  Id marked_by = 0;
+  TimePoint marked_at;
+};
+
+// A module completed along a pathway: the earliest full attendance of one of its sessions.
+struct CompletedModule {
+  Id module_id = 0;
+  Id session_id = 0;
+  TimePoint starts_at;
+};
+
+enum class NotificationKind { kRegistrationConfirmed, kPromoted, kSessionCancelled, kReminder };
+const char* ToString(NotificationKind k);
+
+// A message in the outbox, already rendered in the recipient's language.
+struct Notification {
+  Id id = 0;
+  Id user_id = 0;
+  NotificationKind kind = NotificationKind::kRegistrationConfirmed;
+  std::string to_email;
+  std::string language;
+  std::string subject;
+  std::string body_text;
+  std::string ics;  // empty when the message concerns no session
+  int attempts = 0;
+  TimePoint created_at;
 };
 
 // One row of the audit trail: who did what to which entity, before → after (JSON text).

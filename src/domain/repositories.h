@@ -63,6 +63,18 @@ class CatalogueRepository {
   virtual std::vector<Session> ListSessions(const SessionFilter& f) = 0;
   virtual void UpdateSessionStatus(Id id, SessionStatus status, const std::string& reason) = 0;
   virtual void UpdateSessionCounts(Id id, int confirmed, int waitlisted) = 0;
+
+  // The scheduler's claims: one due session, row-locked, or nullopt when none is due.
+  // skip_locked leaves sessions another process is working on to that process.
+  virtual std::optional<Session> ClaimDueDecision(TimePoint now, bool skip_locked) = 0;
+  virtual std::optional<Session> ClaimDueCompletion(TimePoint now, bool skip_locked) = 0;
+  virtual std::optional<Session> ClaimDueReminder(TimePoint now, TimePoint horizon,
+                                                  bool skip_locked) = 0;
+  virtual void MarkDecided(Id id, SessionStatus status, bool by_threshold, TimePoint at) = 0;
+  virtual void MarkReminded(Id id, TimePoint at) = 0;
+  virtual void BumpIcsSequence(Id id) = 0;
+  // Scheduled or confirmed sessions of a module that have not started, other than `except`.
+  virtual std::vector<Session> OpenSessionsOfModule(Id module_id, Id except, TimePoint now) = 0;
 };
 
 class RegistrationRepository {
@@ -76,6 +88,31 @@ class RegistrationRepository {
   virtual std::vector<Registration> ListForSession(Id session_id, Id after_id, int limit) = 0;
   virtual std::vector<Registration> ListForParticipant(Id participant_id, Id after_id,
                                                        int limit) = 0;
+  // Every registration of the session with the given status, in arrival order.
+  virtual std::vector<Registration> WithStatus(Id session_id, RegistrationStatus status) = 0;
+};
+
+class AttendanceRepository {
+ public:
+  virtual ~AttendanceRepository() = default;
+  virtual std::vector<AttendanceRecord> ForSession(Id session_id) = 0;
+  virtual std::optional<AttendanceRecord> Find(Id session_id, Id participant_id) = 0;
+  virtual void Upsert(const AttendanceRecord& r) = 0;
+  // For each of `module_ids`, the earliest session the person attended in full.
+  virtual std::vector<CompletedModule> CompletedModules(Id participant_id,
+                                                        const std::vector<Module>& modules) = 0;
+};
+
+class NotificationRepository {
+ public:
+  virtual ~NotificationRepository() = default;
+  virtual void Enqueue(const Notification& n, TimePoint at) = 0;
+  // Row-locks up to `limit` pending messages due at `now`, skipping those another process holds.
+  virtual std::vector<Notification> ClaimDue(TimePoint now, int limit) = 0;
+  virtual void MarkSent(Id id, TimePoint at) = 0;
+  virtual void MarkRetry(Id id, int attempts, TimePoint next, const std::string& error,
+                         bool give_up) = 0;
+  virtual std::vector<Notification> ForUser(Id user_id) = 0;
 };
 
 class AuditRepository {
@@ -115,6 +152,8 @@ class UnitOfWork {
   virtual RegistrationRepository& registrations() = 0;
   virtual AuditRepository& audit() = 0;
   virtual IdempotencyRepository& idempotency() = 0;
+  virtual AttendanceRepository& attendance() = 0;
+  virtual NotificationRepository& notifications() = 0;
 };
 
 // Runs work in one transaction: committed when `work` returns true, rolled back when it

@@ -86,4 +86,42 @@ bool IsActive(RegistrationStatus s) {
   return s == RegistrationStatus::kConfirmed || s == RegistrationStatus::kWaitlisted;
 }
 
+SessionStatus DecideSession(const Session& s) {
+  return s.confirmed_count >= s.min_registrants ? SessionStatus::kConfirmed
+                                                : SessionStatus::kCancelled;
+}
+
+Expected<double, std::string> CreditedHours(const AttendanceMark& mark, double module_hours) {
+  switch (mark.status) {
+    case AttendanceStatus::kPresent:
+      if (mark.hours && *mark.hours != module_hours)
+        return Fail(std::string("is only for partial attendance (present means the full hours)"));
+      return module_hours;
+    case AttendanceStatus::kPartial:
+      if (!mark.hours) return Fail(std::string("is required for partial attendance"));
+      if (!(*mark.hours > 0 && *mark.hours < module_hours))
+        return Fail("must be more than 0 and less than the module's " +
+                    std::to_string(static_cast<int>(module_hours)) + " hours");
+      return *mark.hours;
+    default:
+      if (mark.hours && *mark.hours != 0)
+        return Fail(std::string("is only for partial attendance"));
+      return 0.0;
+  }
+}
+
+bool CountsTowardPathway(const AttendanceRecord& r, double module_hours) {
+  return r.status == AttendanceStatus::kPresent && r.hours >= module_hours;
+}
+
+std::optional<DomainError> CheckCanMarkAttendance(const Principal& who, const Session& s,
+                                                  TimePoint now) {
+  if (who.IsCoordinator()) return std::nullopt;
+  if (who.kind != Principal::Kind::kUser || !s.Teaches(who.user_id))
+    return DomainError{ErrorCode::kForbidden, "Only the session's trainers and coordinators mark attendance.", {}};
+  if (now < s.starts_at)
+    return DomainError{ErrorCode::kRuleViolation, "Attendance can be marked from the session's start on.", {}};
+  return std::nullopt;
+}
+
 }  // namespace parcours

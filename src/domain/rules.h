@@ -41,4 +41,23 @@ std::optional<DomainError> CheckRegistrationOpen(const Session& s, TimePoint now
 RegistrationStatus StatusForNewRegistration(const Session& s);
 bool IsActive(RegistrationStatus s);
 
+// At the decision date: confirmed with at least min_registrants confirmed registrants,
+// cancelled otherwise.
+SessionStatus DecideSession(const Session& s);
+constexpr std::chrono::hours kReminderLead{48};
+
+// Hours credited for a mark; nullopt (with a message) when the mark is invalid:
+// partial needs 0 < hours < module hours; other statuses take no hours.
+struct AttendanceMark {
+  AttendanceStatus status;
+  std::optional<double> hours;
+};
+Expected<double, std::string> CreditedHours(const AttendanceMark& mark, double module_hours);
+// Only presence for the full module hours counts toward a pathway.
+bool CountsTowardPathway(const AttendanceRecord& r, double module_hours);
+// May this caller mark attendance now? Coordinators at any time (backfilling); the
+// session's trainers from its start on.
+std::optional<DomainError> CheckCanMarkAttendance(const Principal& who, const Session& s,
+                                                  TimePoint now);
+
 }  // namespace parcours

@@ -22,6 +22,7 @@ Problem Describe(ErrorCode code) {
     case ErrorCode::kAlreadyRegistered: return {409, "already-registered", "Already registered"};
     case ErrorCode::kAlreadyExists: return {409, "already-exists", "Already exists"};
     case ErrorCode::kSessionNotOpen: return {422, "session-not-open", "Session not open for registration"};
+    case ErrorCode::kRuleViolation: return {422, "rule-violation", "Not allowed by the rules"};
     case ErrorCode::kTooManyAttempts: return {429, "too-many-attempts", "Too many attempts"};
     case ErrorCode::kIdempotencyKeyReused: return {422, "idempotency-key-reused", "Idempotency key reused"};
     case ErrorCode::kIdempotencyInProgress: return {409, "idempotency-in-progress", "Request in progress"};

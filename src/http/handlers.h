@@ -7,6 +7,7 @@
 #include "domain/repositories.h"
 #include "http/router.h"
 #include "services/account_service.h"
+#include "services/attendance_service.h"
 #include "services/catalogue_service.h"
 #include "services/registration_service.h"
 
@@ -16,6 +17,7 @@ struct Services {
   AccountService& accounts;
   CatalogueService& catalogue;
   RegistrationService& registrations;
+  AttendanceService& attendance;
   Store& store;
   ManualClock* test_clock = nullptr;  // set only with --test-clock
   // Runs the time-driven passes (session decisions) right after the test clock moves.
@@ -26,12 +28,14 @@ void AddAccountRoutes(Router& router, Services& s);
 void AddCatalogueRoutes(Router& router, Services& s);
 void AddRegistrationRoutes(Router& router, Services& s);
 void AddOperationsRoutes(Router& router, Services& s);
+void AddAttendanceRoutes(Router& router, Services& s);
 
 inline void AddAllRoutes(Router& router, Services& s) {
   AddOperationsRoutes(router, s);
   AddAccountRoutes(router, s);
   AddCatalogueRoutes(router, s);
   AddRegistrationRoutes(router, s);
+  AddAttendanceRoutes(router, s);
 }
 
 }  // namespace parcours::http

@@ -38,6 +38,16 @@ void AddRegistrationRoutes(Router& router, Services& s) {
     return ReplyPage(req, s.registrations.ListMine(req.ctx, *page), [](const Registration& r) { return ToJson(r); });
   });
 
+  router.Add(Method::kGet, "/api/v1/me/calendar.ics", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto ics = s.registrations.Calendar(req.ctx);
+    if (!ics) return HttpResponse::Problem(ics.error(), req.ctx.request_id);
+    HttpResponse r;
+    r.content_type = "text/calendar; charset=utf-8";
+    r.body = *ics;
+    r.extra_headers.push_back({"Content-Disposition", "attachment; filename=\"parcours.ics\""});
+    return r;
+  });
+
   router.Add(Method::kDelete, "/api/v1/registrations/{id}", Access::kSignedIn, [&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
     if (!id) return NotFound(req, "registration");

@@ -5,6 +5,7 @@
 
 #include "domain/rules.h"
 #include "services/audit.h"
+#include "services/session_lifecycle.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -226,31 +227,7 @@ Result<Session> CatalogueService::CancelSession(const RequestContext& ctx, Id id
                   std::string("The session is already ") + ToString(s->status) + ".");
       return false;
     }
-    const TimePoint now = clock_.Now();
-    const auto before = ToJson(*s);
-    // Every active registration is cancelled; the registrants are told (notifications).
-    for (Id after = 0;;) {
-      auto regs = uow.registrations().ListForSession(id, after, 500);
-      if (regs.empty()) break;
-      for (const auto& r : regs) {
-        if (IsActive(r.status)) {
-          uow.registrations().UpdateStatus(r.id, RegistrationStatus::kCancelled, now);
-          Registration changed = r;
-          changed.status = RegistrationStatus::kCancelled;
-          changed.waitlist_position.reset();
-          changed.updated_at = now;
-          Audit(uow, ctx, now, "registration.cancelled", "registration", r.id, ToJson(r),
-                ToJson(changed));
-        }
-        after = r.id;
-      }
-    }
-    uow.catalogue().UpdateSessionStatus(id, SessionStatus::kCancelled, std::string(Trim(reason)));
-    uow.catalogue().UpdateSessionCounts(id, 0, 0);
-    s->status = SessionStatus::kCancelled;
-    s->cancel_reason = std::string(Trim(reason));
-    s->confirmed_count = s->waitlist_count = 0;
-    Audit(uow, ctx, now, "session.cancelled", "session", id, before, ToJson(*s));
+    CancelLockedSession(uow, ctx, *s, std::string(Trim(reason)), false, clock_.Now());
     out = *s;
     return true;
   });

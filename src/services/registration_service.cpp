@@ -4,6 +4,8 @@
 
 #include "domain/rules.h"
 #include "services/audit.h"
+#include "services/ics.h"
+#include "services/session_lifecycle.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -60,10 +62,6 @@ Result<Registration> RegistrationService::Register(const RequestContext& ctx,
       out = Fail(*closed);
       return false;
     }
-    if (uow.registrations().FindActive(session->id, participant)) {
-      out = Error(ErrorCode::kAlreadyRegistered, "This person is already registered for this session.");
-      return false;
-    }
     Registration r;
     r.session_id = session->id;
     r.participant_id = participant;
@@ -71,7 +69,7 @@ Result<Registration> RegistrationService::Register(const RequestContext& ctx,
     r.channel = channel;
     r.created_at = r.updated_at = now;
     auto id = uow.registrations().Insert(r);
-    if (!id) {  // the unique key caught what the check above could not see
+    if (!id) {  // the unique key on active registrations: one per person and session
       out = Error(ErrorCode::kAlreadyRegistered, "This person is already registered for this session.");
       return false;
     }
@@ -81,6 +79,9 @@ Result<Registration> RegistrationService::Register(const RequestContext& ctx,
     uow.catalogue().UpdateSessionCounts(session->id, session->confirmed_count,
                                         session->waitlist_count);
     Audit(uow, ctx, now, "registration.created", "registration", r.id, nullptr, ToJson(r));
+    if (r.status == RegistrationStatus::kConfirmed)
+      Notifier(uow).Registration(NotificationKind::kRegistrationConfirmed, participant,
+                                 LoadFacts(uow, *session), now);
     out = r;
     return true;
   });
@@ -131,6 +132,8 @@ Result<Registration> RegistrationService::Withdraw(const RequestContext& ctx, Id
           --session->waitlist_count;
           Audit(uow, ctx, now, "registration.promoted", "registration", first->id,
                 ToJson(*first), ToJson(promoted));
+          Notifier(uow).Registration(NotificationKind::kPromoted, first->participant_id,
+                                     LoadFacts(uow, *session), now);
         }
       }
     } else {
@@ -181,6 +184,33 @@ Result<Page<Registration>> RegistrationService::ListMine(const RequestContext& c
     return true;
   });
   return ToPage(std::move(rows), page.limit);
+}
+
+Result<std::string> RegistrationService::Calendar(const RequestContext& ctx) {
+  if (ctx.principal.kind != Principal::Kind::kUser)
+    return Error(ErrorCode::kForbidden, "Only people have a calendar.");
+  std::vector<CalendarEvent> events;
+  const TimePoint now = clock_.Now();
+  store_.Transact([&](UnitOfWork& uow) {
+    events.clear();
+    for (Id after = 0;;) {
+      auto rows = uow.registrations().ListForParticipant(ctx.principal.user_id, after, 500);
+      if (rows.empty()) break;
+      for (const auto& r : rows) {
+        after = r.id;
+        if (r.status != RegistrationStatus::kConfirmed && r.status != RegistrationStatus::kCancelled)
+          continue;
+        auto session = uow.catalogue().FindSession(r.session_id, false);
+        if (!session) continue;
+        SessionFacts facts = LoadFacts(uow, *session);
+        events.push_back({SessionEventUid(session->id, r.participant_id), session->starts_at,
+                          session->ends_at, now, facts.module.title, session->location, "",
+                          session->ics_sequence, r.status == RegistrationStatus::kCancelled});
+      }
+    }
+    return true;
+  });
+  return RenderCalendar(events, "PUBLISH");
 }
 
 }  // namespace parcours

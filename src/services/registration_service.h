@@ -27,6 +27,8 @@ class RegistrationService {
   Result<Page<Registration>> ListForSession(const RequestContext& ctx, Id session_id,
                                             const PageRequest& page);
   Result<Page<Registration>> ListMine(const RequestContext& ctx, const PageRequest& page);
+  // The caller's confirmed (and cancelled) sessions as an iCalendar feed.
+  Result<std::string> Calendar(const RequestContext& ctx);
 
  private:
   Store& store_;

@@ -7,6 +7,7 @@
 #include <cppconn/statement.h>
 
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -95,7 +96,7 @@ Module ReadModule(sql::ResultSet& rs) {
 #define SESSION_COLUMNS                                                                    \
   "SELECT s.id, s.module_id, s.starts_at, s.ends_at, s.decision_at, s.capacity, "          \
   "s.min_registrants, s.agency_code, s.location, s.mode, s.status, s.cancel_reason, "      \
-  "s.confirmed_count, s.waitlist_count, (SELECT GROUP_CONCAT(t.user_id ORDER BY t.user_id) " \
+  "s.confirmed_count, s.waitlist_count, s.ics_sequence, (SELECT GROUP_CONCAT(t.user_id ORDER BY t.user_id) " \
   "FROM session_trainers t WHERE t.session_id = s.id) AS trainers FROM sessions s "
 
 Session ReadSession(sql::ResultSet& rs) {
@@ -115,6 +116,7 @@ Session ReadSession(sql::ResultSet& rs) {
   s.confirmed_count = rs.getInt("confirmed_count");
   s.waitlist_count = rs.getInt("waitlist_count");
   if (!rs.isNull("trainers")) s.trainer_ids = ParseIdList(Str(rs, "trainers"));
+  s.ics_sequence = rs.getInt("ics_sequence");
   return s;
 }
 
@@ -153,13 +155,48 @@ std::optional<T> ReadOne(sql::PreparedStatement& ps, F read) {
   return read(*rs);
 }
 
+AttendanceRecord ReadAttendance(sql::ResultSet& rs) {
+  AttendanceRecord a;
+  a.session_id = rs.getInt64("session_id");
+  a.participant_id = rs.getInt64("participant_id");
+  a.status = AttendanceStatusFromString(Str(rs, "status")).value_or(AttendanceStatus::kAbsent);
+  a.hours = rs.getDouble("hours");
+  a.marked_by = rs.getInt64("marked_by");
+  a.marked_at = ReadTime(rs, "marked_at");
+  return a;
+}
+
+Notification ReadNotification(sql::ResultSet& rs) {
+  Notification n;
+  n.id = rs.getInt64("id");
+  n.user_id = rs.getInt64("user_id");
+  const std::string kind = Str(rs, "kind");
+  for (auto k : {NotificationKind::kRegistrationConfirmed, NotificationKind::kPromoted,
+                 NotificationKind::kSessionCancelled, NotificationKind::kReminder})
+    if (kind == ToString(k)) n.kind = k;
+  n.to_email = Str(rs, "to_email");
+  n.language = Str(rs, "language");
+  n.subject = Str(rs, "subject");
+  n.body_text = Str(rs, "body_text");
+  n.ics = rs.isNull("ics") ? "" : Str(rs, "ics");
+  n.attempts = rs.getInt("attempts");
+  n.created_at = ReadTime(rs, "created_at");
+  return n;
+}
+
+#define NOTIFICATION_COLUMNS                                                                    \
+  "SELECT id, user_id, kind, to_email, language, subject, body_text, ics, attempts, created_at " \
+  "FROM notifications "
+
 class MySqlUnitOfWork final : public UnitOfWork,
                               UserRepository,
                               AgencyRepository,
                               CatalogueRepository,
                               RegistrationRepository,
                               AuditRepository,
-                              IdempotencyRepository {
+                              IdempotencyRepository,
+                              AttendanceRepository,
+                              NotificationRepository {
  public:
   explicit MySqlUnitOfWork(PooledConnection& c) : c_(c) {}
   UserRepository& users() override { return *this; }
@@ -168,6 +205,8 @@ class MySqlUnitOfWork final : public UnitOfWork,
   RegistrationRepository& registrations() override { return *this; }
   AuditRepository& audit() override { return *this; }
   IdempotencyRepository& idempotency() override { return *this; }
+  AttendanceRepository& attendance() override { return *this; }
+  NotificationRepository& notifications() override { return *this; }
 
   // ---- users
   std::optional<User> FindById(Id id) override {
@@ -416,6 +455,66 @@ class MySqlUnitOfWork final : public UnitOfWork,
     ps.executeUpdate();
   }
 
+  std::optional<Session> ClaimDueDecision(TimePoint now, bool skip_locked) override {
+    auto& ps = skip_locked
+                   ? c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'scheduled' AND s.decision_at <= ? "
+                                "ORDER BY s.decision_at, s.id LIMIT 1 FOR UPDATE SKIP LOCKED")
+                   : c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'scheduled' AND s.decision_at <= ? "
+                                "ORDER BY s.decision_at, s.id LIMIT 1 FOR UPDATE");
+    ps.setString(1, FormatSqlUtc(now));
+    return ReadOne<Session>(ps, ReadSession);
+  }
+  std::optional<Session> ClaimDueCompletion(TimePoint now, bool skip_locked) override {
+    auto& ps = skip_locked
+                   ? c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'confirmed' AND s.ends_at <= ? "
+                                "ORDER BY s.ends_at, s.id LIMIT 1 FOR UPDATE SKIP LOCKED")
+                   : c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'confirmed' AND s.ends_at <= ? "
+                                "ORDER BY s.ends_at, s.id LIMIT 1 FOR UPDATE");
+    ps.setString(1, FormatSqlUtc(now));
+    return ReadOne<Session>(ps, ReadSession);
+  }
+  std::optional<Session> ClaimDueReminder(TimePoint now, TimePoint horizon, bool skip_locked) override {
+    auto& ps = skip_locked
+                   ? c_.Prepare(SESSION_COLUMNS "WHERE s.status IN ('scheduled', 'confirmed') AND "
+                                "s.reminder_sent_at IS NULL AND s.starts_at > ? AND s.starts_at <= ? "
+                                "ORDER BY s.starts_at, s.id LIMIT 1 FOR UPDATE SKIP LOCKED")
+                   : c_.Prepare(SESSION_COLUMNS "WHERE s.status IN ('scheduled', 'confirmed') AND "
+                                "s.reminder_sent_at IS NULL AND s.starts_at > ? AND s.starts_at <= ? "
+                                "ORDER BY s.starts_at, s.id LIMIT 1 FOR UPDATE");
+    ps.setString(1, FormatSqlUtc(now));
+    ps.setString(2, FormatSqlUtc(horizon));
+    return ReadOne<Session>(ps, ReadSession);
+  }
+  void MarkDecided(Id id, SessionStatus status, bool by_threshold, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "UPDATE sessions SET status = ?, decided_at = ?, cancelled_by_threshold = ? WHERE id = ?");
+    ps.setString(1, ToString(status));
+    ps.setString(2, FormatSqlUtc(at));
+    ps.setInt(3, by_threshold ? 1 : 0);
+    ps.setInt64(4, id);
+    ps.executeUpdate();
+  }
+  void MarkReminded(Id id, TimePoint at) override {
+    auto& ps = c_.Prepare("UPDATE sessions SET reminder_sent_at = ? WHERE id = ?");
+    ps.setString(1, FormatSqlUtc(at));
+    ps.setInt64(2, id);
+    ps.executeUpdate();
+  }
+  void BumpIcsSequence(Id id) override {
+    auto& ps = c_.Prepare("UPDATE sessions SET ics_sequence = ics_sequence + 1 WHERE id = ?");
+    ps.setInt64(1, id);
+    ps.executeUpdate();
+  }
+  std::vector<Session> OpenSessionsOfModule(Id module_id, Id except, TimePoint now) override {
+    auto& ps = c_.Prepare(SESSION_COLUMNS
+                          "WHERE s.module_id = ? AND s.id <> ? AND s.status IN ('scheduled', "
+                          "'confirmed') AND s.starts_at > ? ORDER BY s.starts_at, s.id LIMIT 20");
+    ps.setInt64(1, module_id);
+    ps.setInt64(2, except);
+    ps.setString(3, FormatSqlUtc(now));
+    return ReadAll<Session>(ps, ReadSession);
+  }
+
   // ---- registrations
   std::optional<Id> Insert(const Registration& r) override {
     auto& ps = c_.Prepare(
@@ -474,6 +573,104 @@ class MySqlUnitOfWork final : public UnitOfWork,
     ps.setInt64(2, after_id);
     ps.setInt(3, limit);
     return ReadAll<Registration>(ps, ReadRegistration);
+  }
+
+  std::vector<Registration> WithStatus(Id session_id, RegistrationStatus status) override {
+    auto& ps = c_.Prepare(REGISTRATION_COLUMNS "WHERE r.session_id = ? AND r.status = ? ORDER BY r.id");
+    ps.setInt64(1, session_id);
+    ps.setString(2, ToString(status));
+    return ReadAll<Registration>(ps, ReadRegistration);
+  }
+
+  // ---- attendance
+  std::vector<AttendanceRecord> ForSession(Id session_id) override {
+    auto& ps = c_.Prepare("SELECT session_id, participant_id, status, hours, marked_by, marked_at "
+                          "FROM attendance WHERE session_id = ? ORDER BY participant_id");
+    ps.setInt64(1, session_id);
+    return ReadAll<AttendanceRecord>(ps, ReadAttendance);
+  }
+  std::optional<AttendanceRecord> Find(Id session_id, Id participant_id) override {
+    auto& ps = c_.Prepare("SELECT session_id, participant_id, status, hours, marked_by, marked_at "
+                          "FROM attendance WHERE session_id = ? AND participant_id = ?");
+    ps.setInt64(1, session_id);
+    ps.setInt64(2, participant_id);
+    return ReadOne<AttendanceRecord>(ps, ReadAttendance);
+  }
+  void Upsert(const AttendanceRecord& r) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO attendance (session_id, participant_id, status, hours, marked_by, marked_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), hours = "
+        "VALUES(hours), marked_by = VALUES(marked_by), marked_at = VALUES(marked_at)");
+    ps.setInt64(1, r.session_id);
+    ps.setInt64(2, r.participant_id);
+    ps.setString(3, ToString(r.status));
+    ps.setDouble(4, r.hours);
+    ps.setInt64(5, r.marked_by);
+    ps.setString(6, FormatSqlUtc(r.marked_at));
+    ps.executeUpdate();
+  }
+  std::vector<CompletedModule> CompletedModules(Id participant_id, const std::vector<Module>& modules) override {
+    // Full presence (hours >= the module's) at a session of the module; earliest first.
+    auto& ps = c_.Prepare(
+        "SELECT s.module_id, s.id AS session_id, s.starts_at FROM attendance a JOIN sessions s ON "
+        "s.id = a.session_id JOIN modules m ON m.id = s.module_id WHERE a.participant_id = ? AND "
+        "a.status = 'present' AND a.hours >= m.hours AND m.pathway_id = ? ORDER BY s.starts_at, s.id");
+    std::vector<CompletedModule> out;
+    if (modules.empty() || !modules.front().pathway_id) return out;
+    ps.setInt64(1, participant_id);
+    ps.setInt64(2, *modules.front().pathway_id);
+    std::set<Id> seen;
+    for (auto& c : ReadAll<CompletedModule>(ps, [](sql::ResultSet& rs) {
+           return CompletedModule{rs.getInt64("module_id"), rs.getInt64("session_id"), ReadTime(rs, "starts_at")};
+         }))
+      if (seen.insert(c.module_id).second) out.push_back(c);
+    return out;
+  }
+
+  // ---- notifications
+  void Enqueue(const Notification& n, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO notifications (user_id, kind, to_email, language, subject, body_text, ics, "
+        "status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
+    ps.setInt64(1, n.user_id);
+    ps.setString(2, ToString(n.kind));
+    ps.setString(3, n.to_email);
+    ps.setString(4, n.language);
+    ps.setString(5, n.subject);
+    ps.setString(6, n.body_text);
+    n.ics.empty() ? ps.setNull(7, 0) : ps.setString(7, n.ics);
+    ps.setString(8, FormatSqlUtc(at));
+    ps.setString(9, FormatSqlUtc(at));
+    ps.executeUpdate();
+  }
+  std::vector<Notification> ClaimDue(TimePoint now, int limit) override {
+    auto& ps = c_.Prepare(NOTIFICATION_COLUMNS
+                          "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "
+                          "LIMIT ? FOR UPDATE SKIP LOCKED");
+    ps.setString(1, FormatSqlUtc(now));
+    ps.setInt(2, limit);
+    return ReadAll<Notification>(ps, ReadNotification);
+  }
+  void MarkSent(Id id, TimePoint at) override {
+    auto& ps = c_.Prepare("UPDATE notifications SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?");
+    ps.setString(1, FormatSqlUtc(at));
+    ps.setInt64(2, id);
+    ps.executeUpdate();
+  }
+  void MarkRetry(Id id, int attempts, TimePoint next, const std::string& error, bool give_up) override {
+    auto& ps = c_.Prepare(
+        "UPDATE notifications SET attempts = ?, next_attempt_at = ?, last_error = ?, status = ? WHERE id = ?");
+    ps.setInt(1, attempts);
+    ps.setString(2, FormatSqlUtc(next));
+    ps.setString(3, error.substr(0, 1000));
+    ps.setString(4, give_up ? "failed" : "pending");
+    ps.setInt64(5, id);
+    ps.executeUpdate();
+  }
+  std::vector<Notification> ForUser(Id user_id) override {
+    auto& ps = c_.Prepare(NOTIFICATION_COLUMNS "WHERE user_id = ? ORDER BY id");
+    ps.setInt64(1, user_id);
+    return ReadAll<Notification>(ps, ReadNotification);
   }
 
   // ---- audit

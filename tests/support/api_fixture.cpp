@@ -11,7 +11,18 @@ void Expect(const HttpResult& r, long status, const char* what) {
 }
 }  // namespace
 
-ApiFixture::ApiFixture() : server(std::make_unique<ServerProcess>(db.Url())) {
+namespace {
+std::unique_ptr<SmtpSink> MaybeSink(bool with_mail) {
+  return with_mail ? std::make_unique<SmtpSink>() : nullptr;
+}
+std::vector<std::string> MailArgs(const std::unique_ptr<SmtpSink>& sink) {
+  if (!sink) return {};
+  return {"--smtp-url", sink->Url(), "--outbox-interval-ms", "50"};
+}
+}  // namespace
+
+ApiFixture::ApiFixture(bool with_mail)
+    : mail(MaybeSink(with_mail)), server(std::make_unique<ServerProcess>(db.Url(), MailArgs(mail))) {
   coordinator = Client();
   coordinator->set_token(Login(kCoordinatorEmail, kCoordinatorPassword));
 }
@@ -52,11 +63,13 @@ std::string ApiFixture::Module(const std::string& code, double hours) {
 }
 
 std::string ApiFixture::Session(const std::string& module_id, int capacity,
-                                const std::string& starts_at, const std::string& ends_at) {
+                                const std::string& starts_at, const std::string& ends_at,
+                                int min_registrants) {
   auto r = coordinator->Post("/api/v1/sessions", {{"module_id", module_id},
                                                   {"starts_at", starts_at},
                                                   {"ends_at", ends_at},
-                                                  {"capacity", capacity}});
+                                                  {"capacity", capacity},
+                                                  {"min_registrants", min_registrants}});
   Expect(r, 201, "create session");
   return r.json()["id"];
 }

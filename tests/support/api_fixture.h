@@ -6,13 +6,16 @@
 
 #include "http_client.h"
 #include "server_process.h"
+#include "smtp_sink.h"
 #include "test_database.h"
 
 namespace parcours::testing {
 
 class ApiFixture {
  public:
-  ApiFixture();
+  // with_mail: the server delivers notifications to `mail`, an SMTP sink on loopback.
+  explicit ApiFixture(bool with_mail = false);
+  std::unique_ptr<SmtpSink> mail;
   TestDatabase db;
   std::unique_ptr<ServerProcess> server;
   std::unique_ptr<HttpClient> coordinator;  // signed in as the bootstrap coordinator
@@ -26,9 +29,10 @@ class ApiFixture {
   std::pair<std::string, std::string> Staff(const std::string& email, const std::string& role);
   // A stand-alone module (hours 4) and a session of it; returns the session id.
   std::string Module(const std::string& code, double hours = 4);
+  // min_registrants 0: the scheduler confirms it whatever the numbers (threshold tests set it).
   std::string Session(const std::string& module_id, int capacity,
                       const std::string& starts_at = "2027-03-04T09:00:00+01:00",
-                      const std::string& ends_at = "2027-03-04T13:00:00+01:00");
+                      const std::string& ends_at = "2027-03-04T13:00:00+01:00", int min_registrants = 0);
   void SetClock(const std::string& now);
 };
 

@@ -29,6 +29,12 @@ constexpr const char* kVariables[] = {
     "PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD",
     "PARCOURS_SIGNING_KEY",
     "PARCOURS_SIGNING_CERT",
+    "PARCOURS_SMTP_URL",
+    "PARCOURS_SMTP_USER",
+    "PARCOURS_SMTP_PASSWORD",
+    "PARCOURS_MAIL_FROM",
+    "PARCOURS_SCHEDULER_INTERVAL",
+    "PARCOURS_OUTBOX_INTERVAL_MS",
 };
 
 // Clears the variables for the test's duration and puts the previous values back after.
@@ -104,6 +110,12 @@ TEST_CASE("config: no settings give the defaults", "[config]") {
   CHECK(l.config.db_pool_size == 32);
   CHECK_FALSE(l.config.test_clock);
   CHECK(l.config.scrypt.n == (1u << 15));
+  CHECK(l.config.smtp_url.empty());
+  CHECK(l.config.smtp_user.empty());
+  CHECK(l.config.smtp_password.empty());
+  CHECK(l.config.mail_from == "Parcours <no-reply@parcours.local>");
+  CHECK(l.config.scheduler_interval_seconds == 30);
+  CHECK(l.config.outbox_interval_ms == 500);
   CHECK(l.positional.empty());
 }
 
@@ -292,6 +304,164 @@ TEST_CASE("config: the environment is restored after each test", "[config]") {
   REQUIRE(std::getenv("PARCOURS_WORKERS") != nullptr);
   CHECK(std::string(std::getenv("PARCOURS_WORKERS")) == "9");
   CHECK(std::getenv("PARCOURS_THREADS") == nullptr);
+}
+
+TEST_CASE("config: flags set the SMTP relay, sender and intervals", "[config]") {
+  CleanEnvironment env;
+  auto l = Load({"--smtp-url", "smtp://mail.example.lu:587", "--mail-from",
+                 "Parcours <noreply@parcours.lu>", "--scheduler-interval", "60",
+                 "--outbox-interval-ms", "250"});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.smtp_url == "smtp://mail.example.lu:587");
+  CHECK(l.config.mail_from == "Parcours <noreply@parcours.lu>");
+  CHECK(l.config.scheduler_interval_seconds == 60);
+  CHECK(l.config.outbox_interval_ms == 250);
+  CHECK(l.positional.empty());
+
+  auto eq = Load({"--smtp-url=smtps://mail.example.lu", "--scheduler-interval=5",
+                  "--outbox-interval-ms=1000", "--mail-from=ops@parcours.lu"});
+  REQUIRE_FALSE(eq.error);
+  CHECK(eq.config.smtp_url == "smtps://mail.example.lu");
+  CHECK(eq.config.scheduler_interval_seconds == 5);
+  CHECK(eq.config.outbox_interval_ms == 1000);
+  CHECK(eq.config.mail_from == "ops@parcours.lu");
+}
+
+TEST_CASE("config: the SMTP URL must be smtp:// or smtps://", "[config]") {
+  CleanEnvironment env;
+  for (const char* value : {"smtp://127.0.0.1:2525", "smtps://mail.example.lu:465"}) {
+    INFO(value);
+    auto l = Load({"--smtp-url", value});
+    REQUIRE_FALSE(l.error);
+    CHECK(l.config.smtp_url == value);
+  }
+  for (const char* value : {"mail.example.lu:25", "http://mail.example.lu", "SMTP://mail.example.lu",
+                            "smtp:/mail", "smtp", " smtp://mail.example.lu"}) {
+    INFO(value);
+    CHECK(Load({"--smtp-url", value}).error ==
+          std::string("smtp_url must start with smtp:// or smtps://"));
+  }
+  CHECK(Load({"--smtp-url"}).error == std::string("--smtp-url needs a value"));
+}
+
+TEST_CASE("config: the scheduler interval is 1 to 86400 seconds", "[config]") {
+  CleanEnvironment env;
+  CHECK(Load({"--scheduler-interval", "1"}).config.scheduler_interval_seconds == 1);
+  CHECK(Load({"--scheduler-interval", "86400"}).config.scheduler_interval_seconds == 86400);
+  for (const char* value : {"0", "86401", "-1", "ten", "1.5", "", "030"}) {
+    INFO(value);
+    CHECK(Load({"--scheduler-interval", value}).error ==
+          std::string("scheduler_interval must be a number from 1 to 86400"));
+  }
+}
+
+TEST_CASE("config: the outbox interval is 10 to 600000 milliseconds", "[config]") {
+  CleanEnvironment env;
+  CHECK(Load({"--outbox-interval-ms", "10"}).config.outbox_interval_ms == 10);
+  CHECK(Load({"--outbox-interval-ms", "600000"}).config.outbox_interval_ms == 600000);
+  for (const char* value : {"9", "0", "600001", "-10", "fast", "99999999999999999999"}) {
+    INFO(value);
+    CHECK(Load({"--outbox-interval-ms", value}).error ==
+          std::string("outbox_interval_ms must be a number from 10 to 600000"));
+  }
+}
+
+TEST_CASE("config: SMTP settings come from the environment", "[config]") {
+  CleanEnvironment env;
+  env.Set("PARCOURS_SMTP_URL", "smtp://relay.example.lu:25");
+  env.Set("PARCOURS_SMTP_USER", "parcours");
+  env.Set("PARCOURS_SMTP_PASSWORD", "s3cret password");
+  env.Set("PARCOURS_MAIL_FROM", "Parcours <env@parcours.lu>");
+  env.Set("PARCOURS_SCHEDULER_INTERVAL", "120");
+  env.Set("PARCOURS_OUTBOX_INTERVAL_MS", "2000");
+  auto l = Load({});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.smtp_url == "smtp://relay.example.lu:25");
+  CHECK(l.config.smtp_user == "parcours");
+  CHECK(l.config.smtp_password == "s3cret password");
+  CHECK(l.config.mail_from == "Parcours <env@parcours.lu>");
+  CHECK(l.config.scheduler_interval_seconds == 120);
+  CHECK(l.config.outbox_interval_ms == 2000);
+}
+
+TEST_CASE("config: a bad SMTP URL or interval in the environment is refused", "[config]") {
+  CleanEnvironment env;
+  env.Set("PARCOURS_SMTP_URL", "relay.example.lu");
+  CHECK(Load({}).error == std::string("smtp_url must start with smtp:// or smtps://"));
+  env.Set("PARCOURS_SMTP_URL", "");  // empty counts as unset
+  CHECK_FALSE(Load({}).error);
+  env.Set("PARCOURS_SCHEDULER_INTERVAL", "0");
+  CHECK(Contains(Load({}).error, "scheduler_interval must be"));
+  env.Set("PARCOURS_SCHEDULER_INTERVAL", "10");
+  env.Set("PARCOURS_OUTBOX_INTERVAL_MS", "5");
+  CHECK(Contains(Load({}).error, "outbox_interval_ms must be"));
+}
+
+TEST_CASE("config: the --smtp-url flag overrides PARCOURS_SMTP_URL", "[config]") {
+  CleanEnvironment env;
+  env.Set("PARCOURS_SMTP_URL", "smtp://env.example.lu");
+  env.Set("PARCOURS_SCHEDULER_INTERVAL", "120");
+  auto l = Load({"--smtp-url", "smtps://flag.example.lu", "--scheduler-interval", "15"});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.smtp_url == "smtps://flag.example.lu");
+  CHECK(l.config.scheduler_interval_seconds == 15);
+  // A valid flag also wins over a bad environment value.
+  env.Set("PARCOURS_SMTP_URL", "bad");
+  auto over = Load({"--smtp-url", "smtp://flag.example.lu"});
+  REQUIRE_FALSE(over.error);
+  CHECK(over.config.smtp_url == "smtp://flag.example.lu");
+}
+
+TEST_CASE("config: the SMTP credentials have no flags", "[config]") {
+  CleanEnvironment env;
+  CHECK(Load({"--smtp-user", "u"}).error == std::string("unknown option --smtp-user"));
+  CHECK(Load({"--smtp-password=p"}).error == std::string("unknown option --smtp-password=p"));
+}
+
+TEST_CASE("config: SMTP settings are read from a config file", "[config]") {
+  CleanEnvironment env;
+  TempConfigFile file(
+      "smtp_url = smtp://file.example.lu:2525\n"
+      "smtp_user = file-user\n"
+      "smtp_password = file password\n"
+      "mail_from = Parcours <file@parcours.lu>\n"
+      "scheduler_interval = 300\n"
+      "outbox_interval_ms = 750\n");
+  env.Set("PARCOURS_OUTBOX_INTERVAL_MS", "900");
+  auto l = Load({"--config", file.path()});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.smtp_url == "smtp://file.example.lu:2525");
+  CHECK(l.config.smtp_user == "file-user");
+  CHECK(l.config.smtp_password == "file password");
+  CHECK(l.config.mail_from == "Parcours <file@parcours.lu>");
+  CHECK(l.config.scheduler_interval_seconds == 300);
+  CHECK(l.config.outbox_interval_ms == 900);  // the environment wins over the file
+
+  TempConfigFile bad("smtp_url = ftp://file.example.lu\n");
+  CHECK(Load({"--config", bad.path()}).error ==
+        std::string("smtp_url must start with smtp:// or smtps://"));
+}
+
+TEST_CASE("config: the guard also clears and restores the notification variables", "[config]") {
+  CleanEnvironment outer;
+  outer.Set("PARCOURS_SMTP_URL", "smtp://outer.example.lu");
+  outer.Set("PARCOURS_SMTP_PASSWORD", "outer");
+  {
+    CleanEnvironment env;
+    for (const char* name : {"PARCOURS_SMTP_URL", "PARCOURS_SMTP_USER", "PARCOURS_SMTP_PASSWORD",
+                             "PARCOURS_MAIL_FROM", "PARCOURS_SCHEDULER_INTERVAL",
+                             "PARCOURS_OUTBOX_INTERVAL_MS"}) {
+      INFO(name);
+      CHECK(std::getenv(name) == nullptr);
+    }
+    env.Set("PARCOURS_SMTP_URL", "smtp://inner.example.lu");
+    env.Set("PARCOURS_MAIL_FROM", "inner@parcours.lu");
+  }
+  REQUIRE(std::getenv("PARCOURS_SMTP_URL") != nullptr);
+  CHECK(std::string(std::getenv("PARCOURS_SMTP_URL")) == "smtp://outer.example.lu");
+  REQUIRE(std::getenv("PARCOURS_SMTP_PASSWORD") != nullptr);
+  CHECK(std::string(std::getenv("PARCOURS_SMTP_PASSWORD")) == "outer");
+  CHECK(std::getenv("PARCOURS_MAIL_FROM") == nullptr);
 }
 
 }  // namespace parcours::app

@@ -1,5 +1,5 @@
-// Unit tests of src/domain/model: the string forms of the enums, roles, principals and
-// pathway totals.
+// Unit tests of src/domain/model: the string forms of the enums, roles, principals,
+// pathway totals and session trainers.
 #include "domain/model.h"
 
 #include <catch2/catch.hpp>
@@ -130,6 +130,50 @@ TEST_CASE("model: Pathway::TotalHours sums the module hours (LTAS is 32 h)", "[m
     halves.modules.push_back(m);
   }
   CHECK(halves.TotalHours() == Approx(3.75));
+}
+
+TEST_CASE("model: AttendanceStatus string forms round trip", "[model]") {
+  for (auto s : {AttendanceStatus::kPresent, AttendanceStatus::kAbsent, AttendanceStatus::kExcused,
+                 AttendanceStatus::kPartial}) {
+    INFO(ToString(s));
+    auto back = AttendanceStatusFromString(ToString(s));
+    REQUIRE(back);
+    CHECK(*back == s);
+  }
+  CHECK(std::string(ToString(AttendanceStatus::kPresent)) == "present");
+  CHECK(std::string(ToString(AttendanceStatus::kAbsent)) == "absent");
+  CHECK(std::string(ToString(AttendanceStatus::kExcused)) == "excused");
+  CHECK(std::string(ToString(AttendanceStatus::kPartial)) == "partial");
+  CHECK_FALSE(AttendanceStatusFromString(""));
+  CHECK_FALSE(AttendanceStatusFromString("Present"));
+  CHECK_FALSE(AttendanceStatusFromString("late"));
+}
+
+TEST_CASE("model: NotificationKind names", "[model]") {
+  CHECK(std::string(ToString(NotificationKind::kRegistrationConfirmed)) == "registration_confirmed");
+  CHECK(std::string(ToString(NotificationKind::kPromoted)) == "promoted");
+  CHECK(std::string(ToString(NotificationKind::kSessionCancelled)) == "session_cancelled");
+  CHECK(std::string(ToString(NotificationKind::kReminder)) == "reminder");
+}
+
+TEST_CASE("model: Session::Teaches holds for the session's trainers only", "[model]") {
+  Session s;
+  CHECK_FALSE(s.Teaches(0));
+  CHECK_FALSE(s.Teaches(7));
+  s.trainer_ids = {7, 12};
+  CHECK(s.Teaches(7));
+  CHECK(s.Teaches(12));
+  CHECK_FALSE(s.Teaches(8));
+  CHECK_FALSE(s.Teaches(0));
+}
+
+TEST_CASE("model: the system principal is labelled \"system\"", "[model]") {
+  Principal system;
+  system.kind = Principal::Kind::kSystem;
+  CHECK(system.Label() == "system");
+  CHECK_FALSE(system.IsCoordinator());
+  system.roles = RoleBit(Role::kCoordinator);  // roles only count for people
+  CHECK_FALSE(system.IsCoordinator());
 }
 
 }  // namespace parcours

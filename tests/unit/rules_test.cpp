@@ -1,10 +1,11 @@
 // Unit tests of src/domain/rules: input normalisation and validation, session defaults,
-// and the registration decisions.
+// the registration and session decisions, and attendance (credited hours, who may mark).
 #include "domain/rules.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -344,6 +345,183 @@ TEST_CASE("rules: IsActive holds for confirmed and waitlisted registrations only
   CHECK(IsActive(RegistrationStatus::kWaitlisted));
   CHECK_FALSE(IsActive(RegistrationStatus::kWithdrawn));
   CHECK_FALSE(IsActive(RegistrationStatus::kCancelled));
+}
+
+TEST_CASE("rules: DecideSession confirms at the threshold and cancels below it", "[rules]") {
+  Session s = ValidSession();
+  s.min_registrants = 6;
+  s.confirmed_count = 6;
+  CHECK(DecideSession(s) == SessionStatus::kConfirmed);
+  s.confirmed_count = 12;
+  CHECK(DecideSession(s) == SessionStatus::kConfirmed);
+  s.confirmed_count = 5;
+  CHECK(DecideSession(s) == SessionStatus::kCancelled);
+  s.confirmed_count = 0;
+  CHECK(DecideSession(s) == SessionStatus::kCancelled);
+}
+
+TEST_CASE("rules: DecideSession with min_registrants 0 always confirms", "[rules]") {
+  Session s = ValidSession();
+  s.min_registrants = 0;
+  s.confirmed_count = 0;
+  CHECK(DecideSession(s) == SessionStatus::kConfirmed);
+  s.confirmed_count = 3;
+  CHECK(DecideSession(s) == SessionStatus::kConfirmed);
+}
+
+TEST_CASE("rules: CreditedHours gives the module hours for presence", "[rules]") {
+  auto plain = CreditedHours({AttendanceStatus::kPresent, std::nullopt}, 4);
+  REQUIRE(plain);
+  CHECK(*plain == 4.0);
+  // Stating the full hours explicitly is the same thing.
+  auto explicit_full = CreditedHours({AttendanceStatus::kPresent, 4.0}, 4);
+  REQUIRE(explicit_full);
+  CHECK(*explicit_full == 4.0);
+}
+
+TEST_CASE("rules: CreditedHours refuses presence with other hours", "[rules]") {
+  for (double h : {0.0, 2.0, 3.5, 5.0}) {
+    INFO(h);
+    auto r = CreditedHours({AttendanceStatus::kPresent, h}, 4);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().find("partial") != std::string::npos);
+  }
+}
+
+TEST_CASE("rules: CreditedHours takes partial hours strictly between 0 and the module hours", "[rules]") {
+  auto half = CreditedHours({AttendanceStatus::kPartial, 2.0}, 4);
+  REQUIRE(half);
+  CHECK(*half == 2.0);
+  auto fraction = CreditedHours({AttendanceStatus::kPartial, 0.25}, 4);
+  REQUIRE(fraction);
+  CHECK(*fraction == 0.25);
+  auto almost = CreditedHours({AttendanceStatus::kPartial, 3.75}, 4);
+  REQUIRE(almost);
+  CHECK(*almost == 3.75);
+  for (double h : {0.0, -1.0, 4.0, 4.5, 8.0}) {
+    INFO(h);
+    auto r = CreditedHours({AttendanceStatus::kPartial, h}, 4);
+    REQUIRE_FALSE(r);
+    CHECK(r.error() == "must be more than 0 and less than the module's 4 hours");
+  }
+}
+
+TEST_CASE("rules: CreditedHours needs hours for partial attendance", "[rules]") {
+  auto r = CreditedHours({AttendanceStatus::kPartial, std::nullopt}, 4);
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == "is required for partial attendance");
+}
+
+TEST_CASE("rules: CreditedHours gives 0 for absence and excused absence", "[rules]") {
+  for (auto status : {AttendanceStatus::kAbsent, AttendanceStatus::kExcused}) {
+    INFO(ToString(status));
+    auto none = CreditedHours({status, std::nullopt}, 8);
+    REQUIRE(none);
+    CHECK(*none == 0.0);
+    auto zero = CreditedHours({status, 0.0}, 8);
+    REQUIRE(zero);
+    CHECK(*zero == 0.0);
+    auto some = CreditedHours({status, 2.0}, 8);
+    REQUIRE_FALSE(some);
+    CHECK(some.error() == "is only for partial attendance");
+  }
+}
+
+TEST_CASE("rules: only full presence counts toward a pathway", "[rules]") {
+  AttendanceRecord r;
+  r.status = AttendanceStatus::kPresent;
+  r.hours = 4;
+  CHECK(CountsTowardPathway(r, 4));
+  r.hours = 3.5;
+  CHECK_FALSE(CountsTowardPathway(r, 4));
+  r.status = AttendanceStatus::kPartial;
+  r.hours = 3.75;
+  CHECK_FALSE(CountsTowardPathway(r, 4));
+  r.hours = 4;  // even with the full hours, partial is not presence
+  CHECK_FALSE(CountsTowardPathway(r, 4));
+  for (auto status : {AttendanceStatus::kAbsent, AttendanceStatus::kExcused}) {
+    r.status = status;
+    r.hours = 0;
+    CHECK_FALSE(CountsTowardPathway(r, 4));
+  }
+}
+
+namespace {
+
+Principal Person(Id id, unsigned roles) {
+  Principal p;
+  p.kind = Principal::Kind::kUser;
+  p.user_id = id;
+  p.roles = roles;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("rules: coordinators mark attendance at any time", "[rules]") {
+  Session s = ValidSession();
+  s.trainer_ids = {7};
+  Principal coordinator = Person(3, RoleBit(Role::kCoordinator));
+  ManualClock clock(s.starts_at - days(10));
+  CHECK_FALSE(CheckCanMarkAttendance(coordinator, s, clock.Now()));
+  clock.Set(s.starts_at);
+  CHECK_FALSE(CheckCanMarkAttendance(coordinator, s, clock.Now()));
+  clock.Set(s.ends_at + days(60));  // backfilling
+  CHECK_FALSE(CheckCanMarkAttendance(coordinator, s, clock.Now()));
+}
+
+TEST_CASE("rules: an assigned trainer marks attendance from the session's start on", "[rules]") {
+  Session s = ValidSession();
+  s.trainer_ids = {5, 7};
+  Principal trainer = Person(7, RoleBit(Role::kTrainer));
+  ManualClock clock(s.starts_at - days(1));
+  auto early = CheckCanMarkAttendance(trainer, s, clock.Now());
+  REQUIRE(early);
+  CHECK(early->code == ErrorCode::kRuleViolation);
+  clock.Set(s.starts_at - milliseconds(1));
+  auto just_before = CheckCanMarkAttendance(trainer, s, clock.Now());
+  REQUIRE(just_before);
+  CHECK(just_before->code == ErrorCode::kRuleViolation);
+  clock.Set(s.starts_at);
+  CHECK_FALSE(CheckCanMarkAttendance(trainer, s, clock.Now()));
+  clock.Set(s.ends_at + days(2));
+  CHECK_FALSE(CheckCanMarkAttendance(trainer, s, clock.Now()));
+}
+
+TEST_CASE("rules: others may not mark attendance", "[rules]") {
+  Session s = ValidSession();
+  s.trainer_ids = {7};
+  ManualClock clock(s.starts_at + hours(1));
+
+  SECTION("a trainer not assigned to the session") {
+    auto e = CheckCanMarkAttendance(Person(8, RoleBit(Role::kTrainer)), s, clock.Now());
+    REQUIRE(e);
+    CHECK(e->code == ErrorCode::kForbidden);
+    // Also before the start: forbidden, not "too early".
+    clock.Set(s.starts_at - days(1));
+    auto early = CheckCanMarkAttendance(Person(8, RoleBit(Role::kTrainer)), s, clock.Now());
+    REQUIRE(early);
+    CHECK(early->code == ErrorCode::kForbidden);
+  }
+  SECTION("a participant") {
+    auto e = CheckCanMarkAttendance(Person(9, RoleBit(Role::kParticipant)), s, clock.Now());
+    REQUIRE(e);
+    CHECK(e->code == ErrorCode::kForbidden);
+  }
+  SECTION("an agency key, even with a user id that is a trainer's") {
+    Principal agency;
+    agency.kind = Principal::Kind::kAgency;
+    agency.agency_code = "IFEN";
+    agency.user_id = 7;
+    auto e = CheckCanMarkAttendance(agency, s, clock.Now());
+    REQUIRE(e);
+    CHECK(e->code == ErrorCode::kForbidden);
+  }
+  SECTION("nobody") {
+    auto e = CheckCanMarkAttendance(Principal{}, s, clock.Now());
+    REQUIRE(e);
+    CHECK(e->code == ErrorCode::kForbidden);
+  }
 }
 
 }  // namespace parcours

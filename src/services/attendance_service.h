@@ -1,0 +1,59 @@
+#pragma once
+// Attendance sheets and pathway progress. Marks are per person and session (multi-day
+// sessions have one record); re-marking replaces the record and is audited. Only presence
+// for the full module hours counts toward a pathway, whatever the year or the channel.
+#include <optional>
+#include <vector>
+
+#include "common/clock.h"
+#include "domain/errors.h"
+#include "domain/repositories.h"
+
+namespace parcours {
+
+struct AttendanceInput {
+  Id participant_id = 0;
+  AttendanceStatus status = AttendanceStatus::kPresent;
+  std::optional<double> hours;
+};
+
+struct AttendanceLine {
+  Id participant_id = 0;
+  std::string name;
+  std::optional<AttendanceRecord> mark;  // nullopt: not marked yet
+};
+
+struct AttendanceSheet {
+  Session session;
+  double module_hours = 0;
+  std::vector<AttendanceLine> lines;  // confirmed registrants, then anyone else marked
+};
+
+struct ModuleProgress {
+  Module module;
+  std::optional<CompletedModule> completed;
+};
+
+struct PathwayProgress {
+  Id participant_id = 0;
+  Pathway pathway;
+  double hours_completed = 0;
+  bool complete = false;
+  std::vector<ModuleProgress> modules;
+};
+
+class AttendanceService {
+ public:
+  AttendanceService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  Result<AttendanceSheet> Mark(const RequestContext& ctx, Id session_id,
+                               const std::vector<AttendanceInput>& records);
+  Result<AttendanceSheet> Sheet(const RequestContext& ctx, Id session_id);
+  Result<PathwayProgress> Progress(const RequestContext& ctx, Id participant_id, Id pathway_id);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+};
+
+}  // namespace parcours

@@ -1,0 +1,92 @@
+#include "services/ics.h"
+
+#include <cstdio>
+
+#include "common/time.h"
+
+namespace parcours {
+namespace {
+
+std::string Escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == ';' || c == ',') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c != '\r') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Folds a content line at 75 octets without splitting a UTF-8 sequence.
+std::string Fold(const std::string& line) {
+  std::string out;
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    unsigned char c = line[i];
+    bool starts_char = (c & 0xC0) != 0x80;
+    // The whole sequence this octet starts must fit on the line (75 octets, CRLF excluded).
+    std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (starts_char && count + length > 75) {
+      out += "\r\n ";
+      count = 1;
+    }
+    out += line[i];
+    ++count;
+  }
+  return out + "\r\n";
+}
+
+// Local Luxembourg time as "YYYYMMDDTHHMMSS".
+std::string LocalStamp(TimePoint t) {
+  std::string s = FormatRfc3339(t, LuxembourgOffsetMinutes(t));  // 2027-03-04T09:00:00+01:00
+  return s.substr(0, 4) + s.substr(5, 2) + s.substr(8, 2) + "T" + s.substr(11, 2) +
+         s.substr(14, 2) + s.substr(17, 2);
+}
+
+std::string UtcStamp(TimePoint t) {
+  std::string s = FormatRfc3339(t, 0);  // 2027-03-04T08:00:00Z
+  return s.substr(0, 4) + s.substr(5, 2) + s.substr(8, 2) + "T" + s.substr(11, 2) +
+         s.substr(14, 2) + s.substr(17, 2) + "Z";
+}
+
+constexpr const char* kTimezone =
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/Luxembourg\r\n"
+    "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n"
+    "DTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\n"
+    "DTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n"
+    "END:VTIMEZONE\r\n";
+
+}  // namespace
+
+std::string SessionEventUid(Id session_id, Id participant_id) {
+  return "session-" + std::to_string(session_id) + "-" + std::to_string(participant_id) +
+         "@parcours";
+}
+
+std::string RenderCalendar(const std::vector<CalendarEvent>& events, const std::string& method) {
+  std::string out = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Parcours//Parcours//EN\r\n"
+                    "CALSCALE:GREGORIAN\r\nMETHOD:" + method + "\r\n";
+  out += kTimezone;
+  for (const auto& e : events) {
+    out += "BEGIN:VEVENT\r\n";
+    out += Fold("UID:" + e.uid);
+    out += "DTSTAMP:" + UtcStamp(e.stamp) + "\r\n";
+    out += "DTSTART;TZID=Europe/Luxembourg:" + LocalStamp(e.starts_at) + "\r\n";
+    out += "DTEND;TZID=Europe/Luxembourg:" + LocalStamp(e.ends_at) + "\r\n";
+    out += "SEQUENCE:" + std::to_string(e.sequence) + "\r\n";
+    out += std::string("STATUS:") + (e.cancelled ? "CANCELLED" : "CONFIRMED") + "\r\n";
+    out += Fold("SUMMARY:" + Escape(e.summary));
+    if (!e.location.empty()) out += Fold("LOCATION:" + Escape(e.location));
+    if (!e.description.empty()) out += Fold("DESCRIPTION:" + Escape(e.description));
+    out += "END:VEVENT\r\n";
+  }
+  return out + "END:VCALENDAR\r\n";
+}
+
+}  // namespace parcours

@@ -1,0 +1,107 @@
+#include "services/notifications.h"
+
+#include <cstdio>
+
+#include "common/time.h"
+#include "services/ics.h"
+
+namespace parcours {
+namespace {
+
+struct Phrases {
+  const char* other_dates;
+  const char* none;
+  const char* free_places;
+};
+
+Phrases PhrasesFor(const std::string& lang) {
+  if (lang == "de")
+    return {"Weitere Termine dieses Moduls:", "Zurzeit ist kein weiterer Termin offen; wir informieren Sie, sobald ein neuer veröffentlicht wird.", "freie Plätze"};
+  if (lang == "en")
+    return {"Other dates for this module:", "No other date is open at the moment; we will let you know when a new one is published.", "places free"};
+  return {"Autres dates pour ce module :", "Aucune autre date n'est ouverte pour le moment ; nous vous informerons dès qu'une nouvelle date sera publiée.", "places libres"};
+}
+
+std::string DatePart(const std::string& rfc, const std::string& lang) {
+  // rfc: 2027-03-04T09:00:00+01:00
+  std::string y = rfc.substr(0, 4), m = rfc.substr(5, 2), d = rfc.substr(8, 2);
+  if (lang == "de") return d + "." + m + "." + y;
+  if (lang == "en") return y + "-" + m + "-" + d;
+  return d + "/" + m + "/" + y;
+}
+
+}  // namespace
+
+RenderedMessage RenderTemplate(const std::string& text, const std::map<std::string, std::string>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.compare(i, 2, "{{") == 0) {
+      auto end = text.find("}}", i + 2);
+      if (end != std::string::npos) {
+        auto it = values.find(text.substr(i + 2, end - i - 2));
+        out += it == values.end() ? "" : it->second;
+        i = end + 2;
+        continue;
+      }
+    }
+    out += text[i++];
+  }
+  auto newline = out.find('\n');
+  RenderedMessage m;
+  m.subject = out.substr(0, newline);
+  m.body = newline == std::string::npos ? "" : out.substr(newline + 1);
+  return m;
+}
+
+std::string FormatWhen(TimePoint start, TimePoint end, const std::string& lang) {
+  std::string a = FormatLocal(start), b = FormatLocal(end);
+  std::string out = DatePart(a, lang) + " " + a.substr(11, 5);
+  if (a.substr(0, 10) == b.substr(0, 10)) return out + "–" + b.substr(11, 5);
+  return out + " – " + DatePart(b, lang) + " " + b.substr(11, 5);
+}
+
+void Notifier::Registration(NotificationKind kind, Id participant_id, const SessionFacts& facts,
+                            TimePoint now, const std::string& reason,
+                            const std::vector<Session>& alternatives) {
+  auto user = uow_.users().FindById(participant_id);
+  if (!user) return;
+  const std::string lang = user->language == "de" || user->language == "en" ? user->language : "fr";
+  const Session& s = facts.session;
+  std::map<std::string, std::string> values = {
+      {"name", user->name},
+      {"module", facts.module.title},
+      {"when", FormatWhen(s.starts_at, s.ends_at, lang)},
+      {"location", s.location.empty() ? "—" : s.location},
+      {"reason", reason}};
+  if (kind == NotificationKind::kSessionCancelled) {
+    Phrases p = PhrasesFor(lang);
+    std::string list;
+    for (const auto& alt : alternatives) {
+      int free = alt.capacity - alt.confirmed_count;
+      list += "- " + FormatWhen(alt.starts_at, alt.ends_at, lang) +
+              (alt.location.empty() ? "" : ", " + alt.location) + " (" +
+              std::to_string(free > 0 ? free : 0) + " " + p.free_places + ")\n";
+    }
+    values["alternatives"] = list.empty() ? p.none : std::string(p.other_dates) + "\n" + list;
+  }
+  const auto& templates = EmbeddedTemplates();
+  auto it = templates.find(std::string(ToString(kind)) + "." + lang);
+  if (it == templates.end()) return;
+  RenderedMessage msg = RenderTemplate(it->second, values);
+
+  Notification n;
+  n.user_id = user->id;
+  n.kind = kind;
+  n.to_email = user->email;
+  n.language = lang;
+  n.subject = msg.subject;
+  n.body_text = msg.body;
+  CalendarEvent e{SessionEventUid(s.id, user->id), s.starts_at, s.ends_at, now,
+                  facts.module.title, s.location, "", s.ics_sequence,
+                  kind == NotificationKind::kSessionCancelled};
+  n.ics = RenderCalendar({e}, e.cancelled ? "CANCEL" : "REQUEST");
+  n.created_at = now;
+  uow_.notifications().Enqueue(n, now);
+}
+
+}  // namespace parcours
