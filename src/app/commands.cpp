@@ -81,6 +81,8 @@ struct Wiring {
   std::unique_ptr<IdempotencyService> idempotency;
   std::unique_ptr<AttendanceService> attendance;
   std::unique_ptr<SchedulerService> scheduler;
+  std::unique_ptr<AgencyService> agencies;
+  std::unique_ptr<ReportService> reports;
 
   const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
 
@@ -100,6 +102,8 @@ struct Wiring {
     idempotency = std::make_unique<IdempotencyService>(*store, clock());
     attendance = std::make_unique<AttendanceService>(*store, clock());
     scheduler = std::make_unique<SchedulerService>(*store, clock());
+    agencies = std::make_unique<AgencyService>(*store, clock(), random, config.public_base_url);
+    reports = std::make_unique<ReportService>(*store, clock());
   }
 
   void Migrate() {
@@ -198,7 +202,7 @@ int Serve(Wiring& w) {
     Log("warning", "no SMTP relay configured (PARCOURS_SMTP_URL): notifications stay in the outbox");
   }
 
-  http::Services services{*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.store,
+  http::Services services{*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.agencies, *w.reports, *w.store,
                           w.test_clock.get(), [&] {
                             scheduler_pass(true);
                             if (outbox_loop) outbox_loop->Wake();
@@ -274,7 +278,9 @@ int Routes() {
   CatalogueService catalogue(store, clock);
   RegistrationService registrations(store, clock);
   AttendanceService attendance(store, clock);
-  http::Services services{accounts, catalogue, registrations, attendance, store, nullptr, {}};
+  AgencyService agencies(store, clock, random, "");
+  ReportService reports(store, clock);
+  http::Services services{accounts, catalogue, registrations, attendance, agencies, reports, store, nullptr, {}};
   http::Router router;
   http::AddAllRoutes(router, services);
   for (const auto& line : router.Describe()) std::cout << line << "\n";

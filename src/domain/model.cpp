@@ -110,6 +110,7 @@ const char* ToString(NotificationKind k) {
     case NotificationKind::kPromoted: return "promoted";
     case NotificationKind::kSessionCancelled: return "session_cancelled";
     case NotificationKind::kReminder: return "reminder";
+    case NotificationKind::kAccountClaim: return "account_claim";
   }
   return "registration_confirmed";
 }

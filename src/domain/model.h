@@ -54,6 +54,33 @@ struct Agency {
   std::string name;
 };
 
+// One item of an agency's change feed, in commit order (seq).
+struct AgencyChange {
+  std::string agency;
+  long long seq = 0;
+  std::string kind;  // enrolment, promoted, attendance, session_cancelled
+  std::optional<std::string> external_id;
+  Id session_id = 0;
+  std::optional<Id> registration_id;
+  std::string status;
+  TimePoint at;
+};
+
+// A registration as an agency knows it: its own id for it, and what it has become.
+struct AgencyEnrolment {
+  std::string agency;
+  std::string external_id;
+  Id registration_id = 0;
+};
+
+// A participation count: people marked present or partial, per module and channel.
+struct ParticipationCount {
+  Id module_id = 0;
+  std::string channel;
+  long long people = 0;
+};
+
+
 struct Module {
   Id id = 0;
   std::optional<Id> pathway_id;
@@ -130,7 +157,7 @@ struct CompletedModule {
   TimePoint starts_at;
 };
 
-enum class NotificationKind { kRegistrationConfirmed, kPromoted, kSessionCancelled, kReminder };
+enum class NotificationKind { kRegistrationConfirmed, kPromoted, kSessionCancelled, kReminder, kAccountClaim };
 const char* ToString(NotificationKind k);
 
 // A message in the outbox, already rendered in the recipient's language.
@@ -145,6 +172,15 @@ struct Notification {
   std::string ics;  // empty when the message concerns no session
   int attempts = 0;
   TimePoint created_at;
+};
+
+// Per-session figures for the yearly sessions report.
+struct SessionFigures {
+  Session session;
+  long long registered = 0;  // confirmed (or cancelled with the session) registrations
+  long long attended = 0;    // marked present or partial
+  long long marked = 0;      // with any attendance mark
+  bool cancelled_by_threshold = false;
 };
 
 // One row of the audit trail: who did what to which entity, before → after (JSON text).

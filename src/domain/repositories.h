@@ -26,6 +26,11 @@ class UserRepository {
   // The user behind an unexpired, unrevoked token.
   virtual std::optional<User> FindByToken(const std::string& token_hash, TimePoint now) = 0;
   virtual bool RevokeToken(const std::string& token_hash, TimePoint at) = 0;
+  virtual void InsertPasswordReset(const std::string& token_hash, Id user_id, TimePoint created,
+                                   TimePoint expires) = 0;
+  // Marks an unexpired, unused reset token used; returns its user.
+  virtual std::optional<Id> ConsumePasswordReset(const std::string& token_hash, TimePoint now) = 0;
+  virtual void SetPasswordHash(Id user_id, const std::string& hash) = 0;
 };
 
 class AgencyRepository {
@@ -36,6 +41,25 @@ class AgencyRepository {
   virtual std::vector<Agency> List() = 0;
   virtual Id InsertKey(const std::string& code, const std::string& key_hash, TimePoint at) = 0;
   virtual std::optional<std::string> AgencyForKey(const std::string& key_hash) = 0;
+
+  virtual std::optional<AgencyEnrolment> FindEnrolment(const std::string& code,
+                                                       const std::string& external_id,
+                                                       bool for_update) = 0;
+  virtual std::optional<std::string> ExternalIdOf(Id registration_id) = 0;
+  virtual void SaveEnrolment(const AgencyEnrolment& e, TimePoint at) = 0;  // insert or repoint
+  // Locks the agency row (held to commit) and appends with the next sequence number.
+  virtual void AppendChange(const AgencyChange& c) = 0;
+  virtual std::vector<AgencyChange> Changes(const std::string& code, long long after_seq, int limit) = 0;
+  // The agency's registrations in sessions starting within [from, to), for CSV export.
+  virtual std::vector<Registration> RegistrationsOf(const std::string& code, TimePoint from, TimePoint to) = 0;
+};
+
+class ReportRepository {
+ public:
+  virtual ~ReportRepository() = default;
+  // People marked present or partial in sessions starting within [from, to).
+  virtual std::vector<ParticipationCount> Participation(TimePoint from, TimePoint to) = 0;
+  virtual std::vector<SessionFigures> Sessions(TimePoint from, TimePoint to) = 0;
 };
 
 struct SessionFilter {
@@ -154,6 +178,7 @@ class UnitOfWork {
   virtual IdempotencyRepository& idempotency() = 0;
   virtual AttendanceRepository& attendance() = 0;
   virtual NotificationRepository& notifications() = 0;
+  virtual ReportRepository& reports() = 0;
 };
 
 // Runs work in one transaction: committed when `work` returns true, rolled back when it

@@ -77,6 +77,22 @@ void AddAccountRoutes(Router& router, Services& s) {
     return resp;
   });
 
+  router.Add(Method::kPost, "/api/v1/auth/password", Access::kAnyone, [&s](HttpRequest& req) {
+    HttpResponse bad;
+    auto body = BodyObject(req, bad);
+    if (!body) return bad;
+    FieldReader f(*body);
+    auto token = f.String("token", true, 200);
+    auto password = f.String("password", true, 1000);
+    if (!f.ok())
+      return HttpResponse::Problem({ErrorCode::kInvalidInput, "Send the token and the new password.", f.errors()}, req.ctx.request_id);
+    auto r = s.accounts.SetPasswordWithToken(req.ctx, *token, *password);
+    if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
+    HttpResponse resp;
+    resp.status = 204;
+    return resp;
+  });
+
   router.Add(Method::kGet, "/api/v1/me", Access::kSignedIn, [&s](HttpRequest& req) {
     return Reply(req, s.accounts.Me(req.ctx), 200, [](const User& u) { return ToJson(u); });
   });

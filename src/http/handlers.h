@@ -7,7 +7,9 @@
 #include "domain/repositories.h"
 #include "http/router.h"
 #include "services/account_service.h"
+#include "services/agency_service.h"
 #include "services/attendance_service.h"
+#include "services/report_service.h"
 #include "services/catalogue_service.h"
 #include "services/registration_service.h"
 
@@ -18,6 +20,8 @@ struct Services {
   CatalogueService& catalogue;
   RegistrationService& registrations;
   AttendanceService& attendance;
+  AgencyService& agencies;
+  ReportService& reports;
   Store& store;
   ManualClock* test_clock = nullptr;  // set only with --test-clock
   // Runs the time-driven passes (session decisions) right after the test clock moves.
@@ -29,6 +33,7 @@ void AddCatalogueRoutes(Router& router, Services& s);
 void AddRegistrationRoutes(Router& router, Services& s);
 void AddOperationsRoutes(Router& router, Services& s);
 void AddAttendanceRoutes(Router& router, Services& s);
+void AddAgencyRoutes(Router& router, Services& s);
 
 inline void AddAllRoutes(Router& router, Services& s) {
   AddOperationsRoutes(router, s);
@@ -36,6 +41,7 @@ inline void AddAllRoutes(Router& router, Services& s) {
   AddCatalogueRoutes(router, s);
   AddRegistrationRoutes(router, s);
   AddAttendanceRoutes(router, s);
+  AddAgencyRoutes(router, s);
 }
 
 }  // namespace parcours::http

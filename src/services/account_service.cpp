@@ -188,6 +188,25 @@ Result<bool> AccountService::BootstrapCoordinator(const std::string& email,
   return true;
 }
 
+Result<Unit> AccountService::SetPasswordWithToken(const RequestContext& ctx, const std::string& token,
+                                                  const std::string& password) {
+  if (auto msg = CheckPassword(password)) return Invalid({{"password", *msg}});
+  const std::string hash = HashPassword(password, random_, settings_.scrypt);
+  Result<Unit> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    auto user = uow.users().ConsumePasswordReset(Sha256Hex(token), clock_.Now());
+    if (!user) {
+      out = Invalid({{"token", "is unknown, used or expired"}});
+      return false;
+    }
+    uow.users().SetPasswordHash(*user, hash);
+    Audit(uow, ctx, clock_.Now(), "user.password_set", "user", *user, nullptr, nullptr);
+    out = Unit{};
+    return true;
+  });
+  return out;
+}
+
 Result<Agency> AccountService::CreateAgency(const RequestContext& ctx, const Agency& in) {
   if (!ctx.principal.IsCoordinator()) return Forbidden();
   std::vector<FieldError> errors;

@@ -59,6 +59,10 @@ class AccountService {
   Result<bool> BootstrapCoordinator(const std::string& email, const std::string& password,
                                     const std::string& name);
 
+  // Sets a password with a one-time token (an account an agency created, or a reset).
+  Result<Unit> SetPasswordWithToken(const RequestContext& ctx, const std::string& token,
+                                    const std::string& password);
+
   Result<Agency> CreateAgency(const RequestContext& ctx, const Agency& in);
   Result<Page<Agency>> ListAgencies(const RequestContext& ctx);
   Result<std::string> CreateAgencyKey(const RequestContext& ctx, const std::string& code);

@@ -5,6 +5,7 @@
 
 #include "domain/rules.h"
 #include "services/audit.h"
+#include "services/registration_core.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -64,9 +65,9 @@ Result<AttendanceSheet> AttendanceService::Mark(const RequestContext& ctx, Id se
       return false;
     }
     const double module_hours = uow.catalogue().FindModule(s->module_id)->hours;
-    std::set<Id> confirmed;
+    std::map<Id, Registration> confirmed;
     for (const auto& r : uow.registrations().WithStatus(s->id, RegistrationStatus::kConfirmed))
-      confirmed.insert(r.participant_id);
+      confirmed[r.participant_id] = r;
     std::vector<FieldError> errors;
     std::set<Id> seen;
     std::vector<AttendanceRecord> changes;
@@ -91,6 +92,7 @@ Result<AttendanceSheet> AttendanceService::Mark(const RequestContext& ctx, Id se
       uow.attendance().Upsert(change);
       Audit(uow, ctx, now, before ? "attendance.changed" : "attendance.marked", "attendance",
             change.session_id, before ? MarkJson(*before) : nlohmann::json(), MarkJson(change));
+      RecordAgencyChange(uow, confirmed[change.participant_id], "attendance", ToString(change.status), now);
     }
     out = BuildSheet(uow, *s);
     return true;

@@ -104,4 +104,22 @@ void Notifier::Registration(NotificationKind kind, Id participant_id, const Sess
   uow_.notifications().Enqueue(n, now);
 }
 
+void Notifier::AccountClaim(const User& user, const std::string& link, const std::string& agency,
+                            TimePoint now) {
+  const std::string lang = user.language == "de" || user.language == "en" ? user.language : "fr";
+  const auto& templates = EmbeddedTemplates();
+  auto it = templates.find(std::string(ToString(NotificationKind::kAccountClaim)) + "." + lang);
+  if (it == templates.end()) return;
+  RenderedMessage msg = RenderTemplate(it->second, {{"name", user.name}, {"link", link}, {"agency", agency}});
+  Notification n;
+  n.user_id = user.id;
+  n.kind = NotificationKind::kAccountClaim;
+  n.to_email = user.email;
+  n.language = lang;
+  n.subject = msg.subject;
+  n.body_text = msg.body;
+  n.created_at = now;
+  uow_.notifications().Enqueue(n, now);
+}
+
 }  // namespace parcours

@@ -35,6 +35,8 @@ class Notifier {
   void Registration(NotificationKind kind, Id participant_id, const SessionFacts& facts,
                     TimePoint now, const std::string& reason = "",
                     const std::vector<Session>& alternatives = {});
+  // Tells a person whose account an agency created how to set a password.
+  void AccountClaim(const User& user, const std::string& link, const std::string& agency, TimePoint now);
 
  private:
   UnitOfWork& uow_;

@@ -5,6 +5,7 @@
 #include "domain/rules.h"
 #include "services/audit.h"
 #include "services/ics.h"
+#include "services/registration_core.h"
 #include "services/session_lifecycle.h"
 #include "services/views.h"
 
@@ -58,30 +59,12 @@ Result<Registration> RegistrationService::Register(const RequestContext& ctx,
       out = Error(ErrorCode::kNotFound, "No session has this id.");
       return false;
     }
-    if (auto closed = CheckRegistrationOpen(*session, now)) {
-      out = Fail(*closed);
+    auto r = RegisterInLockedSession(uow, ctx, *session, participant, channel, now);
+    if (!r) {
+      out = r;
       return false;
     }
-    Registration r;
-    r.session_id = session->id;
-    r.participant_id = participant;
-    r.status = StatusForNewRegistration(*session);
-    r.channel = channel;
-    r.created_at = r.updated_at = now;
-    auto id = uow.registrations().Insert(r);
-    if (!id) {  // the unique key on active registrations: one per person and session
-      out = Error(ErrorCode::kAlreadyRegistered, "This person is already registered for this session.");
-      return false;
-    }
-    r.id = *id;
-    if (r.status == RegistrationStatus::kConfirmed) ++session->confirmed_count;
-    else r.waitlist_position = ++session->waitlist_count;
-    uow.catalogue().UpdateSessionCounts(session->id, session->confirmed_count,
-                                        session->waitlist_count);
-    Audit(uow, ctx, now, "registration.created", "registration", r.id, nullptr, ToJson(r));
-    if (r.status == RegistrationStatus::kConfirmed)
-      Notifier(uow).Registration(NotificationKind::kRegistrationConfirmed, participant,
-                                 LoadFacts(uow, *session), now);
+    RecordAgencyChange(uow, *r, "enrolment", ToString(r->status), now);
     out = r;
     return true;
   });
@@ -111,36 +94,7 @@ Result<Registration> RegistrationService::Withdraw(const RequestContext& ctx, Id
       out = Error(ErrorCode::kSessionNotOpen, "The session has already started.");
       return false;
     }
-    uow.registrations().UpdateStatus(reg->id, RegistrationStatus::kWithdrawn, now);
-    Registration after = *reg;
-    after.status = RegistrationStatus::kWithdrawn;
-    after.waitlist_position.reset();
-    after.updated_at = now;
-    Audit(uow, ctx, now, "registration.withdrawn", "registration", reg->id, ToJson(*reg),
-          ToJson(after));
-    if (reg->status == RegistrationStatus::kConfirmed) {
-      --session->confirmed_count;
-      if (session->status != SessionStatus::kCancelled &&
-          session->status != SessionStatus::kCompleted) {
-        if (auto first = uow.registrations().FirstWaitlisted(session->id)) {
-          uow.registrations().UpdateStatus(first->id, RegistrationStatus::kConfirmed, now);
-          Registration promoted = *first;
-          promoted.status = RegistrationStatus::kConfirmed;
-          promoted.waitlist_position.reset();
-          promoted.updated_at = now;
-          ++session->confirmed_count;
-          --session->waitlist_count;
-          Audit(uow, ctx, now, "registration.promoted", "registration", first->id,
-                ToJson(*first), ToJson(promoted));
-          Notifier(uow).Registration(NotificationKind::kPromoted, first->participant_id,
-                                     LoadFacts(uow, *session), now);
-        }
-      }
-    } else {
-      --session->waitlist_count;
-    }
-    uow.catalogue().UpdateSessionCounts(session->id, session->confirmed_count,
-                                        session->waitlist_count);
+    Registration after = WithdrawInLockedSession(uow, ctx, *session, *reg, now);
     out = after;
     return true;
   });

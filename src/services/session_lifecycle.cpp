@@ -1,6 +1,7 @@
 #include "services/session_lifecycle.h"
 
 #include "services/audit.h"
+#include "services/registration_core.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -29,7 +30,17 @@ void CancelLockedSession(UnitOfWork& uow, const RequestContext& ctx, Session& s,
       Audit(uow, ctx, now, "registration.cancelled", "registration", r.id, ToJson(r), ToJson(changed));
       notifier.Registration(NotificationKind::kSessionCancelled, r.participant_id, facts, now, reason,
                             alternatives);
+      RecordAgencyChange(uow, changed, "enrolment", "cancelled", now);
     }
+  }
+  if (s.agency) {
+    AgencyChange c;
+    c.agency = *s.agency;
+    c.kind = "session_cancelled";
+    c.session_id = s.id;
+    c.status = "cancelled";
+    c.at = now;
+    uow.agencies().AppendChange(c);
   }
   uow.catalogue().UpdateSessionStatus(s.id, SessionStatus::kCancelled, reason);
   uow.catalogue().MarkDecided(s.id, SessionStatus::kCancelled, by_threshold, now);

@@ -172,7 +172,8 @@ Notification ReadNotification(sql::ResultSet& rs) {
   n.user_id = rs.getInt64("user_id");
   const std::string kind = Str(rs, "kind");
   for (auto k : {NotificationKind::kRegistrationConfirmed, NotificationKind::kPromoted,
-                 NotificationKind::kSessionCancelled, NotificationKind::kReminder})
+                 NotificationKind::kSessionCancelled, NotificationKind::kReminder,
+                 NotificationKind::kAccountClaim})
     if (kind == ToString(k)) n.kind = k;
   n.to_email = Str(rs, "to_email");
   n.language = Str(rs, "language");
@@ -196,7 +197,8 @@ class MySqlUnitOfWork final : public UnitOfWork,
                               AuditRepository,
                               IdempotencyRepository,
                               AttendanceRepository,
-                              NotificationRepository {
+                              NotificationRepository,
+                              ReportRepository {
  public:
   explicit MySqlUnitOfWork(PooledConnection& c) : c_(c) {}
   UserRepository& users() override { return *this; }
@@ -207,6 +209,7 @@ class MySqlUnitOfWork final : public UnitOfWork,
   IdempotencyRepository& idempotency() override { return *this; }
   AttendanceRepository& attendance() override { return *this; }
   NotificationRepository& notifications() override { return *this; }
+  ReportRepository& reports() override { return *this; }
 
   // ---- users
   std::optional<User> FindById(Id id) override {
@@ -286,6 +289,34 @@ class MySqlUnitOfWork final : public UnitOfWork,
     ps.setString(2, FormatSqlUtc(now));
     return ReadOne<User>(ps, ReadUser);
   }
+  void InsertPasswordReset(const std::string& hash, Id user, TimePoint created, TimePoint expires) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
+    ps.setString(1, hash);
+    ps.setInt64(2, user);
+    ps.setString(3, FormatSqlUtc(created));
+    ps.setString(4, FormatSqlUtc(expires));
+    ps.executeUpdate();
+  }
+  std::optional<Id> ConsumePasswordReset(const std::string& hash, TimePoint now) override {
+    auto& find = c_.Prepare("SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL "
+                            "AND expires_at > ? FOR UPDATE");
+    find.setString(1, hash);
+    find.setString(2, FormatSqlUtc(now));
+    auto user = ReadOne<Id>(find, [](sql::ResultSet& rs) { return rs.getInt64("user_id"); });
+    if (!user) return std::nullopt;
+    auto& use = c_.Prepare("UPDATE password_resets SET used_at = ? WHERE token_hash = ?");
+    use.setString(1, FormatSqlUtc(now));
+    use.setString(2, hash);
+    use.executeUpdate();
+    return user;
+  }
+  void SetPasswordHash(Id user, const std::string& hash) override {
+    auto& ps = c_.Prepare("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?");
+    ps.setString(1, hash);
+    ps.setInt64(2, user);
+    ps.executeUpdate();
+  }
   bool RevokeToken(const std::string& hash, TimePoint at) override {
     auto& ps = c_.Prepare(
         "UPDATE auth_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL");
@@ -323,6 +354,121 @@ class MySqlUnitOfWork final : public UnitOfWork,
     auto& ps = c_.Prepare("SELECT agency_code FROM agency_keys WHERE key_hash = ? AND revoked_at IS NULL");
     ps.setString(1, hash);
     return ReadOne<std::string>(ps, [](sql::ResultSet& rs) { return Str(rs, "agency_code"); });
+  }
+
+  std::optional<AgencyEnrolment> FindEnrolment(const std::string& code, const std::string& external_id,
+                                               bool for_update) override {
+    auto& ps = for_update
+                   ? c_.Prepare("SELECT agency_code, external_id, registration_id FROM agency_enrolments "
+                                "WHERE agency_code = ? AND external_id = ? FOR UPDATE")
+                   : c_.Prepare("SELECT agency_code, external_id, registration_id FROM agency_enrolments "
+                                "WHERE agency_code = ? AND external_id = ?");
+    ps.setString(1, code);
+    ps.setString(2, external_id);
+    return ReadOne<AgencyEnrolment>(ps, [](sql::ResultSet& rs) {
+      return AgencyEnrolment{Str(rs, "agency_code"), Str(rs, "external_id"), rs.getInt64("registration_id")};
+    });
+  }
+  std::optional<std::string> ExternalIdOf(Id registration_id) override {
+    auto& ps = c_.Prepare("SELECT external_id FROM agency_enrolments WHERE registration_id = ?");
+    ps.setInt64(1, registration_id);
+    return ReadOne<std::string>(ps, [](sql::ResultSet& rs) { return Str(rs, "external_id"); });
+  }
+  void SaveEnrolment(const AgencyEnrolment& e, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO agency_enrolments (agency_code, external_id, registration_id, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE registration_id = VALUES(registration_id), "
+        "updated_at = VALUES(updated_at)");
+    ps.setString(1, e.agency);
+    ps.setString(2, e.external_id);
+    ps.setInt64(3, e.registration_id);
+    ps.setString(4, FormatSqlUtc(at));
+    ps.setString(5, FormatSqlUtc(at));
+    ps.executeUpdate();
+  }
+  void AppendChange(const AgencyChange& c) override {
+    // The row lock taken here is held until commit: sequence numbers appear in commit order.
+    auto& bump = c_.Prepare("UPDATE agencies SET last_change_seq = last_change_seq + 1 WHERE code = ?");
+    bump.setString(1, c.agency);
+    if (bump.executeUpdate() == 0) return;  // not an agency channel
+    auto& insert = c_.Prepare(
+        "INSERT INTO agency_changes (agency_code, seq, kind, external_id, session_id, registration_id, "
+        "status, at) SELECT code, last_change_seq, ?, ?, ?, ?, ?, ? FROM agencies WHERE code = ?");
+    insert.setString(1, c.kind);
+    c.external_id ? insert.setString(2, *c.external_id) : insert.setNull(2, 0);
+    insert.setInt64(3, c.session_id);
+    c.registration_id ? insert.setInt64(4, *c.registration_id) : insert.setNull(4, 0);
+    insert.setString(5, c.status);
+    insert.setString(6, FormatSqlUtc(c.at));
+    insert.setString(7, c.agency);
+    insert.executeUpdate();
+  }
+  std::vector<AgencyChange> Changes(const std::string& code, long long after_seq, int limit) override {
+    auto& ps = c_.Prepare(
+        "SELECT agency_code, seq, kind, external_id, session_id, registration_id, status, at FROM "
+        "agency_changes WHERE agency_code = ? AND seq > ? ORDER BY seq LIMIT ?");
+    ps.setString(1, code);
+    ps.setInt64(2, after_seq);
+    ps.setInt(3, limit);
+    return ReadAll<AgencyChange>(ps, [](sql::ResultSet& rs) {
+      AgencyChange c;
+      c.agency = Str(rs, "agency_code");
+      c.seq = rs.getInt64("seq");
+      c.kind = Str(rs, "kind");
+      if (!rs.isNull("external_id")) c.external_id = Str(rs, "external_id");
+      c.session_id = rs.getInt64("session_id");
+      if (!rs.isNull("registration_id")) c.registration_id = rs.getInt64("registration_id");
+      c.status = Str(rs, "status");
+      c.at = ReadTime(rs, "at");
+      return c;
+    });
+  }
+  std::vector<Registration> RegistrationsOf(const std::string& code, TimePoint from, TimePoint to) override {
+    auto& ps = c_.Prepare(REGISTRATION_COLUMNS
+                          "JOIN sessions s ON s.id = r.session_id WHERE r.channel = ? AND "
+                          "s.starts_at >= ? AND s.starts_at < ? ORDER BY s.starts_at, r.session_id, r.id");
+    ps.setString(1, code);
+    ps.setString(2, FormatSqlUtc(from));
+    ps.setString(3, FormatSqlUtc(to));
+    return ReadAll<Registration>(ps, ReadRegistration);
+  }
+
+  // ---- reports
+  std::vector<ParticipationCount> Participation(TimePoint from, TimePoint to) override {
+    // Distinct people per module and channel (the channel of the registration that brought
+    // them to the session they attended); a range scan of one covering index.
+    auto& ps = c_.Prepare(
+        "SELECT module_id, channel, COUNT(DISTINCT participant_id) AS people FROM attendance "
+        "WHERE starts_at >= ? AND starts_at < ? AND status IN ('present', 'partial') "
+        "GROUP BY module_id, channel");
+    ps.setString(1, FormatSqlUtc(from));
+    ps.setString(2, FormatSqlUtc(to));
+    return ReadAll<ParticipationCount>(ps, [](sql::ResultSet& rs) {
+      return ParticipationCount{rs.getInt64("module_id"), Str(rs, "channel"), rs.getInt64("people")};
+    });
+  }
+  std::vector<SessionFigures> Sessions(TimePoint from, TimePoint to) override {
+    auto& ps = c_.Prepare(
+        "SELECT s.id, s.module_id, s.starts_at, s.ends_at, s.decision_at, s.capacity, s.min_registrants, "
+        "s.agency_code, s.location, s.mode, s.status, s.cancel_reason, s.confirmed_count, s.waitlist_count, "
+        "s.ics_sequence, NULL AS trainers, s.cancelled_by_threshold, "
+        "(SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status IN ('confirmed', "
+        "'cancelled')) AS registered, "
+        "(SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id AND a.status IN ('present', "
+        "'partial')) AS attended, "
+        "(SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id) AS marked "
+        "FROM sessions s WHERE s.starts_at >= ? AND s.starts_at < ? ORDER BY s.starts_at, s.id");
+    ps.setString(1, FormatSqlUtc(from));
+    ps.setString(2, FormatSqlUtc(to));
+    return ReadAll<SessionFigures>(ps, [](sql::ResultSet& rs) {
+      SessionFigures f;
+      f.session = ReadSession(rs);
+      f.registered = rs.getInt64("registered");
+      f.attended = rs.getInt64("attended");
+      f.marked = rs.getInt64("marked");
+      f.cancelled_by_threshold = rs.getInt("cancelled_by_threshold") != 0;
+      return f;
+    });
   }
 
   // ---- catalogue
@@ -597,16 +743,21 @@ class MySqlUnitOfWork final : public UnitOfWork,
     return ReadOne<AttendanceRecord>(ps, ReadAttendance);
   }
   void Upsert(const AttendanceRecord& r) override {
+    // The report's grouping keys (module, channel, start) are copied from the session and
+    // the confirmed registration, so the yearly report reads one table.
     auto& ps = c_.Prepare(
-        "INSERT INTO attendance (session_id, participant_id, status, hours, marked_by, marked_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), hours = "
-        "VALUES(hours), marked_by = VALUES(marked_by), marked_at = VALUES(marked_at)");
-    ps.setInt64(1, r.session_id);
-    ps.setInt64(2, r.participant_id);
-    ps.setString(3, ToString(r.status));
-    ps.setDouble(4, r.hours);
-    ps.setInt64(5, r.marked_by);
-    ps.setString(6, FormatSqlUtc(r.marked_at));
+        "INSERT INTO attendance (session_id, participant_id, status, hours, marked_by, marked_at, "
+        "module_id, channel, starts_at) SELECT s.id, r.participant_id, ?, ?, ?, ?, s.module_id, "
+        "r.channel, s.starts_at FROM sessions s JOIN registrations r ON r.session_id = s.id AND "
+        "r.participant_id = ? AND r.status = 'confirmed' WHERE s.id = ? ON DUPLICATE KEY UPDATE "
+        "status = VALUES(status), hours = VALUES(hours), marked_by = VALUES(marked_by), "
+        "marked_at = VALUES(marked_at)");
+    ps.setString(1, ToString(r.status));
+    ps.setDouble(2, r.hours);
+    ps.setInt64(3, r.marked_by);
+    ps.setString(4, FormatSqlUtc(r.marked_at));
+    ps.setInt64(5, r.participant_id);
+    ps.setInt64(6, r.session_id);
     ps.executeUpdate();
   }
   std::vector<CompletedModule> CompletedModules(Id participant_id, const std::vector<Module>& modules) override {
