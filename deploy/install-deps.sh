@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Parcours needs to build, run and test, skipping those present.
-# Usage: deploy/install-deps.sh [runtime|test]   (default: runtime = build + serve)
+# Usage: deploy/install-deps.sh [runtime|test|bench]   (default: runtime = build + serve;
+# bench adds the tools the benchmarks compare against: TCPDF, wrk)
 set -euo pipefail
 profile=${1:-runtime}
 pkgs=(
@@ -9,6 +10,9 @@ pkgs=(
   nlohmann-json3-dev libqrencode-dev libpng-dev libcurl4-openssl-dev fonts-dejavu-core
   mariadb-server mariadb-client openssl ca-certificates curl
 )
+if [[ $profile == bench ]]; then
+  pkgs+=(php-cli php-tcpdf poppler-utils)
+fi
 if [[ $profile == test ]]; then
   pkgs+=(catch2 poppler-utils qpdf zbar-tools python3 python3-jsonschema python3-yaml)
   # Node may come from elsewhere (a nodesource build bundles npm and conflicts with Debian's npm).
