@@ -9,23 +9,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 reps=${1:-20}
 
-deploy/install-deps.sh runtime >/dev/null
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPARCOURS_BUILD_TESTS=OFF >/dev/null
-cmake --build build -j2 --target parcours >/dev/null
-
-tmp=$(mktemp -d /tmp/parcours-report.XXXXXX)
-server_pid=""
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  deploy/mariadb.sh stop "$tmp" >/dev/null 2>&1 || true
-  rm -rf -- "$tmp"
-}
-trap cleanup EXIT
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-deploy/mariadb.sh start "$tmp" "$port" >/dev/null
-password=$(openssl rand -hex 12)
-deploy/mariadb.sh create-db "$tmp" parcours bench "$password" >/dev/null
-db="mysql://bench:$password@127.0.0.1:$port/parcours"
+. bench/lib.sh
+bench_build parcours
+bench_setup parcours-report
 sql() { mariadb --no-defaults -h127.0.0.1 -P"$port" -ubench -p"$password" parcours "$@"; }
 
 build/parcours migrate --database-url "$db" 2>/dev/null
@@ -68,10 +54,7 @@ SQL
 echo "    $(sql -N -e 'SELECT COUNT(*) FROM attendance') attendance rows in $(/usr/bin/python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$start" "$(date +%s.%N)") s"
 
 export PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL=bench@parcours.local PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD=bench-password-1
-build/parcours serve --database-url "$db" --listen 127.0.0.1:0 --port-file "$tmp/port" 2>"$tmp/server.log" &
-server_pid=$!
-for _ in $(seq 100); do [[ -s $tmp/port ]] && break; sleep 0.1; done
-url="http://127.0.0.1:$(cat "$tmp/port")"
+bench_serve
 token=$(curl -s -X POST "$url/api/v1/auth/login" -d '{"email":"bench@parcours.local","password":"bench-password-1"}' |
   /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 

@@ -13,29 +13,10 @@ cd "$root"
 clients=${1:-48}
 seconds=${2:-10}
 
-deploy/install-deps.sh runtime >/dev/null
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPARCOURS_BUILD_TESTS=OFF >/dev/null
-cmake --build build -j2 --target parcours parcours_bench >/dev/null
-
-tmp=$(mktemp -d /tmp/parcours-bench.XXXXXX)
-server_pid=""
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  deploy/mariadb.sh stop "$tmp" >/dev/null 2>&1 || true
-  rm -rf -- "$tmp"
-}
-trap cleanup EXIT
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-deploy/mariadb.sh start "$tmp" "$port" >/dev/null
-password=$(openssl rand -hex 12)
-deploy/mariadb.sh create-db "$tmp" parcours bench "$password" >/dev/null
-db="mysql://bench:$password@127.0.0.1:$port/parcours"
-
-build/parcours serve --database-url "$db" --listen 127.0.0.1:0 --port-file "$tmp/port" 2>"$tmp/server.log" &
-server_pid=$!
-for _ in $(seq 100); do [[ -s $tmp/port ]] && break; sleep 0.1; done
-http_port=$(cat "$tmp/port")
-url="http://127.0.0.1:$http_port"
+. bench/lib.sh
+bench_build parcours parcours_bench
+bench_setup parcours-bench
+bench_serve
 sleep 1
 rss_kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$server_pid/status"; }
 idle_rss=$(rss_kb VmRSS)

@@ -14,7 +14,10 @@
 #include "app/config.h"
 #include "http/handlers.h"
 #include "http/server.h"
+#include "certificates/certificates.h"
 #include "notify/smtp_mailer.h"
+#include "notify/webhook_sender.h"
+#include "services/attestation_service.h"
 #include "services/idempotency_service.h"
 #include "services/outbox_service.h"
 #include "services/scheduler_service.h"
@@ -62,9 +65,18 @@ int Usage() {
                "  migrate                         apply pending migrations and exit\n"
                "  seed FILE                       load a data script once (e.g. sql/seed/ltas_demo.sql)\n"
                "  admin create-coordinator EMAIL NAME   password from PARCOURS_ADMIN_PASSWORD or stdin\n"
+               "  verify FILE.pdf                 check an attestation's signature and its issued record\n"
                "  routes                          list the HTTP routes\n"
                "Settings also come from PARCOURS_* environment variables (see README).\n";
   return 2;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::invalid_argument("cannot read " + path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 // Everything `serve` and the admin commands share: database, store, services.
@@ -83,6 +95,8 @@ struct Wiring {
   std::unique_ptr<SchedulerService> scheduler;
   std::unique_ptr<AgencyService> agencies;
   std::unique_ptr<ReportService> reports;
+  std::unique_ptr<AttestationService> attestations;
+  std::unique_ptr<WebhookService> webhooks;
 
   const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
 
@@ -104,6 +118,24 @@ struct Wiring {
     scheduler = std::make_unique<SchedulerService>(*store, clock());
     agencies = std::make_unique<AgencyService>(*store, clock(), random, config.public_base_url);
     reports = std::make_unique<ReportService>(*store, clock());
+    webhooks = std::make_unique<WebhookService>(*store, clock(), random);
+    IssuerSettings issuer;
+    issuer.public_url = config.public_base_url;
+    if (!config.centre_name.empty()) issuer.centre_name = config.centre_name;
+    if (!config.centre_place.empty()) issuer.place = config.centre_place;
+    if (!config.signatory_name.empty()) issuer.signatory_name = config.signatory_name;
+    if (!config.signatory_title.empty()) issuer.signatory_title = config.signatory_title;
+    const std::string templates = config.templates_dir.empty() ? PARCOURS_DEFAULT_TEMPLATES_DIR : config.templates_dir;
+    std::shared_ptr<const certificates::SigningIdentity> identity;
+    if (!config.signing_key.empty())
+      identity = certificates::LoadIdentity(PemOrFile(config.signing_key), PemOrFile(config.signing_cert));
+    attestations = std::make_unique<AttestationService>(
+        *store, clock(), random, std::make_shared<certificates::Renderer>(templates), identity, issuer);
+  }
+
+  // PARCOURS_SIGNING_KEY/CERT hold either PEM text or the path of a PEM file.
+  static std::string PemOrFile(const std::string& value) {
+    return value.find("-----BEGIN") != std::string::npos ? value : ReadFile(value);
   }
 
   void Migrate() {
@@ -156,13 +188,6 @@ class Periodic {
   std::thread thread_;
 };
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::invalid_argument("cannot read " + path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 int Serve(Wiring& w) {
   w.Migrate();
@@ -202,10 +227,19 @@ int Serve(Wiring& w) {
     Log("warning", "no SMTP relay configured (PARCOURS_SMTP_URL): notifications stay in the outbox");
   }
 
-  http::Services services{*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.agencies, *w.reports, *w.store,
+  CurlWebhookSender webhook_sender;
+  Periodic webhook_loop("webhooks", std::chrono::milliseconds(w.config.outbox_interval_ms), [&] {
+    while (w.webhooks->DeliverDue(webhook_sender) > 0) {
+    }
+  });
+  if (!w.config.signing_key.empty()) Log("info", "attestations are signed", {{"certificate", w.config.signing_cert.find("-----BEGIN") == std::string::npos ? w.config.signing_cert : "(PEM)"}});
+  else Log("warning", "no signing key (PARCOURS_SIGNING_KEY/CERT): attestations cannot be issued");
+  http::Services services{*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.agencies, *w.reports,
+                          *w.attestations, *w.webhooks, *w.store,
                           w.test_clock.get(), [&] {
                             scheduler_pass(true);
                             if (outbox_loop) outbox_loop->Wake();
+                            webhook_loop.Wake();
                           }};
   http::Router router;
   http::AddAllRoutes(router, services);
@@ -233,9 +267,39 @@ int Serve(Wiring& w) {
   Log("info", "shutting down", {{"signal", sig}});
   server.Shutdown(std::chrono::seconds(10));
   scheduler.Stop();
+  webhook_loop.Stop();
   if (outbox_loop) outbox_loop->Stop();
   Log("info", "stopped");
   return 0;
+}
+
+// `parcours verify FILE.pdf`: the embedded signature against the configured issuer
+// certificate, and the document's hash against the issued record. Exit 0 only when both hold.
+int VerifyFile(Wiring& w, const std::string& path) {
+  if (w.config.signing_cert.empty()) {
+    std::cerr << "parcours: set PARCOURS_SIGNING_CERT to the issuer certificate\n";
+    return 2;
+  }
+  const std::string pdf = ReadFile(path);
+  auto check = certificates::Verify(pdf, Wiring::PemOrFile(w.config.signing_cert));
+  const std::string sha = certificates::Sha256Hex(pdf);
+  std::optional<Attestation> record;
+  w.store->Transact([&](UnitOfWork& uow) {
+    record = uow.attestations().FindBySha256(sha);
+    return true;
+  });
+  std::cout << "file:        " << path << "\n"
+            << "sha256:      " << sha << "\n"
+            << "signature:   " << (check.Valid() ? "valid" : "NOT VALID") << (check.error.empty() ? "" : " (" + check.error + ")") << "\n"
+            << "signer:      " << check.signer_subject << "\n";
+  if (!record) {
+    std::cout << "record:      no attestation was issued with these exact bytes\n";
+    return 1;
+  }
+  std::cout << "record:      attestation " << record->id << ", code " << record->verification_code << ", "
+            << record->holder_name << ", " << record->pathway_title << "\n"
+            << "status:      " << (record->revoked_at ? "REVOKED (" + record->revoke_reason + ")" : "valid") << "\n";
+  return check.Valid() && !record->revoked_at ? 0 : 1;
 }
 
 int CreateCoordinator(Wiring& w, const std::vector<std::string>& pos) {
@@ -280,7 +344,10 @@ int Routes() {
   AttendanceService attendance(store, clock);
   AgencyService agencies(store, clock, random, "");
   ReportService reports(store, clock);
-  http::Services services{accounts, catalogue, registrations, attendance, agencies, reports, store, nullptr, {}};
+  AttestationService attestations(store, clock, random, nullptr, nullptr, {});
+  WebhookService webhooks(store, clock, random);
+  http::Services services{accounts, catalogue, registrations, attendance, agencies, reports, attestations,
+                          webhooks, store, nullptr, {}};
   http::Router router;
   http::AddAllRoutes(router, services);
   for (const auto& line : router.Describe()) std::cout << line << "\n";
@@ -293,7 +360,7 @@ int Run(const std::vector<std::string>& args) {
   if (args.empty()) return Usage();
   const std::string command = args[0];
   if (command == "routes") return Routes();
-  if (command != "serve" && command != "migrate" && command != "seed" && command != "admin")
+  if (command != "serve" && command != "migrate" && command != "seed" && command != "admin" && command != "verify")
     return Usage();
 
   static const SystemClock wall_clock;
@@ -327,6 +394,10 @@ int Run(const std::vector<std::string>& args) {
       bool applied = Migrator(*w.pool).ApplySeed(name, ReadFile(path));
       std::cout << (applied ? "loaded " : "already loaded: ") << positional[0] << "\n";
       return 0;
+    }
+    if (command == "verify") {
+      if (positional.empty()) return Usage();
+      return VerifyFile(w, positional[0]);
     }
     if (positional.size() >= 1 && positional[0] == "create-coordinator") {
       positional.insert(positional.begin(), "admin");

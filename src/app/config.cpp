@@ -34,6 +34,11 @@ constexpr Setting kSettings[] = {
     {"--mail-from", "PARCOURS_MAIL_FROM", "mail_from"},
     {"--scheduler-interval", "PARCOURS_SCHEDULER_INTERVAL", "scheduler_interval"},
     {"--outbox-interval-ms", "PARCOURS_OUTBOX_INTERVAL_MS", "outbox_interval_ms"},
+    {"--templates-dir", "PARCOURS_TEMPLATES_DIR", "templates_dir"},
+    {nullptr, "PARCOURS_CENTRE_NAME", "centre_name"},
+    {nullptr, "PARCOURS_CENTRE_PLACE", "centre_place"},
+    {nullptr, "PARCOURS_SIGNATORY_NAME", "signatory_name"},
+    {nullptr, "PARCOURS_SIGNATORY_TITLE", "signatory_title"},
 };
 
 std::optional<long> ParseNumber(const std::string& s, long min, long max) {
@@ -149,11 +154,19 @@ std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Conf
   if (auto v = get("smtp_password")) out.smtp_password = *v;
   if (auto v = get("mail_from")) out.mail_from = *v;
   if (auto v = get("port_file")) out.port_file = *v;
+  if (auto v = get("templates_dir")) out.templates_dir = *v;
+  if (auto v = get("centre_name")) out.centre_name = *v;
+  if (auto v = get("centre_place")) out.centre_place = *v;
+  if (auto v = get("signatory_name")) out.signatory_name = *v;
+  if (auto v = get("signatory_title")) out.signatory_title = *v;
   if (auto v = get("public_url")) out.public_base_url = *v;
   if (auto v = get("bootstrap_coordinator_email")) out.bootstrap_email = *v;
   if (auto v = get("bootstrap_coordinator_password")) out.bootstrap_password = *v;
   if (auto v = get("signing_key")) out.signing_key = *v;
   if (auto v = get("signing_cert")) out.signing_cert = *v;
+  // The certificate alone is enough to verify (`parcours verify`); signing needs both.
+  if (!out.signing_key.empty() && out.signing_cert.empty())
+    return "PARCOURS_SIGNING_KEY needs PARCOURS_SIGNING_CERT (the certificate chain, leaf first)";
   if (out.bootstrap_email.empty() != out.bootstrap_password.empty())
     return "set both PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL and _PASSWORD, or neither";
   return std::nullopt;

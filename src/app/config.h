@@ -28,6 +28,8 @@ struct Config {
   std::string smtp_url, smtp_user, smtp_password;
   std::string mail_from = "Parcours <no-reply@parcours.local>";
   int scheduler_interval_seconds = 30;
+  std::string templates_dir;  // certificates/templates (logo, font subset); default: the source tree's
+  std::string centre_name, centre_place, signatory_name, signatory_title;  // empty: defaults
   int outbox_interval_ms = 500;
 };
 

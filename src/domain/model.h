@@ -66,6 +66,18 @@ struct AgencyChange {
   TimePoint at;
 };
 
+// An agency's push endpoint: each change-feed item is POSTed to `url`, signed with `secret`.
+struct Webhook {
+  Id id = 0;
+  std::string agency;
+  std::string url;
+  std::string secret;
+  long long delivered_seq = 0;
+  int attempts = 0;
+  std::optional<TimePoint> first_failure_at;
+  TimePoint created_at;
+};
+
 // A registration as an agency knows it: its own id for it, and what it has become.
 struct AgencyEnrolment {
   std::string agency;
@@ -181,6 +193,22 @@ struct SessionFigures {
   long long attended = 0;    // marked present or partial
   long long marked = 0;      // with any attendance mark
   bool cancelled_by_threshold = false;
+};
+
+// A global attestation: issued once per person and pathway (again only after a revocation).
+struct Attestation {
+  Id id = 0;
+  Id participant_id = 0;
+  Id pathway_id = 0;
+  std::string verification_code;
+  TimePoint issued_at;
+  std::string holder_name;
+  std::string pathway_title;
+  double total_hours = 0;
+  std::string language;
+  std::string sha256;
+  std::optional<TimePoint> revoked_at;
+  std::string revoke_reason;
 };
 
 // One row of the audit trail: who did what to which entity, before → after (JSON text).

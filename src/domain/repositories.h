@@ -50,6 +50,14 @@ class AgencyRepository {
   // Locks the agency row (held to commit) and appends with the next sequence number.
   virtual void AppendChange(const AgencyChange& c) = 0;
   virtual std::vector<AgencyChange> Changes(const std::string& code, long long after_seq, int limit) = 0;
+  virtual Id InsertWebhook(const Webhook& w, TimePoint at) = 0;
+  virtual std::vector<Webhook> Webhooks(const std::string& code) = 0;
+  virtual bool DeactivateWebhook(const std::string& code, Id id) = 0;
+  // Row-locks one active webhook due at `now` (SKIP LOCKED), or nullopt.
+  virtual std::optional<Webhook> ClaimDueWebhook(TimePoint now) = 0;
+  virtual void WebhookDelivered(Id id, long long seq, TimePoint next) = 0;
+  virtual void WebhookFailed(Id id, int attempts, std::optional<TimePoint> first_failure, TimePoint next,
+                             const std::string& error) = 0;
   // The agency's registrations in sessions starting within [from, to), for CSV export.
   virtual std::vector<Registration> RegistrationsOf(const std::string& code, TimePoint from, TimePoint to) = 0;
 };
@@ -139,6 +147,22 @@ class NotificationRepository {
   virtual std::vector<Notification> ForUser(Id user_id) = 0;
 };
 
+class AttestationRepository {
+ public:
+  virtual ~AttestationRepository() = default;
+  // nullopt: a valid attestation exists already (or, rarely, the code is taken).
+  virtual std::optional<Id> Insert(const Attestation& a, const std::string& pdf) = 0;
+  virtual std::optional<Attestation> FindAttestation(Id id) = 0;
+  virtual std::optional<Attestation> FindByCode(const std::string& code) = 0;
+  virtual std::optional<Attestation> FindBySha256(const std::string& sha256) = 0;
+  virtual std::optional<Attestation> FindValid(Id participant_id, Id pathway_id) = 0;
+  virtual std::optional<std::string> Pdf(Id id) = 0;
+  virtual bool Revoke(Id id, const std::string& reason, TimePoint at) = 0;  // false: already
+  // People with full presence at a session of every module of the pathway.
+  virtual std::vector<Id> CompletedPathway(const Pathway& p) = 0;
+  virtual long long IssuedBetween(TimePoint from, TimePoint to) = 0;
+};
+
 class AuditRepository {
  public:
   virtual ~AuditRepository() = default;
@@ -179,6 +203,7 @@ class UnitOfWork {
   virtual AttendanceRepository& attendance() = 0;
   virtual NotificationRepository& notifications() = 0;
   virtual ReportRepository& reports() = 0;
+  virtual AttestationRepository& attestations() = 0;
 };
 
 // Runs work in one transaction: committed when `work` returns true, rolled back when it

@@ -12,15 +12,7 @@ json EnrolmentJson(const EnrolmentResult& e) {
   return j;
 }
 
-json ChangeJson(const AgencyChange& c) {
-  return {{"cursor", EncodeCursor(c.seq)},
-          {"kind", c.kind},
-          {"external_id", c.external_id ? json(*c.external_id) : json(nullptr)},
-          {"session_id", IdString(c.session_id)},
-          {"registration_id", c.registration_id ? json(IdString(*c.registration_id)) : json(nullptr)},
-          {"status", c.status},
-          {"at", FormatLocal(c.at)}};
-}
+json ChangeJson(const AgencyChange& c) { return ToJson(c); }
 
 HttpResponse Csv(std::string body, const std::string& filename) {
   HttpResponse r;
@@ -90,6 +82,38 @@ void AddAgencyRoutes(Router& router, Services& s) {
     auto since = req.Query("since");
     if (!since) since = page->cursor;
     return ReplyPage(req, s.agencies.Changes(req.ctx, req.params[0], since, page->limit), ChangeJson);
+  });
+
+  router.Add(Method::kPost, "/api/v1/agencies/{code}/webhooks", Access::kSignedIn, [&s](HttpRequest& req) {
+    HttpResponse bad;
+    auto body = BodyObject(req, bad);
+    if (!body) return bad;
+    FieldReader f(*body);
+    auto url = f.String("url", true, 2000);
+    if (!f.ok()) return HttpResponse::Problem({ErrorCode::kInvalidInput, "Give the URL to call.", f.errors()}, req.ctx.request_id);
+    return Reply(req, s.webhooks.Create(req.ctx, req.params[0], *url), 201, [](const Webhook& w) {
+      return json{{"id", IdString(w.id)}, {"url", w.url}, {"secret", w.secret}, {"created_at", FormatLocal(w.created_at)}};
+    });
+  });
+
+  router.Add(Method::kGet, "/api/v1/agencies/{code}/webhooks", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto r = s.webhooks.List(req.ctx, req.params[0]);
+    if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
+    json items = json::array();
+    for (const auto& w : *r)
+      items.push_back({{"id", IdString(w.id)}, {"url", w.url}, {"created_at", FormatLocal(w.created_at)},
+                       {"delivered_cursor", EncodeCursor(w.delivered_seq)}, {"failed_attempts", w.attempts}});
+    return HttpResponse::Json(200, ListJson(items, std::nullopt));
+  });
+
+  router.Add(Method::kDelete, "/api/v1/agencies/{code}/webhooks/{id}", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto id = IdParam(req, 1);
+    if (!id) return NotFound(req, "webhook");
+    auto r = s.webhooks.Delete(req.ctx, req.params[0], *id);
+    if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
+    HttpResponse resp;
+    resp.status = 204;
+    return resp;
   });
 
   router.Add(Method::kPost, "/api/v1/agencies/{code}/enrolments.csv", Access::kSignedIn, [&s](HttpRequest& req) {
@@ -182,6 +206,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
                                     {"registered", r->registered},
                                     {"attended", r->attended},
                                     {"no_show_rate", r->no_show_rate},
+                                    {"attestations_issued", r->attestations_issued},
                                     {"sessions", sessions}});
   });
 }

@@ -9,7 +9,9 @@
 #include "services/account_service.h"
 #include "services/agency_service.h"
 #include "services/attendance_service.h"
+#include "services/attestation_service.h"
 #include "services/report_service.h"
+#include "services/webhook_service.h"
 #include "services/catalogue_service.h"
 #include "services/registration_service.h"
 
@@ -22,6 +24,8 @@ struct Services {
   AttendanceService& attendance;
   AgencyService& agencies;
   ReportService& reports;
+  AttestationService& attestations;
+  WebhookService& webhooks;
   Store& store;
   ManualClock* test_clock = nullptr;  // set only with --test-clock
   // Runs the time-driven passes (session decisions) right after the test clock moves.
@@ -34,6 +38,7 @@ void AddRegistrationRoutes(Router& router, Services& s);
 void AddOperationsRoutes(Router& router, Services& s);
 void AddAttendanceRoutes(Router& router, Services& s);
 void AddAgencyRoutes(Router& router, Services& s);
+void AddAttestationRoutes(Router& router, Services& s);
 
 inline void AddAllRoutes(Router& router, Services& s) {
   AddOperationsRoutes(router, s);
@@ -42,6 +47,7 @@ inline void AddAllRoutes(Router& router, Services& s) {
   AddRegistrationRoutes(router, s);
   AddAttendanceRoutes(router, s);
   AddAgencyRoutes(router, s);
+  AddAttestationRoutes(router, s);
 }
 
 }  // namespace parcours::http

@@ -41,6 +41,7 @@ PARCOURS_RAW_HEADER(RawRetryAfter, "Retry-After")
 PARCOURS_RAW_HEADER(RawContentDisposition, "Content-Disposition")
 PARCOURS_RAW_HEADER(RawIdempotentReplay, "Idempotent-Replayed")
 PARCOURS_RAW_HEADER(RawWwwAuthenticate, "WWW-Authenticate")
+PARCOURS_RAW_HEADER(RawContentLanguage, "Content-Language")
 
 namespace {
 
@@ -267,6 +268,7 @@ struct HttpServer::Core {
       else if (name == "Content-Disposition") headers.add<RawContentDisposition>(value);
       else if (name == "Idempotent-Replayed") headers.add<RawIdempotentReplay>(value);
       else if (name == "WWW-Authenticate") headers.add<RawWwwAuthenticate>(value);
+      else if (name == "Content-Language") headers.add<RawContentLanguage>(value);
     }
     writer.send(static_cast<Pistache::Http::Code>(resp.status), resp.body);
 

@@ -118,6 +118,7 @@ Result<SessionsReport> ReportService::Sessions(const RequestContext& ctx, int ye
     report = SessionsReport{};
     report.year = year;
     report.sessions = uow.reports().Sessions(from, to);
+    report.attestations_issued = uow.attestations().IssuedBetween(from, to);
     long long confirmed_with_sheet = 0, attended_with_sheet = 0;
     for (const auto& f : report.sessions) {
       ++report.offered;

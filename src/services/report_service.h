@@ -35,6 +35,7 @@ struct SessionsReport {
   long long offered = 0, held = 0, cancelled_by_threshold = 0, cancelled_by_hand = 0;
   long long registered = 0, attended = 0, marked = 0;
   double no_show_rate = 0;  // among confirmed registrants of held sessions with a sheet
+  long long attestations_issued = 0;
 };
 
 class ReportService {

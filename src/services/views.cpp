@@ -1,6 +1,7 @@
 #include "services/views.h"
 
 #include "common/time.h"
+#include "services/pagination.h"
 
 namespace parcours {
 
@@ -61,5 +62,15 @@ json ToJson(const Registration& r) {
 }
 
 json ToJson(const Agency& a) { return {{"code", a.code}, {"name", a.name}}; }
+
+json ToJson(const AgencyChange& c) {
+  return {{"cursor", EncodeCursor(c.seq)},
+          {"kind", c.kind},
+          {"external_id", c.external_id ? json(*c.external_id) : json(nullptr)},
+          {"session_id", IdString(c.session_id)},
+          {"registration_id", c.registration_id ? json(IdString(*c.registration_id)) : json(nullptr)},
+          {"status", c.status},
+          {"at", FormatLocal(c.at)}};
+}
 
 }  // namespace parcours

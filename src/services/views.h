@@ -12,6 +12,7 @@ nlohmann::json ToJson(const Pathway& p);
 nlohmann::json ToJson(const Session& s);
 nlohmann::json ToJson(const Registration& r);
 nlohmann::json ToJson(const Agency& a);
+nlohmann::json ToJson(const AgencyChange& c);  // an item of the change feed (also a webhook body)
 std::string IdString(Id id);
 
 }  // namespace parcours

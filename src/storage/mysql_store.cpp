@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/text.h"
 #include "common/time.h"
 
 namespace parcours {
@@ -185,6 +186,27 @@ Notification ReadNotification(sql::ResultSet& rs) {
   return n;
 }
 
+#define ATTESTATION_COLUMNS                                                                     \
+  "SELECT id, participant_id, pathway_id, verification_code, issued_at, holder_name, "           \
+  "pathway_title, total_hours, language, sha256, revoked_at, revoke_reason FROM attestations "
+
+Attestation ReadAttestation(sql::ResultSet& rs) {
+  Attestation a;
+  a.id = rs.getInt64("id");
+  a.participant_id = rs.getInt64("participant_id");
+  a.pathway_id = rs.getInt64("pathway_id");
+  a.verification_code = Str(rs, "verification_code");
+  a.issued_at = ReadTime(rs, "issued_at");
+  a.holder_name = Str(rs, "holder_name");
+  a.pathway_title = Str(rs, "pathway_title");
+  a.total_hours = rs.getDouble("total_hours");
+  a.language = Str(rs, "language");
+  a.sha256 = Str(rs, "sha256");
+  a.revoked_at = ReadOptionalTime(rs, "revoked_at");
+  a.revoke_reason = Str(rs, "revoke_reason");
+  return a;
+}
+
 #define NOTIFICATION_COLUMNS                                                                    \
   "SELECT id, user_id, kind, to_email, language, subject, body_text, ics, attempts, created_at " \
   "FROM notifications "
@@ -198,7 +220,8 @@ class MySqlUnitOfWork final : public UnitOfWork,
                               IdempotencyRepository,
                               AttendanceRepository,
                               NotificationRepository,
-                              ReportRepository {
+                              ReportRepository,
+                              AttestationRepository {
  public:
   explicit MySqlUnitOfWork(PooledConnection& c) : c_(c) {}
   UserRepository& users() override { return *this; }
@@ -210,6 +233,7 @@ class MySqlUnitOfWork final : public UnitOfWork,
   AttendanceRepository& attendance() override { return *this; }
   NotificationRepository& notifications() override { return *this; }
   ReportRepository& reports() override { return *this; }
+  AttestationRepository& attestations() override { return *this; }
 
   // ---- users
   std::optional<User> FindById(Id id) override {
@@ -422,6 +446,70 @@ class MySqlUnitOfWork final : public UnitOfWork,
       c.at = ReadTime(rs, "at");
       return c;
     });
+  }
+  Id InsertWebhook(const Webhook& w, TimePoint at) override {
+    // A new webhook starts at the current end of the feed: it receives what happens next.
+    auto& ps = c_.Prepare(
+        "INSERT INTO agency_webhooks (agency_code, url, secret, created_at, delivered_seq, next_attempt_at) "
+        "SELECT code, ?, ?, ?, last_change_seq, ? FROM agencies WHERE code = ?");
+    ps.setString(1, w.url);
+    ps.setString(2, w.secret);
+    ps.setString(3, FormatSqlUtc(at));
+    ps.setString(4, FormatSqlUtc(at));
+    ps.setString(5, w.agency);
+    ps.executeUpdate();
+    return LastInsertId(c_);
+  }
+  static Webhook ReadWebhook(sql::ResultSet& rs) {
+    Webhook w;
+    w.id = rs.getInt64("id");
+    w.agency = Str(rs, "agency_code");
+    w.url = Str(rs, "url");
+    w.secret = Str(rs, "secret");
+    w.delivered_seq = rs.getInt64("delivered_seq");
+    w.attempts = rs.getInt("attempts");
+    w.first_failure_at = ReadOptionalTime(rs, "first_failure_at");
+    w.created_at = ReadTime(rs, "created_at");
+    return w;
+  }
+  std::vector<Webhook> Webhooks(const std::string& code) override {
+    auto& ps = c_.Prepare("SELECT id, agency_code, url, secret, delivered_seq, attempts, first_failure_at, "
+                          "created_at FROM agency_webhooks WHERE agency_code = ? AND active = 1 ORDER BY id");
+    ps.setString(1, code);
+    return ReadAll<Webhook>(ps, ReadWebhook);
+  }
+  bool DeactivateWebhook(const std::string& code, Id id) override {
+    auto& ps = c_.Prepare("UPDATE agency_webhooks SET active = 0 WHERE agency_code = ? AND id = ? AND active = 1");
+    ps.setString(1, code);
+    ps.setInt64(2, id);
+    return ps.executeUpdate() > 0;
+  }
+  std::optional<Webhook> ClaimDueWebhook(TimePoint now) override {
+    auto& ps = c_.Prepare(
+        "SELECT id, agency_code, url, secret, delivered_seq, attempts, first_failure_at, created_at FROM "
+        "agency_webhooks WHERE active = 1 AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1 "
+        "FOR UPDATE SKIP LOCKED");
+    ps.setString(1, FormatSqlUtc(now));
+    return ReadOne<Webhook>(ps, ReadWebhook);
+  }
+  void WebhookDelivered(Id id, long long seq, TimePoint next) override {
+    auto& ps = c_.Prepare("UPDATE agency_webhooks SET delivered_seq = ?, attempts = 0, first_failure_at = NULL, "
+                          "last_error = '', next_attempt_at = ? WHERE id = ?");
+    ps.setInt64(1, seq);
+    ps.setString(2, FormatSqlUtc(next));
+    ps.setInt64(3, id);
+    ps.executeUpdate();
+  }
+  void WebhookFailed(Id id, int attempts, std::optional<TimePoint> first_failure, TimePoint next,
+                     const std::string& error) override {
+    auto& ps = c_.Prepare("UPDATE agency_webhooks SET attempts = ?, first_failure_at = ?, next_attempt_at = ?, "
+                          "last_error = ? WHERE id = ?");
+    ps.setInt(1, attempts);
+    first_failure ? ps.setString(2, FormatSqlUtc(*first_failure)) : ps.setNull(2, 0);
+    ps.setString(3, FormatSqlUtc(next));
+    ps.setString(4, error.substr(0, 1000));
+    ps.setInt64(5, id);
+    ps.executeUpdate();
   }
   std::vector<Registration> RegistrationsOf(const std::string& code, TimePoint from, TimePoint to) override {
     auto& ps = c_.Prepare(REGISTRATION_COLUMNS
@@ -822,6 +910,79 @@ class MySqlUnitOfWork final : public UnitOfWork,
     auto& ps = c_.Prepare(NOTIFICATION_COLUMNS "WHERE user_id = ? ORDER BY id");
     ps.setInt64(1, user_id);
     return ReadAll<Notification>(ps, ReadNotification);
+  }
+
+  // ---- attestations
+  std::optional<Id> Insert(const Attestation& a, const std::string& pdf) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO attestations (participant_id, pathway_id, verification_code, issued_at, "
+        "holder_name, pathway_title, total_hours, language, sha256, pdf_base64) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ps.setInt64(1, a.participant_id);
+    ps.setInt64(2, a.pathway_id);
+    ps.setString(3, a.verification_code);
+    ps.setString(4, FormatSqlUtc(a.issued_at));
+    ps.setString(5, a.holder_name);
+    ps.setString(6, a.pathway_title);
+    ps.setDouble(7, a.total_hours);
+    ps.setString(8, a.language);
+    ps.setString(9, a.sha256);
+    ps.setString(10, Base64UrlEncode(pdf));
+    if (!ExecuteInsert(ps)) return std::nullopt;
+    return LastInsertId(c_);
+  }
+  std::optional<Attestation> FindAttestation(Id id) override {
+    auto& ps = c_.Prepare(ATTESTATION_COLUMNS "WHERE id = ?");
+    ps.setInt64(1, id);
+    return ReadOne<Attestation>(ps, ReadAttestation);
+  }
+  std::optional<Attestation> FindByCode(const std::string& code) override {
+    auto& ps = c_.Prepare(ATTESTATION_COLUMNS "WHERE verification_code = ?");
+    ps.setString(1, code);
+    return ReadOne<Attestation>(ps, ReadAttestation);
+  }
+  std::optional<Attestation> FindBySha256(const std::string& sha256) override {
+    auto& ps = c_.Prepare(ATTESTATION_COLUMNS "WHERE sha256 = ? ORDER BY id DESC LIMIT 1");
+    ps.setString(1, sha256);
+    return ReadOne<Attestation>(ps, ReadAttestation);
+  }
+  std::optional<Attestation> FindValid(Id participant_id, Id pathway_id) override {
+    auto& ps = c_.Prepare(ATTESTATION_COLUMNS "WHERE participant_id = ? AND pathway_id = ? AND active = 1");
+    ps.setInt64(1, participant_id);
+    ps.setInt64(2, pathway_id);
+    return ReadOne<Attestation>(ps, ReadAttestation);
+  }
+  std::optional<std::string> Pdf(Id id) override {
+    auto& ps = c_.Prepare("SELECT pdf_base64 FROM attestations WHERE id = ?");
+    ps.setInt64(1, id);
+    auto text = ReadOne<std::string>(ps, [](sql::ResultSet& rs) { return Str(rs, "pdf_base64"); });
+    if (!text) return std::nullopt;
+    return Base64UrlDecode(*text);
+  }
+  bool Revoke(Id id, const std::string& reason, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "UPDATE attestations SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL");
+    ps.setString(1, FormatSqlUtc(at));
+    ps.setString(2, reason);
+    ps.setInt64(3, id);
+    return ps.executeUpdate() > 0;
+  }
+  std::vector<Id> CompletedPathway(const Pathway& p) override {
+    auto& ps = c_.Prepare(
+        "SELECT a.participant_id FROM attendance a JOIN modules m ON m.id = a.module_id WHERE "
+        "m.pathway_id = ? AND a.status = 'present' AND a.hours >= m.hours GROUP BY a.participant_id "
+        "HAVING COUNT(DISTINCT m.id) = ? ORDER BY a.participant_id");
+    ps.setInt64(1, p.id);
+    ps.setInt(2, static_cast<int>(p.modules.size()));
+    return ReadAll<Id>(ps, [](sql::ResultSet& rs) { return rs.getInt64("participant_id"); });
+  }
+  long long IssuedBetween(TimePoint from, TimePoint to) override {
+    auto& ps = c_.Prepare("SELECT COUNT(*) FROM attestations WHERE issued_at >= ? AND issued_at < ?");
+    ps.setString(1, FormatSqlUtc(from));
+    ps.setString(2, FormatSqlUtc(to));
+    Rs rs(ps.executeQuery());
+    rs->next();
+    return rs->getInt64(1);
   }
 
   // ---- audit

@@ -207,3 +207,26 @@ TEST_CASE("a name outside the Latin font subset falls back to the full DejaVu Sa
   CHECK(Contains(Run("pdftotext " + dir.Path("greek.pdf") + " -").output, "Ζωή Δημητρίου"));
   CHECK(pdf.size() > renderer.Attestation(SampleAttestation("en", "Zoe")).size());
 }
+
+TEST_CASE("Latin texts are written directly with a per-document subset of DejaVu Sans") {
+  TempDir dir;
+  const pc::Renderer renderer(TemplatesDir());
+  const std::string pdf = renderer.Attestation(SampleAttestation("fr", "João Çağlar"));
+  WriteFile(dir.Path("direct.pdf"), pdf);
+  const auto fonts = Run("pdffonts " + dir.Path("direct.pdf"));
+  INFO(fonts.output);
+  // One embedded subset CID TrueType font with a ToUnicode map, glyph ids shown via Identity-H.
+  CHECK(Contains(fonts.output, "+DejaVuSans"));
+  CHECK(Contains(fonts.output, "CID TrueType      Identity-H       yes yes yes"));
+  CHECK(Contains(pdf, "/CIDToGIDMap /Identity"));
+  // Only the glyphs used (with the components of accented letters) are kept: a small file.
+  CHECK(pdf.size() < 20000);
+  CHECK(Run("qpdf --check " + dir.Path("direct.pdf")).exit_code == 0);
+  const auto text = Run("pdftotext " + dir.Path("direct.pdf") + " -");
+  INFO(text.output);
+  CHECK(Contains(text.output, "João Çağlar"));
+  CHECK(Contains(text.output, "Durée totale : 37,5 heures"));
+  // Texts mixing in characters outside the subset take the libharu path with the full font.
+  const std::string greek = renderer.Attestation(SampleAttestation("fr", "João Ζωή"));
+  CHECK_FALSE(Contains(greek, "/CIDToGIDMap /Identity"));
+}

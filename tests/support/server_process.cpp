@@ -7,12 +7,28 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
 #include "test_env.h"
 
 namespace parcours::testing {
+
+std::pair<std::string, std::string> TestSigningFiles() {
+  static std::once_flag once;
+  static std::pair<std::string, std::string> files;
+  std::call_once(once, [] {
+    char tmpl[] = "/tmp/parcours-signing.XXXXXX";
+    if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+    files = {std::string(tmpl) + "/key.pem", std::string(tmpl) + "/cert.pem"};
+    std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 "
+                      "-subj '/CN=Parcours test signing/O=Cesas' -keyout " + files.first + " -out " +
+                      files.second + " 2>/dev/null";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed");
+  });
+  return files;
+}
 
 ServerProcess::ServerProcess(const std::string& database_url, std::vector<std::string> extra_args,
                              bool test_clock) {
@@ -25,13 +41,17 @@ ServerProcess::ServerProcess(const std::string& database_url, std::vector<std::s
                                    "--port-file", port_file};
   if (test_clock) args.push_back("--test-clock");
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  const auto [key, cert] = TestSigningFiles();
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     setenv("PARCOURS_DATABASE_URL", database_url.c_str(), 1);
     setenv("PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL", kCoordinatorEmail, 1);
     setenv("PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD", kCoordinatorPassword, 1);
-    setenv("PARCOURS_SCRYPT_N", "1024", 0);  // fast hashing for tests; production uses 2^15
+    setenv("PARCOURS_SCRYPT_N", "1024", 0);
+    setenv("PARCOURS_SIGNING_KEY", key.c_str(), 1);
+    setenv("PARCOURS_SIGNING_CERT", cert.c_str(), 1);
+    setenv("PARCOURS_PUBLIC_URL", "https://parcours.test", 1);  // fast hashing for tests; production uses 2^15
     FILE* log = std::fopen(log_.c_str(), "w");
     if (log) {
       dup2(fileno(log), 1);

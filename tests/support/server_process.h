@@ -9,6 +9,10 @@ namespace parcours::testing {
 constexpr const char* kCoordinatorEmail = "coordinator@test.parcours.lu";
 constexpr const char* kCoordinatorPassword = "coordinator-password";
 
+// A development signing key and self-signed certificate (ECDSA P-256), made once per test
+// process: {key path, certificate path}.
+std::pair<std::string, std::string> TestSigningFiles();
+
 class ServerProcess {
  public:
   explicit ServerProcess(const std::string& database_url, std::vector<std::string> extra_args = {},

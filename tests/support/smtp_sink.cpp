@@ -1,8 +1,5 @@
 #include "smtp_sink.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <stdexcept>
@@ -78,38 +75,9 @@ std::string ReceivedMail::Subject() const {
 std::string ReceivedMail::Text() const { return Part(data, "text/plain"); }
 std::string ReceivedMail::Calendar() const { return Part(data, "text/calendar"); }
 
-SmtpSink::SmtpSink() {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listen_fd_, 16) != 0)
-    throw std::runtime_error("smtp sink: cannot listen");
-  socklen_t len = sizeof addr;
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
-  acceptor_ = std::thread([this] {
-    for (;;) {
-      int client = accept(listen_fd_, nullptr, nullptr);
-      if (client < 0 || stopping_) {
-        if (client >= 0) close(client);
-        return;
-      }
-      std::lock_guard lock(mu_);
-      workers_.emplace_back([this, client] { Serve(client); });
-    }
-  });
-}
+SmtpSink::SmtpSink() : server_([this](int fd) { Serve(fd); }) {}
 
-SmtpSink::~SmtpSink() {
-  stopping_ = true;
-  shutdown(listen_fd_, SHUT_RDWR);
-  close(listen_fd_);
-  acceptor_.join();
-  std::lock_guard lock(mu_);
-  for (auto& t : workers_) t.join();
-}
+SmtpSink::~SmtpSink() = default;
 
 void SmtpSink::Serve(int fd) {
   auto send_line = [fd](const std::string& s) {
@@ -167,7 +135,6 @@ void SmtpSink::Serve(int fd) {
       send_line("250 OK");
     }
   }
-  close(fd);
 }
 
 std::vector<ReceivedMail> SmtpSink::WaitFor(std::size_t n, std::chrono::milliseconds timeout) {

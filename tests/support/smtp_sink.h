@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_server.h"
+
 namespace parcours::testing {
 
 struct ReceivedMail {
@@ -26,22 +28,18 @@ class SmtpSink {
  public:
   SmtpSink();
   ~SmtpSink();
-  int port() const { return port_; }
-  std::string Url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return server_.port(); }
+  std::string Url() const { return "smtp://127.0.0.1:" + std::to_string(port()); }
   // Waits until at least n messages arrived (or the timeout passes); returns all received.
   std::vector<ReceivedMail> WaitFor(std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   std::vector<ReceivedMail> All();
 
  private:
   void Serve(int client);
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stopping_{false};
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<ReceivedMail> mails_;
-  std::thread acceptor_;
-  std::vector<std::thread> workers_;
+  LoopbackServer server_;  // last: its threads stop before the members above go
 };
 
 // Parses an iCalendar text: unfolds lines; returns property name → values, both without and

@@ -1,0 +1,239 @@
+#include "services/attestation_service.h"
+
+#include <map>
+
+#include "common/text.h"
+#include "common/time.h"
+#include "domain/rules.h"
+#include "services/audit.h"
+#include "services/views.h"
+
+namespace parcours {
+namespace {
+
+Unexpected<DomainError> CoordinatorsOnly() {
+  return Error(ErrorCode::kForbidden, "This action is reserved to coordinators.");
+}
+
+bool MaySee(const Principal& who, const Attestation& a) {
+  return who.IsCoordinator() || (who.kind == Principal::Kind::kUser && who.user_id == a.participant_id);
+}
+
+std::string LocalDate(TimePoint t) { return FormatLocal(t).substr(0, 10); }
+
+nlohmann::json AuditJson(const Attestation& a) {
+  return {{"participant_id", IdString(a.participant_id)}, {"pathway_id", IdString(a.pathway_id)},
+          {"verification_code", a.verification_code}, {"sha256", a.sha256},
+          {"revoked", a.revoked_at.has_value()}};
+}
+
+}  // namespace
+
+Result<Attestation> AttestationService::Issue(const RequestContext& ctx, Id participant_id, Id pathway_id) {
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
+  if (!identity_) return Error(ErrorCode::kUnavailable, "No signing key is configured (PARCOURS_SIGNING_KEY/CERT).");
+  // 1. What to print, read in a short transaction.
+  std::optional<User> holder;
+  std::optional<Pathway> pathway;
+  std::map<Id, CompletedModule> done;
+  bool exists = false;
+  store_.Transact([&](UnitOfWork& uow) {
+    holder = uow.users().FindById(participant_id);
+    pathway = uow.catalogue().FindPathway(pathway_id);
+    done.clear();
+    if (holder && pathway) {
+      for (auto& c : uow.attendance().CompletedModules(participant_id, pathway->modules)) done[c.module_id] = c;
+      exists = uow.attestations().FindValid(participant_id, pathway_id).has_value();
+    }
+    return true;
+  });
+  if (!pathway) return Error(ErrorCode::kNotFound, "No pathway has this id.");
+  if (!holder) return Invalid({{"participant_id", "no person has this id"}});
+  std::vector<FieldError> missing;
+  certificates::AttestationContent content;
+  for (const auto& m : pathway->modules) {
+    auto it = done.find(m.id);
+    if (it == done.end()) missing.push_back({"modules", "missing: " + m.title + " (" + IdString(m.id) + ")"});
+    else content.modules.push_back({m.title, m.hours, LocalDate(it->second.starts_at)});
+  }
+  if (!missing.empty())
+    return Error(ErrorCode::kRuleViolation, "The pathway is not complete: " + std::to_string(missing.size()) +
+                                                " module(s) missing.", missing);
+  if (exists) return Error(ErrorCode::kAlreadyExists, "A valid attestation already exists for this person and pathway.");
+
+  // 2. Render and sign outside any transaction (a few milliseconds).
+  const TimePoint now = clock_.Now();
+  Attestation a;
+  a.participant_id = participant_id;
+  a.pathway_id = pathway_id;
+  a.verification_code = certificates::NewVerificationCode([this](std::size_t n) { return random_.Bytes(n); });
+  a.issued_at = now;
+  a.holder_name = holder->name;
+  a.pathway_title = pathway->title;
+  a.total_hours = pathway->TotalHours();
+  a.language = IsSupportedLanguage(holder->language) ? holder->language : "fr";
+  content.language = a.language;
+  content.centre_name = settings_.centre_name;
+  content.holder_name = a.holder_name;
+  content.pathway_title = a.pathway_title;
+  content.total_hours = a.total_hours;
+  content.issue_date = LocalDate(now);
+  content.place = settings_.place;
+  content.verification_code = a.verification_code;
+  content.verification_url = settings_.public_url + "/verify/" + a.verification_code;
+  content.signatory_name = settings_.signatory_name;
+  content.signatory_title = settings_.signatory_title;
+  const std::string pdf = certificates::Sign(renderer_->Attestation(content), *identity_,
+                                             std::chrono::system_clock::time_point(now.time_since_epoch()));
+  a.sha256 = certificates::Sha256Hex(pdf);
+
+  // 3. Store; the unique key keeps one valid attestation per person and pathway.
+  Result<Attestation> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    auto id = uow.attestations().Insert(a, pdf);
+    if (!id) {
+      out = Error(ErrorCode::kAlreadyExists, "A valid attestation already exists for this person and pathway.");
+      return false;
+    }
+    Attestation stored = a;
+    stored.id = *id;
+    Audit(uow, ctx, now, "attestation.issued", "attestation", *id, nullptr, AuditJson(stored));
+    out = stored;
+    return true;
+  });
+  return out;
+}
+
+Result<std::vector<Attestation>> AttestationService::IssueAll(const RequestContext& ctx, Id pathway_id) {
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
+  std::optional<Pathway> pathway;
+  std::vector<Id> candidates;
+  store_.Transact([&](UnitOfWork& uow) {
+    pathway = uow.catalogue().FindPathway(pathway_id);
+    candidates.clear();
+    if (pathway && !pathway->modules.empty())
+      for (Id p : uow.attestations().CompletedPathway(*pathway))
+        if (!uow.attestations().FindValid(p, pathway_id)) candidates.push_back(p);
+    return true;
+  });
+  if (!pathway) return Error(ErrorCode::kNotFound, "No pathway has this id.");
+  std::vector<Attestation> issued;
+  for (Id participant : candidates) {
+    auto r = Issue(ctx, participant, pathway_id);
+    if (r) issued.push_back(*r);
+    else if (r.error().code != ErrorCode::kAlreadyExists) return Fail(r.error());  // issued concurrently: skip
+  }
+  return issued;
+}
+
+Result<Attestation> AttestationService::Get(const RequestContext& ctx, Id id) {
+  std::optional<Attestation> a;
+  store_.Transact([&](UnitOfWork& uow) {
+    a = uow.attestations().FindAttestation(id);
+    return true;
+  });
+  if (!a) return Error(ErrorCode::kNotFound, "No attestation has this id.");
+  if (!MaySee(ctx.principal, *a)) return Error(ErrorCode::kForbidden, "Only the holder and coordinators see an attestation.");
+  return *a;
+}
+
+Result<IssuedPdf> AttestationService::Pdf(const RequestContext& ctx, Id id) {
+  std::optional<Attestation> a;
+  std::optional<std::string> pdf;
+  store_.Transact([&](UnitOfWork& uow) {
+    a = uow.attestations().FindAttestation(id);
+    if (a && MaySee(ctx.principal, *a)) pdf = uow.attestations().Pdf(id);
+    return true;
+  });
+  if (!a) return Error(ErrorCode::kNotFound, "No attestation has this id.");
+  if (!MaySee(ctx.principal, *a)) return Error(ErrorCode::kForbidden, "Only the holder and coordinators download an attestation.");
+  return IssuedPdf{*pdf, "attestation-" + a->verification_code + ".pdf"};
+}
+
+Result<Attestation> AttestationService::Revoke(const RequestContext& ctx, Id id, const std::string& reason) {
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
+  std::vector<FieldError> errors;
+  CheckText("reason", reason, 2000, errors);
+  if (!errors.empty()) return Invalid(errors);
+  Result<Attestation> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    const TimePoint now = clock_.Now();
+    auto a = uow.attestations().FindAttestation(id);
+    if (!a) {
+      out = Error(ErrorCode::kNotFound, "No attestation has this id.");
+      return false;
+    }
+    if (!uow.attestations().Revoke(id, std::string(Trim(reason)), now)) {
+      out = Error(ErrorCode::kConflict, "The attestation is already revoked.");
+      return false;
+    }
+    const auto before = AuditJson(*a);
+    a->revoked_at = now;
+    a->revoke_reason = std::string(Trim(reason));
+    Audit(uow, ctx, now, "attestation.revoked", "attestation", id, before, AuditJson(*a));
+    out = *a;
+    return true;
+  });
+  return out;
+}
+
+Result<PublicVerification> AttestationService::Verify(const std::string& code_in) {
+  std::string code = AsciiLower(Trim(code_in));
+  for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (code.size() == 16) code = code.substr(0, 4) + "-" + code.substr(4, 4) + "-" + code.substr(8, 4) + "-" + code.substr(12);
+  if (!certificates::IsWellFormedVerificationCode(code))
+    return Error(ErrorCode::kNotFound, "No attestation has this verification code.");
+  std::optional<Attestation> a;
+  store_.Transact([&](UnitOfWork& uow) {
+    a = uow.attestations().FindByCode(code);
+    return true;
+  });
+  if (!a) return Error(ErrorCode::kNotFound, "No attestation has this verification code.");
+  return PublicVerification{*a, !a->revoked_at.has_value()};
+}
+
+Result<IssuedPdf> AttestationService::AttendanceCertificate(const RequestContext& ctx, Id registration_id) {
+  if (!identity_) return Error(ErrorCode::kUnavailable, "No signing key is configured (PARCOURS_SIGNING_KEY/CERT).");
+  std::optional<Registration> reg;
+  std::optional<Session> session;
+  std::optional<Module> module;
+  std::optional<Pathway> pathway;
+  std::optional<AttendanceRecord> mark;
+  std::optional<User> holder;
+  store_.Transact([&](UnitOfWork& uow) {
+    reg = uow.registrations().Find(registration_id);
+    if (!reg) return true;
+    session = uow.catalogue().FindSession(reg->session_id, false);
+    module = uow.catalogue().FindModule(session->module_id);
+    if (module->pathway_id) pathway = uow.catalogue().FindPathway(*module->pathway_id);
+    mark = uow.attendance().Find(reg->session_id, reg->participant_id);
+    holder = uow.users().FindById(reg->participant_id);
+    return true;
+  });
+  const Principal& who = ctx.principal;
+  if (!reg || !(who.IsCoordinator() || (who.kind == Principal::Kind::kUser && who.user_id == reg->participant_id)))
+    return Error(ErrorCode::kNotFound, "No registration of yours has this id.");
+  if (!mark || !(mark->status == AttendanceStatus::kPresent || mark->status == AttendanceStatus::kPartial))
+    return Error(ErrorCode::kRuleViolation, "There is no recorded attendance for this registration.");
+  const TimePoint now = clock_.Now();
+  certificates::AttendanceContent c;
+  c.language = IsSupportedLanguage(holder->language) ? holder->language : "fr";
+  c.centre_name = settings_.centre_name;
+  c.holder_name = holder->name;
+  c.module_title = module->title;
+  c.pathway_title = pathway ? pathway->title : "";
+  c.hours = mark->hours;
+  std::string from = LocalDate(session->starts_at), to = LocalDate(session->ends_at);
+  c.session_dates = from == to ? from : from + " – " + to;
+  c.place = session->location.empty() ? settings_.place : session->location;
+  c.issue_date = LocalDate(now);
+  c.verification_code = certificates::NewVerificationCode([this](std::size_t n) { return random_.Bytes(n); });
+  c.verification_url = settings_.public_url;
+  c.signatory_name = settings_.signatory_name;
+  c.signatory_title = settings_.signatory_title;
+  std::string pdf = certificates::Sign(renderer_->Attendance(c), *identity_,
+                                       std::chrono::system_clock::time_point(now.time_since_epoch()));
+  return IssuedPdf{std::move(pdf), "attendance-" + IdString(registration_id) + ".pdf"};
+}
+
+}  // namespace parcours

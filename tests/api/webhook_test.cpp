@@ -1,0 +1,76 @@
+// Webhooks through the real server: every change-feed item POSTed in order to a receiver on
+// loopback, signed with HMAC-SHA256 (checked here with OpenSSL), retried after a failure.
+#include <catch2/catch.hpp>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <thread>
+
+#include "api_fixture.h"
+#include "webhook_receiver.h"
+
+using namespace parcours::testing;
+using nlohmann::json;
+
+namespace {
+std::string Hmac(const std::string& key, const std::string& message) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), mac, &len);
+  static const char* hex = "0123456789abcdef";
+  std::string out = "v1=";
+  for (unsigned i = 0; i < len; ++i) {
+    out += hex[mac[i] >> 4];
+    out += hex[mac[i] & 15];
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("webhooks: signed deliveries in feed order, retried after a failure", "[api][agency][webhook]") {
+  ApiFixture f;
+  WebhookReceiver receiver(1);  // the first delivery attempt fails
+  REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", "IFEN"}, {"name", "IFEN"}}).status == 201);
+  auto agency = f.Client();
+  agency->set_token(f.coordinator->Post("/api/v1/agencies/IFEN/keys", nullptr).json()["key"]);
+  CHECK(agency->Post("/api/v1/agencies/IFEN/webhooks", {{"url", "ftp://example.lu/x"}}).status == 422);
+  auto hook = agency->Post("/api/v1/agencies/IFEN/webhooks", {{"url", receiver.Url()}});
+  REQUIRE(hook.status == 201);
+  const std::string secret = hook.json()["secret"];
+  CHECK(secret.rfind("whsec_", 0) == 0);
+  CHECK(agency->Get("/api/v1/agencies/IFEN/webhooks").json()["items"][0].count("secret") == 0);
+
+  auto session = f.Session(f.Module("M"), 1);
+  for (const char* ext : {"A", "B"})
+    REQUIRE(agency->Put(std::string("/api/v1/agencies/IFEN/enrolments/") + ext,
+                        {{"session_id", session}, {"participant", {{"email", std::string(ext) + "@ex.lu"}, {"name", ext}}}})
+                .status == 201);
+  // The first attempt failed; the retry comes after the backoff (one minute).
+  auto first = receiver.WaitForAttempts(1);
+  REQUIRE(first.size() >= 1);
+  CHECK(first[0].answered == 500);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // no retry before the backoff
+  CHECK(receiver.All().size() == 1);
+  f.SetClock("2026-12-31T12:00:00+01:00");
+  auto got = receiver.WaitFor(2);
+  std::vector<Delivery> ok;
+  for (auto& d : got)
+    if (d.answered == 204) ok.push_back(d);
+  REQUIRE(ok.size() == 2);
+  std::vector<std::string> order;
+  for (const auto& d : ok) {
+    CHECK(d.headers.at("parcours-signature") == Hmac(secret, d.headers.at("parcours-timestamp") + "." + d.body));
+    CHECK(d.headers.at("content-type") == "application/json");
+    auto item = json::parse(d.body);
+    order.push_back(item["external_id"].get<std::string>() + ":" + item["status"].get<std::string>());
+  }
+  CHECK(order == std::vector<std::string>{"A:confirmed", "B:waitlisted"});
+  // The delivery position is the feed's cursor: the same items the agency reads by polling.
+  auto feed = agency->Get("/api/v1/agencies/IFEN/changes").json();
+  CHECK(json::parse(ok[1].body)["cursor"] == feed["next_cursor"]);
+  auto id = agency->Get("/api/v1/agencies/IFEN/webhooks").json()["items"][0]["id"].get<std::string>();
+  CHECK(agency->Delete("/api/v1/agencies/IFEN/webhooks/" + id).status == 204);
+  CHECK(agency->Get("/api/v1/agencies/IFEN/webhooks").json()["items"].empty());
+}
