@@ -7,7 +7,7 @@ profile=${1:-runtime}
 pkgs=(
   build-essential cmake pkg-config
   libpistache-dev libmysqlcppconn-dev libboost-dev libhpdf-dev libssl-dev
-  nlohmann-json3-dev libqrencode-dev libpng-dev libcurl4-openssl-dev fonts-dejavu-core
+  nlohmann-json3-dev libqrencode-dev libpng-dev zlib1g-dev libcurl4-openssl-dev fonts-dejavu-core
   mariadb-server mariadb-client openssl ca-certificates curl
 )
 if [[ $profile == bench ]]; then
