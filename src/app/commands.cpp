@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "certificates/certificates.h"
 #include "notify/smtp_mailer.h"
+#include "notify/timestamp_client.h"
 #include "notify/webhook_sender.h"
 #include "services/attestation_service.h"
 #include "services/idempotency_service.h"
@@ -125,6 +126,7 @@ struct Wiring {
     if (!config.centre_place.empty()) issuer.place = config.centre_place;
     if (!config.signatory_name.empty()) issuer.signatory_name = config.signatory_name;
     if (!config.signatory_title.empty()) issuer.signatory_title = config.signatory_title;
+    if (!config.tsa_url.empty()) issuer.timestamp_authority = HttpTimestampAuthority(config.tsa_url);
     const std::string templates = config.templates_dir.empty() ? PARCOURS_DEFAULT_TEMPLATES_DIR : config.templates_dir;
     std::shared_ptr<const certificates::SigningIdentity> identity;
     if (!config.signing_key.empty())

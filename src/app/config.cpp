@@ -39,6 +39,7 @@ constexpr Setting kSettings[] = {
     {nullptr, "PARCOURS_CENTRE_PLACE", "centre_place"},
     {nullptr, "PARCOURS_SIGNATORY_NAME", "signatory_name"},
     {nullptr, "PARCOURS_SIGNATORY_TITLE", "signatory_title"},
+    {"--tsa-url", "PARCOURS_TSA_URL", "tsa_url"},
 };
 
 std::optional<long> ParseNumber(const std::string& s, long min, long max) {
@@ -159,6 +160,10 @@ std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Conf
   if (auto v = get("centre_place")) out.centre_place = *v;
   if (auto v = get("signatory_name")) out.signatory_name = *v;
   if (auto v = get("signatory_title")) out.signatory_title = *v;
+  if (auto v = get("tsa_url")) {
+    if (!v->starts_with("http://") && !v->starts_with("https://")) return "tsa_url must be an http:// or https:// URL";
+    out.tsa_url = *v;
+  }
   if (auto v = get("public_url")) out.public_base_url = *v;
   if (auto v = get("bootstrap_coordinator_email")) out.bootstrap_email = *v;
   if (auto v = get("bootstrap_coordinator_password")) out.bootstrap_password = *v;

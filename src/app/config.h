@@ -30,6 +30,7 @@ struct Config {
   int scheduler_interval_seconds = 30;
   std::string templates_dir;  // certificates/templates (logo, font subset); default: the source tree's
   std::string centre_name, centre_place, signatory_name, signatory_title;  // empty: defaults
+  std::string tsa_url;  // RFC 3161 timestamp authority (PAdES B-T); empty: B-B signatures
   int outbox_interval_ms = 500;
 };
 

@@ -41,6 +41,7 @@ class AgencyRepository {
   virtual std::vector<Agency> List() = 0;
   virtual Id InsertKey(const std::string& code, const std::string& key_hash, TimePoint at) = 0;
   virtual std::optional<std::string> AgencyForKey(const std::string& key_hash) = 0;
+  virtual bool RevokeKey(const std::string& code, Id key_id, TimePoint at) = 0;  // false: unknown or revoked
 
   virtual std::optional<AgencyEnrolment> FindEnrolment(const std::string& code,
                                                        const std::string& external_id,

@@ -116,9 +116,19 @@ void AddAccountRoutes(Router& router, Services& s) {
 
   router.Add(Method::kPost, "/api/v1/agencies/{code}/keys", Access::kSignedIn, [&s](HttpRequest& req) {
     const std::string code = req.params[0];
-    return Reply(req, s.accounts.CreateAgencyKey(req.ctx, code), 201, [&code](const std::string& key) {
-      return json{{"agency", code}, {"key", key}};
+    return Reply(req, s.accounts.CreateAgencyKey(req.ctx, code), 201, [&code](const AccountService::IssuedKey& k) {
+      return json{{"id", std::to_string(k.id)}, {"agency", code}, {"key", k.key}};
     });
+  });
+
+  router.Add(Method::kDelete, "/api/v1/agencies/{code}/keys/{id}", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto id = IdParam(req, 1);
+    if (!id) return NotFound(req, "key");
+    auto r = s.accounts.RevokeAgencyKey(req.ctx, req.params[0], *id);
+    if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
+    HttpResponse resp;
+    resp.status = 204;
+    return resp;
   });
 }
 

@@ -237,11 +237,11 @@ Result<Page<Agency>> AccountService::ListAgencies(const RequestContext& ctx) {
   return page;
 }
 
-Result<std::string> AccountService::CreateAgencyKey(const RequestContext& ctx,
-                                                    const std::string& code) {
+Result<AccountService::IssuedKey> AccountService::CreateAgencyKey(const RequestContext& ctx,
+                                                                  const std::string& code) {
   if (!ctx.principal.IsCoordinator()) return Forbidden();
   std::string key = NewSecret(random_, kAgencyKeyPrefix);
-  Result<std::string> out;
+  Result<IssuedKey> out;
   store_.Transact([&](UnitOfWork& uow) {
     if (!uow.agencies().Find(code)) {
       out = Error(ErrorCode::kNotFound, "No agency has this code.");
@@ -250,7 +250,22 @@ Result<std::string> AccountService::CreateAgencyKey(const RequestContext& ctx,
     Id id = uow.agencies().InsertKey(code, Sha256Hex(key), clock_.Now());
     Audit(uow, ctx, clock_.Now(), "agency_key.created", "agency_key", id, nullptr,
           {{"agency", code}});
-    out = key;
+    out = IssuedKey{id, key};
+    return true;
+  });
+  return out;
+}
+
+Result<Unit> AccountService::RevokeAgencyKey(const RequestContext& ctx, const std::string& code, Id key_id) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  Result<Unit> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    if (!uow.agencies().RevokeKey(code, key_id, clock_.Now())) {
+      out = Error(ErrorCode::kNotFound, "This agency has no valid key with this id.");
+      return false;
+    }
+    Audit(uow, ctx, clock_.Now(), "agency_key.revoked", "agency_key", key_id, nullptr, {{"agency", code}});
+    out = Unit{};
     return true;
   });
   return out;

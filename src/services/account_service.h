@@ -65,7 +65,13 @@ class AccountService {
 
   Result<Agency> CreateAgency(const RequestContext& ctx, const Agency& in);
   Result<Page<Agency>> ListAgencies(const RequestContext& ctx);
-  Result<std::string> CreateAgencyKey(const RequestContext& ctx, const std::string& code);
+  struct IssuedKey {
+    Id id = 0;
+    std::string key;  // shown once; only its hash is stored
+  };
+  // Several keys may be valid at once, so an agency can rotate without a gap.
+  Result<IssuedKey> CreateAgencyKey(const RequestContext& ctx, const std::string& code);
+  Result<Unit> RevokeAgencyKey(const RequestContext& ctx, const std::string& code, Id key_id);
 
  private:
   Result<User> Create(const RequestContext& ctx, const NewAccount& in, unsigned roles);

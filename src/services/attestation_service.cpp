@@ -84,7 +84,8 @@ Result<Attestation> AttestationService::Issue(const RequestContext& ctx, Id part
   content.signatory_name = settings_.signatory_name;
   content.signatory_title = settings_.signatory_title;
   const std::string pdf = certificates::Sign(renderer_->Attestation(content), *identity_,
-                                             std::chrono::system_clock::time_point(now.time_since_epoch()));
+                                             std::chrono::system_clock::time_point(now.time_since_epoch()),
+                                             settings_.timestamp_authority);
   a.sha256 = certificates::Sha256Hex(pdf);
 
   // 3. Store; the unique key keeps one valid attestation per person and pathway.
@@ -232,7 +233,8 @@ Result<IssuedPdf> AttestationService::AttendanceCertificate(const RequestContext
   c.signatory_name = settings_.signatory_name;
   c.signatory_title = settings_.signatory_title;
   std::string pdf = certificates::Sign(renderer_->Attendance(c), *identity_,
-                                       std::chrono::system_clock::time_point(now.time_since_epoch()));
+                                       std::chrono::system_clock::time_point(now.time_since_epoch()),
+                                       settings_.timestamp_authority);
   return IssuedPdf{std::move(pdf), "attendance-" + IdString(registration_id) + ".pdf"};
 }
 

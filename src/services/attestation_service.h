@@ -22,6 +22,8 @@ struct IssuerSettings {
   std::string place = "Luxembourg";
   std::string signatory_name = "La coordination";
   std::string signatory_title = "Cesas";
+  // Set when a timestamp authority is configured: signatures become PAdES B-T.
+  certificates::TimestampAuthority timestamp_authority;
 };
 
 struct IssuedPdf {

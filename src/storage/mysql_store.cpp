@@ -380,6 +380,14 @@ class MySqlUnitOfWork final : public UnitOfWork,
     return ReadOne<std::string>(ps, [](sql::ResultSet& rs) { return Str(rs, "agency_code"); });
   }
 
+  bool RevokeKey(const std::string& code, Id key_id, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "UPDATE agency_keys SET revoked_at = ? WHERE agency_code = ? AND id = ? AND revoked_at IS NULL");
+    ps.setString(1, FormatSqlUtc(at));
+    ps.setString(2, code);
+    ps.setInt64(3, key_id);
+    return ps.executeUpdate() > 0;
+  }
   std::optional<AgencyEnrolment> FindEnrolment(const std::string& code, const std::string& external_id,
                                                bool for_update) override {
     auto& ps = for_update

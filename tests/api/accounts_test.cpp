@@ -104,6 +104,17 @@ TEST_CASE("agencies: coordinators create agencies and keys; keys authenticate", 
   CHECK(agency->Get("/api/v1/pathways").status == 200);
   CHECK(agency->Get("/api/v1/me").status == 403);
   CHECK(agency->Post("/api/v1/pathways", {{"code", "X"}, {"title", "x"}, {"modules", {{{"code", "X1"}, {"title", "x"}, {"hours", 1}}}}}).status == 403);
+  // Keys rotate: a second key works at once; revoking the first shuts it out.
+  auto second = f.coordinator->Post("/api/v1/agencies/IFEN/keys", nullptr);
+  REQUIRE(second.status == 201);
+  CHECK(second.json()["id"] != key.json()["id"]);
+  CHECK(agency->Delete("/api/v1/agencies/IFEN/keys/" + key.json()["id"].get<std::string>()).status == 403);
+  CHECK(f.coordinator->Delete("/api/v1/agencies/IFEN/keys/" + key.json()["id"].get<std::string>()).status == 204);
+  CHECK(f.coordinator->Delete("/api/v1/agencies/IFEN/keys/" + key.json()["id"].get<std::string>()).status == 404);
+  CHECK(agency->Get("/api/v1/pathways").status == 401);
+  auto rotated = f.Client();
+  rotated->set_token(second.json()["key"]);
+  CHECK(rotated->Get("/api/v1/agencies/IFEN/changes").status == 200);
   // The key is stored hashed.
   CHECK(f.db.Count("SELECT COUNT(*) FROM agency_keys WHERE key_hash = '" + key.json()["key"].get<std::string>() + "'") == 0);
 }
