@@ -108,6 +108,11 @@ int WebhookService::DeliverDue(WebhookSender& sender, int batch) {
         delivered = item.seq;
         uow.agencies().WebhookFailed(hook->id, 0, std::nullopt, now,
                                      "gave up on item " + std::to_string(item.seq) + ": " + *error);
+        RequestContext system;
+        system.principal.kind = Principal::Kind::kSystem;
+        system.request_id = "webhooks";
+        Audit(uow, system, now, "webhook.item_skipped", "webhook", hook->id, nullptr,
+              {{"agency", hook->agency}, {"seq", item.seq}, {"error", *error}});
         hook->first_failure_at.reset();
         hook->attempts = 0;
         continue;

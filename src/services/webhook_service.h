@@ -3,7 +3,7 @@
 // them in feed order, signed (HMAC-SHA256 over "timestamp.body", headers Parcours-Timestamp
 // and Parcours-Signature: v1=<hex>), at least once: the position advances only after a 2xx.
 // Failures back off (1 min doubling, capped at 1 h); an item still failing after 3 days is
-// skipped and logged in the webhook's last_error. Delivery runs on a background thread.
+// skipped, with an audit row (webhook.item_skipped) naming it. Delivery runs on a background thread.
 #include <optional>
 #include <string>
 #include <utility>

@@ -71,6 +71,17 @@ TEST_CASE("accounts: wrong passwords are 401, then the account is locked (429)",
   CHECK(c->Post("/api/v1/auth/login", {{"email", "nobody@ex.lu"}, {"password", "whatever-password"}}).status == 401);
 }
 
+TEST_CASE("accounts: fifty failed logins from one address block logins from it (429)", "[api][accounts]") {
+  ApiFixture f;
+  f.Participant("right@ex.lu");
+  auto c = f.Client();
+  for (int i = 0; i < 50; ++i)  // spread over many accounts: only the address limit applies
+    REQUIRE(c->Post("/api/v1/auth/login", {{"email", "guess" + std::to_string(i) + "@ex.lu"}, {"password", "wrong-password"}}).status == 401);
+  auto blocked = c->Post("/api/v1/auth/login", {{"email", "right@ex.lu"}, {"password", "a-long-password"}});
+  CHECK(blocked.status == 429);
+  CHECK(blocked.json()["type"] == "/problems/too-many-attempts");
+}
+
 TEST_CASE("accounts: coordinators create trainers; others may not", "[api][accounts]") {
   ApiFixture f;
   auto [pid, ptoken] = f.Participant("p@ex.lu");

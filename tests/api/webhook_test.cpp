@@ -74,3 +74,27 @@ TEST_CASE("webhooks: signed deliveries in feed order, retried after a failure", 
   CHECK(agency->Delete("/api/v1/agencies/IFEN/webhooks/" + id).status == 204);
   CHECK(agency->Get("/api/v1/agencies/IFEN/webhooks").json()["items"].empty());
 }
+
+TEST_CASE("webhooks: an item failing for three days is skipped; the next one is delivered", "[api][agency][webhook]") {
+  ApiFixture f;
+  WebhookReceiver receiver(2);  // the first two requests fail
+  REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", "FEDAS"}, {"name", "FEDAS"}}).status == 201);
+  auto agency = f.Client();
+  agency->set_token(f.coordinator->Post("/api/v1/agencies/FEDAS/keys", nullptr).json()["key"]);
+  REQUIRE(agency->Post("/api/v1/agencies/FEDAS/webhooks", {{"url", receiver.Url()}}).status == 201);
+  auto session = f.Session(f.Module("M"), 5);
+  REQUIRE(agency->Put("/api/v1/agencies/FEDAS/enrolments/A",
+                      {{"session_id", session}, {"participant", {{"email", "a@ex.lu"}, {"name", "A"}}}}).status == 201);
+  REQUIRE(receiver.WaitForAttempts(1).size() == 1);
+  REQUIRE(agency->Put("/api/v1/agencies/FEDAS/enrolments/B",
+                      {{"session_id", session}, {"participant", {{"email", "b@ex.lu"}, {"name", "B"}}}}).status == 201);
+  f.SetClock("2026-12-31T12:00:00+01:00");  // more than 72 h after the first failure
+  auto all = receiver.WaitFor(1);
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].answered == 500);
+  CHECK(all[1].answered == 500);
+  CHECK(json::parse(all[1].body)["external_id"] == "A");  // retried once more, then given up
+  CHECK(all[2].answered == 204);
+  CHECK(json::parse(all[2].body)["external_id"] == "B");
+  CHECK(f.db.Scalar("SELECT after_json FROM audit_log WHERE action = 'webhook.item_skipped'").find("\"seq\":1") != std::string::npos);
+}
