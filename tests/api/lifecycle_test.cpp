@@ -305,3 +305,54 @@ TEST_CASE("one-off events: online multi-day sessions, registered vs attended, ca
   CHECK(got[1]["status"] == "absent");
   CHECK(f.Client()->Get("/api/v1/me/calendar.ics").status == 401);
 }
+
+TEST_CASE("notifications: every kind reaches the SMTP sink in French, German and English", "[api][lifecycle][mail]") {
+  ApiFixture f(true);
+  auto module = f.Module("MAIL");
+  auto small = f.Session(module, 1, "2027-03-04T09:00:00+01:00", "2027-03-04T13:00:00+01:00", 0);
+  auto large = f.Session(module, 10, "2027-04-08T09:00:00+02:00", "2027-04-08T13:00:00+02:00", 0);
+  std::map<std::string, Person> people;
+  for (const auto& [lang, name] : std::vector<std::pair<std::string, std::string>>{
+           {"fr", "Anne Lefèvre"}, {"de", "Jürgen Weiß"}, {"en", "João Çağlar"}})
+    people.emplace(lang, Make(f, lang + "@mail.lu", lang, name));
+  auto reg = [&](const std::string& lang, const std::string& session) {
+    auto r = people.at(lang).client->Post("/api/v1/sessions/" + session + "/registrations", nullptr);
+    REQUIRE(r.status == 201);
+    return r.json()["id"].get<std::string>();
+  };
+  auto withdraw = [&](const std::string& lang, const std::string& id) {
+    REQUIRE(people.at(lang).client->Delete("/api/v1/registrations/" + id).status == 200);
+  };
+  // Promotions in each language on the one-place session.
+  auto fr1 = reg("fr", small);
+  auto de1 = reg("de", small);
+  auto en1 = reg("en", small);
+  withdraw("fr", fr1);            // de promoted
+  auto fr2 = reg("fr", small);    // waits behind en
+  withdraw("de", de1);            // en promoted
+  withdraw("en", en1);            // fr promoted
+  (void)fr2;
+  // Confirmations, then reminders, then a cancellation on the large one.
+  for (const char* lang : {"fr", "de", "en"}) reg(lang, large);
+  f.SetClock("2027-04-06T12:00:00+02:00");  // 45 h before: reminders (the small one is over)
+  f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));
+  REQUIRE(f.coordinator->Post("/api/v1/sessions/" + large + "/cancel", {{"reason", "Salle indisponible"}}).status == 200);
+
+  // 1 confirmation + 3 promotions on the small session; 3 confirmations, 3 reminders, 3 cancellations.
+  auto mails = f.mail->WaitFor(13);
+  REQUIRE(mails.size() == 13);
+  std::map<std::string, std::set<std::string>> subjects_by_kind;  // kind -> "lang:subject prefix"
+  const std::map<std::string, std::string> lang_of = {{"<fr@mail.lu>", "fr"}, {"<de@mail.lu>", "de"}, {"<en@mail.lu>", "en"}};
+  for (const auto& m : mails) {
+    const std::string lang = lang_of.at(m.Header("To"));
+    CHECK(m.Header("Content-Language") == lang);
+    subjects_by_kind[Kind(m)].insert(lang + ":" + m.Subject().substr(0, 12));
+    auto ics = ParseIcs(m.Calendar());
+    CHECK(ics.find("METHOD")->second == (Kind(m) == "session_cancelled" ? "CANCEL" : "REQUEST"));
+  }
+  CHECK(subjects_by_kind["registration_confirmed"] ==
+        std::set<std::string>{"fr:Inscription ", "de:Anmeldung be", "en:Registration"});
+  CHECK(subjects_by_kind["promoted"] == std::set<std::string>{"fr:Une place s'", "de:Ein Platz is", "en:A place is y"});
+  CHECK(subjects_by_kind["reminder"] == std::set<std::string>{"fr:Rappel : Mod", "de:Erinnerung: ", "en:Reminder: Mo"});
+  CHECK(subjects_by_kind["session_cancelled"] == std::set<std::string>{"fr:Séance annu", "de:Termin abges", "en:Session canc"});
+}
