@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <thread>
 #include <fstream>
@@ -211,6 +212,7 @@ int Serve(Wiring& w) {
       Log("info", "scheduler pass", {{"confirmed", r.confirmed}, {"cancelled", r.cancelled},
                                      {"completed", r.completed}, {"reminded", r.reminded}});
   };
+  std::atomic<bool> stopping{false};  // lets the delivery loops leave a backlog at shutdown
   Periodic scheduler("scheduler", std::chrono::seconds(w.config.scheduler_interval_seconds),
                      [&] { scheduler_pass(false); });
   std::unique_ptr<SmtpMailer> mailer;
@@ -222,7 +224,7 @@ int Serve(Wiring& w) {
     outbox = std::make_unique<OutboxService>(*w.store, w.clock(), *mailer);
     outbox_loop = std::make_unique<Periodic>(
         "outbox", std::chrono::milliseconds(w.config.outbox_interval_ms), [&] {
-          while (outbox->DeliverDue() > 0) {
+          while (!stopping && outbox->DeliverDue() > 0) {
           }
         });
   } else {
@@ -231,7 +233,7 @@ int Serve(Wiring& w) {
 
   CurlWebhookSender webhook_sender;
   Periodic webhook_loop("webhooks", std::chrono::milliseconds(w.config.outbox_interval_ms), [&] {
-    while (w.webhooks->DeliverDue(webhook_sender) > 0) {
+    while (!stopping && w.webhooks->DeliverDue(webhook_sender) > 0) {
     }
   });
   if (!w.config.signing_key.empty()) Log("info", "attestations are signed", {{"certificate", w.config.signing_cert.find("-----BEGIN") == std::string::npos ? w.config.signing_cert : "(PEM)"}});
@@ -267,6 +269,7 @@ int Serve(Wiring& w) {
   int sig = 0;
   sigwait(&signals, &sig);
   Log("info", "shutting down", {{"signal", sig}});
+  stopping = true;
   server.Shutdown(std::chrono::seconds(10));
   scheduler.Stop();
   webhook_loop.Stop();

@@ -221,5 +221,9 @@ class Store {
 struct StoreUnavailable : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// The connection was lost while COMMIT was under way: the work may or may not be stored.
+struct CommitOutcomeUnknown : StoreUnavailable {
+  using StoreUnavailable::StoreUnavailable;
+};
 
 }  // namespace parcours

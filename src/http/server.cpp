@@ -205,12 +205,19 @@ struct HttpServer::Core {
     HttpResponse r;
     try {
       r = match.route->handler(req);
+    } catch (const CommitOutcomeUnknown&) {
+      throw;  // the work may be stored: keep the claim so that a retry cannot run it twice
     } catch (...) {
       idempotency.Abandon(scope, *key);
       throw;
     }
-    if (r.status >= 500) idempotency.Abandon(scope, *key);
-    else idempotency.Complete(scope, *key, fingerprint, {r.status, r.content_type, r.body, r.location});
+    try {
+      if (r.status >= 500) idempotency.Abandon(scope, *key);
+      else idempotency.Complete(scope, *key, fingerprint, {r.status, r.content_type, r.body, r.location});
+    } catch (const std::exception& e) {
+      // The work is done and committed: answer it; a retry finds the claim "in progress".
+      LogJson({{"level", "error"}, {"request_id", req.ctx.request_id}, {"message", std::string("idempotency record not saved: ") + e.what()}});
+    }
     return r;
   }
 
@@ -294,8 +301,9 @@ class Entry final : public Pistache::Http::Handler {
                  Pistache::Http::ResponseWriter response) override {
     // Hand the request to a worker: the reactor thread goes back to its other connections.
     auto core = core_;
+    ++core->in_flight;  // before looking at draining: Shutdown() then waits for this request
     const bool accepted = !core->draining.load();
-    if (accepted) ++core->in_flight;
+    if (!accepted) --core->in_flight;
     auto writer = std::make_shared<Pistache::Http::ResponseWriter>(std::move(response));
     core->pool.Post([core, request, writer, accepted]() mutable {
       core->Handle(request, *writer, accepted);

@@ -113,7 +113,13 @@ Result<IssuedToken> AccountService::Login(const RequestContext& ctx, const std::
       out = unauthorised();
       return true;  // the failure counters must be kept
     }
-    if (user->failed_logins != 0 || user->locked_until)
+    // Re-read under a row lock: a lockout set by a concurrent failure must hold.
+    auto fresh = uow.users().FindByEmail(user->email, true);
+    if (fresh && fresh->locked_until && *fresh->locked_until > now) {
+      out = Error(ErrorCode::kTooManyAttempts, "Too many failed logins for this account; try again later.");
+      return true;
+    }
+    if (fresh && (fresh->failed_logins != 0 || fresh->locked_until))
       uow.users().SetLoginFailures(user->id, 0, std::nullopt);
     IssuedToken token{NewSecret(random_, kPersonTokenPrefix),
                       now + std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -85,11 +85,10 @@ Result<EnrolmentResult> AgencyService::PutInTransaction(UnitOfWork& uow, const R
   }
 
   if (current && IsActive(current->status)) {
-    if (current->session_id == in.session_id) {
-      if (current->participant_id != person->id)
-        return Error(ErrorCode::kConflict, "This external id already names another person's enrolment.");
+    if (current->participant_id != person->id)
+      return Error(ErrorCode::kConflict, "This external id already names another person's enrolment.");
+    if (current->session_id == in.session_id)
       return EnrolmentResult{*current, external_id, false};  // a repeat: nothing changes
-    }
     auto from = uow.catalogue().FindSession(current->session_id, false);
     if (!from || from->module_id != target->module_id)
       return Invalid({{"session_id", "a transfer must stay within the same module"}});

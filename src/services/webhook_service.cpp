@@ -103,7 +103,8 @@ int WebhookService::DeliverDue(WebhookSender& sender, int batch) {
         delivered = item.seq;
         continue;
       }
-      const TimePoint first = hook->first_failure_at.value_or(now);
+      // A failure run starts at this item unless this very item failed before.
+      const TimePoint first = delivered != hook->delivered_seq ? now : hook->first_failure_at.value_or(now);
       if (now - first >= kGiveUpAfter) {  // three days of retries: skip this item, keep going
         delivered = item.seq;
         uow.agencies().WebhookFailed(hook->id, 0, std::nullopt, now,

@@ -839,21 +839,31 @@ class MySqlUnitOfWork final : public UnitOfWork,
     return ReadOne<AttendanceRecord>(ps, ReadAttendance);
   }
   void Upsert(const AttendanceRecord& r) override {
-    // The report's grouping keys (module, channel, start) are copied from the session and
-    // the confirmed registration, so the yearly report reads one table.
+    // The report's grouping keys (module, start, channel) are copied from the session and the
+    // confirmed registration, so the yearly report reads one table.
+    auto& keys = c_.Prepare(
+        "SELECT s.module_id, s.starts_at, r.channel FROM sessions s JOIN registrations r ON "
+        "r.session_id = s.id AND r.participant_id = ? AND r.status = 'confirmed' WHERE s.id = ?");
+    keys.setInt64(1, r.participant_id);
+    keys.setInt64(2, r.session_id);
+    Rs k(keys.executeQuery());
+    if (!k->next()) return;  // not a confirmed registrant: the service checked it already
+    const Id module_id = k->getInt64("module_id");
+    const std::string starts_at = Str(*k, "starts_at"), channel = Str(*k, "channel");
     auto& ps = c_.Prepare(
         "INSERT INTO attendance (session_id, participant_id, status, hours, marked_by, marked_at, "
-        "module_id, channel, starts_at) SELECT s.id, r.participant_id, ?, ?, ?, ?, s.module_id, "
-        "r.channel, s.starts_at FROM sessions s JOIN registrations r ON r.session_id = s.id AND "
-        "r.participant_id = ? AND r.status = 'confirmed' WHERE s.id = ? ON DUPLICATE KEY UPDATE "
+        "module_id, channel, starts_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
         "status = VALUES(status), hours = VALUES(hours), marked_by = VALUES(marked_by), "
         "marked_at = VALUES(marked_at)");
-    ps.setString(1, ToString(r.status));
-    ps.setDouble(2, r.hours);
-    ps.setInt64(3, r.marked_by);
-    ps.setString(4, FormatSqlUtc(r.marked_at));
-    ps.setInt64(5, r.participant_id);
-    ps.setInt64(6, r.session_id);
+    ps.setInt64(1, r.session_id);
+    ps.setInt64(2, r.participant_id);
+    ps.setString(3, ToString(r.status));
+    ps.setDouble(4, r.hours);
+    ps.setInt64(5, r.marked_by);
+    ps.setString(6, FormatSqlUtc(r.marked_at));
+    ps.setInt64(7, module_id);
+    ps.setString(8, channel);
+    ps.setString(9, starts_at);
     ps.executeUpdate();
   }
   std::vector<CompletedModule> CompletedModules(Id participant_id, const std::vector<Module>& modules) override {
@@ -1069,6 +1079,7 @@ class MySqlUnitOfWork final : public UnitOfWork,
 
 void MySqlStore::Transact(const std::function<bool(UnitOfWork&)>& work) {
   static thread_local std::minstd_rand jitter(std::random_device{}());
+  int lost_connections = 0;
   for (int attempt = 1;; ++attempt) {
     auto lease = pool_.Acquire();
     bool committing = false;
@@ -1092,10 +1103,14 @@ void MySqlStore::Transact(const std::function<bool(UnitOfWork&)>& work) {
             (200 << std::min(attempt, 6)) + jitter() % 1000));
         continue;
       }
-      if (IsConnectionLost(code) || code == 0) {
+      if (IsConnectionLost(code)) {
         lease->broken = true;
+        if (committing) throw CommitOutcomeUnknown(std::string("connection lost during COMMIT: ") + e.what());
         // A transaction that was lost before COMMIT left nothing behind: run it again once.
-        if (!committing && attempt < 2) continue;
+        if (attempt < kMaxAttempts) {
+          ++lost_connections;
+          if (lost_connections < 2) continue;
+        }
         throw StoreUnavailable(std::string("database connection lost: ") + e.what());
       }
       throw;
