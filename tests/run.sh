@@ -30,8 +30,8 @@ if [[ ! -x $redocly ]]; then
 fi
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 lint_args=(lint api/openapi.yaml)
-[[ -f redocly.yaml ]] && lint_args+=(--config redocly.yaml)
-step "linting api/openapi.yaml (redocly${lint_args[2]:+ --config redocly.yaml})"
+lint_args+=(--config tests/redocly.yaml)
+step "linting api/openapi.yaml (redocly, tests/redocly.yaml)"
 if ! "$redocly" "${lint_args[@]}"; then
   failures+=("OpenAPI lint of api/openapi.yaml (redocly)")
 fi
