@@ -89,10 +89,23 @@ export PARCOURS_TEST_SOURCE_DIR=$root
 # --- ctest ----------------------------------------------------------------------------------------
 step "running ctest"
 set +e
-ctest --test-dir build-test --output-on-failure -j1 --no-tests=error "$@" 2>&1 | tee "$tmp/ctest.log"
+ctest --test-dir build-test --output-on-failure -j1 --no-tests=error --output-junit "$tmp/ctest.xml" "$@" 2>&1 |
+  tee "$tmp/ctest.log"
 ctest_rc=${PIPESTATUS[0]}
 set -e
 ((ctest_rc == 0)) || failures+=("ctest (exit code $ctest_rc)")
+
+# --- every test case ran ---------------------------------------------------------------------------
+# ctest reports a test whose name it split (or that matched nothing) as passed: compare each
+# program's own list of test cases with what ctest ran. Only for a full run (no ctest filter).
+if (($# == 0)); then
+  step "checking that every test case of every program ran and passed"
+  if ! /usr/bin/python3 tests/support/check_test_counts.py "$tmp/ctest.xml" \
+    "build-test/tests/unit_tests=unit:" "build-test/tests/db_tests=db:" \
+    "build-test/tests/api_tests=api:" "build-test/tests/cert/cert_tests=cert:"; then
+    failures+=("some test cases did not run under ctest (tests/support/check_test_counts.py)")
+  fi
+fi
 
 # --- recorded responses vs OpenAPI ----------------------------------------------------------------
 if ((ctest_rc == 0)); then

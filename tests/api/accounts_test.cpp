@@ -82,7 +82,7 @@ TEST_CASE("accounts: fifty failed logins from one address block logins from it (
   CHECK(blocked.json()["type"] == "/problems/too-many-attempts");
 }
 
-TEST_CASE("accounts: coordinators create trainers; others may not", "[api][accounts]") {
+TEST_CASE("accounts: coordinators create trainers, others may not", "[api][accounts]") {
   ApiFixture f;
   auto [pid, ptoken] = f.Participant("p@ex.lu");
   auto participant = f.Client();
@@ -99,7 +99,7 @@ TEST_CASE("accounts: coordinators create trainers; others may not", "[api][accou
   CHECK(f.coordinator->Get("/api/v1/me").json()["roles"].size() == 2);
 }
 
-TEST_CASE("agencies: coordinators create agencies and keys; keys authenticate", "[api][accounts]") {
+TEST_CASE("agencies: coordinators create agencies and keys, keys authenticate", "[api][accounts]") {
   ApiFixture f;
   REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", "IFEN"}, {"name", "Institut de formation de l'Éducation nationale"}}).status == 201);
   CHECK(f.coordinator->Post("/api/v1/agencies", {{"code", "IFEN"}, {"name", "again"}}).status == 409);

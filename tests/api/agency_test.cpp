@@ -90,7 +90,7 @@ TEST_CASE("agency sync: push creates the person, repeats change nothing, claim t
   CHECK(f.db.Count("SELECT COUNT(*) FROM users WHERE email = 'marie.schmit@ecole.lu'") == 1);
 }
 
-TEST_CASE("agency sync: keys reach only their own agency; bad input is 4xx", "[api][agency]") {
+TEST_CASE("agency sync: keys reach only their own agency, bad input is 4xx", "[api][agency]") {
   ApiFixture f;
   auto a = MakeAgencies(f);
   auto session = f.Session(f.Module("M"), 10);
@@ -156,7 +156,7 @@ TEST_CASE("agency sync: a transfer within the module, a withdrawal, and the feed
   CHECK(ReadFeed(*a.fedas, "FEDAS", 50, cursor = "").empty());
 }
 
-TEST_CASE("agency sync: two agencies push concurrently; capacity holds; feeds are complete and ordered", "[api][agency][concurrency]") {
+TEST_CASE("agency sync: two agencies push concurrently, capacity holds, feeds are complete and ordered", "[api][agency][concurrency]") {
   ApiFixture f;
   ServerProcess second(f.db.Url());
   auto a = MakeAgencies(f);
@@ -222,7 +222,7 @@ TEST_CASE("agency sync: two agencies push concurrently; capacity holds; feeds ar
   for (const auto& item : read[0]) CHECK(item["external_id"].get<std::string>().rfind("IFEN-", 0) == 0);
 }
 
-TEST_CASE("agency CSV: one bad row applies nothing; a good file applies; exports open as CSV", "[api][agency][csv]") {
+TEST_CASE("agency CSV: one bad row applies nothing, a good file applies, exports open as CSV", "[api][agency][csv]") {
   ApiFixture f;
   auto a = MakeAgencies(f);
   auto session = f.Session(f.Module("M"), 20);

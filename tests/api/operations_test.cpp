@@ -21,7 +21,7 @@ TEST_CASE("operations: /health and /api/v1/health answer when the database does"
   }
 }
 
-TEST_CASE("operations: request ids are echoed or made; keep-alive is honoured", "[api][operations]") {
+TEST_CASE("operations: request ids are echoed or made, keep-alive is honoured", "[api][operations]") {
   ApiFixture f;
   auto c = f.Client();
   auto given = c->Request("GET", "/health", "", {{"X-Request-Id", "abc-123"}});

@@ -73,7 +73,7 @@ TEST_CASE("registrations: closed once the session has started", "[api][registrat
   CHECK(f.db.Count("SELECT COUNT(*) FROM registrations") == 1);
 }
 
-TEST_CASE("registrations: coordinators register others with a channel; participants may not", "[api][registrations]") {
+TEST_CASE("registrations: coordinators register others with a channel, participants may not", "[api][registrations]") {
   ApiFixture f;
   auto session = f.Session(f.Module("M"), 5);
   REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", "FEDAS"}, {"name", "FEDAS"}}).status == 201);

@@ -75,7 +75,7 @@ TEST_CASE("webhooks: signed deliveries in feed order, retried after a failure", 
   CHECK(agency->Get("/api/v1/agencies/IFEN/webhooks").json()["items"].empty());
 }
 
-TEST_CASE("webhooks: an item failing for three days is skipped; the next one is delivered", "[api][agency][webhook]") {
+TEST_CASE("webhooks: an item failing for three days is skipped, the next one is delivered", "[api][agency][webhook]") {
   ApiFixture f;
   WebhookReceiver receiver(2);  // the first two requests fail
   REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", "FEDAS"}, {"name", "FEDAS"}}).status == 201);

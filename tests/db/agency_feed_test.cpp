@@ -30,7 +30,7 @@ AgencyChange Change(Id session, const std::string& ext) {
 }
 }  // namespace
 
-TEST_CASE("agency feed: sequence numbers follow commit order; readers never see a gap", "[db][agency]") {
+TEST_CASE("agency feed: sequence numbers follow commit order, readers never see a gap", "[db][agency]") {
   TestDatabase db;
   ConnectionPool pool(*DatabaseUrl::Parse(db.Url()), 8);
   Migrator(pool).Apply(EmbeddedMigrations());

@@ -113,7 +113,7 @@ TEST_CASE("scheduler: two instances over one database take each decision once", 
   CHECK(w.db.Count("SELECT COUNT(*) FROM sessions WHERE status = 'cancelled'") == 15);
 }
 
-TEST_CASE("scheduler: a decision missed while down is taken at the next pass; decided sessions stay", "[db][scheduler]") {
+TEST_CASE("scheduler: a decision missed while down is taken at the next pass, decided sessions stay", "[db][scheduler]") {
   World w;
   auto ids = w.Sessions(2, 1, 1);
   // The coordinator cancels one by hand before its decision date.
@@ -161,7 +161,7 @@ class CountingMailer final : public Mailer {
 };
 }  // namespace
 
-TEST_CASE("outbox: two dispatchers deliver each message once; failures back off", "[db][outbox]") {
+TEST_CASE("outbox: two dispatchers deliver each message once, failures back off", "[db][outbox]") {
   World w;
   w.Sessions(4, 5, 0);  // 20 confirmation messages
   REQUIRE(w.db.Count("SELECT COUNT(*) FROM notifications WHERE status = 'pending'") == 20);

@@ -132,7 +132,7 @@ TEST_CASE("users: insert, find, unique e-mail (1062 → nullopt), Unicode round 
   });
 }
 
-TEST_CASE("users: tokens expire and are revocable; address failures are counted", "[db][users]") {
+TEST_CASE("users: tokens expire and are revocable, address failures are counted", "[db][users]") {
   Db d;
   d.Tx([&](UnitOfWork& u) {
     Id id = *u.users().Insert(NewUser("t@ex.lu"));

@@ -7,7 +7,7 @@
 
 using namespace parcours;
 
-TEST_CASE("csv: BOM, ';' or ',' detected from the header, quotes, CRLF and LF", "[csv]") {
+TEST_CASE("csv: BOM, semicolon or ',' detected from the header, quotes, CRLF and LF", "[csv]") {
   auto semi = ParseCsv("\xEF\xBB\xBF" "a;b;c\r\n1;\"x;y\";\"say \"\"hi\"\"\"\r\n\r\n2;;é\r\n");
   REQUIRE(semi);
   REQUIRE(semi->size() == 3);
@@ -27,7 +27,7 @@ TEST_CASE("csv: invalid UTF-8 or an unclosed quote is refused", "[csv]") {
   CHECK(ParseCsv("")->empty());
 }
 
-TEST_CASE("csv: written with BOM, ';', CRLF; quoted when needed; formulas defused", "[csv]") {
+TEST_CASE("csv: written with BOM, semicolon, CRLF, quoted when needed, formulas defused", "[csv]") {
   std::string out = WriteCsv({{"name", "note"}, {"Müller; Anne", "=SUM(A1)"}, {"plain", "say \"x\""}});
   CHECK(out == "\xEF\xBB\xBF" "name;note\r\n\"Müller; Anne\";\"'=SUM(A1)\"\r\nplain;\"say \"\"x\"\"\"\r\n");
   auto back = ParseCsv(out);

@@ -19,7 +19,7 @@ std::vector<std::string> Trimmed(const std::vector<std::string>& statements) {
 
 }  // namespace
 
-TEST_CASE("migrator: statements are split at a ';' that ends a line", "[migrator]") {
+TEST_CASE("migrator: statements are split at a semicolon that ends a line", "[migrator]") {
   auto statements = SplitSqlStatements("CREATE TABLE a (x INT);\nCREATE TABLE b (y INT);\n");
   CHECK(statements == std::vector<std::string>{"CREATE TABLE a (x INT)", "CREATE TABLE b (y INT)"});
 }
@@ -50,7 +50,7 @@ TEST_CASE("migrator: multi-line statements are kept whole", "[migrator]") {
   CHECK(statements[1] == "CREATE INDEX ix ON t (name)");
 }
 
-TEST_CASE("migrator: a ';' inside a line does not split", "[migrator]") {
+TEST_CASE("migrator: a semicolon inside a line does not split", "[migrator]") {
   CHECK(SplitSqlStatements("SELECT 'a;b' AS x;\n") ==
         std::vector<std::string>{"SELECT 'a;b' AS x"});
   auto statements =
@@ -59,12 +59,12 @@ TEST_CASE("migrator: a ';' inside a line does not split", "[migrator]") {
   CHECK(statements[0] == "INSERT INTO t VALUES ('a;b'); INSERT INTO t VALUES ('c')\n");
 }
 
-TEST_CASE("migrator: trailing blanks and CRLF line ends after ';' still split", "[migrator]") {
+TEST_CASE("migrator: trailing blanks and CRLF line ends after semicolon still split", "[migrator]") {
   auto statements = SplitSqlStatements("SELECT 1; \t\r\nSELECT 2;\r\n");
   CHECK(statements == std::vector<std::string>{"SELECT 1", "SELECT 2"});
 }
 
-TEST_CASE("migrator: a last statement without ';' is kept", "[migrator]") {
+TEST_CASE("migrator: a last statement without semicolon is kept", "[migrator]") {
   auto statements = SplitSqlStatements("SELECT 1;\nSELECT 2");
   CHECK(Trimmed(statements) == std::vector<std::string>{"SELECT 1", "SELECT 2"});
 }

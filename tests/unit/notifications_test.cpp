@@ -25,7 +25,7 @@ const char* const kLanguages[] = {"fr", "de", "en"};
 
 }  // namespace
 
-TEST_CASE("notifications: RenderTemplate replaces placeholders; the first line is the subject",
+TEST_CASE("notifications: RenderTemplate replaces placeholders, the first line is the subject",
           "[notifications]") {
   auto m = RenderTemplate("Confirmed: {{module}}\nHello {{name}},\n\n{{module}} on {{when}}.\n",
                           {{"module", "Contraception"}, {"name", "Ana"}, {"when", "Monday"}});
