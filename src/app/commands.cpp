@@ -107,15 +107,20 @@ struct Wiring {
     if (!url)
       throw std::invalid_argument(
           "PARCOURS_DATABASE_URL (or --database-url) must be mysql://user:password@host:port/database");
-    pool = std::make_unique<ConnectionPool>(*url, config.db_pool_size);
-    store = std::make_unique<MySqlStore>(*pool);
+    ConnectionTimeouts timeouts;
+    timeouts.read = timeouts.write = std::chrono::seconds(config.db_io_timeout_seconds);
+    timeouts.lock_wait = std::chrono::seconds(config.db_lock_wait_seconds);
+    pool = std::make_unique<ConnectionPool>(*url, config.db_pool_size, std::chrono::seconds(10), timeouts);
+    RetryPolicy retry;
+    retry.budget = std::chrono::milliseconds(config.db_retry_budget_ms);
+    store = std::make_unique<MySqlStore>(*pool, retry);
     if (config.test_clock) test_clock = std::make_unique<ManualClock>(system_clock.Now());
     AccountSettings account_settings;
     account_settings.scrypt = config.scrypt;
     accounts = std::make_unique<AccountService>(*store, clock(), random, account_settings);
     catalogue = std::make_unique<CatalogueService>(*store, clock());
     registrations = std::make_unique<RegistrationService>(*store, clock());
-    idempotency = std::make_unique<IdempotencyService>(*store, clock());
+    idempotency = std::make_unique<IdempotencyService>(*store, clock(), random);
     attendance = std::make_unique<AttendanceService>(*store, clock());
     scheduler = std::make_unique<SchedulerService>(*store, clock());
     agencies = std::make_unique<AgencyService>(*store, clock(), random, config.public_base_url);

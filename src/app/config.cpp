@@ -21,6 +21,9 @@ constexpr Setting kSettings[] = {
     {"--threads", "PARCOURS_THREADS", "threads"},
     {"--workers", "PARCOURS_WORKERS", "workers"},
     {"--db-pool", "PARCOURS_DB_POOL", "db_pool"},
+    {"--db-lock-wait", "PARCOURS_DB_LOCK_WAIT", "db_lock_wait"},
+    {"--db-retry-budget-ms", "PARCOURS_DB_RETRY_BUDGET_MS", "db_retry_budget_ms"},
+    {"--db-io-timeout", "PARCOURS_DB_IO_TIMEOUT", "db_io_timeout"},
     {"--port-file", "PARCOURS_PORT_FILE", "port_file"},
     {"--public-url", "PARCOURS_PUBLIC_URL", "public_url"},
     {"--scrypt-n", "PARCOURS_SCRYPT_N", "scrypt_n"},
@@ -139,6 +142,9 @@ std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Conf
   if (auto e = number("threads", 1, 64, out.reactor_threads)) return e;
   if (auto e = number("workers", 1, 1024, out.worker_threads)) return e;
   if (auto e = number("db_pool", 1, 1024, out.db_pool_size)) return e;
+  if (auto e = number("db_lock_wait", 1, 600, out.db_lock_wait_seconds)) return e;
+  if (auto e = number("db_retry_budget_ms", 0, 60000, out.db_retry_budget_ms)) return e;
+  if (auto e = number("db_io_timeout", 1, 3600, out.db_io_timeout_seconds)) return e;
   if (auto v = get("scrypt_n")) {
     auto n = ParseNumber(*v, 1024, 1 << 20);
     if (!n || (*n & (*n - 1)) != 0) return "scrypt_n must be a power of two from 1024 to 1048576";

@@ -18,6 +18,12 @@ struct Config {
   int reactor_threads = 2;
   int worker_threads = 32;
   int db_pool_size = 32;
+  // Database timing: a statement waits for a row lock at most db_lock_wait seconds; a
+  // transaction that keeps meeting conflicts is retried for db_retry_budget_ms, then 503;
+  // reads and writes on a connection time out after db_io_timeout seconds.
+  int db_lock_wait_seconds = 5;
+  int db_retry_budget_ms = 2000;
+  int db_io_timeout_seconds = 30;
   bool test_clock = false;
   std::string port_file;  // written with the bound port once listening (for --listen :0)
   std::string bootstrap_email, bootstrap_password;

@@ -22,6 +22,7 @@ enum class ErrorCode {
   kTooManyAttempts,        // login throttled
   kIdempotencyKeyReused,   // same key, different request
   kIdempotencyInProgress,  // same key, first request still running
+  kIdempotencyAnswerGone,  // same key, work done, but its answer cannot be replayed
   kUnavailable,            // a dependency is down
 };
 

@@ -115,4 +115,10 @@ const char* ToString(NotificationKind k) {
   return "registration_confirmed";
 }
 
+std::optional<NotificationKind> NotificationKindFromString(const std::string& s) {
+  for (auto k : kAllNotificationKinds)
+    if (s == ToString(k)) return k;
+  return std::nullopt;
+}
+
 }  // namespace parcours

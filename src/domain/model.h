@@ -170,7 +170,11 @@ struct CompletedModule {
 };
 
 enum class NotificationKind { kRegistrationConfirmed, kPromoted, kSessionCancelled, kReminder, kAccountClaim };
+inline constexpr NotificationKind kAllNotificationKinds[] = {
+    NotificationKind::kRegistrationConfirmed, NotificationKind::kPromoted, NotificationKind::kSessionCancelled,
+    NotificationKind::kReminder, NotificationKind::kAccountClaim};
 const char* ToString(NotificationKind k);
+std::optional<NotificationKind> NotificationKindFromString(const std::string& s);
 
 // A message in the outbox, already rendered in the recipient's language.
 struct Notification {

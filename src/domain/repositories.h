@@ -48,8 +48,13 @@ class AgencyRepository {
                                                        bool for_update) = 0;
   virtual std::optional<std::string> ExternalIdOf(Id registration_id) = 0;
   virtual void SaveEnrolment(const AgencyEnrolment& e, TimePoint at) = 0;  // insert or repoint
-  // Locks the agency row (held to commit) and appends with the next sequence number.
+  // Appends without a sequence number and without touching the agency row: enrolments of one
+  // agency do not serialise on it. The item is visible in the feed once sequenced.
   virtual void AppendChange(const AgencyChange& c) = 0;
+  // Gives the committed, not yet sequenced items of the agency the next sequence numbers, in
+  // arrival order, under the agency row's lock: numbers are assigned once, gapless, and a
+  // reader that has seen n never later finds a new item below n. Returns how many.
+  virtual int SequencePending(const std::string& code) = 0;
   virtual std::vector<AgencyChange> Changes(const std::string& code, long long after_seq, int limit) = 0;
   virtual Id InsertWebhook(const Webhook& w, TimePoint at) = 0;
   virtual std::vector<Webhook> Webhooks(const std::string& code) = 0;
@@ -170,9 +175,21 @@ class AuditRepository {
   virtual void Append(const AuditEntry& e) = 0;
 };
 
+// The claim a request with an Idempotency-Key holds (see CommitFenceScope below).
+struct CommitFence {
+  std::string scope;
+  std::string key_hash;
+  std::string token;
+};
+
+// A claimed or answered Idempotency-Key. Keys are stored as their SHA-256 (hex); a response
+// that carries a secret (a token, a key) is never stored: `withheld` marks it.
 struct IdempotencyRecord {
   std::string fingerprint;
+  std::string claim_token;  // who runs the request now
   bool completed = false;
+  bool withheld = false;
+  std::optional<TimePoint> committed_at;  // the request's work committed (set under the fence)
   int status = 0;
   std::string content_type;
   std::string body;
@@ -183,13 +200,17 @@ struct IdempotencyRecord {
 class IdempotencyRepository {
  public:
   virtual ~IdempotencyRepository() = default;
-  virtual std::optional<IdempotencyRecord> Find(const std::string& scope, const std::string& key,
+  virtual std::optional<IdempotencyRecord> Find(const std::string& scope, const std::string& key_hash,
                                                 bool for_update) = 0;
-  virtual bool Insert(const std::string& scope, const std::string& key,
+  virtual bool Insert(const std::string& scope, const std::string& key_hash,
                       const IdempotencyRecord& r) = 0;  // false: taken concurrently
-  virtual void Replace(const std::string& scope, const std::string& key,
+  virtual void Replace(const std::string& scope, const std::string& key_hash,
                        const IdempotencyRecord& r) = 0;
-  virtual void Delete(const std::string& scope, const std::string& key) = 0;
+  // Deletes the claim if `token` still holds it.
+  virtual void Delete(const std::string& scope, const std::string& key_hash, const std::string& token) = 0;
+  // Under the claim row's lock: true (and committed_at recorded) when `fence` still holds it.
+  virtual bool HoldFence(const CommitFence& fence) = 0;
+  virtual int PurgeBefore(TimePoint cutoff, int limit) = 0;
 };
 
 class UnitOfWork {
@@ -208,14 +229,27 @@ class UnitOfWork {
 };
 
 // Runs work in one transaction: committed when `work` returns true, rolled back when it
-// returns false or throws. Transient conflicts (deadlock, lock wait timeout) re-run `work`
-// from the start, so `work` must only assign to what it captures.
+// returns false or throws. Transient conflicts (deadlock, lock wait timeout, a replication
+// certification failure at COMMIT) re-run `work` from the start, so `work` must only assign
+// to what it captures. Returns normally only when the COMMIT was acknowledged by the server.
 class Store {
  public:
   virtual ~Store() = default;
   virtual void Transact(const std::function<bool(UnitOfWork&)>& work) = 0;
   virtual bool Ping() = 0;
 };
+
+// Typed transactions: `work` returns a Result<T>; the transaction commits when it holds a
+// value and rolls back when it holds an error, which is returned as is.
+template <class F>
+auto Transact(Store& store, F&& work) -> decltype(work(std::declval<UnitOfWork&>())) {
+  decltype(work(std::declval<UnitOfWork&>())) out;
+  store.Transact([&](UnitOfWork& uow) {
+    out = work(uow);
+    return out.ok();
+  });
+  return out;
+}
 
 // Thrown by Store implementations on infrastructure failures (database unreachable...).
 struct StoreUnavailable : std::runtime_error {
@@ -224,6 +258,31 @@ struct StoreUnavailable : std::runtime_error {
 // The connection was lost while COMMIT was under way: the work may or may not be stored.
 struct CommitOutcomeUnknown : StoreUnavailable {
   using StoreUnavailable::StoreUnavailable;
+};
+// Conflicts kept failing for the whole retry budget: nothing was stored; retry shortly.
+struct StoreBusy : StoreUnavailable {
+  using StoreUnavailable::StoreUnavailable;
+};
+// The request's Idempotency-Key claim was taken over by another run of the same request:
+// this run's transaction was rolled back so that the work is never done twice.
+struct IdempotencyClaimLost : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A request that carries an Idempotency-Key holds a claim on it. While a CommitFenceScope is
+// alive on a thread, every transaction that commits on that thread first checks, under the
+// claim row's lock, that the claim is still held, and records that the work committed: a stale
+// run is fenced out, and after a lost COMMIT a re-read of the claim says what happened.
+class CommitFenceScope {
+ public:
+  explicit CommitFenceScope(const CommitFence* fence);
+  ~CommitFenceScope();
+  CommitFenceScope(const CommitFenceScope&) = delete;
+  CommitFenceScope& operator=(const CommitFenceScope&) = delete;
+  static const CommitFence* Current();
+
+ private:
+  const CommitFence* previous_;
 };
 
 }  // namespace parcours

@@ -64,6 +64,7 @@ void AddAccountRoutes(Router& router, Services& s) {
       return json{{"token", t.token}, {"expires_at", FormatLocal(t.expires_at)}};
     });
     if (!r && r.error().code == ErrorCode::kTooManyAttempts) resp.extra_headers.push_back({"Retry-After", "900"});
+    resp.carries_secret = true;
     return resp;
   });
 
@@ -116,9 +117,11 @@ void AddAccountRoutes(Router& router, Services& s) {
 
   router.Add(Method::kPost, "/api/v1/agencies/{code}/keys", Access::kSignedIn, [&s](HttpRequest& req) {
     const std::string code = req.params[0];
-    return Reply(req, s.accounts.CreateAgencyKey(req.ctx, code), 201, [&code](const AccountService::IssuedKey& k) {
+    auto resp = Reply(req, s.accounts.CreateAgencyKey(req.ctx, code), 201, [&code](const AccountService::IssuedKey& k) {
       return json{{"id", std::to_string(k.id)}, {"agency", code}, {"key", k.key}};
     });
+    resp.carries_secret = true;
+    return resp;
   });
 
   router.Add(Method::kDelete, "/api/v1/agencies/{code}/keys/{id}", Access::kSignedIn, [&s](HttpRequest& req) {

@@ -91,9 +91,11 @@ void AddAgencyRoutes(Router& router, Services& s) {
     FieldReader f(*body);
     auto url = f.String("url", true, 2000);
     if (!f.ok()) return HttpResponse::Problem({ErrorCode::kInvalidInput, "Give the URL to call.", f.errors()}, req.ctx.request_id);
-    return Reply(req, s.webhooks.Create(req.ctx, req.params[0], *url), 201, [](const Webhook& w) {
+    auto resp = Reply(req, s.webhooks.Create(req.ctx, req.params[0], *url), 201, [](const Webhook& w) {
       return json{{"id", IdString(w.id)}, {"url", w.url}, {"secret", w.secret}, {"created_at", FormatLocal(w.created_at)}};
     });
+    resp.carries_secret = true;
+    return resp;
   });
 
   router.Add(Method::kGet, "/api/v1/agencies/{code}/webhooks", Access::kSignedIn, [&s](HttpRequest& req) {

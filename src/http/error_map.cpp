@@ -26,6 +26,7 @@ Problem Describe(ErrorCode code) {
     case ErrorCode::kTooManyAttempts: return {429, "too-many-attempts", "Too many attempts"};
     case ErrorCode::kIdempotencyKeyReused: return {422, "idempotency-key-reused", "Idempotency key reused"};
     case ErrorCode::kIdempotencyInProgress: return {409, "idempotency-in-progress", "Request in progress"};
+    case ErrorCode::kIdempotencyAnswerGone: return {409, "idempotency-answer-gone", "Request already carried out"};
     case ErrorCode::kUnavailable: return {503, "unavailable", "Service unavailable"};
   }
   return {500, "internal", "Internal error"};

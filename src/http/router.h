@@ -37,6 +37,8 @@ struct HttpResponse {
   std::string body;
   std::string location;
   std::vector<std::pair<std::string, std::string>> extra_headers;  // Allow, Retry-After...
+  // The body holds a secret shown once (a token, an API key): never stored for replay.
+  bool carries_secret = false;
 
   static HttpResponse Json(int status, const json& body);
   static HttpResponse Problem(const DomainError& e, const std::string& request_id);

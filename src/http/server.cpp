@@ -196,26 +196,37 @@ struct HttpServer::Core {
     const std::string fingerprint = Sha256Hex(req.path + "\n" + req.body);
     auto begun = idempotency.Begin(scope, *key, fingerprint);
     if (!begun) return HttpResponse::Problem(begun.error(), req.ctx.request_id);
-    if (*begun) {
-      const StoredResponse& stored = **begun;
-      HttpResponse r{stored.status, stored.content_type, stored.body, stored.location, {}};
+    if (auto* stored = std::get_if<StoredResponse>(&*begun)) {
+      HttpResponse r{stored->status, stored->content_type, stored->body, stored->location, {}};
       r.extra_headers.push_back({"Idempotent-Replayed", "true"});
       return r;
     }
+    const CommitFence claim = std::get<CommitFence>(*begun);
     HttpResponse r;
     try {
+      CommitFenceScope fenced(&claim);  // every commit of this request checks the claim
       r = match.route->handler(req);
     } catch (const CommitOutcomeUnknown&) {
-      throw;  // the work may be stored: keep the claim so that a retry cannot run it twice
+      // The claim row says whether the work committed (waiting for the in-doubt transaction);
+      // when it did not, the key is given back so that a retry runs at once.
+      try {
+        idempotency.ResolveUnknownCommit(claim);
+      } catch (const std::exception&) {  // keep the claim: the work must not run twice
+      }
+      throw;
+    } catch (const IdempotencyClaimLost&) {
+      return HttpResponse::Problem({ErrorCode::kIdempotencyInProgress,
+                                    "Another run of this request holds its Idempotency-Key.", {}},
+                                   req.ctx.request_id);
     } catch (...) {
-      idempotency.Abandon(scope, *key);
+      idempotency.Abandon(claim);
       throw;
     }
     try {
-      if (r.status >= 500) idempotency.Abandon(scope, *key);
-      else idempotency.Complete(scope, *key, fingerprint, {r.status, r.content_type, r.body, r.location});
+      if (r.status >= 500) idempotency.Abandon(claim);
+      else idempotency.Complete(claim, fingerprint, {r.status, r.content_type, r.body, r.location}, r.carries_secret);
     } catch (const std::exception& e) {
-      // The work is done and committed: answer it; a retry finds the claim "in progress".
+      // The work is done and committed: answer it; a retry finds that the work committed.
       LogJson({{"level", "error"}, {"request_id", req.ctx.request_id}, {"message", std::string("idempotency record not saved: ") + e.what()}});
     }
     return r;
@@ -249,6 +260,23 @@ struct HttpServer::Core {
       } else {
         resp = Dispatch(req, method);
       }
+    } catch (const StoreBusy& e) {
+      error_text = e.what();
+      resp.status = 503;
+      resp.content_type = "application/problem+json";
+      resp.body = ProblemJson(503, "busy", "Service busy",
+                              "Too many requests are changing the same data; nothing was stored. Try again.",
+                              req.ctx.request_id);
+      resp.extra_headers.push_back({"Retry-After", "1"});
+    } catch (const CommitOutcomeUnknown& e) {
+      error_text = e.what();
+      resp.status = 503;
+      resp.content_type = "application/problem+json";
+      resp.body = ProblemJson(503, "outcome-unknown", "Outcome unknown",
+                              "The database connection was lost while saving; the change may or may not be "
+                              "stored. Retry with the same Idempotency-Key, or read the resource first.",
+                              req.ctx.request_id);
+      resp.extra_headers.push_back({"Retry-After", "2"});
     } catch (const StoreUnavailable& e) {
       error_text = e.what();
       resp.status = 503;

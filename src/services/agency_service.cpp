@@ -44,6 +44,15 @@ std::optional<DomainError> CheckAgencyAccess(const Principal& who, const std::st
   return DomainError{ErrorCode::kForbidden, "Only this agency's key (or a coordinator) may do this.", {}};
 }
 
+void SequenceFeed(Store& store, const std::string& code) {
+  for (int assigned = 1; assigned > 0;) {
+    store.Transact([&](UnitOfWork& uow) {
+      assigned = uow.agencies().SequencePending(code);
+      return true;
+    });
+  }
+}
+
 std::pair<TimePoint, TimePoint> YearBounds(int year) {
   auto start = ParseRfc3339(std::to_string(year) + "-01-01T00:00:00+01:00");
   auto end = ParseRfc3339(std::to_string(year + 1) + "-01-01T00:00:00+01:00");
@@ -160,6 +169,7 @@ Result<Page<AgencyChange>> AgencyService::Changes(const RequestContext& ctx, con
     if (!key || key->b || key->a < 0) return Error(ErrorCode::kMalformed, "Invalid query parameters.", {{"since", "is not a cursor of this feed"}});
     after = key->a;
   }
+  SequenceFeed(store_, code);
   Result<Page<AgencyChange>> out;
   store_.Transact([&](UnitOfWork& uow) {
     if (!uow.agencies().Find(code)) {

@@ -66,5 +66,7 @@ class AgencyService {
 std::optional<DomainError> CheckAgencyAccess(const Principal& who, const std::string& code);
 // [start, end) of a calendar year in Luxembourg time.
 std::pair<TimePoint, TimePoint> YearBounds(int year);
+// Numbers the agency's committed, unsequenced change-feed items (see AgencyRepository).
+void SequenceFeed(Store& store, const std::string& code);
 
 }  // namespace parcours

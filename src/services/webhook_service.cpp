@@ -82,6 +82,12 @@ Result<Unit> WebhookService::Delete(const RequestContext& ctx, const std::string
 }
 
 int WebhookService::DeliverDue(WebhookSender& sender, int batch) {
+  std::vector<Agency> agencies;
+  store_.Transact([&](UnitOfWork& uow) {
+    agencies = uow.agencies().List();
+    return true;
+  });
+  for (const auto& a : agencies) SequenceFeed(store_, a.code);
   int attempted = 0;
   store_.Transact([&](UnitOfWork& uow) {
     attempted = 0;

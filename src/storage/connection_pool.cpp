@@ -77,6 +77,7 @@ std::string DatabaseUrl::Redacted() const {
 PooledConnection::PooledConnection(std::unique_ptr<sql::Connection> c) : conn_(std::move(c)) {}
 PooledConnection::~PooledConnection() {
   statements_.clear();
+  statement_.reset();
   try {
     if (conn_) conn_->close();
   } catch (const sql::SQLException&) {
@@ -90,9 +91,14 @@ sql::PreparedStatement& PooledConnection::Prepare(const char* text) {
   return *statements_.emplace(text, std::move(ps)).first->second;
 }
 
+void PooledConnection::Execute(const char* statement) {
+  if (!statement_) statement_.reset(conn_->createStatement());
+  statement_->execute(statement);
+}
+
 ConnectionPool::ConnectionPool(DatabaseUrl url, std::size_t size,
-                               std::chrono::milliseconds acquire_timeout)
-    : url_(std::move(url)), size_(size), acquire_timeout_(acquire_timeout) {
+                               std::chrono::milliseconds acquire_timeout, ConnectionTimeouts timeouts)
+    : url_(std::move(url)), size_(size), acquire_timeout_(acquire_timeout), timeouts_(timeouts) {
   Driver();
 }
 
@@ -112,15 +118,19 @@ std::unique_ptr<PooledConnection> ConnectionPool::Connect() {
   if (!url_.database.empty()) opts["schema"] = sql::SQLString(url_.database);
   opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   opts["OPT_RECONNECT"] = false;
-  opts["OPT_CONNECT_TIMEOUT"] = 5;
+  opts["OPT_CONNECT_TIMEOUT"] = static_cast<int>(timeouts_.connect.count());
+  // A frozen or unreachable server must not hold a worker forever: reads and writes time out
+  // (the connection is then lost, 2013, and replaced).
+  opts["OPT_READ_TIMEOUT"] = static_cast<int>(timeouts_.read.count());
+  opts["OPT_WRITE_TIMEOUT"] = static_cast<int>(timeouts_.write.count());
   try {
     std::unique_ptr<sql::Connection> c(Driver()->connect(opts));
     std::unique_ptr<sql::Statement> st(c->createStatement());
     st->execute("SET time_zone = '+00:00'");
     st->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-    st->execute("SET SESSION innodb_lock_wait_timeout = 10");
+    st->execute("SET SESSION innodb_lock_wait_timeout = " + std::to_string(timeouts_.lock_wait.count()));
     st->execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin");
-    c->setAutoCommit(false);
+    st->execute("SET autocommit = 0");  // not setAutoCommit(): it discards the server's answer
     return std::make_unique<PooledConnection>(std::move(c));
   } catch (const sql::SQLException& e) {
     throw StoreUnavailable(std::string("cannot connect to the database: ") + e.what());
@@ -149,14 +159,18 @@ ConnectionPool::Lease ConnectionPool::Acquire() {
 }
 
 void ConnectionPool::Release(std::unique_ptr<PooledConnection> c) {
-  std::lock_guard lock(mu_);
-  if (c->broken) {
-    --open_;
-    c.reset();
-  } else {
-    idle_.push_back(std::move(c));
+  std::unique_ptr<PooledConnection> broken;
+  {
+    std::lock_guard lock(mu_);
+    if (c->broken) {
+      --open_;
+      broken = std::move(c);
+    } else {
+      idle_.push_back(std::move(c));
+    }
   }
   cv_.notify_one();
+  broken.reset();  // closing may wait on the network: never under the pool's lock
 }
 
 }  // namespace parcours

@@ -14,6 +14,7 @@
 namespace sql {
 class Connection;
 class PreparedStatement;
+class Statement;
 }  // namespace sql
 
 namespace parcours {
@@ -33,17 +34,31 @@ class PooledConnection {
   sql::Connection& conn() { return *conn_; }
   // Prepared once per connection; `sql` must be a string with static storage.
   sql::PreparedStatement& Prepare(const char* sql);
+  // Sent as statements: the driver's commit()/rollback() discard the server's answer.
+  void Execute(const char* statement);
+  void Commit() { Execute("COMMIT"); }
+  void Rollback() { Execute("ROLLBACK"); }
   bool broken = false;
 
  private:
   std::unique_ptr<sql::Connection> conn_;
+  std::unique_ptr<sql::Statement> statement_;
   std::unordered_map<const char*, std::unique_ptr<sql::PreparedStatement>> statements_;
+};
+
+// Seconds; the driver's options take whole seconds.
+struct ConnectionTimeouts {
+  std::chrono::seconds connect{5};
+  std::chrono::seconds read{30};
+  std::chrono::seconds write{30};
+  std::chrono::seconds lock_wait{5};  // innodb_lock_wait_timeout of each session
 };
 
 class ConnectionPool {
  public:
   ConnectionPool(DatabaseUrl url, std::size_t size,
-                 std::chrono::milliseconds acquire_timeout = std::chrono::seconds(10));
+                 std::chrono::milliseconds acquire_timeout = std::chrono::seconds(10),
+                 ConnectionTimeouts timeouts = {});
   ~ConnectionPool();
 
   class Lease {
@@ -71,6 +86,7 @@ class ConnectionPool {
   DatabaseUrl url_;
   std::size_t size_;
   std::chrono::milliseconds acquire_timeout_;
+  ConnectionTimeouts timeouts_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<PooledConnection>> idle_;

@@ -47,7 +47,7 @@ std::vector<std::string> SplitSqlStatements(const std::string& script) {
 std::vector<std::string> Migrator::Apply(const std::vector<Migration>& migrations) {
   auto c = pool_.Connect();
   auto& conn = c->conn();
-  conn.setAutoCommit(true);
+  c->Execute("SET autocommit = 1");
   std::unique_ptr<sql::Statement> st(conn.createStatement());
   {
     std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT GET_LOCK('parcours_migrate', 120)"));
@@ -101,14 +101,17 @@ bool Migrator::ApplySeed(const std::string& name, const std::string& script) {
         "INSERT IGNORE INTO applied_seeds (name, applied_at) VALUES (?, UTC_TIMESTAMP(3))"));
     claim->setString(1, name);
     if (claim->executeUpdate() == 0) {
-      conn.rollback();
+      c->Rollback();
       return false;
     }
     for (const auto& stmt : SplitSqlStatements(script)) st->execute(stmt);
-    conn.commit();
+    c->Commit();
     return true;
   } catch (...) {
-    conn.rollback();
+    try {
+      c->Rollback();
+    } catch (const sql::SQLException&) {  // the connection is going away anyway
+    }
     throw;
   }
 }

@@ -312,8 +312,15 @@ TEST_CASE("audit and idempotency rows", "[db][audit]") {
   d.Tx([&](UnitOfWork& u) {
     u.audit().Append({"user:1", "registration.created", "registration", 7, "", "{\"status\":\"confirmed\"}",
                       "req-1", T("2027-01-01 00:00:00.000")});
-    IdempotencyRecord r{std::string(64, 'f'), false, 0, "", "", "", T("2027-01-01 00:00:00.000")};
+    IdempotencyRecord r;
+    r.fingerprint = std::string(64, 'f');
+    r.claim_token = "claim-1";
+    r.created_at = T("2027-01-01 00:00:00.000");
     REQUIRE(u.idempotency().Insert("user:1", "k1", r));
+    // The fence holds for its own token only, and records that the work committed.
+    REQUIRE_FALSE(u.idempotency().HoldFence({"user:1", "k1", "claim-2"}));
+    REQUIRE(u.idempotency().HoldFence({"user:1", "k1", "claim-1"}));
+    REQUIRE(u.idempotency().Find("user:1", "k1", false)->committed_at.has_value());
     REQUIRE_FALSE(u.idempotency().Insert("user:1", "k1", r));
     r.completed = true;
     r.status = 201;
@@ -324,7 +331,9 @@ TEST_CASE("audit and idempotency rows", "[db][audit]") {
     REQUIRE(got->completed);
     REQUIRE(got->status == 201);
     REQUIRE(got->body == "{\"id\":\"1\"}");
-    u.idempotency().Delete("user:1", "k1");
+    u.idempotency().Delete("user:1", "k1", "claim-2");  // not its claim: kept
+    REQUIRE(u.idempotency().Find("user:1", "k1", false));
+    u.idempotency().Delete("user:1", "k1", "claim-1");
     REQUIRE_FALSE(u.idempotency().Find("user:1", "k1", false));
   });
   REQUIRE(d.db.Scalar("SELECT after_json FROM audit_log WHERE entity_id = 7") == "{\"status\":\"confirmed\"}");

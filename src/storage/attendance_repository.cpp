@@ -1,0 +1,80 @@
+// The attendance repository over MySQL/MariaDB: all its SQL, as prepared statements.
+#include "storage/mysql_repositories.h"
+
+#include <set>
+
+#include "storage/mysql_rows.h"
+
+namespace parcours {
+
+class MySqlAttendanceRepository final : public AttendanceRepository {
+ public:
+  explicit MySqlAttendanceRepository(PooledConnection& c) : c_(c) {}
+  std::vector<AttendanceRecord> ForSession(Id session_id) override {
+    auto& ps = c_.Prepare("SELECT session_id, participant_id, status, hours, marked_by, marked_at "
+                          "FROM attendance WHERE session_id = ? ORDER BY participant_id");
+    ps.setInt64(1, session_id);
+    return ReadAll<AttendanceRecord>(ps, ReadAttendance);
+  }
+  std::optional<AttendanceRecord> Find(Id session_id, Id participant_id) override {
+    auto& ps = c_.Prepare("SELECT session_id, participant_id, status, hours, marked_by, marked_at "
+                          "FROM attendance WHERE session_id = ? AND participant_id = ?");
+    ps.setInt64(1, session_id);
+    ps.setInt64(2, participant_id);
+    return ReadOne<AttendanceRecord>(ps, ReadAttendance);
+  }
+  void Upsert(const AttendanceRecord& r) override {
+    // The report's grouping keys (module, start, channel) are copied from the session and the
+    // confirmed registration, so the yearly report reads one table.
+    auto& keys = c_.Prepare(
+        "SELECT s.module_id, s.starts_at, r.channel FROM sessions s JOIN registrations r ON "
+        "r.session_id = s.id AND r.participant_id = ? AND r.status = 'confirmed' WHERE s.id = ?");
+    keys.setInt64(1, r.participant_id);
+    keys.setInt64(2, r.session_id);
+    Rs k(keys.executeQuery());
+    if (!k->next()) return;  // not a confirmed registrant: the service checked it already
+    const Id module_id = k->getInt64("module_id");
+    const std::string starts_at = Str(*k, "starts_at"), channel = Str(*k, "channel");
+    auto& ps = c_.Prepare(
+        "INSERT INTO attendance (session_id, participant_id, status, hours, marked_by, marked_at, "
+        "module_id, channel, starts_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+        "status = VALUES(status), hours = VALUES(hours), marked_by = VALUES(marked_by), "
+        "marked_at = VALUES(marked_at)");
+    ps.setInt64(1, r.session_id);
+    ps.setInt64(2, r.participant_id);
+    ps.setString(3, ToString(r.status));
+    ps.setDouble(4, r.hours);
+    ps.setInt64(5, r.marked_by);
+    ps.setString(6, FormatSqlUtc(r.marked_at));
+    ps.setInt64(7, module_id);
+    ps.setString(8, channel);
+    ps.setString(9, starts_at);
+    ps.executeUpdate();
+  }
+  std::vector<CompletedModule> CompletedModules(Id participant_id, const std::vector<Module>& modules) override {
+    // Full presence (hours >= the module's) at a session of the module; earliest first.
+    auto& ps = c_.Prepare(
+        "SELECT s.module_id, s.id AS session_id, s.starts_at FROM attendance a JOIN sessions s ON "
+        "s.id = a.session_id JOIN modules m ON m.id = s.module_id WHERE a.participant_id = ? AND "
+        "a.status = 'present' AND a.hours >= m.hours AND m.pathway_id = ? ORDER BY s.starts_at, s.id");
+    std::vector<CompletedModule> out;
+    if (modules.empty() || !modules.front().pathway_id) return out;
+    ps.setInt64(1, participant_id);
+    ps.setInt64(2, *modules.front().pathway_id);
+    std::set<Id> seen;
+    for (auto& c : ReadAll<CompletedModule>(ps, [](sql::ResultSet& rs) {
+           return CompletedModule{rs.getInt64("module_id"), rs.getInt64("session_id"), ReadTime(rs, "starts_at")};
+         }))
+      if (seen.insert(c.module_id).second) out.push_back(c);
+    return out;
+  }
+
+ private:
+  PooledConnection& c_;
+};
+
+std::unique_ptr<AttendanceRepository> MakeAttendanceRepository(PooledConnection& c) {
+  return std::make_unique<MySqlAttendanceRepository>(c);
+}
+
+}  // namespace parcours

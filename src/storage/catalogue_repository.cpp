@@ -1,0 +1,208 @@
+// The catalogue repository over MySQL/MariaDB: all its SQL, as prepared statements.
+#include "storage/mysql_repositories.h"
+
+#include "storage/mysql_rows.h"
+
+namespace parcours {
+
+class MySqlCatalogueRepository final : public CatalogueRepository {
+ public:
+  explicit MySqlCatalogueRepository(PooledConnection& c) : c_(c) {}
+  std::optional<Id> InsertPathway(const Pathway& p) override {
+    auto& ps = c_.Prepare("INSERT INTO pathways (code, title) VALUES (?, ?)");
+    ps.setString(1, p.code);
+    ps.setString(2, p.title);
+    if (!ExecuteInsert(ps)) return std::nullopt;
+    return LastInsertId(c_);
+  }
+  std::optional<Id> InsertModule(const Module& m) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO modules (pathway_id, position, code, title, hours) VALUES (?, ?, ?, ?, ?)");
+    if (m.pathway_id) ps.setInt64(1, *m.pathway_id);
+    else ps.setNull(1, 0);
+    ps.setInt(2, m.position);
+    ps.setString(3, m.code);
+    ps.setString(4, m.title);
+    ps.setDouble(5, m.hours);
+    if (!ExecuteInsert(ps)) return std::nullopt;
+    return LastInsertId(c_);
+  }
+  std::vector<Module> ModulesOf(Id pathway_id) {
+    auto& ps = c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules "
+                          "WHERE pathway_id = ? ORDER BY position, id");
+    ps.setInt64(1, pathway_id);
+    return ReadAll<Module>(ps, ReadModule);
+  }
+  std::optional<Pathway> FindPathway(Id id) override {
+    auto& ps = c_.Prepare("SELECT id, code, title FROM pathways WHERE id = ?");
+    ps.setInt64(1, id);
+    auto p = ReadOne<Pathway>(ps, [](sql::ResultSet& rs) {
+      return Pathway{rs.getInt64("id"), Str(rs, "code"), Str(rs, "title"), {}};
+    });
+    if (p) p->modules = ModulesOf(p->id);
+    return p;
+  }
+  std::vector<Pathway> ListPathways(Id after_id, int limit) override {
+    auto& ps = c_.Prepare("SELECT id, code, title FROM pathways WHERE id > ? ORDER BY id LIMIT ?");
+    ps.setInt64(1, after_id);
+    ps.setInt(2, limit);
+    auto rows = ReadAll<Pathway>(ps, [](sql::ResultSet& rs) {
+      return Pathway{rs.getInt64("id"), Str(rs, "code"), Str(rs, "title"), {}};
+    });
+    for (auto& p : rows) p.modules = ModulesOf(p.id);
+    return rows;
+  }
+  std::optional<Module> FindModule(Id id) override {
+    auto& ps = c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules WHERE id = ?");
+    ps.setInt64(1, id);
+    return ReadOne<Module>(ps, ReadModule);
+  }
+  std::vector<Module> ListModules(Id after_id, int limit, bool standalone_only) override {
+    auto& ps = standalone_only
+                   ? c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules "
+                                "WHERE id > ? AND pathway_id IS NULL ORDER BY id LIMIT ?")
+                   : c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules "
+                                "WHERE id > ? ORDER BY id LIMIT ?");
+    ps.setInt64(1, after_id);
+    ps.setInt(2, limit);
+    return ReadAll<Module>(ps, ReadModule);
+  }
+  Id InsertSession(const Session& s) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO sessions (module_id, starts_at, ends_at, decision_at, capacity, "
+        "min_registrants, agency_code, location, mode, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ps.setInt64(1, s.module_id);
+    ps.setString(2, FormatSqlUtc(s.starts_at));
+    ps.setString(3, FormatSqlUtc(s.ends_at));
+    ps.setString(4, FormatSqlUtc(s.decision_at));
+    ps.setInt(5, s.capacity);
+    ps.setInt(6, s.min_registrants);
+    if (s.agency) ps.setString(7, *s.agency);
+    else ps.setNull(7, 0);
+    ps.setString(8, s.location);
+    ps.setString(9, ToString(s.mode));
+    ps.setString(10, ToString(s.status));
+    ps.executeUpdate();
+    Id id = LastInsertId(c_);
+    auto& tr = c_.Prepare("INSERT INTO session_trainers (session_id, user_id) VALUES (?, ?)");
+    for (Id t : s.trainer_ids) {
+      tr.setInt64(1, id);
+      tr.setInt64(2, t);
+      tr.executeUpdate();
+    }
+    return id;
+  }
+  std::optional<Session> FindSession(Id id, bool for_update) override {
+    auto& ps = for_update ? c_.Prepare(SESSION_COLUMNS "WHERE s.id = ? FOR UPDATE")
+                          : c_.Prepare(SESSION_COLUMNS "WHERE s.id = ?");
+    ps.setInt64(1, id);
+    return ReadOne<Session>(ps, ReadSession);
+  }
+  std::vector<Session> ListSessions(const SessionFilter& f) override {
+    // One statement for every filter combination: a NULL parameter disables its condition.
+    auto& ps = c_.Prepare(SESSION_COLUMNS
+                          "WHERE (? IS NULL OR s.module_id = ?) AND (? IS NULL OR s.starts_at >= ?) "
+                          "AND (? IS NULL OR s.starts_at < ?) AND (? IS NULL OR s.status = ?) "
+                          "AND (? IS NULL OR (s.starts_at, s.id) > (?, ?)) "
+                          "ORDER BY s.starts_at, s.id LIMIT ?");
+    int i = 1;
+    auto bind_id = [&](std::optional<Id> v) {
+      for (int k = 0; k < 2; ++k) v ? ps.setInt64(i++, *v) : ps.setNull(i++, 0);
+    };
+    auto bind_time = [&](std::optional<TimePoint> v) {
+      for (int k = 0; k < 2; ++k) v ? ps.setString(i++, FormatSqlUtc(*v)) : ps.setNull(i++, 0);
+    };
+    bind_id(f.module_id);
+    bind_time(f.from);
+    bind_time(f.to);
+    for (int k = 0; k < 2; ++k)
+      f.status ? ps.setString(i++, ToString(*f.status)) : ps.setNull(i++, 0);
+    bind_time(f.after_starts_at);
+    ps.setInt64(i++, f.after_id);
+    ps.setInt(i++, f.limit);
+    return ReadAll<Session>(ps, ReadSession);
+  }
+  void UpdateSessionStatus(Id id, SessionStatus status, const std::string& reason) override {
+    auto& ps = c_.Prepare("UPDATE sessions SET status = ?, cancel_reason = ? WHERE id = ?");
+    ps.setString(1, ToString(status));
+    ps.setString(2, reason);
+    ps.setInt64(3, id);
+    ps.executeUpdate();
+  }
+  void UpdateSessionCounts(Id id, int confirmed, int waitlisted) override {
+    auto& ps = c_.Prepare("UPDATE sessions SET confirmed_count = ?, waitlist_count = ? WHERE id = ?");
+    ps.setInt(1, confirmed);
+    ps.setInt(2, waitlisted);
+    ps.setInt64(3, id);
+    ps.executeUpdate();
+  }
+
+  std::optional<Session> ClaimDueDecision(TimePoint now, bool skip_locked) override {
+    auto& ps = skip_locked
+                   ? c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'scheduled' AND s.decision_at <= ? "
+                                "ORDER BY s.decision_at, s.id LIMIT 1 FOR UPDATE SKIP LOCKED")
+                   : c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'scheduled' AND s.decision_at <= ? "
+                                "ORDER BY s.decision_at, s.id LIMIT 1 FOR UPDATE");
+    ps.setString(1, FormatSqlUtc(now));
+    return ReadOne<Session>(ps, ReadSession);
+  }
+  std::optional<Session> ClaimDueCompletion(TimePoint now, bool skip_locked) override {
+    auto& ps = skip_locked
+                   ? c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'confirmed' AND s.ends_at <= ? "
+                                "ORDER BY s.ends_at, s.id LIMIT 1 FOR UPDATE SKIP LOCKED")
+                   : c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'confirmed' AND s.ends_at <= ? "
+                                "ORDER BY s.ends_at, s.id LIMIT 1 FOR UPDATE");
+    ps.setString(1, FormatSqlUtc(now));
+    return ReadOne<Session>(ps, ReadSession);
+  }
+  std::optional<Session> ClaimDueReminder(TimePoint now, TimePoint horizon, bool skip_locked) override {
+    auto& ps = skip_locked
+                   ? c_.Prepare(SESSION_COLUMNS "WHERE s.status IN ('scheduled', 'confirmed') AND "
+                                "s.reminder_sent_at IS NULL AND s.starts_at > ? AND s.starts_at <= ? "
+                                "ORDER BY s.starts_at, s.id LIMIT 1 FOR UPDATE SKIP LOCKED")
+                   : c_.Prepare(SESSION_COLUMNS "WHERE s.status IN ('scheduled', 'confirmed') AND "
+                                "s.reminder_sent_at IS NULL AND s.starts_at > ? AND s.starts_at <= ? "
+                                "ORDER BY s.starts_at, s.id LIMIT 1 FOR UPDATE");
+    ps.setString(1, FormatSqlUtc(now));
+    ps.setString(2, FormatSqlUtc(horizon));
+    return ReadOne<Session>(ps, ReadSession);
+  }
+  void MarkDecided(Id id, SessionStatus status, bool by_threshold, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "UPDATE sessions SET status = ?, decided_at = ?, cancelled_by_threshold = ? WHERE id = ?");
+    ps.setString(1, ToString(status));
+    ps.setString(2, FormatSqlUtc(at));
+    ps.setInt(3, by_threshold ? 1 : 0);
+    ps.setInt64(4, id);
+    ps.executeUpdate();
+  }
+  void MarkReminded(Id id, TimePoint at) override {
+    auto& ps = c_.Prepare("UPDATE sessions SET reminder_sent_at = ? WHERE id = ?");
+    ps.setString(1, FormatSqlUtc(at));
+    ps.setInt64(2, id);
+    ps.executeUpdate();
+  }
+  void BumpIcsSequence(Id id) override {
+    auto& ps = c_.Prepare("UPDATE sessions SET ics_sequence = ics_sequence + 1 WHERE id = ?");
+    ps.setInt64(1, id);
+    ps.executeUpdate();
+  }
+  std::vector<Session> OpenSessionsOfModule(Id module_id, Id except, TimePoint now) override {
+    auto& ps = c_.Prepare(SESSION_COLUMNS
+                          "WHERE s.module_id = ? AND s.id <> ? AND s.status IN ('scheduled', "
+                          "'confirmed') AND s.starts_at > ? ORDER BY s.starts_at, s.id LIMIT 20");
+    ps.setInt64(1, module_id);
+    ps.setInt64(2, except);
+    ps.setString(3, FormatSqlUtc(now));
+    return ReadAll<Session>(ps, ReadSession);
+  }
+
+ private:
+  PooledConnection& c_;
+};
+
+std::unique_ptr<CatalogueRepository> MakeCatalogueRepository(PooledConnection& c) {
+  return std::make_unique<MySqlCatalogueRepository>(c);
+}
+
+}  // namespace parcours

@@ -1,0 +1,57 @@
+#pragma once
+// The MySQL implementations of the repositories, one file each (user_repository.cpp, ...),
+// and the unit of work that bundles them over one pooled connection. Storage-internal: the
+// services see only domain/repositories.h.
+#include <memory>
+
+#include "domain/repositories.h"
+#include "storage/connection_pool.h"
+
+namespace parcours {
+
+std::unique_ptr<UserRepository> MakeUserRepository(PooledConnection& c);
+std::unique_ptr<AgencyRepository> MakeAgencyRepository(PooledConnection& c);
+std::unique_ptr<CatalogueRepository> MakeCatalogueRepository(PooledConnection& c);
+std::unique_ptr<RegistrationRepository> MakeRegistrationRepository(PooledConnection& c);
+std::unique_ptr<AuditRepository> MakeAuditRepository(PooledConnection& c);
+std::unique_ptr<IdempotencyRepository> MakeIdempotencyRepository(PooledConnection& c);
+std::unique_ptr<AttendanceRepository> MakeAttendanceRepository(PooledConnection& c);
+std::unique_ptr<NotificationRepository> MakeNotificationRepository(PooledConnection& c);
+std::unique_ptr<ReportRepository> MakeReportRepository(PooledConnection& c);
+std::unique_ptr<AttestationRepository> MakeAttestationRepository(PooledConnection& c);
+
+// One transaction's repositories, made on first use over the transaction's connection.
+class MySqlUnitOfWork final : public UnitOfWork {
+ public:
+  explicit MySqlUnitOfWork(PooledConnection& c) : c_(c) {}
+  UserRepository& users() override { return Get(users_, MakeUserRepository); }
+  AgencyRepository& agencies() override { return Get(agencies_, MakeAgencyRepository); }
+  CatalogueRepository& catalogue() override { return Get(catalogue_, MakeCatalogueRepository); }
+  RegistrationRepository& registrations() override { return Get(registrations_, MakeRegistrationRepository); }
+  AuditRepository& audit() override { return Get(audit_, MakeAuditRepository); }
+  IdempotencyRepository& idempotency() override { return Get(idempotency_, MakeIdempotencyRepository); }
+  AttendanceRepository& attendance() override { return Get(attendance_, MakeAttendanceRepository); }
+  NotificationRepository& notifications() override { return Get(notifications_, MakeNotificationRepository); }
+  ReportRepository& reports() override { return Get(reports_, MakeReportRepository); }
+  AttestationRepository& attestations() override { return Get(attestations_, MakeAttestationRepository); }
+
+ private:
+  template <class R>
+  R& Get(std::unique_ptr<R>& slot, std::unique_ptr<R> (*make)(PooledConnection&)) {
+    if (!slot) slot = make(c_);
+    return *slot;
+  }
+  PooledConnection& c_;
+  std::unique_ptr<UserRepository> users_;
+  std::unique_ptr<AgencyRepository> agencies_;
+  std::unique_ptr<CatalogueRepository> catalogue_;
+  std::unique_ptr<RegistrationRepository> registrations_;
+  std::unique_ptr<AuditRepository> audit_;
+  std::unique_ptr<IdempotencyRepository> idempotency_;
+  std::unique_ptr<AttendanceRepository> attendance_;
+  std::unique_ptr<NotificationRepository> notifications_;
+  std::unique_ptr<ReportRepository> reports_;
+  std::unique_ptr<AttestationRepository> attestations_;
+};
+
+}  // namespace parcours

@@ -1,0 +1,214 @@
+#pragma once
+// Shared by the MySQL repositories: reading typed values from result sets, the column lists
+// of the entities several repositories read, and small statement helpers. Storage-internal.
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/text.h"
+#include "common/time.h"
+#include "domain/model.h"
+#include "storage/connection_pool.h"
+
+namespace parcours {
+
+constexpr int kDuplicateKey = 1062;
+using Rs = std::unique_ptr<sql::ResultSet>;
+
+// An enum read from the database that this version does not know is a bug or a newer schema:
+// fail loudly instead of reading it as some default.
+template <class E>
+E Known(std::optional<E> value, const char* what) {
+  if (!value) throw std::runtime_error(std::string("unknown ") + what + " read from the database");
+  return *value;
+}
+
+inline TimePoint ReadTime(sql::ResultSet& rs, const char* col) {
+  auto t = ParseSqlUtc(std::string(rs.getString(col)));
+  return t ? *t : TimePoint{};
+}
+inline std::optional<TimePoint> ReadOptionalTime(sql::ResultSet& rs, const char* col) {
+  if (rs.isNull(col)) return std::nullopt;
+  return ReadTime(rs, col);
+}
+inline std::string Str(sql::ResultSet& rs, const char* col) { return std::string(rs.getString(col)); }
+
+inline std::vector<Id> ParseIdList(const std::string& csv) {
+  std::vector<Id> out;
+  std::stringstream in(csv);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(std::stoll(item));
+  return out;
+}
+
+// Runs an INSERT; returns false on a duplicate key, rethrows anything else.
+inline bool ExecuteInsert(sql::PreparedStatement& ps) {
+  try {
+    ps.executeUpdate();
+    return true;
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == kDuplicateKey) return false;
+    throw;
+  }
+}
+
+inline Id LastInsertId(PooledConnection& c) {
+  auto& ps = c.Prepare("SELECT LAST_INSERT_ID()");
+  Rs rs(ps.executeQuery());
+  rs->next();
+  return rs->getInt64(1);
+}
+
+constexpr const char* kUserColumns =
+    "SELECT id, email, name, organisation, language, roles, password_hash, failed_logins, "
+    "locked_until, created_at FROM users ";
+
+inline User ReadUser(sql::ResultSet& rs) {
+  User u;
+  u.id = rs.getInt64("id");
+  u.email = Str(rs, "email");
+  u.name = Str(rs, "name");
+  u.organisation = Str(rs, "organisation");
+  u.language = Str(rs, "language");
+  u.roles = rs.getUInt("roles");
+  u.password_hash = Str(rs, "password_hash");
+  u.failed_logins = rs.getInt("failed_logins");
+  u.locked_until = ReadOptionalTime(rs, "locked_until");
+  u.created_at = ReadTime(rs, "created_at");
+  return u;
+}
+
+inline Module ReadModule(sql::ResultSet& rs) {
+  Module m;
+  m.id = rs.getInt64("id");
+  if (!rs.isNull("pathway_id")) m.pathway_id = rs.getInt64("pathway_id");
+  m.position = rs.getInt("position");
+  m.code = Str(rs, "code");
+  m.title = Str(rs, "title");
+  m.hours = rs.getDouble("hours");
+  return m;
+}
+
+#define SESSION_COLUMNS                                                                    \
+  "SELECT s.id, s.module_id, s.starts_at, s.ends_at, s.decision_at, s.capacity, "          \
+  "s.min_registrants, s.agency_code, s.location, s.mode, s.status, s.cancel_reason, "      \
+  "s.confirmed_count, s.waitlist_count, s.ics_sequence, (SELECT GROUP_CONCAT(t.user_id ORDER BY t.user_id) " \
+  "FROM session_trainers t WHERE t.session_id = s.id) AS trainers FROM sessions s "
+
+inline Session ReadSession(sql::ResultSet& rs) {
+  Session s;
+  s.id = rs.getInt64("id");
+  s.module_id = rs.getInt64("module_id");
+  s.starts_at = ReadTime(rs, "starts_at");
+  s.ends_at = ReadTime(rs, "ends_at");
+  s.decision_at = ReadTime(rs, "decision_at");
+  s.capacity = rs.getInt("capacity");
+  s.min_registrants = rs.getInt("min_registrants");
+  if (!rs.isNull("agency_code")) s.agency = Str(rs, "agency_code");
+  s.location = Str(rs, "location");
+  s.mode = Known(SessionModeFromString(Str(rs, "mode")), "session mode");
+  s.status = Known(SessionStatusFromString(Str(rs, "status")), "session status");
+  s.cancel_reason = Str(rs, "cancel_reason");
+  s.confirmed_count = rs.getInt("confirmed_count");
+  s.waitlist_count = rs.getInt("waitlist_count");
+  if (!rs.isNull("trainers")) s.trainer_ids = ParseIdList(Str(rs, "trainers"));
+  s.ics_sequence = rs.getInt("ics_sequence");
+  return s;
+}
+
+// Waitlist position: rank among the session's waitlisted registrations by arrival (id).
+#define REGISTRATION_COLUMNS                                                                  \
+  "SELECT r.id, r.session_id, r.participant_id, r.status, r.channel, r.created_at, "         \
+  "r.updated_at, CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w " \
+  "WHERE w.session_id = r.session_id AND w.status = 'waitlisted' AND w.id <= r.id) END AS pos "  \
+  "FROM registrations r "
+
+inline Registration ReadRegistration(sql::ResultSet& rs) {
+  Registration r;
+  r.id = rs.getInt64("id");
+  r.session_id = rs.getInt64("session_id");
+  r.participant_id = rs.getInt64("participant_id");
+  r.status = Known(RegistrationStatusFromString(Str(rs, "status")), "registration status");
+  r.channel = Str(rs, "channel");
+  r.created_at = ReadTime(rs, "created_at");
+  r.updated_at = ReadTime(rs, "updated_at");
+  if (!rs.isNull("pos")) r.waitlist_position = rs.getInt("pos");
+  return r;
+}
+
+template <class T, class F>
+std::vector<T> ReadAll(sql::PreparedStatement& ps, F read) {
+  Rs rs(ps.executeQuery());
+  std::vector<T> out;
+  while (rs->next()) out.push_back(read(*rs));
+  return out;
+}
+
+template <class T, class F>
+std::optional<T> ReadOne(sql::PreparedStatement& ps, F read) {
+  Rs rs(ps.executeQuery());
+  if (!rs->next()) return std::nullopt;
+  return read(*rs);
+}
+
+inline AttendanceRecord ReadAttendance(sql::ResultSet& rs) {
+  AttendanceRecord a;
+  a.session_id = rs.getInt64("session_id");
+  a.participant_id = rs.getInt64("participant_id");
+  a.status = Known(AttendanceStatusFromString(Str(rs, "status")), "attendance status");
+  a.hours = rs.getDouble("hours");
+  a.marked_by = rs.getInt64("marked_by");
+  a.marked_at = ReadTime(rs, "marked_at");
+  return a;
+}
+
+inline Notification ReadNotification(sql::ResultSet& rs) {
+  Notification n;
+  n.id = rs.getInt64("id");
+  n.user_id = rs.getInt64("user_id");
+  n.kind = Known(NotificationKindFromString(Str(rs, "kind")), "notification kind");
+  n.to_email = Str(rs, "to_email");
+  n.language = Str(rs, "language");
+  n.subject = Str(rs, "subject");
+  n.body_text = Str(rs, "body_text");
+  n.ics = rs.isNull("ics") ? "" : Str(rs, "ics");
+  n.attempts = rs.getInt("attempts");
+  n.created_at = ReadTime(rs, "created_at");
+  return n;
+}
+
+#define ATTESTATION_COLUMNS                                                                     \
+  "SELECT id, participant_id, pathway_id, verification_code, issued_at, holder_name, "           \
+  "pathway_title, total_hours, language, sha256, revoked_at, revoke_reason FROM attestations "
+
+inline Attestation ReadAttestation(sql::ResultSet& rs) {
+  Attestation a;
+  a.id = rs.getInt64("id");
+  a.participant_id = rs.getInt64("participant_id");
+  a.pathway_id = rs.getInt64("pathway_id");
+  a.verification_code = Str(rs, "verification_code");
+  a.issued_at = ReadTime(rs, "issued_at");
+  a.holder_name = Str(rs, "holder_name");
+  a.pathway_title = Str(rs, "pathway_title");
+  a.total_hours = rs.getDouble("total_hours");
+  a.language = Str(rs, "language");
+  a.sha256 = Str(rs, "sha256");
+  a.revoked_at = ReadOptionalTime(rs, "revoked_at");
+  a.revoke_reason = Str(rs, "revoke_reason");
+  return a;
+}
+
+#define NOTIFICATION_COLUMNS                                                                    \
+  "SELECT id, user_id, kind, to_email, language, subject, body_text, ics, attempts, created_at " \
+  "FROM notifications "
+
+}  // namespace parcours

@@ -1,0 +1,64 @@
+// The notifications repository over MySQL/MariaDB: all its SQL, as prepared statements.
+#include "storage/mysql_repositories.h"
+
+#include "storage/mysql_rows.h"
+
+namespace parcours {
+
+class MySqlNotificationRepository final : public NotificationRepository {
+ public:
+  explicit MySqlNotificationRepository(PooledConnection& c) : c_(c) {}
+  void Enqueue(const Notification& n, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO notifications (user_id, kind, to_email, language, subject, body_text, ics, "
+        "status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
+    ps.setInt64(1, n.user_id);
+    ps.setString(2, ToString(n.kind));
+    ps.setString(3, n.to_email);
+    ps.setString(4, n.language);
+    ps.setString(5, n.subject);
+    ps.setString(6, n.body_text);
+    n.ics.empty() ? ps.setNull(7, 0) : ps.setString(7, n.ics);
+    ps.setString(8, FormatSqlUtc(at));
+    ps.setString(9, FormatSqlUtc(at));
+    ps.executeUpdate();
+  }
+  std::vector<Notification> ClaimDue(TimePoint now, int limit) override {
+    auto& ps = c_.Prepare(NOTIFICATION_COLUMNS
+                          "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "
+                          "LIMIT ? FOR UPDATE SKIP LOCKED");
+    ps.setString(1, FormatSqlUtc(now));
+    ps.setInt(2, limit);
+    return ReadAll<Notification>(ps, ReadNotification);
+  }
+  void MarkSent(Id id, TimePoint at) override {
+    auto& ps = c_.Prepare("UPDATE notifications SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?");
+    ps.setString(1, FormatSqlUtc(at));
+    ps.setInt64(2, id);
+    ps.executeUpdate();
+  }
+  void MarkRetry(Id id, int attempts, TimePoint next, const std::string& error, bool give_up) override {
+    auto& ps = c_.Prepare(
+        "UPDATE notifications SET attempts = ?, next_attempt_at = ?, last_error = ?, status = ? WHERE id = ?");
+    ps.setInt(1, attempts);
+    ps.setString(2, FormatSqlUtc(next));
+    ps.setString(3, error.substr(0, 1000));
+    ps.setString(4, give_up ? "failed" : "pending");
+    ps.setInt64(5, id);
+    ps.executeUpdate();
+  }
+  std::vector<Notification> ForUser(Id user_id) override {
+    auto& ps = c_.Prepare(NOTIFICATION_COLUMNS "WHERE user_id = ? ORDER BY id");
+    ps.setInt64(1, user_id);
+    return ReadAll<Notification>(ps, ReadNotification);
+  }
+
+ private:
+  PooledConnection& c_;
+};
+
+std::unique_ptr<NotificationRepository> MakeNotificationRepository(PooledConnection& c) {
+  return std::make_unique<MySqlNotificationRepository>(c);
+}
+
+}  // namespace parcours

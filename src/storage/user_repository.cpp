@@ -1,0 +1,132 @@
+// The users repository over MySQL/MariaDB: all its SQL, as prepared statements.
+#include "storage/mysql_repositories.h"
+
+#include "storage/mysql_rows.h"
+
+namespace parcours {
+
+class MySqlUserRepository final : public UserRepository {
+ public:
+  explicit MySqlUserRepository(PooledConnection& c) : c_(c) {}
+  std::optional<User> FindById(Id id) override {
+    auto& ps = c_.Prepare("SELECT id, email, name, organisation, language, roles, password_hash, "
+                          "failed_logins, locked_until, created_at FROM users WHERE id = ?");
+    ps.setInt64(1, id);
+    return ReadOne<User>(ps, ReadUser);
+  }
+  std::optional<User> FindByEmail(const std::string& email, bool for_update) override {
+    auto& ps = for_update
+                   ? c_.Prepare("SELECT id, email, name, organisation, language, roles, "
+                                "password_hash, failed_logins, locked_until, created_at FROM users "
+                                "WHERE email = ? FOR UPDATE")
+                   : c_.Prepare("SELECT id, email, name, organisation, language, roles, "
+                                "password_hash, failed_logins, locked_until, created_at FROM users "
+                                "WHERE email = ?");
+    ps.setString(1, email);
+    return ReadOne<User>(ps, ReadUser);
+  }
+  std::optional<Id> Insert(const User& u) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO users (email, name, organisation, language, roles, password_hash, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    ps.setString(1, u.email);
+    ps.setString(2, u.name);
+    ps.setString(3, u.organisation);
+    ps.setString(4, u.language);
+    ps.setUInt(5, u.roles);
+    ps.setString(6, u.password_hash);
+    ps.setString(7, FormatSqlUtc(u.created_at));
+    if (!ExecuteInsert(ps)) return std::nullopt;
+    return LastInsertId(c_);
+  }
+  bool AnyCoordinator() override {
+    auto& ps = c_.Prepare("SELECT 1 FROM users WHERE (roles & ?) <> 0 LIMIT 1");
+    ps.setUInt(1, RoleBit(Role::kCoordinator));
+    Rs rs(ps.executeQuery());
+    return rs->next();
+  }
+  void SetLoginFailures(Id id, int count, std::optional<TimePoint> locked_until) override {
+    auto& ps = c_.Prepare("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
+    ps.setInt(1, count);
+    if (locked_until) ps.setString(2, FormatSqlUtc(*locked_until));
+    else ps.setNull(2, 0);
+    ps.setInt64(3, id);
+    ps.executeUpdate();
+  }
+  int CountAddressFailures(const std::string& address, TimePoint since) override {
+    auto& ps = c_.Prepare("SELECT COUNT(*) FROM login_failures WHERE address = ? AND at >= ?");
+    ps.setString(1, address);
+    ps.setString(2, FormatSqlUtc(since));
+    Rs rs(ps.executeQuery());
+    rs->next();
+    return rs->getInt(1);
+  }
+  void RecordAddressFailure(const std::string& address, TimePoint at) override {
+    auto& ps = c_.Prepare("INSERT INTO login_failures (address, at) VALUES (?, ?)");
+    ps.setString(1, address);
+    ps.setString(2, FormatSqlUtc(at));
+    ps.executeUpdate();
+  }
+  void InsertToken(const std::string& hash, Id user, TimePoint created, TimePoint expires) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
+    ps.setString(1, hash);
+    ps.setInt64(2, user);
+    ps.setString(3, FormatSqlUtc(created));
+    ps.setString(4, FormatSqlUtc(expires));
+    ps.executeUpdate();
+  }
+  std::optional<User> FindByToken(const std::string& hash, TimePoint now) override {
+    auto& ps = c_.Prepare(
+        "SELECT u.id, u.email, u.name, u.organisation, u.language, u.roles, u.password_hash, "
+        "u.failed_logins, u.locked_until, u.created_at FROM auth_tokens t JOIN users u ON u.id = "
+        "t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?");
+    ps.setString(1, hash);
+    ps.setString(2, FormatSqlUtc(now));
+    return ReadOne<User>(ps, ReadUser);
+  }
+  void InsertPasswordReset(const std::string& hash, Id user, TimePoint created, TimePoint expires) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
+    ps.setString(1, hash);
+    ps.setInt64(2, user);
+    ps.setString(3, FormatSqlUtc(created));
+    ps.setString(4, FormatSqlUtc(expires));
+    ps.executeUpdate();
+  }
+  std::optional<Id> ConsumePasswordReset(const std::string& hash, TimePoint now) override {
+    auto& find = c_.Prepare("SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL "
+                            "AND expires_at > ? FOR UPDATE");
+    find.setString(1, hash);
+    find.setString(2, FormatSqlUtc(now));
+    auto user = ReadOne<Id>(find, [](sql::ResultSet& rs) { return rs.getInt64("user_id"); });
+    if (!user) return std::nullopt;
+    auto& use = c_.Prepare("UPDATE password_resets SET used_at = ? WHERE token_hash = ?");
+    use.setString(1, FormatSqlUtc(now));
+    use.setString(2, hash);
+    use.executeUpdate();
+    return user;
+  }
+  void SetPasswordHash(Id user, const std::string& hash) override {
+    auto& ps = c_.Prepare("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?");
+    ps.setString(1, hash);
+    ps.setInt64(2, user);
+    ps.executeUpdate();
+  }
+  bool RevokeToken(const std::string& hash, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "UPDATE auth_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL");
+    ps.setString(1, FormatSqlUtc(at));
+    ps.setString(2, hash);
+    return ps.executeUpdate() > 0;
+  }
+
+ private:
+  PooledConnection& c_;
+};
+
+std::unique_ptr<UserRepository> MakeUserRepository(PooledConnection& c) {
+  return std::make_unique<MySqlUserRepository>(c);
+}
+
+}  // namespace parcours
