@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <atomic>
@@ -58,6 +59,19 @@ void Log(const std::string& level, const std::string& message, json extra = json
   extra["level"] = level;
   extra["message"] = message;
   http::LogJson(extra);
+}
+
+// Each connection holds a descriptor: take the hard limit (the default soft limit of 1,024
+// would stop new clients long before the connection caps).
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    const auto before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) == 0)
+      Log("info", "open file limit raised", {{"from", before}, {"to", limit.rlim_cur}});
+  }
 }
 
 int Usage() {
@@ -236,6 +250,9 @@ int Serve(Wiring& w) {
     Log("warning", "no SMTP relay configured (PARCOURS_SMTP_URL): notifications stay in the outbox");
   }
 
+  // Health of the database, twice a second: while it does not answer, requests fail at once
+  // with 503 instead of waiting on a frozen server.
+  Periodic db_probe("database probe", std::chrono::milliseconds(500), [&w] { w.store->Ping(); });
   CurlWebhookSender webhook_sender;
   Periodic webhook_loop("webhooks", std::chrono::milliseconds(w.config.outbox_interval_ms), [&] {
     while (!stopping && w.webhooks->DeliverDue(webhook_sender) > 0) {
@@ -257,7 +274,17 @@ int Serve(Wiring& w) {
   settings.port = w.config.listen_port;
   settings.reactor_threads = w.config.reactor_threads;
   settings.worker_threads = w.config.worker_threads;
+  settings.max_queue = static_cast<std::size_t>(w.config.http_queue);
+  settings.max_connections = static_cast<std::size_t>(w.config.max_connections);
+  settings.max_connections_per_address = static_cast<std::size_t>(w.config.max_connections_per_address);
+  settings.header_timeout = std::chrono::seconds(w.config.header_timeout_seconds);
+  settings.keepalive_timeout = std::chrono::seconds(w.config.keepalive_timeout_seconds);
   settings.monotonic_ns = MonotonicNs;
+  settings.unix_seconds = [] {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  RaiseFileLimit();
   http::HttpServer server(router, *w.accounts, *w.idempotency, settings);
   server.Start();
   if (!w.config.port_file.empty()) {
@@ -277,6 +304,7 @@ int Serve(Wiring& w) {
   stopping = true;
   server.Shutdown(std::chrono::seconds(10));
   scheduler.Stop();
+  db_probe.Stop();
   webhook_loop.Stop();
   if (outbox_loop) outbox_loop->Stop();
   Log("info", "stopped");

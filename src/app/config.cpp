@@ -24,6 +24,11 @@ constexpr Setting kSettings[] = {
     {"--db-lock-wait", "PARCOURS_DB_LOCK_WAIT", "db_lock_wait"},
     {"--db-retry-budget-ms", "PARCOURS_DB_RETRY_BUDGET_MS", "db_retry_budget_ms"},
     {"--db-io-timeout", "PARCOURS_DB_IO_TIMEOUT", "db_io_timeout"},
+    {"--http-queue", "PARCOURS_HTTP_QUEUE", "http_queue"},
+    {"--max-connections", "PARCOURS_MAX_CONNECTIONS", "max_connections"},
+    {"--max-connections-per-address", "PARCOURS_MAX_CONNECTIONS_PER_ADDRESS", "max_connections_per_address"},
+    {"--header-timeout", "PARCOURS_HEADER_TIMEOUT", "header_timeout"},
+    {"--keepalive-timeout", "PARCOURS_KEEPALIVE_TIMEOUT", "keepalive_timeout"},
     {"--port-file", "PARCOURS_PORT_FILE", "port_file"},
     {"--public-url", "PARCOURS_PUBLIC_URL", "public_url"},
     {"--scrypt-n", "PARCOURS_SCRYPT_N", "scrypt_n"},
@@ -145,6 +150,11 @@ std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Conf
   if (auto e = number("db_lock_wait", 1, 600, out.db_lock_wait_seconds)) return e;
   if (auto e = number("db_retry_budget_ms", 0, 60000, out.db_retry_budget_ms)) return e;
   if (auto e = number("db_io_timeout", 1, 3600, out.db_io_timeout_seconds)) return e;
+  if (auto e = number("http_queue", 1, 1000000, out.http_queue)) return e;
+  if (auto e = number("max_connections", 1, 10000000, out.max_connections)) return e;
+  if (auto e = number("max_connections_per_address", 1, 10000000, out.max_connections_per_address)) return e;
+  if (auto e = number("header_timeout", 1, 3600, out.header_timeout_seconds)) return e;
+  if (auto e = number("keepalive_timeout", 1, 3600, out.keepalive_timeout_seconds)) return e;
   if (auto v = get("scrypt_n")) {
     auto n = ParseNumber(*v, 1024, 1 << 20);
     if (!n || (*n & (*n - 1)) != 0) return "scrypt_n must be a power of two from 1024 to 1048576";

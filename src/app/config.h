@@ -23,7 +23,15 @@ struct Config {
   // reads and writes on a connection time out after db_io_timeout seconds.
   int db_lock_wait_seconds = 5;
   int db_retry_budget_ms = 2000;
-  int db_io_timeout_seconds = 30;
+  int db_io_timeout_seconds = 10;
+  // HTTP front: queue of requests waiting for a worker (503 beyond), open connections in
+  // total and per client address, and how long a request may take to arrive / a
+  // persistent connection may stay idle.
+  int http_queue = 512;
+  int max_connections = 20000;
+  int max_connections_per_address = 512;
+  int header_timeout_seconds = 10;
+  int keepalive_timeout_seconds = 30;
   bool test_clock = false;
   std::string port_file;  // written with the bound port once listening (for --listen :0)
   std::string bootstrap_email, bootstrap_password;

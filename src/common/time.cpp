@@ -1,5 +1,7 @@
 #include "common/time.h"
 
+#include <date/tz.h>
+
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -36,12 +38,22 @@ std::string Civil(TimePoint t, char sep, bool with_ms) {
   return buf;
 }
 
-// Last Sunday of a month at 01:00 UTC: the EU summer-time switch instant.
-TimePoint LastSundayAt1Utc(int y, unsigned m) {
-  sys_days month_end = sys_days(year{y} / month{m} / std::chrono::last);
-  weekday wd(month_end);
-  sys_days sunday = month_end - days(wd.c_encoding());  // c_encoding: Sunday is 0
-  return TimePoint(sunday.time_since_epoch() + hours(1));
+const date::time_zone* Luxembourg() {
+  static const date::time_zone* zone = date::locate_zone("Europe/Luxembourg");
+  return zone;
+}
+
+// A local time to UTC, resolving the gaps and overlaps of summer-time changes.
+TimePoint LocalToUtc(date::local_time<milliseconds> local) {
+  const auto info = Luxembourg()->get_info(local);
+  switch (info.result) {
+    case date::local_info::unique:
+    case date::local_info::ambiguous:  // the first occurrence
+      return TimePoint(local.time_since_epoch() - duration_cast<milliseconds>(info.first.offset));
+    case date::local_info::nonexistent:  // skipped clock time: same reading after the change
+      return TimePoint(local.time_since_epoch() - duration_cast<milliseconds>(info.first.offset));
+  }
+  return TimePoint(local.time_since_epoch());
 }
 
 }  // namespace
@@ -93,8 +105,29 @@ std::string FormatRfc3339(TimePoint t, int offset_minutes) {
 }
 
 int LuxembourgOffsetMinutes(TimePoint t) {
-  int y = int(year_month_day(floor<days>(t)).year());
-  return (t >= LastSundayAt1Utc(y, 3) && t < LastSundayAt1Utc(y, 10)) ? 120 : 60;
+  const auto info = Luxembourg()->get_info(date::sys_time<milliseconds>(t.time_since_epoch()));
+  return static_cast<int>(duration_cast<minutes>(info.offset).count());
+}
+
+std::optional<TimePoint> LuxembourgLocalToUtc(int y, unsigned mo, unsigned d, int h, int mi, int sec) {
+  year_month_day ymd{year{y}, month{mo}, day{d}};
+  if (!ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return std::nullopt;
+  const auto local = date::local_days(date::year{y} / date::month{mo} / date::day{d}) + hours(h) + minutes(mi) +
+                     seconds(sec);
+  return LocalToUtc(date::local_time<milliseconds>(duration_cast<milliseconds>(local.time_since_epoch())));
+}
+
+std::optional<TimePoint> LuxembourgDayStart(std::string_view s) {
+  int y = 0, mo = 0, d = 0;
+  if (s.size() != 10 || !ReadInt(s, 0, 4, y) || s[4] != '-' || !ReadInt(s, 5, 2, mo) || s[7] != '-' ||
+      !ReadInt(s, 8, 2, d) || y < 1900)
+    return std::nullopt;
+  return LuxembourgLocalToUtc(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+}
+
+TimePoint AddLuxembourgDays(TimePoint t, int n) {
+  const auto local = Luxembourg()->to_local(date::sys_time<milliseconds>(t.time_since_epoch()));
+  return LocalToUtc(local + days(n));
 }
 
 std::string FormatLocal(TimePoint t) { return FormatRfc3339(t, LuxembourgOffsetMinutes(t)); }

@@ -23,6 +23,7 @@ enum class ErrorCode {
   kIdempotencyKeyReused,   // same key, different request
   kIdempotencyInProgress,  // same key, first request still running
   kIdempotencyAnswerGone,  // same key, work done, but its answer cannot be replayed
+  kUnsupportedMediaType,   // the body is not of the type the route reads
   kUnavailable,            // a dependency is down
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/text.h"
+#include "common/time.h"
 
 namespace parcours {
 
@@ -64,7 +65,9 @@ void CheckNewSession(Session& s, bool decision_given, std::vector<FieldError>& e
     errors.push_back({"min_registrants", "must be between 0 and 100000"});
   else if (s.capacity >= 1 && s.min_registrants > s.capacity)
     errors.push_back({"min_registrants", "must not exceed capacity"});
-  if (!decision_given) s.decision_at = s.starts_at - kDefaultDecisionLead;
+  // Fourteen calendar days before, at the same Luxembourg clock time (not 336 hours: a
+  // summer-time change in between would move it by an hour).
+  if (!decision_given) s.decision_at = AddLuxembourgDays(s.starts_at, -kDefaultDecisionLeadDays);
   else if (s.decision_at > s.starts_at)
     errors.push_back({"decision_at", "must not be after starts_at"});
 }

@@ -12,7 +12,7 @@
 namespace parcours {
 
 constexpr int kDefaultMinRegistrants = 10;
-constexpr std::chrono::hours kDefaultDecisionLead{14 * 24};
+constexpr int kDefaultDecisionLeadDays = 14;
 constexpr std::size_t kMinPasswordLength = 10;
 constexpr std::size_t kMaxPasswordBytes = 256;
 constexpr int kMaxCapacity = 100000;

@@ -119,6 +119,11 @@ void AddAgencyRoutes(Router& router, Services& s) {
   });
 
   router.Add(Method::kPost, "/api/v1/agencies/{code}/enrolments.csv", Access::kSignedIn, [&s](HttpRequest& req) {
+    if (auto denied = CheckAgencyAccess(req.ctx.principal, req.params[0]))
+      return HttpResponse::Problem(*denied, req.ctx.request_id);
+    if (!HasMediaType(req, "text/csv"))
+      return HttpResponse::Problem({ErrorCode::kUnsupportedMediaType, "Send the file as text/csv.", {}},
+                                   req.ctx.request_id);
     auto r = s.agencies.ImportCsv(req.ctx, req.params[0], req.body);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
     if (!r->errors.empty()) {

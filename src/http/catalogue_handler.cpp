@@ -145,7 +145,7 @@ void AddCatalogueRoutes(Router& router, Services& s) {
       auto v = req.Query(name);
       if (!v) return;
       // Dates (YYYY-MM-DD) are taken as the start of that day in Luxembourg.
-      auto t = v->size() == 10 ? ParseRfc3339(*v + "T00:00:00+01:00") : ParseRfc3339(*v);
+      auto t = v->size() == 10 ? LuxembourgDayStart(*v) : ParseRfc3339(*v);
       if (t) out = *t;
       else errors.push_back({name, "must be a date (YYYY-MM-DD) or an RFC 3339 date-time"});
     };

@@ -27,6 +27,7 @@ Problem Describe(ErrorCode code) {
     case ErrorCode::kIdempotencyKeyReused: return {422, "idempotency-key-reused", "Idempotency key reused"};
     case ErrorCode::kIdempotencyInProgress: return {409, "idempotency-in-progress", "Request in progress"};
     case ErrorCode::kIdempotencyAnswerGone: return {409, "idempotency-answer-gone", "Request already carried out"};
+    case ErrorCode::kUnsupportedMediaType: return {415, "unsupported-media-type", "Unsupported media type"};
     case ErrorCode::kUnavailable: return {503, "unavailable", "Service unavailable"};
   }
   return {500, "internal", "Internal error"};

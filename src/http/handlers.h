@@ -39,6 +39,7 @@ void AddOperationsRoutes(Router& router, Services& s);
 void AddAttendanceRoutes(Router& router, Services& s);
 void AddAgencyRoutes(Router& router, Services& s);
 void AddAttestationRoutes(Router& router, Services& s);
+void AddResourceRoutes(Router& router, Services& s);
 
 inline void AddAllRoutes(Router& router, Services& s) {
   AddOperationsRoutes(router, s);
@@ -48,6 +49,7 @@ inline void AddAllRoutes(Router& router, Services& s) {
   AddAttendanceRoutes(router, s);
   AddAgencyRoutes(router, s);
   AddAttestationRoutes(router, s);
+  AddResourceRoutes(router, s);
 }
 
 }  // namespace parcours::http

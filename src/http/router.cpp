@@ -32,24 +32,33 @@ const char* ToString(Method m) {
     case Method::kGet: return "GET";
     case Method::kPost: return "POST";
     case Method::kPut: return "PUT";
+    case Method::kPatch: return "PATCH";
     case Method::kDelete: return "DELETE";
+    case Method::kHead: return "HEAD";
     default: return "OTHER";
   }
 }
 
+Method MethodFromString(const std::string& token) {
+  if (token == "GET") return Method::kGet;
+  if (token == "POST") return Method::kPost;
+  if (token == "PUT") return Method::kPut;
+  if (token == "PATCH") return Method::kPatch;
+  if (token == "DELETE") return Method::kDelete;
+  if (token == "HEAD") return Method::kHead;
+  return Method::kOther;
+}
+
 std::optional<std::string> HttpRequest::Query(const std::string& name) const {
-  if (!raw) return std::nullopt;
-  return raw->query().get(name);
+  for (const auto& [k, v] : query)
+    if (k == name) return v;
+  return std::nullopt;
 }
 
 std::optional<std::string> HttpRequest::Header(const std::string& name) const {
-  if (!raw) return std::nullopt;
-  if (auto r = raw->headers().tryGetRaw(name)) return r->value();
-  if (auto h = raw->headers().tryGet(name)) {
-    std::ostringstream os;
-    h->write(os);
-    return os.str();
-  }
+  const std::string lower = AsciiLower(name);
+  for (const auto& [k, v] : headers)
+    if (k == lower) return v;
   return std::nullopt;
 }
 
@@ -73,8 +82,11 @@ void Router::Add(Method method, const std::string& pattern, Access access, Handl
 }
 
 Router::Match Router::Find(Method method, const std::string& path) const {
+  return Find(method, SplitPath(path));
+}
+
+Router::Match Router::Find(Method method, const std::vector<std::string>& segments) const {
   Match match;
-  auto segments = SplitPath(path);
   for (const auto& route : routes_) {
     if (route.segments.size() != segments.size()) continue;
     std::vector<std::string> params;
@@ -134,7 +146,21 @@ json ListJson(const json& items, const std::optional<std::string>& next_cursor) 
   return {{"items", items}, {"next_cursor", next_cursor ? json(*next_cursor) : json(nullptr)}};
 }
 
+bool HasMediaType(const HttpRequest& req, std::string_view type, bool json_suffix) {
+  auto value = req.Header("Content-Type");
+  if (!value) return false;
+  std::string media = AsciiLower(Trim(std::string_view(*value).substr(0, value->find(';'))));
+  return media == type || (json_suffix && media.ends_with("+json"));
+}
+
 std::optional<json> BodyObject(const HttpRequest& req, HttpResponse& out) {
+  // Only a JSON media type: a form or text/plain body is what a cross-site page can send
+  // without a CORS preflight, so accepting it would allow login and sign-up CSRF.
+  if (!req.body.empty() && !HasMediaType(req, "application/json", true)) {
+    out = HttpResponse::Problem({ErrorCode::kUnsupportedMediaType, "Send the body as application/json.", {}},
+                                req.ctx.request_id);
+    return std::nullopt;
+  }
   auto parsed = ParseObject(req.body);
   if (!parsed) {
     out = HttpResponse::Problem(parsed.error(), req.ctx.request_id);

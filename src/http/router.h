@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <pistache/http.h>
-
 #include "domain/errors.h"
 #include "domain/model.h"
 #include "http/json_io.h"
@@ -16,17 +14,21 @@
 
 namespace parcours::http {
 
-enum class Method { kGet, kPost, kPut, kDelete, kOther };
+enum class Method { kGet, kPost, kPut, kPatch, kDelete, kHead, kOther };
 const char* ToString(Method m);
+Method MethodFromString(const std::string& token);
 
 struct HttpRequest {
   Method method = Method::kGet;
-  std::string path;
-  std::vector<std::string> params;  // the "{x}" segments, in order
+  std::string path;                   // percent-decoded
+  std::vector<std::string> segments;  // the path's decoded segments
+  std::vector<std::string> params;    // the "{x}" segments, in order
   std::string body;
   RequestContext ctx;
-  const Pistache::Http::Request* raw = nullptr;
+  std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
 
+  // The first value of a query parameter / a header (name case-insensitive).
   std::optional<std::string> Query(const std::string& name) const;
   std::optional<std::string> Header(const std::string& name) const;
 };
@@ -63,7 +65,8 @@ class Router {
     std::vector<std::string> params;
     std::vector<Method> allowed;  // when the path matched with other methods only
   };
-  Match Find(Method method, const std::string& path) const;
+  Match Find(Method method, const std::vector<std::string>& segments) const;
+  Match Find(Method method, const std::string& path) const;  // splits, without decoding
   // "GET /api/v1/sessions/{id}", one line per route, for the OpenAPI coverage check.
   std::vector<std::string> Describe() const;
 
@@ -93,7 +96,14 @@ HttpResponse ReplyPage(const HttpRequest& req, const Result<Page<T>>& r, F to_js
   return HttpResponse::Json(200, ListJson(items, r->next_cursor));
 }
 
-// Parses the body as a JSON object; on failure `out` holds the 400 response.
+// The Location of a 201 answer from route "METHOD /pattern" (empty when the creation has no
+// single resource). Defined beside the routes it names (resources_handler.cpp).
+std::string LocationOf(const std::string& route, const HttpRequest& req, const json& created);
+
+// Parses the body as a JSON object; on failure `out` holds the 400 (or 415: not sent as
+// application/json) response.
 std::optional<json> BodyObject(const HttpRequest& req, HttpResponse& out);
+// Is the request's Content-Type `type` (parameters ignored; "+json" types too when asked)?
+bool HasMediaType(const HttpRequest& req, std::string_view type, bool json_suffix = false);
 
 }  // namespace parcours::http

@@ -1,8 +1,19 @@
 #pragma once
-// The HTTP front: a Pistache endpoint whose reactor threads only parse and queue; requests
-// run on a pool of worker threads (they block on the database), so a slow query never
-// stalls other connections. Adds request ids, authentication, Idempotency-Key replay,
-// the 1 MiB body limit, problem+json for every error and one JSON log line per request.
+// The HTTP front. Pistache's TCP layer (its listener and epoll reactors) accepts connections
+// and reads bytes; Parcours speaks HTTP/1.1 on them itself (src/http/http_parser.h), because
+// Pistache 0.0.5's HTTP layer closes nothing it promises to close, drops pipelined requests,
+// answers bad framing with 500 text/plain and has no header limits.
+//
+// - Persistent connections by default (RFC 9112 9.3), pipelined requests answered in order,
+//   "Connection: close" honoured by closing after the answer.
+// - Limits: request line, header size and count, body (413 as soon as declared), pipelined
+//   requests per connection, connections in total and per client address; timeouts for
+//   reading a request (408), idle keep-alive, writing, and closing.
+// - Requests run on a pool of worker threads (they block on the database) fed by a bounded
+//   queue: when it is full the answer is 503 with Retry-After, at once. Health checks have
+//   threads of their own so that a flood does not make the service look dead.
+// - Adds request ids, authentication, Idempotency-Key replay, security headers, problem+json
+//   for every error and one JSON log line per request.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -14,10 +25,6 @@
 #include "services/account_service.h"
 #include "services/idempotency_service.h"
 
-namespace Pistache::Http {
-class Endpoint;
-}
-
 namespace parcours::http {
 
 struct ServerSettings {
@@ -26,8 +33,18 @@ struct ServerSettings {
   int reactor_threads = 2;
   int worker_threads = 16;
   std::size_t max_body_bytes = 1 << 20;
-  // Monotonic nanoseconds for request durations (injected: only src/app reads clocks).
+  std::size_t max_queue = 512;                    // requests waiting for a worker; 503 beyond
+  std::size_t max_connections = 20000;            // open connections in total
+  std::size_t max_connections_per_address = 512;  // from one client address (schools share NAT)
+  std::size_t max_pipelined = 32;                 // requests read ahead on one connection
+  std::chrono::seconds header_timeout{10};        // from a request's first byte to its last header
+  std::chrono::seconds request_timeout{60};       // from a request's first byte to its last body byte
+  std::chrono::seconds keepalive_timeout{30};     // idle persistent connection
+  std::chrono::seconds write_timeout{30};         // an answer the client does not read
+  // Monotonic nanoseconds (durations, timeouts) and Unix seconds (the Date header): injected,
+  // only src/app reads clocks.
   std::function<std::int64_t()> monotonic_ns;
+  std::function<std::int64_t()> unix_seconds;
 };
 
 // One JSON object per line on stderr, safe from any thread, stamped with "time" (UTC) from
@@ -39,7 +56,7 @@ class HttpServer {
  public:
   HttpServer(const Router& router, AccountService& accounts, IdempotencyService& idempotency,
              ServerSettings settings);
-  ~HttpServer();
+  ~HttpServer();  // shuts down (without draining) if Shutdown was not called
   void Start();               // binds and serves in background threads
   std::uint16_t Port() const;  // the bound port (useful with port 0)
   // Stops accepting work once in-flight requests finish (or `drain` passes), then closes.
@@ -49,7 +66,6 @@ class HttpServer {
 
  private:
   std::shared_ptr<Core> core_;
-  std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
 };
 
 }  // namespace parcours::http

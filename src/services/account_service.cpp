@@ -277,4 +277,23 @@ Result<Unit> AccountService::RevokeAgencyKey(const RequestContext& ctx, const st
   return out;
 }
 
+Result<User> AccountService::GetUser(const RequestContext& ctx, Id id) {
+  const Principal& who = ctx.principal;
+  if (!who.IsCoordinator() && !(who.kind == Principal::Kind::kUser && who.user_id == id))
+    return Error(ErrorCode::kNotFound, "No person you may see has this id.");
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<User> {
+    if (auto user = uow.users().FindById(id)) return *user;
+    return Error(ErrorCode::kNotFound, "No person you may see has this id.");
+  });
+}
+
+Result<Agency> AccountService::GetAgency(const RequestContext& ctx, const std::string& code) {
+  const Principal& who = ctx.principal;
+  if (!who.IsCoordinator() && !(who.kind == Principal::Kind::kAgency && who.agency_code == code)) return Forbidden();
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Agency> {
+    if (auto agency = uow.agencies().Find(code)) return *agency;
+    return Error(ErrorCode::kNotFound, "No agency has this code.");
+  });
+}
+
 }  // namespace parcours

@@ -72,6 +72,10 @@ class AccountService {
   // Several keys may be valid at once, so an agency can rotate without a gap.
   Result<IssuedKey> CreateAgencyKey(const RequestContext& ctx, const std::string& code);
   Result<Unit> RevokeAgencyKey(const RequestContext& ctx, const std::string& code, Id key_id);
+  // A person: for themself and coordinators (404 otherwise, so ids reveal nothing).
+  Result<User> GetUser(const RequestContext& ctx, Id id);
+  // An agency: for coordinators and that agency's keys.
+  Result<Agency> GetAgency(const RequestContext& ctx, const std::string& code);
 
  private:
   Result<User> Create(const RequestContext& ctx, const NewAccount& in, unsigned roles);

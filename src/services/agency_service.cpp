@@ -54,8 +54,8 @@ void SequenceFeed(Store& store, const std::string& code) {
 }
 
 std::pair<TimePoint, TimePoint> YearBounds(int year) {
-  auto start = ParseRfc3339(std::to_string(year) + "-01-01T00:00:00+01:00");
-  auto end = ParseRfc3339(std::to_string(year + 1) + "-01-01T00:00:00+01:00");
+  auto start = LuxembourgLocalToUtc(year, 1, 1);
+  auto end = LuxembourgLocalToUtc(year + 1, 1, 1);
   return {*start, *end};
 }
 

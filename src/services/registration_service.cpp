@@ -140,6 +140,20 @@ Result<Page<Registration>> RegistrationService::ListMine(const RequestContext& c
   return ToPage(std::move(rows), page.limit);
 }
 
+Result<Registration> RegistrationService::Get(const RequestContext& ctx, Id registration_id) {
+  const Principal& who = ctx.principal;
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Registration> {
+    auto reg = uow.registrations().Find(registration_id);
+    bool allowed = reg && (who.IsCoordinator() || (who.kind == Principal::Kind::kUser && reg->participant_id == who.user_id));
+    if (reg && !allowed && who.kind == Principal::Kind::kUser) {
+      auto session = uow.catalogue().FindSession(reg->session_id, false);
+      allowed = session && session->Teaches(who.user_id);
+    }
+    if (!allowed) return Error(ErrorCode::kNotFound, "No registration of yours has this id.");
+    return *reg;
+  });
+}
+
 Result<std::string> RegistrationService::Calendar(const RequestContext& ctx) {
   if (ctx.principal.kind != Principal::Kind::kUser)
     return Error(ErrorCode::kForbidden, "Only people have a calendar.");

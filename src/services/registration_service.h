@@ -29,6 +29,8 @@ class RegistrationService {
   Result<Page<Registration>> ListMine(const RequestContext& ctx, const PageRequest& page);
   // The caller's confirmed (and cancelled) sessions as an iCalendar feed.
   Result<std::string> Calendar(const RequestContext& ctx);
+  // One registration: for its holder, the session's trainers and coordinators (404 otherwise).
+  Result<Registration> Get(const RequestContext& ctx, Id registration_id);
 
  private:
   Store& store_;

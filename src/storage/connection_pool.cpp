@@ -108,7 +108,15 @@ ConnectionPool::Lease::~Lease() {
   if (c_ && pool_) pool_->Release(std::move(c_));
 }
 
-std::unique_ptr<PooledConnection> ConnectionPool::Connect() {
+std::unique_ptr<PooledConnection> ConnectionPool::Connect() { return Connect(timeouts_); }
+
+std::unique_ptr<PooledConnection> ConnectionPool::ConnectProbe() {
+  ConnectionTimeouts quick = timeouts_;
+  quick.connect = quick.read = quick.write = std::chrono::seconds(1);
+  return Connect(quick);
+}
+
+std::unique_ptr<PooledConnection> ConnectionPool::Connect(const ConnectionTimeouts& t) {
   sql::ConnectOptionsMap opts;
   opts["hostName"] = sql::SQLString(url_.socket.empty()
                                         ? "tcp://" + url_.host + ":" + std::to_string(url_.port)
@@ -118,17 +126,17 @@ std::unique_ptr<PooledConnection> ConnectionPool::Connect() {
   if (!url_.database.empty()) opts["schema"] = sql::SQLString(url_.database);
   opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   opts["OPT_RECONNECT"] = false;
-  opts["OPT_CONNECT_TIMEOUT"] = static_cast<int>(timeouts_.connect.count());
+  opts["OPT_CONNECT_TIMEOUT"] = static_cast<int>(t.connect.count());
   // A frozen or unreachable server must not hold a worker forever: reads and writes time out
   // (the connection is then lost, 2013, and replaced).
-  opts["OPT_READ_TIMEOUT"] = static_cast<int>(timeouts_.read.count());
-  opts["OPT_WRITE_TIMEOUT"] = static_cast<int>(timeouts_.write.count());
+  opts["OPT_READ_TIMEOUT"] = static_cast<int>(t.read.count());
+  opts["OPT_WRITE_TIMEOUT"] = static_cast<int>(t.write.count());
   try {
     std::unique_ptr<sql::Connection> c(Driver()->connect(opts));
     std::unique_ptr<sql::Statement> st(c->createStatement());
     st->execute("SET time_zone = '+00:00'");
     st->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-    st->execute("SET SESSION innodb_lock_wait_timeout = " + std::to_string(timeouts_.lock_wait.count()));
+    st->execute("SET SESSION innodb_lock_wait_timeout = " + std::to_string(t.lock_wait.count()));
     st->execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin");
     st->execute("SET autocommit = 0");  // not setAutoCommit(): it discards the server's answer
     return std::make_unique<PooledConnection>(std::move(c));

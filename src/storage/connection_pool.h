@@ -78,10 +78,14 @@ class ConnectionPool {
   // Throws StoreUnavailable when no connection can be had in time.
   Lease Acquire();
   std::unique_ptr<PooledConnection> Connect();  // a fresh, configured connection
+  // A connection outside the pool with one-second timeouts, for health probes: a frozen
+  // server must make /health fail within about a second, not after the pool's timeouts.
+  std::unique_ptr<PooledConnection> ConnectProbe();
   const DatabaseUrl& url() const { return url_; }
 
  private:
   void Release(std::unique_ptr<PooledConnection> c);
+  std::unique_ptr<PooledConnection> Connect(const ConnectionTimeouts& timeouts);
 
   DatabaseUrl url_;
   std::size_t size_;

@@ -37,25 +37,29 @@ MySqlStore::MySqlStore(ConnectionPool& pool, RetryPolicy policy)
       timing_{SteadyNs, [](std::chrono::microseconds d) { std::this_thread::sleep_for(d); }} {}
 
 void MySqlStore::Transact(const std::function<bool(UnitOfWork&)>& work) {
+  if (unreachable_) throw StoreUnavailable("the database did not answer the last health probe");
   RunTransaction([this] { return std::make_unique<PooledAttempt>(pool_.Acquire()); }, work, policy_, timing_);
 }
 
 bool MySqlStore::Ping() {
+  // One probe at a time, on its own connection with one-second timeouts: health checks
+  // answer within about a second whatever the pool is doing, and a frozen server fails them.
+  std::unique_lock lock(probe_mu_, std::defer_lock);
+  if (!lock.try_lock_for(std::chrono::seconds(1))) return !unreachable_;  // a probe is running
+  bool ok = false;
   try {
-    auto lease = pool_.Acquire();
-    try {
-      auto& ps = lease->Prepare("SELECT 1");
-      Rs rs(ps.executeQuery());
-      const bool ok = rs->next();
-      lease->Rollback();
-      return ok;
-    } catch (const sql::SQLException&) {
-      lease->broken = true;
-      return false;
-    }
+    if (!probe_) probe_ = pool_.ConnectProbe();
+    auto& ps = probe_->Prepare("SELECT 1");
+    Rs rs(ps.executeQuery());
+    ok = rs->next();
+    probe_->Rollback();
+  } catch (const sql::SQLException&) {
+    probe_.reset();
   } catch (const StoreUnavailable&) {
-    return false;
+    probe_.reset();
   }
+  unreachable_ = !ok;
+  return ok;
 }
 
 }  // namespace parcours

@@ -89,11 +89,16 @@ TEST_CASE("bad input: route parameters and unknown paths", "[api][bad-input]") {
   ApiFixture f;
   auto c = f.Client();
   for (const char* path : {"/api/v1/sessions/abc", "/api/v1/sessions/-1", "/api/v1/sessions/0",
-                           "/api/v1/sessions/99999999999999999999999", "/api/v1/sessions/1%00",
+                           "/api/v1/sessions/99999999999999999999999", "/api/v1/sessions/1%20",
                            "/api/v1/pathways/1.5", "/api/v1/nothing", "/api/v2/sessions"})
   {
     INFO(path);
     CheckProblem(c->Get(path), 404);
+  }
+  // A path that cannot be decoded is malformed, not merely unknown.
+  for (const char* path : {"/api/v1/sessions/1%00", "/api/v1/sessions/1%zz", "/api/v1/sessions/%ff"}) {
+    INFO(path);
+    CheckProblem(c->Get(path), 400);
   }
   auto wrong_method = c->Request("PATCH", "/api/v1/sessions", "{}");
   CheckProblem(wrong_method, 405);

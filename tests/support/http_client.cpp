@@ -86,7 +86,7 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& pat
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
   curl_slist* list = nullptr;
-  list = curl_slist_append(list, "Content-Type: application/json");
+  if (!headers.count("Content-Type")) list = curl_slist_append(list, "Content-Type: application/json");
   list = curl_slist_append(list, "Connection: keep-alive");
   list = curl_slist_append(list, "Expect:");
   if (!token_.empty() && !headers.count("Authorization"))

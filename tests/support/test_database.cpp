@@ -17,8 +17,8 @@
 namespace parcours::testing {
 namespace {
 
-std::unique_ptr<sql::Connection> Connect(const std::string& database) {
-  auto url = DatabaseUrl::Parse(AdminUrl() + database);
+std::unique_ptr<sql::Connection> Connect(const std::string& admin_url, const std::string& database) {
+  auto url = DatabaseUrl::Parse(admin_url + database);
   if (!url) throw std::runtime_error("PARCOURS_TEST_DB_ADMIN_URL is not set or invalid");
   sql::ConnectOptionsMap opts;
   opts["hostName"] = sql::SQLString("tcp://" + url->host + ":" + std::to_string(url->port));
@@ -33,35 +33,35 @@ std::unique_ptr<sql::Connection> Connect(const std::string& database) {
 
 }  // namespace
 
-TestDatabase::TestDatabase() {
+TestDatabase::TestDatabase(std::string admin_url) : admin_url_(admin_url.empty() ? AdminUrl() : std::move(admin_url)) {
   static std::atomic<int> counter{0};
   std::random_device rd;
   name_ = "t_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
           std::to_string(rd() % 100000);
-  auto c = Connect("");
+  auto c = Connect(admin_url_, "");
   std::unique_ptr<sql::Statement> st(c->createStatement());
   st->execute("CREATE DATABASE " + name_ + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
 }
 
 TestDatabase::~TestDatabase() {
   try {
-    auto c = Connect("");
+    auto c = Connect(admin_url_, "");
     std::unique_ptr<sql::Statement> st(c->createStatement());
     st->execute("DROP DATABASE IF EXISTS " + name_);
   } catch (...) {
   }
 }
 
-std::string TestDatabase::Url() const { return AdminUrl() + name_; }
+std::string TestDatabase::Url() const { return admin_url_ + name_; }
 
 void TestDatabase::Execute(const std::string& sql) const {
-  auto c = Connect(name_);
+  auto c = Connect(admin_url_, name_);
   std::unique_ptr<sql::Statement> st(c->createStatement());
   st->execute(sql);
 }
 
 std::string TestDatabase::Scalar(const std::string& sql) const {
-  auto c = Connect(name_);
+  auto c = Connect(admin_url_, name_);
   std::unique_ptr<sql::Statement> st(c->createStatement());
   std::unique_ptr<sql::ResultSet> rs(st->executeQuery(sql));
   if (!rs->next() || rs->isNull(1)) return "";

@@ -6,7 +6,8 @@ namespace parcours::testing {
 
 class TestDatabase {
  public:
-  TestDatabase();
+  // On the test server (PARCOURS_TEST_DB_ADMIN_URL), or on another given by its admin URL.
+  explicit TestDatabase(std::string admin_url = "");
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
@@ -21,6 +22,7 @@ class TestDatabase {
   long long Count(const std::string& sql) const { return std::stoll(Scalar(sql)); }
 
  private:
+  std::string admin_url_;
   std::string name_;
 };
 

@@ -200,6 +200,7 @@ TEST_CASE("router: response helpers write JSON and problem documents", "[router]
 TEST_CASE("router: BodyObject answers 400 for a body that is not an object", "[router]") {
   HttpRequest req;
   HttpResponse out;
+  req.headers = {{"content-type", "application/json"}};
   req.body = "[1,2]";
   CHECK_FALSE(BodyObject(req, out));
   CHECK(out.status == 400);
@@ -207,6 +208,21 @@ TEST_CASE("router: BodyObject answers 400 for a body that is not an object", "[r
   auto obj = BodyObject(req, out);
   REQUIRE(obj);
   CHECK((*obj)["a"] == 1);
+}
+
+TEST_CASE("router: BodyObject answers 415 unless the body is sent as JSON", "[router]") {
+  HttpRequest req;
+  HttpResponse out;
+  req.body = R"({"a":1})";
+  CHECK_FALSE(BodyObject(req, out));  // no Content-Type at all
+  CHECK(out.status == 415);
+  req.headers = {{"content-type", "text/plain;charset=UTF-8"}};
+  CHECK_FALSE(BodyObject(req, out));
+  CHECK(out.status == 415);
+  req.headers = {{"content-type", "Application/JSON; charset=utf-8"}};
+  CHECK(BodyObject(req, out));
+  req.headers = {{"content-type", "application/merge-patch+json"}};
+  CHECK(BodyObject(req, out));
 }
 
 }  // namespace parcours::http

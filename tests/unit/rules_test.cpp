@@ -176,6 +176,16 @@ TEST_CASE("rules: CheckNewSession defaults decision_at to 14 days before the sta
   CHECK(Ms(s.decision_at) == Ms(s.starts_at - days(14)));
 }
 
+TEST_CASE("rules: the default decision date keeps the clock time across a summer-time change", "[rules]") {
+  Session s = ValidSession();
+  s.starts_at = Utc(2027, 4, 6, 7);  // 09:00 summer time
+  s.ends_at = Utc(2027, 4, 6, 11);
+  std::vector<FieldError> errors;
+  CheckNewSession(s, /*decision_given=*/false, errors);
+  CHECK(errors.empty());
+  CHECK(Ms(s.decision_at) == Ms(Utc(2027, 3, 23, 8)));  // 09:00 winter time, not 08:00
+}
+
 TEST_CASE("rules: CheckNewSession keeps a given decision date up to the start", "[rules]") {
   Session s = ValidSession();
   s.decision_at = Utc(2027, 5, 25, 12);

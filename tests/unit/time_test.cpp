@@ -16,6 +16,7 @@ TimePoint Utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, 
 }
 
 long long Ms(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint Utc(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
 
 }  // namespace
 
@@ -235,6 +236,40 @@ TEST_CASE("time: ParseSqlUtc rejects garbage and impossible dates", "[time]") {
     INFO(text);
     CHECK_FALSE(ParseSqlUtc(text));
   }
+}
+
+TEST_CASE("time: Luxembourg's offset comes from the time-zone database, also in past years", "[time]") {
+  // 1977 was Luxembourg's first summer time since the war (from 3 April); 1976 had none.
+  CHECK(LuxembourgOffsetMinutes(Utc("1976-07-01T12:00:00Z")) == 60);
+  CHECK(LuxembourgOffsetMinutes(Utc("1977-07-01T12:00:00Z")) == 120);
+}
+
+TEST_CASE("time: the start of a Luxembourg day, on both sides of both changes", "[time]") {
+  CHECK(*LuxembourgDayStart("2027-01-15") == Utc("2027-01-14T23:00:00Z"));
+  CHECK(*LuxembourgDayStart("2027-03-28") == Utc("2027-03-27T23:00:00Z"));  // the change is at 02:00
+  CHECK(*LuxembourgDayStart("2027-03-29") == Utc("2027-03-28T22:00:00Z"));
+  CHECK(*LuxembourgDayStart("2027-07-01") == Utc("2027-06-30T22:00:00Z"));
+  CHECK(*LuxembourgDayStart("2027-10-31") == Utc("2027-10-30T22:00:00Z"));
+  CHECK(*LuxembourgDayStart("2027-11-01") == Utc("2027-10-31T23:00:00Z"));
+  CHECK_FALSE(LuxembourgDayStart("2027-02-30"));
+  CHECK_FALSE(LuxembourgDayStart("2027-1-01"));
+  CHECK_FALSE(LuxembourgDayStart("2027-01-01T"));
+}
+
+TEST_CASE("time: Luxembourg clock times skipped or repeated by a change resolve predictably", "[time]") {
+  // 02:30 does not exist on 28 March 2027: it is read as 03:30 summer time.
+  CHECK(*LuxembourgLocalToUtc(2027, 3, 28, 2, 30) == Utc("2027-03-28T01:30:00Z"));
+  // 02:30 happens twice on 31 October 2027: the first time, still in summer time.
+  CHECK(*LuxembourgLocalToUtc(2027, 10, 31, 2, 30) == Utc("2027-10-31T00:30:00Z"));
+  CHECK(*LuxembourgLocalToUtc(2027, 10, 31, 3, 30) == Utc("2027-10-31T02:30:00Z"));
+}
+
+TEST_CASE("time: calendar days keep the Luxembourg clock time across a change", "[time]") {
+  // 6 April 2027 09:00 summer time, fourteen days earlier: 23 March 09:00 winter time.
+  CHECK(AddLuxembourgDays(Utc("2027-04-06T07:00:00Z"), -14) == Utc("2027-03-23T08:00:00Z"));
+  // 9 November 14:00 winter time, fourteen days earlier: 26 October 14:00 summer time.
+  CHECK(AddLuxembourgDays(Utc("2027-11-09T13:00:00Z"), -14) == Utc("2027-10-26T12:00:00Z"));
+  CHECK(AddLuxembourgDays(Utc("2027-07-20T07:00:00Z"), -14) == Utc("2027-07-06T07:00:00Z"));
 }
 
 }  // namespace parcours
