@@ -8,7 +8,7 @@ pkgs=(
   build-essential cmake pkg-config
   libpistache-dev libmysqlcppconn-dev libboost-dev libhpdf-dev libssl-dev
   nlohmann-json3-dev libqrencode-dev libpng-dev zlib1g-dev libcurl4-openssl-dev fonts-dejavu-core
-  libhowardhinnant-date-dev tzdata
+  libhowardhinnant-date-dev tzdata libkainjow-mustache-dev
   mariadb-server mariadb-client openssl ca-certificates curl
 )
 if [[ $profile == bench ]]; then

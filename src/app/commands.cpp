@@ -16,6 +16,7 @@
 #include "app/config.h"
 #include "http/handlers.h"
 #include "http/server.h"
+#include "web/site.h"
 #include "certificates/certificates.h"
 #include "notify/smtp_mailer.h"
 #include "notify/timestamp_client.h"
@@ -211,6 +212,29 @@ class Periodic {
 };
 
 
+// The web layer and the HTTP server are siblings: their request and response types meet here.
+http::HttpResponse ServePage(web::Site& site, http::HttpRequest& req) {
+  web::WebRequest page;
+  page.method = http::ToString(req.method);
+  page.path = req.path;
+  page.segments = req.segments;
+  page.query = req.query;
+  page.headers = req.headers;
+  page.body = req.body;
+  page.client_address = req.ctx.client_address;
+  page.request_id = req.ctx.request_id;
+  web::WebResponse r = site.Handle(page);
+  http::HttpResponse out;
+  out.status = r.status;
+  out.content_type = r.content_type;
+  out.body = std::move(r.body);
+  for (auto& [name, value] : r.headers) {
+    if (name == "Location") out.location = value;
+    else out.extra_headers.emplace_back(name, value);
+  }
+  return out;
+}
+
 int Serve(Wiring& w) {
   w.Migrate();
   if (!w.config.bootstrap_email.empty()) {
@@ -267,8 +291,13 @@ int Serve(Wiring& w) {
                             if (outbox_loop) outbox_loop->Wake();
                             webhook_loop.Wake();
                           }};
+  // The pages, beside the API on the same port: every path outside /api/ that no API route has.
+  web::Site site({*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.attestations, w.clock(), w.random},
+                 {w.config.public_base_url});
+  services.pages = [&site](http::HttpRequest& req) { return ServePage(site, req); };
   http::Router router;
   http::AddAllRoutes(router, services);
+  router.SetFallback(services.pages);
   http::ServerSettings settings;
   settings.host = w.config.listen_host;
   settings.port = w.config.listen_port;

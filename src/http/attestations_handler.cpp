@@ -25,97 +25,11 @@ HttpResponse PdfResponse(const IssuedPdf& pdf) {
   return r;
 }
 
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// The first of fr, de, en named in Accept-Language (by order, ignoring weights), else fr.
-std::string PreferredLanguage(const HttpRequest& req) {
-  std::string header = AsciiLower(req.Header("Accept-Language").value_or(""));
-  std::size_t best = std::string::npos;
-  std::string lang = "fr";
-  for (const char* candidate : {"fr", "de", "en"}) {
-    auto at = header.find(candidate);
-    if (at != std::string::npos && at < best) {
-      best = at;
-      lang = candidate;
-    }
-  }
-  return lang;
-}
-
 bool WantsHtml(const HttpRequest& req) {
   std::string accept = AsciiLower(req.Header("Accept").value_or(""));
   auto html = accept.find("text/html");
   auto json_at = accept.find("application/json");
   return html != std::string::npos && (json_at == std::string::npos || html < json_at);
-}
-
-struct PageWords {
-  const char* title;
-  const char* valid;
-  const char* revoked;
-  const char* unknown;
-  const char* holder;
-  const char* training;
-  const char* hours;
-  const char* issued;
-  const char* note;
-};
-
-PageWords Words(const std::string& lang) {
-  if (lang == "de")
-    return {"Überprüfung einer Bescheinigung", "Diese Bescheinigung ist gültig.", "Diese Bescheinigung wurde widerrufen.",
-            "Zu diesem Code gibt es keine Bescheinigung.", "Inhaber·in", "Fortbildung", "Stunden", "Ausgestellt am",
-            "Die PDF-Datei trägt außerdem eine elektronische Signatur des ausstellenden Zentrums."};
-  if (lang == "en")
-    return {"Certificate verification", "This certificate is valid.", "This certificate has been revoked.",
-            "No certificate has this code.", "Holder", "Training", "Hours", "Issued on",
-            "The PDF file also carries an electronic signature of the issuing centre."};
-  return {"Vérification d'une attestation", "Cette attestation est valide.", "Cette attestation a été révoquée.",
-          "Aucune attestation ne porte ce code.", "Titulaire", "Formation", "Heures", "Délivrée le",
-          "Le fichier PDF porte en outre la signature électronique du centre qui l'a délivré."};
-}
-
-HttpResponse VerifyPage(const std::string& lang, const std::optional<PublicVerification>& v, int status) {
-  PageWords w = Words(lang);
-  std::string body = "<!doctype html><html lang=\"" + lang + "\"><head><meta charset=\"utf-8\">"
-                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                     "<title>" + std::string(w.title) + "</title><style>"
-                     "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}"
-                     ".ok{color:#0a6b2c}.bad{color:#a4161a}dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem}"
-                     "dt{font-weight:600}</style></head><body><h1>" + std::string(w.title) + "</h1>";
-  if (!v) {
-    body += "<p class=\"bad\"><strong>" + std::string(w.unknown) + "</strong></p>";
-  } else {
-    const Attestation& a = v->attestation;
-    body += v->valid ? "<p class=\"ok\"><strong>" + std::string(w.valid) + "</strong></p>"
-                     : "<p class=\"bad\"><strong>" + std::string(w.revoked) + "</strong></p>";
-    char hours[32];
-    std::snprintf(hours, sizeof hours, "%g", a.total_hours);
-    body += "<dl><dt>" + std::string(w.holder) + "</dt><dd>" + HtmlEscape(a.holder_name) + "</dd><dt>" +
-            w.training + "</dt><dd>" + HtmlEscape(a.pathway_title) + "</dd><dt>" + w.hours + "</dt><dd>" + hours +
-            "</dd><dt>" + w.issued + "</dt><dd>" + FormatLocal(a.issued_at).substr(0, 10) + "</dd><dt>Code</dt><dd>" +
-            HtmlEscape(a.verification_code) + "</dd></dl><p>" + w.note + "</p>";
-  }
-  body += "</body></html>";
-  HttpResponse r;
-  r.status = status;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = body;
-  r.extra_headers.push_back({"Content-Language", lang});
-  return r;
 }
 
 }  // namespace
@@ -178,11 +92,14 @@ void AddAttestationRoutes(Router& router, Services& s) {
   });
 
   router.Add(Method::kGet, "/api/v1/verify/{code}", Access::kAnyone, [&s](HttpRequest& req) {
-    auto r = s.attestations.Verify(req.params[0]);
-    if (WantsHtml(req)) {
-      const std::string lang = PreferredLanguage(req);
-      return r ? VerifyPage(lang, *r, 200) : VerifyPage(lang, std::nullopt, 404);
+    if (WantsHtml(req) && s.pages) {
+      // The same page as the printed URL /verify/{code}.
+      HttpRequest page = req;
+      page.path = "/verify/" + req.params[0];
+      page.segments = {"verify", req.params[0]};
+      return s.pages(page);
     }
+    auto r = s.attestations.Verify(req.params[0]);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
     const Attestation& a = r->attestation;
     return HttpResponse::Json(200, {{"valid", r->valid},

@@ -30,6 +30,9 @@ struct Services {
   ManualClock* test_clock = nullptr;  // set only with --test-clock
   // Runs the time-driven passes (session decisions) right after the test clock moves.
   std::function<void()> after_clock_change;
+  // The pages (src/web, wired by src/app): an API route that a browser asks for HTML
+  // (/api/v1/verify/{code}) answers with the page of the same thing.
+  Handler pages;
 };
 
 void AddAccountRoutes(Router& router, Services& s);

@@ -88,7 +88,5 @@ struct Target {
 };
 // nullopt: not origin-form, a bad %-escape, a NUL or a control character, or invalid UTF-8.
 std::optional<Target> ParseTarget(std::string_view target);
-// %XX-decoding; '+' becomes a space when `plus_is_space`. nullopt on a bad escape.
-std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space);
 
 }  // namespace parcours::http

@@ -69,9 +69,13 @@ class Router {
   Match Find(Method method, const std::string& path) const;  // splits, without decoding
   // "GET /api/v1/sessions/{id}", one line per route, for the OpenAPI coverage check.
   std::vector<std::string> Describe() const;
+  // Answers every request outside /api/ and /health that no route matched (the pages).
+  void SetFallback(Handler handler) { fallback_ = std::move(handler); }
+  const Handler& fallback() const { return fallback_; }
 
  private:
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 // Helpers shared by the handler files.

@@ -261,6 +261,7 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
   HttpResponse Dispatch(HttpRequest& req) {
     const Method lookup = req.method == Method::kHead ? Method::kGet : req.method;
     auto match = router.Find(lookup, req.segments);
+    if (!match.route && router.fallback() && !req.path.starts_with("/api/") && req.path != "/api") return router.fallback()(req);
     if (!match.route) {
       if (!match.allowed.empty()) {
         auto r = ProblemResponse(405, "method-not-allowed", "Method not allowed",

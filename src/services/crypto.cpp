@@ -96,4 +96,9 @@ std::string NewSecret(RandomSource& random, std::string_view prefix) {
   return std::string(prefix) + Base64UrlEncode(random.Bytes(32));
 }
 
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 }  // namespace parcours

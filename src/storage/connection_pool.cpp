@@ -8,34 +8,11 @@
 
 #include <regex>
 
+#include "common/text.h"
 #include "domain/repositories.h"
 
 namespace parcours {
 namespace {
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// nullopt for a '%' not followed by two hex digits: such a URL is malformed.
-std::optional<std::string> PercentDecode(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    int hi = HexDigit(s[i + 1]), lo = HexDigit(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
-}
 
 sql::mysql::MySQL_Driver* Driver() {
   // Initialised once; the first call happens on the main thread at start.
@@ -49,8 +26,8 @@ std::optional<DatabaseUrl> DatabaseUrl::Parse(const std::string& url) {
   static const std::regex re(R"(^mysql://([^:@/]+)(?::([^@/]*))?@(?:unix\(([^)]+)\)|([A-Za-z0-9._-]+)(?::(\d{1,5}))?)/([A-Za-z0-9_]*)$)");
   std::smatch m;
   if (!std::regex_match(url, m, re)) return std::nullopt;
-  auto user = PercentDecode(m[1]);
-  auto password = PercentDecode(m[2]);
+  auto user = PercentDecode(std::string(m[1]), false);
+  auto password = PercentDecode(std::string(m[2]), false);
   if (!user || !password) return std::nullopt;
   DatabaseUrl u;
   u.user = std::move(*user);

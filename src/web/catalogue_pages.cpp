@@ -1,0 +1,215 @@
+// The catalogue (/), a session's page and enrolment from it (register, join the waiting list,
+// withdraw).
+#include <algorithm>
+#include <map>
+
+#include "common/text.h"
+#include "common/time.h"
+#include "services/views.h"
+#include "web/site.h"
+
+namespace parcours::web {
+namespace {
+
+using nlohmann::json;
+
+std::string ModeKey(SessionMode m) {
+  switch (m) {
+    case SessionMode::kOnline: return "mode.online";
+    case SessionMode::kHybrid: return "mode.hybrid";
+    default: return "mode.onsite";
+  }
+}
+
+// One session as the pages show it.
+json SessionView(Lang lang, const Session& s, TimePoint now) {
+  const int left = std::max(0, s.capacity - s.confirmed_count);
+  json v = {{"id", IdString(s.id)},
+            {"href", "/sessions/" + IdString(s.id)},
+            {"slot", FormatSlot(lang, s.starts_at, s.ends_at)},
+            {"date", FormatDate(lang, s.starts_at)},
+            {"place", s.mode == SessionMode::kOnline ? Text(lang, "mode.online") : s.location},
+            {"mode", Text(lang, ModeKey(s.mode))},
+            {"agency", s.agency.value_or("")},
+            {"places_left", std::to_string(left)},
+            {"waitlist", std::to_string(s.waitlist_count)},
+            {"full", left == 0},
+            {"cancelled", s.status == SessionStatus::kCancelled},
+            {"past", s.starts_at <= now},
+            {"capacity", std::to_string(s.capacity)},
+            {"confirmed", std::to_string(s.confirmed_count)},
+            {"min_registrants", std::to_string(s.min_registrants)},
+            {"decision_date", FormatDate(lang, s.decision_at)},
+            {"decided", s.status == SessionStatus::kConfirmed || s.status == SessionStatus::kCompleted}};
+  v["places_text"] = Fill(Text(lang, "session.places_text"),
+                          {{"confirmed", std::to_string(s.confirmed_count)}, {"capacity", std::to_string(s.capacity)}});
+  v["decision_text"] = Fill(Text(lang, "session.decision_text"),
+                            {{"min", std::to_string(s.min_registrants)}, {"date", FormatDate(lang, s.decision_at)}});
+  if (s.agency) v["agency_rule"] = Fill(Text(lang, "session.agency_rule"), {{"agency", *s.agency}});
+  return v;
+}
+
+}  // namespace
+
+void Site::AddCataloguePages() {
+  Add("GET", "/", [this](PageContext& pc) {
+    const TimePoint now = services_.clock.Now();
+    std::vector<std::string> problems;
+    SessionFilter filter;
+    filter.from = now;
+    filter.limit = 500;
+    if (auto m = pc.req.Query("module"); m && !m->empty()) {
+      if (auto id = ParseId(*m)) filter.module_id = *id;
+      else problems.push_back("module");
+    }
+    std::string month_value = pc.req.Query("month").value_or("");
+    if (!month_value.empty()) {
+      auto start = month_value.size() == 7 ? LuxembourgDayStart(month_value + "-01") : std::nullopt;
+      if (!start) {
+        problems.push_back("month");
+      } else {
+        int y = std::stoi(month_value.substr(0, 4)), mo = std::stoi(month_value.substr(5, 2));
+        filter.from = std::max(*start, now);
+        filter.to = LuxembourgLocalToUtc(mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1, 1);
+      }
+    }
+    std::optional<SessionMode> mode;
+    std::string mode_value = pc.req.Query("mode").value_or("");
+    if (!mode_value.empty()) {
+      mode = SessionModeFromString(mode_value);
+      if (!mode) problems.push_back("mode");
+    }
+    if (!problems.empty()) return ErrorPage(pc, 400, "error.bad_filter");
+
+    parcours::PageRequest all;
+    all.limit = 500;
+    auto pathways = services_.catalogue.ListPathways(all);
+    auto modules = services_.catalogue.ListModules(all);
+    auto sessions = services_.catalogue.ListSessions(filter, all);
+    if (!pathways || !modules || !sessions) return ErrorPage(pc, 503, "error.unavailable");
+
+    std::map<Id, json> by_module;
+    for (const auto& s : sessions->items) {
+      if (mode && s.mode != *mode) continue;
+      by_module[s.module_id].push_back(SessionView(pc.lang, s, now));
+    }
+    auto module_view = [&](const Module& m) {
+      json v = {{"id", IdString(m.id)}, {"title", m.title}, {"hours", FormatNumber(pc.lang, m.hours)},
+                {"sessions", by_module.count(m.id) ? by_module[m.id] : json::array()}};
+      v["has_sessions"] = !v["sessions"].empty();
+      return v;
+    };
+    json module_options = json::array();
+    json pathway_views = json::array();
+    for (const auto& p : pathways->items) {
+      json mods = json::array();
+      for (const auto& m : p.modules) {
+        mods.push_back(module_view(m));
+        module_options.push_back({{"id", IdString(m.id)}, {"title", m.title}, {"selected", filter.module_id == m.id}});
+      }
+      pathway_views.push_back({{"title", p.title}, {"code", p.code}, {"total_hours", FormatNumber(pc.lang, p.TotalHours())},
+                               {"module_count", std::to_string(p.modules.size())}, {"modules", mods}});
+    }
+    json one_offs = json::array();
+    for (const auto& m : modules->items) {
+      if (m.pathway_id) continue;
+      one_offs.push_back(module_view(m));
+      module_options.push_back({{"id", IdString(m.id)}, {"title", m.title}, {"selected", filter.module_id == m.id}});
+    }
+    // Months: this one and the eleven after.
+    json months = json::array();
+    {
+      const auto local = now + std::chrono::minutes(LuxembourgOffsetMinutes(now));
+      std::chrono::year_month_day ymd(std::chrono::floor<std::chrono::days>(local));
+      int y = int(ymd.year());
+      unsigned mo = unsigned(ymd.month());
+      for (int i = 0; i < 12; ++i) {
+        char value[8];
+        std::snprintf(value, sizeof value, "%04d-%02u", y, mo);
+        months.push_back({{"value", value}, {"label", FormatMonth(pc.lang, y, mo)}, {"selected", month_value == value}});
+        if (++mo == 13) {
+          mo = 1;
+          ++y;
+        }
+      }
+    }
+    json modes = json::array();
+    for (auto m : {SessionMode::kOnsite, SessionMode::kOnline, SessionMode::kHybrid})
+      modes.push_back({{"value", ToString(m)}, {"label", Text(pc.lang, ModeKey(m))}, {"selected", mode && *mode == m}});
+    json data = {{"pathways", pathway_views},
+                 {"one_offs", one_offs},
+                 {"has_one_offs", !one_offs.empty()},
+                 {"module_options", module_options},
+                 {"months", months},
+                 {"modes", modes},
+                 {"filtered", filter.module_id.has_value() || !month_value.empty() || mode.has_value()}};
+    return Page(pc, "catalogue", data);
+  });
+
+  Add("GET", "/sessions/{id}", [this](PageContext& pc) {
+    auto id = ParseId(pc.params[0]);
+    if (!id) return ErrorPage(pc, 404, "error.not_found");
+    auto session = services_.catalogue.GetSession(*id);
+    if (!session) return DomainErrorPage(pc, session.error());
+    auto module = services_.catalogue.GetModule(session->module_id);
+    if (!module) return DomainErrorPage(pc, module.error());
+    const TimePoint now = services_.clock.Now();
+    json data = {{"session", SessionView(pc.lang, *session, now)}, {"module", {{"title", module->title}, {"hours", FormatNumber(pc.lang, module->hours)}}}};
+    data["title"] = module->title;
+    if (module->pathway_id) {
+      if (auto p = services_.catalogue.GetPathway(*module->pathway_id)) data["pathway"] = {{"title", p->title}};
+    }
+    const bool open = session->status != SessionStatus::kCancelled && session->status != SessionStatus::kCompleted &&
+                      session->starts_at > now;
+    data["open"] = open;
+    if (pc.user) {
+      parcours::PageRequest all;
+      all.limit = 500;
+      auto mine = services_.registrations.ListMine(pc.ctx, all);
+      if (mine) {
+        for (const auto& r : mine->items) {
+          if (r.session_id != session->id || !(r.status == RegistrationStatus::kConfirmed || r.status == RegistrationStatus::kWaitlisted))
+            continue;
+          data["registration"] = {{"id", IdString(r.id)},
+                                  {"confirmed", r.status == RegistrationStatus::kConfirmed},
+                                  {"position", r.waitlist_position ? std::to_string(*r.waitlist_position) : ""}};
+        }
+      }
+    }
+    const std::string done = pc.req.Query("done").value_or("");
+    data["just_registered"] = done == "registered";
+    data["just_waitlisted"] = done == "waitlisted";
+    data["just_withdrawn"] = done == "withdrawn";
+    data["next"] = "/sessions/" + IdString(session->id);
+    return Page(pc, "session", data);
+  });
+
+  Add("POST", "/sessions/{id}/register", [this](PageContext& pc) {
+    auto id = ParseId(pc.params[0]);
+    if (!id) return ErrorPage(pc, 404, "error.not_found");
+    if (!pc.user) return WebResponse::Redirect("/login?next=/sessions/" + IdString(*id));
+    RegistrationRequest in;
+    in.session_id = *id;
+    auto r = services_.registrations.Register(pc.ctx, in);
+    if (!r) {
+      if (r.error().code == ErrorCode::kAlreadyRegistered) return WebResponse::Redirect("/sessions/" + IdString(*id));
+      return DomainErrorPage(pc, r.error());
+    }
+    return WebResponse::Redirect("/sessions/" + IdString(*id) + "?done=" +
+                                  (r->status == RegistrationStatus::kConfirmed ? "registered" : "waitlisted"));
+  });
+
+  Add("POST", "/registrations/{id}/withdraw", [this](PageContext& pc) {
+    auto id = ParseId(pc.params[0]);
+    if (!id) return ErrorPage(pc, 404, "error.not_found");
+    if (!pc.user) return WebResponse::Redirect("/login");
+    auto r = services_.registrations.Withdraw(pc.ctx, *id);
+    if (!r) return DomainErrorPage(pc, r.error());
+    auto form = ParseForm(pc.req.body);
+    std::string next = form ? Form(*form).Get("next") : "";
+    if (!IsLocalPath(next)) next = "/sessions/" + IdString(r->session_id);
+    return WebResponse::Redirect(next + (next.find('?') == std::string::npos ? "?" : "&") + "done=withdrawn");
+  });
+}
+
+}  // namespace parcours::web

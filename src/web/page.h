@@ -1,0 +1,61 @@
+#pragma once
+// What a page handler sees and answers. The web layer is a sibling of src/http (STYLE.md):
+// it has its own small request and response types, and src/app adapts the HTTP server's to
+// them, so pages depend on services only.
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/model.h"
+
+namespace parcours::web {
+
+enum class Lang { kFr, kDe, kEn };
+const char* Code(Lang l);
+
+struct WebRequest {
+  std::string method;  // GET, POST, HEAD
+  std::string path;    // decoded
+  std::vector<std::string> segments;
+  std::vector<std::pair<std::string, std::string>> query;    // decoded
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  std::string body;
+  std::string client_address;
+  std::string request_id;
+
+  std::optional<std::string> Query(const std::string& name) const;
+  std::optional<std::string> Header(const std::string& lower_name) const;
+  std::optional<std::string> Cookie(const std::string& name) const;
+};
+
+struct WebResponse {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, Location, Cache-Control...
+
+  static WebResponse Redirect(const std::string& local_path);  // 303 See Other
+};
+
+// application/x-www-form-urlencoded bodies (and query strings): decoded pairs, or nullopt
+// when malformed (bad %-escape, invalid UTF-8, control characters other than CR LF TAB).
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseForm(std::string_view body);
+
+// A form read field by field: the first value of each name.
+class Form {
+ public:
+  explicit Form(std::vector<std::pair<std::string, std::string>> fields) : fields_(std::move(fields)) {}
+  std::string Get(const std::string& name) const;
+  bool Has(const std::string& name) const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+// A path on this site that is safe to redirect to after login: starts with one '/', no
+// scheme or host, no backslash or control character ("/parcours", not "//evil.example").
+bool IsLocalPath(const std::string& path);
+
+}  // namespace parcours::web

@@ -1,0 +1,112 @@
+#pragma once
+// The pages people use in a browser, served by `parcours serve` beside the API: every path
+// that is not under /api/ (and not /health). Page handlers call the same services as the API;
+// no SQL and no business rule lives here.
+//
+// Sessions: signing in gives a server-side session (a person token stored hashed, expiring,
+// revoked by logging out) in an HttpOnly, SameSite=Lax cookie, Secure when the public URL is
+// https. Every form carries a CSRF token: for a signed-in person a hash of the session token
+// (unknowable to another site), before signing in a random value also kept in a cookie
+// (double submit); a POST without the right token gets 403 and changes nothing, and a POST
+// whose Origin is another site's is refused too.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.h"
+#include "domain/errors.h"
+#include "services/account_service.h"
+#include "services/attendance_service.h"
+#include "services/attestation_service.h"
+#include "services/catalogue_service.h"
+#include "services/registration_service.h"
+#include "web/i18n.h"
+#include "web/page.h"
+
+namespace parcours::web {
+
+struct SiteServices {
+  AccountService& accounts;
+  CatalogueService& catalogue;
+  RegistrationService& registrations;
+  AttendanceService& attendance;
+  AttestationService& attestations;
+  const Clock& clock;
+  RandomSource& random;
+};
+
+struct SiteSettings {
+  std::string public_url = "http://127.0.0.1:8080";  // origin of the site (https: Secure cookies)
+};
+
+// Everything a page handler knows about the request it serves.
+struct PageContext {
+  const WebRequest& req;
+  RequestContext ctx;           // the principal (anonymous unless signed in)
+  std::optional<User> user;     // the signed-in person
+  Lang lang = Lang::kFr;
+  std::string session_token;    // the session cookie's value when signed in
+  std::string csrf;             // the token forms must carry
+  std::vector<std::string> set_cookies;  // Set-Cookie values to send
+  std::vector<std::string> params;       // the "{x}" segments of the route
+
+  bool signed_in() const { return user.has_value(); }
+};
+
+using PageHandler = std::function<WebResponse(PageContext&)>;
+
+class Site {
+ public:
+  Site(SiteServices services, SiteSettings settings);
+  WebResponse Handle(const WebRequest& req);
+  // "GET /sessions/{id}", one line per page route (for docs and tests).
+  std::vector<std::string> Describe() const;
+
+  // ---- for page handlers ----
+  const SiteServices& services() const { return services_; }
+  const SiteSettings& settings() const { return settings_; }
+  // A full page: templates/<name>.mustache inside the layout, with the common data (texts,
+  // language, navigation, CSRF token, the signed-in person).
+  WebResponse Page(PageContext& pc, const std::string& name, nlohmann::json data, int status = 200,
+                    const std::string& title_key = "");
+  // An error page in the person's language (403, 404, 422 with messages...).
+  WebResponse ErrorPage(PageContext& pc, int status, const std::string& message_key,
+                         const std::string& detail = "");
+  // The domain error as a page: 404 for kNotFound, 403 for kForbidden, else the form again.
+  WebResponse DomainErrorPage(PageContext& pc, const DomainError& e);
+  // Starts a session for a token from AccountService::Login (sets the cookie).
+  void StartSession(PageContext& pc, const std::string& token, TimePoint expires_at);
+  void EndSession(PageContext& pc);
+  // The message of a field error in the page's language (the services speak English).
+  std::string Message(PageContext& pc, const DomainError& e);
+  bool secure() const { return settings_.public_url.starts_with("https://"); }
+
+ private:
+  void Add(const std::string& method, const std::string& pattern, PageHandler handler);
+  void AddCataloguePages();
+  void AddAccountPages();
+  void AddVerifyPage();
+  std::optional<WebResponse> CheckPost(PageContext& pc);
+  WebResponse Static(PageContext& pc);
+
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    PageHandler handler;
+  };
+  SiteServices services_;
+  SiteSettings settings_;
+  std::vector<Route> routes_;
+};
+
+// Cookie header value for a name/value with the site's attributes.
+std::string CookieHeader(const std::string& name, const std::string& value, bool secure, int max_age_seconds,
+                         const std::string& same_site = "Lax");
+
+}  // namespace parcours::web
