@@ -19,8 +19,7 @@ void CheckModule(const std::string& prefix, const Module& m, std::vector<FieldEr
   if (!IsValidCode(m.code))
     errors.push_back({prefix + "code", "must be 1–32 letters, digits, '-' or '_'"});
   CheckText(prefix + "title", m.title, 300, errors);
-  if (!(m.hours > 0 && m.hours <= kMaxModuleHours) || std::isnan(m.hours))
-    errors.push_back({prefix + "hours", "must be more than 0 and at most 1000"});
+  CheckModuleHours(prefix + "hours", m.hours, errors);
 }
 
 Result<Id> AfterId(const PageRequest& page) {
