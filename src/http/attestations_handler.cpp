@@ -40,21 +40,6 @@ std::string HtmlEscape(const std::string& s) {
   return out;
 }
 
-// The first of fr, de, en named in Accept-Language (by order, ignoring weights), else fr.
-std::string PreferredLanguage(const HttpRequest& req) {
-  std::string header = AsciiLower(req.Header("Accept-Language").value_or(""));
-  std::size_t best = std::string::npos;
-  std::string lang = "fr";
-  for (const char* candidate : {"fr", "de", "en"}) {
-    auto at = header.find(candidate);
-    if (at != std::string::npos && at < best) {
-      best = at;
-      lang = candidate;
-    }
-  }
-  return lang;
-}
-
 bool WantsHtml(const HttpRequest& req) {
   std::string accept = AsciiLower(req.Header("Accept").value_or(""));
   auto html = accept.find("text/html");
@@ -121,7 +106,7 @@ HttpResponse VerifyPage(const std::string& lang, const std::optional<PublicVerif
 }  // namespace
 
 void AddAttestationRoutes(Router& router, Services& s) {
-  router.Add(Method::kPost, "/api/v1/attestations", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/attestations", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     HttpResponse bad;
     auto body = BodyObject(req, bad);
     if (!body) return bad;
@@ -131,9 +116,9 @@ void AddAttestationRoutes(Router& router, Services& s) {
     if (!f.ok())
       return HttpResponse::Problem({ErrorCode::kInvalidInput, "Name the participant and the pathway.", f.errors()}, req.ctx.request_id);
     return Reply(req, s.attestations.Issue(req.ctx, *participant, *pathway), 201, AttestationJson);
-  });
+  }));
 
-  router.Add(Method::kPost, "/api/v1/pathways/{id}/attestations", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/pathways/{id}/attestations", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
     if (!id) return NotFound(req, "pathway");
     auto r = s.attestations.IssueAll(req.ctx, *id);
@@ -141,7 +126,7 @@ void AddAttestationRoutes(Router& router, Services& s) {
     json items = json::array();
     for (const auto& a : *r) items.push_back(AttestationJson(a));
     return HttpResponse::Json(201, {{"items", items}, {"next_cursor", nullptr}});
-  });
+  }));
 
   router.Add(Method::kGet, "/api/v1/attestations/{id}", Access::kSignedIn, [&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
@@ -157,7 +142,7 @@ void AddAttestationRoutes(Router& router, Services& s) {
     return PdfResponse(*r);
   });
 
-  router.Add(Method::kPost, "/api/v1/attestations/{id}/revoke", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/attestations/{id}/revoke", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
     if (!id) return NotFound(req, "attestation");
     HttpResponse bad;
@@ -167,7 +152,7 @@ void AddAttestationRoutes(Router& router, Services& s) {
     auto reason = f.String("reason", true, 4000);
     if (!f.ok()) return HttpResponse::Problem({ErrorCode::kInvalidInput, "Give a reason.", f.errors()}, req.ctx.request_id);
     return Reply(req, s.attestations.Revoke(req.ctx, *id, *reason), 200, AttestationJson);
-  });
+  }));
 
   router.Add(Method::kGet, "/api/v1/registrations/{id}/certificate.pdf", Access::kSignedIn, [&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
