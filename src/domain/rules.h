@@ -21,6 +21,13 @@ constexpr double kMaxModuleHours = 1000;
 // rounded by the database, so it is refused instead.
 constexpr int kHoursDecimals = 2;
 
+// The answer to a second active registration in a module, and to an agency push for a person
+// it may not enrol (a staff account): the same words, so the agency cannot tell them apart.
+inline constexpr const char* kAlreadyInModuleDetail =
+    "This person already holds a registration in this module (another date), or cannot be enrolled this way. "
+    "A person moves to another date by a transfer (POST /api/v1/registrations/{id}/transfer); an agency by "
+    "pushing the same external id with the new session.";
+
 // Lower-cased, trimmed e-mail if it has a plausible shape, nullopt otherwise.
 std::optional<std::string> NormaliseEmail(const std::string& raw);
 // nullopt when acceptable, else the message to show.

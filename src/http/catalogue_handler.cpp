@@ -129,7 +129,7 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     x.location = location.value_or("");
     x.mode = mode ? *SessionModeFromString(*mode) : SessionMode::kOnsite;
     x.trainer_ids = trainers;
-    return Reply(req, s.catalogue.CreateSession(req.ctx, in), 201, [](const Session& v) { return ToJson(v); });
+    return Reply(req, s.catalogue.CreateSession(req.ctx, in), 201, [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
   }));
 
   router.Add(Method::kGet, "/api/v1/sessions", Access::kAnyone, [&s](HttpRequest& req) {
@@ -157,13 +157,13 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     }
     if (!errors.empty())
       return HttpResponse::Problem({ErrorCode::kMalformed, "Invalid query parameters.", errors}, req.ctx.request_id);
-    return ReplyPage(req, s.catalogue.ListSessions(filter, *page), [](const Session& v) { return ToJson(v); });
+    return ReplyPage(req, s.catalogue.ListSessions(filter, *page), [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
   });
 
   router.Add(Method::kGet, "/api/v1/sessions/{id}", Access::kAnyone, [&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
     if (!id) return NotFound(req, "session");
-    return Reply(req, s.catalogue.GetSession(*id), 200, [](const Session& v) { return ToJson(v); });
+    return Reply(req, s.catalogue.GetSession(*id), 200, [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
   });
 
   router.Add(Method::kPost, "/api/v1/sessions/{id}/cancel", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
@@ -176,7 +176,7 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     auto reason = f.String("reason", true, 4000);
     if (!f.ok()) return InvalidFields(req, f);
     return Reply(req, s.catalogue.CancelSession(req.ctx, *id, *reason), 200,
-                 [](const Session& v) { return ToJson(v); });
+                 [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
   }));
 }
 

@@ -5,7 +5,6 @@
 
 #include "domain/rules.h"
 #include "services/audit.h"
-#include "services/session_lifecycle.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -226,7 +225,10 @@ Result<Session> CatalogueService::CancelSession(const RequestContext& ctx, Id id
                   std::string("The session is already ") + ToString(s->status) + ".");
       return false;
     }
-    CancelLockedSession(uow, ctx, *s, std::string(Trim(reason)), false, clock_.Now());
+    CancelReason why;
+    why.code = CancelReasonCode::kByCoordinator;
+    why.text = std::string(Trim(reason));
+    unit_.Cancel(uow, ctx, *s, why, false, clock_.Now());
     out = *s;
     return true;
   });

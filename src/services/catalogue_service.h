@@ -9,6 +9,7 @@
 #include "domain/errors.h"
 #include "domain/repositories.h"
 #include "services/pagination.h"
+#include "services/registration_unit.h"
 
 namespace parcours {
 
@@ -37,6 +38,7 @@ class CatalogueService {
  private:
   Store& store_;
   const Clock& clock_;
+  RegistrationUnit unit_;
 };
 
 }  // namespace parcours

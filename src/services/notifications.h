@@ -2,6 +2,7 @@
 // Renders notifications in the recipient's language (fr, de, en) from the templates in
 // src/services/templates (compiled in), and enqueues them in the caller's transaction.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,18 @@ struct SessionFacts {
   Session session;
   Module module;
 };
+SessionFacts LoadFacts(UnitOfWork& uow, const Session& s);
+
+// A cancellation reason in a reader's language (fr, de, en; others read French): a threshold
+// cancellation is worded from its figures, a coordinator's words are given as they are.
+std::string WordCancelReason(const CancelReason& reason, const std::string& language);
 
 class Notifier {
  public:
   explicit Notifier(UnitOfWork& uow) : uow_(uow) {}
   // The registrant is looked up for their e-mail, name and language.
   void Registration(NotificationKind kind, Id participant_id, const SessionFacts& facts,
-                    TimePoint now, const std::string& reason = "",
+                    TimePoint now, const std::optional<CancelReason>& reason = std::nullopt,
                     const std::vector<Session>& alternatives = {});
   // Tells a person whose account an agency created how to set a password.
   void AccountClaim(const User& user, const std::string& link, const std::string& agency, TimePoint now);

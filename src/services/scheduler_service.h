@@ -6,6 +6,7 @@
 // even with several server processes; a decision missed while down is taken at the next pass.
 #include "common/clock.h"
 #include "domain/repositories.h"
+#include "services/registration_unit.h"
 
 namespace parcours {
 
@@ -23,6 +24,7 @@ class SchedulerService {
  private:
   Store& store_;
   const Clock& clock_;
+  RegistrationUnit unit_;
 };
 
 }  // namespace parcours
