@@ -55,7 +55,8 @@ Result<Transition> RegisterTransition(const Session& session, const RegisterRequ
   if (in.module_override)
     t.audit.push_back({"registration.module_override", "registration", 0, {}, r});
   if (r.status == RegistrationStatus::kConfirmed)
-    t.notices.push_back({NotificationKind::kRegistrationConfirmed, r.participant_id, after, std::nullopt, false});
+    t.notices.push_back({NotificationKind::kRegistrationConfirmed, r.participant_id, after,
+                         RegistrationStatus::kConfirmed, std::nullopt, false});
   t.feed.push_back({"enrolment", ToString(r.status), r, session.id, std::nullopt});
   return t;
 }
@@ -78,7 +79,8 @@ Transition WithdrawTransition(const Session& session, const Registration& reg,
       --after.waitlist_count;
       t.changed.push_back(promoted);
       t.audit.push_back({"registration.promoted", "registration", promoted.id, *first_waitlisted, promoted});
-      t.notices.push_back({NotificationKind::kPromoted, promoted.participant_id, after, std::nullopt, false});
+      t.notices.push_back({NotificationKind::kPromoted, promoted.participant_id, after,
+                           RegistrationStatus::kConfirmed, std::nullopt, false});
       t.feed.push_back({"promoted", "confirmed", promoted, session.id, std::nullopt});
     }
   } else {
@@ -121,7 +123,7 @@ Transition CancelTransition(const Session& session, const std::vector<Registrati
     const Registration cancelled = WithStatus(r, RegistrationStatus::kCancelled, now);
     t.changed.push_back(cancelled);
     t.audit.push_back({"registration.cancelled", "registration", r.id, r, cancelled});
-    t.notices.push_back({NotificationKind::kSessionCancelled, r.participant_id, after, reason, true});
+    t.notices.push_back({NotificationKind::kSessionCancelled, r.participant_id, after, r.status, reason, true});
     t.feed.push_back({"enrolment", "cancelled", cancelled, session.id, std::nullopt});
   }
   if (session.agency) t.feed.push_back({"session_cancelled", "cancelled", std::nullopt, session.id, session.agency});
@@ -135,7 +137,8 @@ Transition CancelTransition(const Session& session, const std::vector<Registrati
 Transition RemindTransition(const Session& session, const std::vector<Registration>& confirmed) {
   Transition t;
   for (const auto& r : confirmed)
-    t.notices.push_back({NotificationKind::kReminder, r.participant_id, session, std::nullopt, false});
+    t.notices.push_back({NotificationKind::kReminder, r.participant_id, session, RegistrationStatus::kConfirmed,
+                         std::nullopt, false});
   return t;
 }
 

@@ -29,6 +29,7 @@ struct NoticeEvent {
   NotificationKind kind = NotificationKind::kRegistrationConfirmed;
   Id participant_id = 0;
   Session session;                      // as the message describes it
+  RegistrationStatus attendee_status = RegistrationStatus::kConfirmed;  // the calendar PARTSTAT
   std::optional<CancelReason> reason;   // cancellations
   bool list_alternatives = false;       // cancellations: the module's other open dates
 };

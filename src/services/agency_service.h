@@ -42,8 +42,9 @@ struct CsvImportResult {
 
 class AgencyService {
  public:
-  AgencyService(Store& store, const Clock& clock, RandomSource& random, std::string public_url)
-      : store_(store), clock_(clock), random_(random), public_url_(std::move(public_url)) {}
+  AgencyService(Store& store, const Clock& clock, RandomSource& random, std::string public_url,
+                NotificationSettings notify = {})
+      : store_(store), clock_(clock), random_(random), public_url_(std::move(public_url)), unit_(std::move(notify)) {}
 
   Result<EnrolmentResult> Put(const RequestContext& ctx, const std::string& code,
                               const std::string& external_id, const EnrolmentInput& in);

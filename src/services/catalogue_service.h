@@ -21,7 +21,8 @@ struct NewSession {
 
 class CatalogueService {
  public:
-  CatalogueService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  CatalogueService(Store& store, const Clock& clock, NotificationSettings notify = {})
+      : store_(store), clock_(clock), unit_(std::move(notify)) {}
 
   Result<Pathway> CreatePathway(const RequestContext& ctx, Pathway in);
   Result<Pathway> GetPathway(Id id);

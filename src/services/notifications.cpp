@@ -90,7 +90,7 @@ std::string FormatWhen(TimePoint start, TimePoint end, const std::string& lang) 
 
 void Notifier::Registration(NotificationKind kind, Id participant_id, const SessionFacts& facts,
                             TimePoint now, const std::optional<CancelReason>& reason,
-                            const std::vector<Session>& alternatives) {
+                            const std::vector<Session>& alternatives, RegistrationStatus attendee_status) {
   auto user = uow_.users().FindById(participant_id);
   if (!user) return;
   const std::string lang = user->language == "de" || user->language == "en" ? user->language : "fr";
@@ -127,6 +127,9 @@ void Notifier::Registration(NotificationKind kind, Id participant_id, const Sess
   CalendarEvent e{SessionEventUid(s.id, user->id), s.starts_at, s.ends_at, now,
                   facts.module.title, s.location, "", s.ics_sequence,
                   kind == NotificationKind::kSessionCancelled};
+  e.organizer = CalendarParty{settings_.organizer_name, settings_.organizer_email};
+  e.attendee = CalendarParty{user->name, user->email};
+  e.attendee_partstat = attendee_status == RegistrationStatus::kWaitlisted ? "TENTATIVE" : "ACCEPTED";
   n.ics = RenderCalendar({e}, e.cancelled ? "CANCEL" : "REQUEST");
   n.created_at = now;
   uow_.notifications().Enqueue(n, now);

@@ -22,7 +22,8 @@ struct RegistrationRequest {
 
 class RegistrationService {
  public:
-  RegistrationService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  RegistrationService(Store& store, const Clock& clock, NotificationSettings notify = {})
+      : store_(store), clock_(clock), unit_(std::move(notify)) {}
 
   // One active registration per person and module: another date is a transfer.
   Result<Registration> Register(const RequestContext& ctx, const RegistrationRequest& in);

@@ -69,7 +69,7 @@ Result<std::optional<Registration>> RegistrationUnit::Apply(UnitOfWork& uow, con
           StateJson(a.after));
   }
 
-  Notifier notifier(uow);
+  Notifier notifier(uow, settings_);
   std::map<Id, std::vector<Session>> alternatives;  // per module, read once
   std::map<Id, Module> modules;
   for (const auto& n : t.notices) {
@@ -87,7 +87,7 @@ Result<std::optional<Registration>> RegistrationUnit::Apply(UnitOfWork& uow, con
                  .first;
       others = it->second;
     }
-    notifier.Registration(n.kind, n.participant_id, facts, now, n.reason, others);
+    notifier.Registration(n.kind, n.participant_id, facts, now, n.reason, others, n.attendee_status);
   }
 
   for (auto& f : t.feed) {

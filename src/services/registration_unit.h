@@ -24,6 +24,7 @@ struct EnrolmentRecord {
 
 class RegistrationUnit {
  public:
+  explicit RegistrationUnit(NotificationSettings settings = {}) : settings_(std::move(settings)) {}
 
   // Each runs in the caller's transaction; `session` (and `from`/`to`) are row-locked and are
   // updated to their new state. `enrolment`: the agency enrolment the new registration answers.
@@ -42,10 +43,13 @@ class RegistrationUnit {
   void RecordFeed(UnitOfWork& uow, const Registration& reg, const std::string& kind, const std::string& status,
                   TimePoint now) const;
 
+  const NotificationSettings& settings() const { return settings_; }
+
  private:
   // Writes the transition; returns the inserted registration (if any) or the unique-key error.
   Result<std::optional<Registration>> Apply(UnitOfWork& uow, const RequestContext& ctx, Transition& t,
                                             TimePoint now, const std::optional<EnrolmentRecord>& enrolment) const;
+  NotificationSettings settings_;
 };
 
 }  // namespace parcours

@@ -298,6 +298,8 @@ TEST_CASE("one-off events: online multi-day sessions, registered vs attended, ca
   CHECK(ics.find("DTSTART;TZID=Europe/Luxembourg")->second == "20270416T090000");
   CHECK(ics.find("DTEND;TZID=Europe/Luxembourg")->second == "20270424T170000");
   CHECK(ics.find("LOCATION")->second == "Webex");
+  CHECK(ics.count("ORGANIZER") == 0);  // a PUBLISH feed names no organizer or attendee
+  CHECK(ics.count("ATTENDEE") == 0);
   auto sheet = f.coordinator->Put("/api/v1/sessions/" + session + "/attendance",
                                   {{"records", {{{"participant_id", a}, {"status", "present"}},
                                                 {{"participant_id", b}, {"status", "absent"}}}}});
@@ -351,6 +353,16 @@ TEST_CASE("notifications: every kind reaches the SMTP sink in French, German and
     subjects_by_kind[Kind(m)].insert(lang + ":" + m.Subject().substr(0, 12));
     auto ics = ParseIcs(m.Calendar());
     CHECK(ics.find("METHOD")->second == (Kind(m) == "session_cancelled" ? "CANCEL" : "REQUEST"));
+    // RFC 5546: a REQUEST or CANCEL names its organizer and the attendee it is for.
+    REQUIRE(ics.count("ORGANIZER") == 1);
+    CHECK(ics.find("ORGANIZER")->second == "mailto:no-reply@parcours.local");
+    REQUIRE(ics.count("ATTENDEE") == 1);
+    CHECK(ics.find("ATTENDEE")->second == "mailto:" + m.Header("To").substr(1, m.Header("To").size() - 2));
+    std::string attendee_params;
+    for (const auto& [name, value] : ics)
+      if (name.rfind("ATTENDEE;", 0) == 0) attendee_params = name;
+    CHECK(attendee_params.find("RSVP=FALSE") != std::string::npos);
+    CHECK(attendee_params.find("PARTSTAT=") != std::string::npos);
   }
   CHECK(subjects_by_kind["registration_confirmed"] ==
         std::set<std::string>{"fr:Inscription ", "de:Anmeldung be", "en:Registration"});

@@ -141,6 +141,7 @@ TEST_CASE("transitions: a cancellation tells every registrant why, in the agency
   REQUIRE(t.notices.size() == 2);
   CHECK(t.notices[0].reason->minimum == 3);
   CHECK(t.notices[0].list_alternatives);
+  CHECK(t.notices[1].attendee_status == RegistrationStatus::kWaitlisted);
   REQUIRE(t.feed.size() == 3);
   CHECK(t.feed[2].kind == "session_cancelled");
   CHECK(t.feed[2].session_agency == "IFEN");
