@@ -133,20 +133,29 @@ struct Wiring {
     AccountSettings account_settings;
     account_settings.scrypt = config.scrypt;
     accounts = std::make_unique<AccountService>(*store, clock(), random, account_settings);
-    catalogue = std::make_unique<CatalogueService>(*store, clock());
-    registrations = std::make_unique<RegistrationService>(*store, clock());
+    const NotificationSettings notify{config.organizer_name, config.organizer_email};
+    catalogue = std::make_unique<CatalogueService>(*store, clock(), notify);
+    registrations = std::make_unique<RegistrationService>(*store, clock(), notify);
     idempotency = std::make_unique<IdempotencyService>(*store, clock(), random);
     attendance = std::make_unique<AttendanceService>(*store, clock());
-    scheduler = std::make_unique<SchedulerService>(*store, clock());
-    agencies = std::make_unique<AgencyService>(*store, clock(), random, config.public_base_url);
+    scheduler = std::make_unique<SchedulerService>(*store, clock(), notify);
+    agencies = std::make_unique<AgencyService>(*store, clock(), random, config.public_base_url, notify);
     reports = std::make_unique<ReportService>(*store, clock());
     webhooks = std::make_unique<WebhookService>(*store, clock(), random);
     IssuerSettings issuer;
     issuer.public_url = config.public_base_url;
-    if (!config.centre_name.empty()) issuer.centre_name = config.centre_name;
-    if (!config.centre_place.empty()) issuer.place = config.centre_place;
-    if (!config.signatory_name.empty()) issuer.signatory_name = config.signatory_name;
-    if (!config.signatory_title.empty()) issuer.signatory_title = config.signatory_title;
+    // Per language: its own setting (…_DE), else the setting for every language, else the default.
+    for (auto& [lang, wording] : issuer.wording) {
+      const auto own = config.issuer_by_language.count(lang) ? config.issuer_by_language.at(lang) : Config::IssuerText{};
+      auto pick = [](const std::string& specific, const std::string& general, std::string& target) {
+        if (!specific.empty()) target = specific;
+        else if (!general.empty()) target = general;
+      };
+      pick(own.centre_name, config.centre_name, wording.centre_name);
+      pick(own.centre_place, config.centre_place, wording.place);
+      pick(own.signatory_name, config.signatory_name, wording.signatory_name);
+      pick(own.signatory_title, config.signatory_title, wording.signatory_title);
+    }
     if (!config.tsa_url.empty()) issuer.timestamp_authority = HttpTimestampAuthority(config.tsa_url);
     const std::string templates = config.templates_dir.empty() ? PARCOURS_DEFAULT_TEMPLATES_DIR : config.templates_dir;
     std::shared_ptr<const certificates::SigningIdentity> identity;

@@ -47,6 +47,19 @@ constexpr Setting kSettings[] = {
     {nullptr, "PARCOURS_CENTRE_PLACE", "centre_place"},
     {nullptr, "PARCOURS_SIGNATORY_NAME", "signatory_name"},
     {nullptr, "PARCOURS_SIGNATORY_TITLE", "signatory_title"},
+    {nullptr, "PARCOURS_CENTRE_NAME_FR", "centre_name_fr"},
+    {nullptr, "PARCOURS_CENTRE_NAME_DE", "centre_name_de"},
+    {nullptr, "PARCOURS_CENTRE_NAME_EN", "centre_name_en"},
+    {nullptr, "PARCOURS_CENTRE_PLACE_FR", "centre_place_fr"},
+    {nullptr, "PARCOURS_CENTRE_PLACE_DE", "centre_place_de"},
+    {nullptr, "PARCOURS_CENTRE_PLACE_EN", "centre_place_en"},
+    {nullptr, "PARCOURS_SIGNATORY_NAME_FR", "signatory_name_fr"},
+    {nullptr, "PARCOURS_SIGNATORY_NAME_DE", "signatory_name_de"},
+    {nullptr, "PARCOURS_SIGNATORY_NAME_EN", "signatory_name_en"},
+    {nullptr, "PARCOURS_SIGNATORY_TITLE_FR", "signatory_title_fr"},
+    {nullptr, "PARCOURS_SIGNATORY_TITLE_DE", "signatory_title_de"},
+    {nullptr, "PARCOURS_SIGNATORY_TITLE_EN", "signatory_title_en"},
+    {"--organizer-name", "PARCOURS_ORGANIZER_NAME", "organizer_name"},
     {"--tsa-url", "PARCOURS_TSA_URL", "tsa_url"},
 };
 
@@ -176,6 +189,29 @@ std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Conf
   if (auto v = get("centre_place")) out.centre_place = *v;
   if (auto v = get("signatory_name")) out.signatory_name = *v;
   if (auto v = get("signatory_title")) out.signatory_title = *v;
+  for (const char* lang : {"fr", "de", "en"}) {
+    Config::IssuerText& t = out.issuer_by_language[lang];
+    const std::string suffix = std::string("_") + lang;
+    if (auto v = get(("centre_name" + suffix).c_str())) t.centre_name = *v;
+    if (auto v = get(("centre_place" + suffix).c_str())) t.centre_place = *v;
+    if (auto v = get(("signatory_name" + suffix).c_str())) t.signatory_name = *v;
+    if (auto v = get(("signatory_title" + suffix).c_str())) t.signatory_title = *v;
+  }
+  if (auto v = get("organizer_name")) out.organizer_name = *v;
+  {
+    // mail_from is "Display Name <address>" or a bare address.
+    const std::string& from = out.mail_from;
+    const auto open = from.find('<'), close = from.rfind('>');
+    const bool bracketed = open != std::string::npos && close != std::string::npos && close > open;
+    out.organizer_email = std::string(Trim(bracketed ? from.substr(open + 1, close - open - 1) : from));
+    if (out.organizer_email.find('@') == std::string::npos || out.organizer_email.find_first_of(" <>\"") != std::string::npos)
+      return "mail_from must be an address or \"Name <address>\", not '" + from + "'";
+    if (out.organizer_name.empty()) {
+      std::string display(Trim(bracketed ? from.substr(0, open) : ""));
+      if (display.size() >= 2 && display.front() == '"' && display.back() == '"') display = display.substr(1, display.size() - 2);
+      out.organizer_name = display.empty() ? "Parcours" : display;
+    }
+  }
   if (auto v = get("tsa_url")) {
     if (!v->starts_with("http://") && !v->starts_with("https://")) return "tsa_url must be an http:// or https:// URL";
     out.tsa_url = *v;

@@ -3,6 +3,7 @@
 // (`--config`, lines "key = value" with the environment names' suffix in lower case, e.g.
 // "database_url = mysql://..."), then defaults. Validated here: a bad setting stops the start.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,7 +44,17 @@ struct Config {
   std::string mail_from = "Parcours <no-reply@parcours.local>";
   int scheduler_interval_seconds = 30;
   std::string templates_dir;  // certificates/templates (logo, font subset); default: the source tree's
-  std::string centre_name, centre_place, signatory_name, signatory_title;  // empty: defaults
+  // The issuer's wording on certificates: the unsuffixed settings for every language, the
+  // _FR/_DE/_EN ones (keys "fr", "de", "en" here) for one; empty: the language's default.
+  std::string centre_name, centre_place, signatory_name, signatory_title;
+  struct IssuerText {
+    std::string centre_name, centre_place, signatory_name, signatory_title;
+  };
+  std::map<std::string, IssuerText> issuer_by_language;
+  // The ORGANIZER of calendar invitations: mail_from's address, under organizer_name (default:
+  // mail_from's display name, else "Parcours").
+  std::string organizer_name;
+  std::string organizer_email;
   std::string tsa_url;  // RFC 3161 timestamp authority (PAdES B-T); empty: B-B signatures
   int outbox_interval_ms = 500;
 };

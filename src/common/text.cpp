@@ -101,6 +101,38 @@ std::size_t Utf8Length(std::string_view s) {
   return n;
 }
 
+char32_t NextCodePoint(std::string_view s, std::size_t& i) {
+  const unsigned char c = s[i];
+  const int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+  char32_t cp = n == 0 ? c : n == 1 ? (c & 0x1F) : n == 2 ? (c & 0x0F) : (c & 0x07);
+  bool ok = n >= 0 && i + n < s.size();
+  for (int k = 1; ok && k <= n; ++k) {
+    const unsigned char cc = s[i + k];
+    ok = (cc & 0xC0) == 0x80;
+    cp = cp << 6 | (cc & 0x3F);
+  }
+  if (!ok) {
+    ++i;
+    return 0xFFFD;
+  }
+  i += n + 1;
+  return cp;
+}
+
+bool IsForbiddenInText(char32_t c) {
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) ||           // C0, DEL, C1
+         c == 0x2028 || c == 0x2029 ||                                  // line, paragraph separators
+         (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||  // bidi embeddings, overrides, isolates
+         c == 0x200E || c == 0x200F || c == 0x061C ||                   // bidi marks
+         (c >= 0x200B && c <= 0x200D) || (c >= 0x2060 && c <= 0x2064) ||  // zero-width, invisible operators
+         c == 0xFEFF || c == 0x180E || (c >= 0xFFF9 && c <= 0xFFFB);    // BOM, Mongolian separator, annotations
+}
+
+bool IsBlankOrInvisible(char32_t c) {
+  return IsForbiddenInText(c) || c == 0x20 || c == 0xA0 || c == 0xAD || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
 std::optional<long long> ParseId(std::string_view s) {
   if (s.empty() || s.size() > 18 || s[0] == '0') return std::nullopt;
   long long v = 0;

@@ -16,6 +16,7 @@ enum class ErrorCode {
   kNotFound,
   kConflict,               // conflicts with the current state (generic)
   kAlreadyRegistered,      // one active registration per person and session
+  kAlreadyInModule,        // one active registration per person and module (another date)
   kAlreadyExists,          // unique code or e-mail taken
   kSessionNotOpen,         // cancelled, completed or started session
   kRuleViolation,          // valid input that breaks a business rule (422)

@@ -32,6 +32,20 @@ double Pathway::TotalHours() const {
   return total;
 }
 
+const char* ToString(CancelReasonCode c) {
+  switch (c) {
+    case CancelReasonCode::kBelowThreshold: return "below_threshold";
+    case CancelReasonCode::kByCoordinator: return "by_coordinator";
+  }
+  return "by_coordinator";
+}
+
+std::optional<CancelReasonCode> CancelReasonCodeFromString(const std::string& s) {
+  if (s == "below_threshold") return CancelReasonCode::kBelowThreshold;
+  if (s == "by_coordinator") return CancelReasonCode::kByCoordinator;
+  return std::nullopt;
+}
+
 const char* ToString(SessionStatus s) {
   switch (s) {
     case SessionStatus::kScheduled: return "scheduled";

@@ -78,11 +78,13 @@ struct Webhook {
   TimePoint created_at;
 };
 
-// A registration as an agency knows it: its own id for it, and what it has become.
+// A registration as an agency knows it: its own id for it, what it has become, and the person
+// as the agency described them (what the agency is shown, never the account's own profile).
 struct AgencyEnrolment {
   std::string agency;
   std::string external_id;
   Id registration_id = 0;
+  std::string email, name, organisation;
 };
 
 // A participation count: people marked present or partial, per module and channel.
@@ -110,6 +112,18 @@ struct Pathway {
   double TotalHours() const;
 };
 
+// Why a session was cancelled: a code with its parameters, worded in each reader's language
+// when shown (never stored as a sentence in one language).
+enum class CancelReasonCode { kBelowThreshold, kByCoordinator };
+const char* ToString(CancelReasonCode c);  // below_threshold, by_coordinator
+std::optional<CancelReasonCode> CancelReasonCodeFromString(const std::string& s);
+struct CancelReason {
+  CancelReasonCode code = CancelReasonCode::kByCoordinator;
+  std::optional<int> confirmed;  // below_threshold: confirmed registrants at the decision date
+  int minimum = 0;               // below_threshold: the session's min_registrants
+  std::string text;              // by_coordinator: the coordinator's own words
+};
+
 enum class SessionStatus { kScheduled, kConfirmed, kCancelled, kCompleted };
 enum class SessionMode { kOnsite, kOnline, kHybrid };
 const char* ToString(SessionStatus s);
@@ -127,7 +141,9 @@ struct Session {
   std::string location;
   SessionMode mode = SessionMode::kOnsite;
   SessionStatus status = SessionStatus::kScheduled;
-  std::string cancel_reason;
+  std::string cancel_reason;                // the coordinator's words (by_coordinator)
+  std::optional<CancelReason> cancellation;  // set once cancelled (sessions cancelled before
+                                             // reason codes existed may have none)
   int confirmed_count = 0;
   int waitlist_count = 0;
   std::vector<Id> trainer_ids;
@@ -142,10 +158,12 @@ std::optional<RegistrationStatus> RegistrationStatusFromString(const std::string
 struct Registration {
   Id id = 0;
   Id session_id = 0;
+  Id module_id = 0;  // the session's module: one active registration per person and module
   Id participant_id = 0;
   RegistrationStatus status = RegistrationStatus::kConfirmed;
   std::optional<int> waitlist_position;  // 1-based, only while waitlisted
   std::string channel = "DIRECT";
+  bool module_override = false;  // the coordinator allowed a second place in the module
   TimePoint created_at, updated_at;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/expected.h"
 #include "domain/model.h"
 
 namespace parcours {
@@ -47,6 +48,8 @@ class AgencyRepository {
                                                        const std::string& external_id,
                                                        bool for_update) = 0;
   virtual std::optional<std::string> ExternalIdOf(Id registration_id) = 0;
+  // The enrolment (of whichever agency) that a registration answers, with what the agency sent.
+  virtual std::optional<AgencyEnrolment> EnrolmentOf(Id registration_id) = 0;
   virtual void SaveEnrolment(const AgencyEnrolment& e, TimePoint at) = 0;  // insert or repoint
   // Appends without a sequence number and without touching the agency row: enrolments of one
   // agency do not serialise on it. The item is visible in the feed once sequenced.
@@ -100,6 +103,8 @@ class CatalogueRepository {
   virtual std::optional<Session> FindSession(Id id, bool for_update) = 0;
   virtual std::vector<Session> ListSessions(const SessionFilter& f) = 0;
   virtual void UpdateSessionStatus(Id id, SessionStatus status, const std::string& reason) = 0;
+  // Records why a cancelled session was cancelled (code and parameters).
+  virtual void RecordCancellation(Id id, const CancelReason& reason) = 0;
   virtual void UpdateSessionCounts(Id id, int confirmed, int waitlisted) = 0;
 
   // The scheduler's claims: one due session, row-locked, or nullopt when none is due.
@@ -115,10 +120,14 @@ class CatalogueRepository {
   virtual std::vector<Session> OpenSessionsOfModule(Id module_id, Id except, TimePoint now) = 0;
 };
 
+// The unique key that refused a registration: one active registration per person and session,
+// one per person and module (unless the coordinator overrode it).
+enum class RegistrationConflict { kSameSession, kSameModule };
+
 class RegistrationRepository {
  public:
   virtual ~RegistrationRepository() = default;
-  virtual std::optional<Id> Insert(const Registration& r) = 0;  // nullopt: already active
+  virtual Expected<Id, RegistrationConflict> Insert(const Registration& r) = 0;
   virtual std::optional<Registration> Find(Id id) = 0;
   virtual std::optional<Registration> FindActive(Id session_id, Id participant_id) = 0;
   virtual std::optional<Registration> FirstWaitlisted(Id session_id) = 0;

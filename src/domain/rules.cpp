@@ -1,5 +1,6 @@
 #include "domain/rules.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -21,6 +22,8 @@ std::optional<std::string> NormaliseEmail(const std::string& raw) {
     if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';' || c == '"')
       return std::nullopt;
   if (!IsValidUtf8(e)) return std::nullopt;
+  for (std::size_t i = 0; i < e.size();)
+    if (IsBlankOrInvisible(NextCodePoint(e, i))) return std::nullopt;
   return e;
 }
 
@@ -46,13 +49,32 @@ bool IsBuiltinChannel(const std::string& c) { return c == "DIRECT" || c == "SPEC
 
 void CheckText(const std::string& field, const std::string& value, std::size_t max,
                std::vector<FieldError>& errors, bool required) {
+  bool forbidden = false;
+  if (IsValidUtf8(value))
+    for (std::size_t i = 0; i < value.size() && !forbidden;) forbidden = IsForbiddenInText(NextCodePoint(value, i));
   if (!IsValidUtf8(value)) {
     errors.push_back({field, "must be valid UTF-8"});
+  } else if (forbidden) {
+    errors.push_back({field, "must not contain control, line-separator, bidirectional or invisible characters"});
   } else if (required && Trim(value).empty()) {
     errors.push_back({field, "must not be empty"});
   } else if (Utf8Length(value) > max) {
     errors.push_back({field, "must be at most " + std::to_string(max) + " characters"});
   }
+}
+
+bool FitsStoredHours(double hours) {
+  if (!std::isfinite(hours)) return false;
+  const double scaled = hours * std::pow(10.0, kHoursDecimals);
+  // The JSON number closest to a two-decimal value is within a few ulps of it.
+  return std::fabs(scaled - std::round(scaled)) <= 1e-6 * std::max(1.0, std::fabs(scaled));
+}
+
+void CheckModuleHours(const std::string& field, double hours, std::vector<FieldError>& errors) {
+  if (!(hours > 0 && hours <= kMaxModuleHours))
+    errors.push_back({field, "must be more than 0 and at most 1000"});
+  else if (!FitsStoredHours(hours))
+    errors.push_back({field, "must have at most 2 decimals"});
 }
 
 void CheckNewSession(Session& s, bool decision_given, std::vector<FieldError>& errors) {
@@ -102,6 +124,7 @@ Expected<double, std::string> CreditedHours(const AttendanceMark& mark, double m
       return module_hours;
     case AttendanceStatus::kPartial:
       if (!mark.hours) return Fail(std::string("is required for partial attendance"));
+      if (!FitsStoredHours(*mark.hours)) return Fail(std::string("must have at most 2 decimals"));
       if (!(*mark.hours > 0 && *mark.hours < module_hours))
         return Fail("must be more than 0 and less than the module's " +
                     std::to_string(static_cast<int>(module_hours)) + " hours");

@@ -17,6 +17,16 @@ constexpr std::size_t kMinPasswordLength = 10;
 constexpr std::size_t kMaxPasswordBytes = 256;
 constexpr int kMaxCapacity = 100000;
 constexpr double kMaxModuleHours = 1000;
+// Hours are stored as DECIMAL(7,2) (modules, attendance): a value with more decimals would be
+// rounded by the database, so it is refused instead.
+constexpr int kHoursDecimals = 2;
+
+// The answer to a second active registration in a module, and to an agency push for a person
+// it may not enrol (a staff account): the same words, so the agency cannot tell them apart.
+inline constexpr const char* kAlreadyInModuleDetail =
+    "This person already holds a registration in this module (another date), or cannot be enrolled this way. "
+    "A person moves to another date by a transfer (POST /api/v1/registrations/{id}/transfer); an agency by "
+    "pushing the same external id with the new session.";
 
 // Lower-cased, trimmed e-mail if it has a plausible shape, nullopt otherwise.
 std::optional<std::string> NormaliseEmail(const std::string& raw);
@@ -28,9 +38,16 @@ bool IsValidCode(const std::string& code);
 // Registration channels: DIRECT, SPECIALISED or an agency code.
 bool IsBuiltinChannel(const std::string& channel);
 
-// Field-level checks of a text value: non-empty after trimming, at most max code points.
+// Field-level checks of a text value: valid UTF-8 without control, line-separator,
+// bidirectional or invisible characters (IsForbiddenInText), non-empty after trimming, at most
+// max code points.
 void CheckText(const std::string& field, const std::string& value, std::size_t max,
                std::vector<FieldError>& errors, bool required = true);
+
+// True when `hours` is a whole number of hundredths (what DECIMAL(7,2) stores exactly).
+bool FitsStoredHours(double hours);
+// A module's hours: more than 0, at most kMaxModuleHours, in hundredths.
+void CheckModuleHours(const std::string& field, double hours, std::vector<FieldError>& errors);
 
 // A new session's times and sizes; fills defaults (decision date, threshold).
 void CheckNewSession(Session& s, bool decision_given, std::vector<FieldError>& errors);
@@ -47,7 +64,7 @@ SessionStatus DecideSession(const Session& s);
 constexpr std::chrono::hours kReminderLead{48};
 
 // Hours credited for a mark; nullopt (with a message) when the mark is invalid:
-// partial needs 0 < hours < module hours; other statuses take no hours.
+// partial needs 0 < hours < module hours, in hundredths; other statuses take no hours.
 struct AttendanceMark {
   AttendanceStatus status;
   std::optional<double> hours;

@@ -37,7 +37,7 @@ void AddAccountRoutes(Router& router, Services& s) {
     return r;
   });
 
-  router.Add(Method::kPost, "/api/v1/users", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/users", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     HttpResponse bad;
     auto body = BodyObject(req, bad);
     if (!body) return bad;
@@ -48,7 +48,7 @@ void AddAccountRoutes(Router& router, Services& s) {
       return HttpResponse::Problem({ErrorCode::kInvalidInput, "The user has invalid fields.", f.errors()}, req.ctx.request_id);
     in->roles = *roles;
     return Reply(req, s.accounts.CreateStaff(req.ctx, *in), 201, [](const User& u) { return ToJson(u); });
-  });
+  }));
 
   router.Add(Method::kPost, "/api/v1/auth/login", Access::kAnyone, [&s](HttpRequest& req) {
     HttpResponse bad;
@@ -98,7 +98,7 @@ void AddAccountRoutes(Router& router, Services& s) {
     return Reply(req, s.accounts.Me(req.ctx), 200, [](const User& u) { return ToJson(u); });
   });
 
-  router.Add(Method::kPost, "/api/v1/agencies", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/agencies", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     HttpResponse bad;
     auto body = BodyObject(req, bad);
     if (!body) return bad;
@@ -109,22 +109,22 @@ void AddAccountRoutes(Router& router, Services& s) {
       return HttpResponse::Problem({ErrorCode::kInvalidInput, "The agency has invalid fields.", f.errors()}, req.ctx.request_id);
     return Reply(req, s.accounts.CreateAgency(req.ctx, Agency{*code, *name}), 201,
                  [](const Agency& a) { return ToJson(a); });
-  });
+  }));
 
-  router.Add(Method::kGet, "/api/v1/agencies", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kGet, "/api/v1/agencies", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     return ReplyPage(req, s.accounts.ListAgencies(req.ctx), [](const Agency& a) { return ToJson(a); });
-  });
+  }));
 
-  router.Add(Method::kPost, "/api/v1/agencies/{code}/keys", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/agencies/{code}/keys", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     const std::string code = req.params[0];
     auto resp = Reply(req, s.accounts.CreateAgencyKey(req.ctx, code), 201, [&code](const AccountService::IssuedKey& k) {
       return json{{"id", std::to_string(k.id)}, {"agency", code}, {"key", k.key}};
     });
     resp.carries_secret = true;
     return resp;
-  });
+  }));
 
-  router.Add(Method::kDelete, "/api/v1/agencies/{code}/keys/{id}", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kDelete, "/api/v1/agencies/{code}/keys/{id}", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     auto id = IdParam(req, 1);
     if (!id) return NotFound(req, "key");
     auto r = s.accounts.RevokeAgencyKey(req.ctx, req.params[0], *id);
@@ -132,7 +132,7 @@ void AddAccountRoutes(Router& router, Services& s) {
     HttpResponse resp;
     resp.status = 204;
     return resp;
-  });
+  }));
 }
 
 }  // namespace parcours::http

@@ -40,7 +40,7 @@ HttpResponse BadYear(const HttpRequest& req) {
 
 void AddAgencyRoutes(Router& router, Services& s) {
   router.Add(Method::kPut, "/api/v1/agencies/{code}/enrolments/{external_id}", Access::kSignedIn,
-             [&s](HttpRequest& req) {
+             AgencyOrCoordinator([&s](HttpRequest& req) {
                HttpResponse bad;
                auto body = BodyObject(req, bad);
                if (!body) return bad;
@@ -69,22 +69,22 @@ void AddAgencyRoutes(Router& router, Services& s) {
                auto r = s.agencies.Put(req.ctx, req.params[0], req.params[1], in);
                if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
                return HttpResponse::Json(r->created ? 201 : 200, EnrolmentJson(*r));
-             });
+             }));
 
   router.Add(Method::kDelete, "/api/v1/agencies/{code}/enrolments/{external_id}", Access::kSignedIn,
-             [&s](HttpRequest& req) {
+             AgencyOrCoordinator([&s](HttpRequest& req) {
                return Reply(req, s.agencies.Delete(req.ctx, req.params[0], req.params[1]), 200, EnrolmentJson);
-             });
+             }));
 
-  router.Add(Method::kGet, "/api/v1/agencies/{code}/changes", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kGet, "/api/v1/agencies/{code}/changes", Access::kSignedIn, AgencyOrCoordinator([&s](HttpRequest& req) {
     auto page = ReadPage(req);
     if (!page) return HttpResponse::Problem(page.error(), req.ctx.request_id);
     auto since = req.Query("since");
     if (!since) since = page->cursor;
     return ReplyPage(req, s.agencies.Changes(req.ctx, req.params[0], since, page->limit), ChangeJson);
-  });
+  }));
 
-  router.Add(Method::kPost, "/api/v1/agencies/{code}/webhooks", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/agencies/{code}/webhooks", Access::kSignedIn, AgencyOrCoordinator([&s](HttpRequest& req) {
     HttpResponse bad;
     auto body = BodyObject(req, bad);
     if (!body) return bad;
@@ -96,9 +96,9 @@ void AddAgencyRoutes(Router& router, Services& s) {
     });
     resp.carries_secret = true;
     return resp;
-  });
+  }));
 
-  router.Add(Method::kGet, "/api/v1/agencies/{code}/webhooks", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kGet, "/api/v1/agencies/{code}/webhooks", Access::kSignedIn, AgencyOrCoordinator([&s](HttpRequest& req) {
     auto r = s.webhooks.List(req.ctx, req.params[0]);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
     json items = json::array();
@@ -106,9 +106,9 @@ void AddAgencyRoutes(Router& router, Services& s) {
       items.push_back({{"id", IdString(w.id)}, {"url", w.url}, {"created_at", FormatLocal(w.created_at)},
                        {"delivered_cursor", EncodeCursor(w.delivered_seq)}, {"failed_attempts", w.attempts}});
     return HttpResponse::Json(200, ListJson(items, std::nullopt));
-  });
+  }));
 
-  router.Add(Method::kDelete, "/api/v1/agencies/{code}/webhooks/{id}", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kDelete, "/api/v1/agencies/{code}/webhooks/{id}", Access::kSignedIn, AgencyOrCoordinator([&s](HttpRequest& req) {
     auto id = IdParam(req, 1);
     if (!id) return NotFound(req, "webhook");
     auto r = s.webhooks.Delete(req.ctx, req.params[0], *id);
@@ -116,11 +116,9 @@ void AddAgencyRoutes(Router& router, Services& s) {
     HttpResponse resp;
     resp.status = 204;
     return resp;
-  });
+  }));
 
-  router.Add(Method::kPost, "/api/v1/agencies/{code}/enrolments.csv", Access::kSignedIn, [&s](HttpRequest& req) {
-    if (auto denied = CheckAgencyAccess(req.ctx.principal, req.params[0]))
-      return HttpResponse::Problem(*denied, req.ctx.request_id);
+  router.Add(Method::kPost, "/api/v1/agencies/{code}/enrolments.csv", Access::kSignedIn, AgencyOrCoordinator([&s](HttpRequest& req) {
     if (!HasMediaType(req, "text/csv"))
       return HttpResponse::Problem({ErrorCode::kUnsupportedMediaType, "Send the file as text/csv.", {}},
                                    req.ctx.request_id);
@@ -138,25 +136,25 @@ void AddAgencyRoutes(Router& router, Services& s) {
     json items = json::array();
     for (const auto& e : r->applied) items.push_back(EnrolmentJson(e));
     return HttpResponse::Json(200, {{"applied", r->applied.size()}, {"items", items}});
-  });
+  }));
 
-  router.Add(Method::kGet, "/api/v1/agencies/{code}/enrolments.csv", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kGet, "/api/v1/agencies/{code}/enrolments.csv", Access::kSignedIn, AgencyOrCoordinator([&s](HttpRequest& req) {
     auto year = YearParam(req);
     if (!year) return BadYear(req);
     auto r = s.agencies.ExportCsv(req.ctx, req.params[0], *year);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
     return Csv(*r, req.params[0] + "-enrolments-" + std::to_string(*year) + ".csv");
-  });
+  }));
 
-  router.Add(Method::kGet, "/api/v1/sessions/{id}/registrations.csv", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kGet, "/api/v1/sessions/{id}/registrations.csv", Access::kSignedIn, StaffOnly([&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
     if (!id) return NotFound(req, "session");
     auto r = s.agencies.SessionCsv(req.ctx, *id);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
     return Csv(*r, "session-" + req.params[0] + "-registrations.csv");
-  });
+  }));
 
-  router.Add(Method::kGet, "/api/v1/reports/participation", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kGet, "/api/v1/reports/participation", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     auto year = YearParam(req);
     if (!year) return BadYear(req);
     auto format = req.Query("format").value_or("json");
@@ -184,9 +182,9 @@ void AddAgencyRoutes(Router& router, Services& s) {
     for (const auto& ch : r->channels) totals[ch] = r->totals.at(ch);
     totals["total"] = r->total;
     return HttpResponse::Json(200, {{"year", r->year}, {"channels", r->channels}, {"rows", rows}, {"totals", totals}});
-  });
+  }));
 
-  router.Add(Method::kGet, "/api/v1/reports/sessions", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kGet, "/api/v1/reports/sessions", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     auto year = YearParam(req);
     if (!year) return BadYear(req);
     auto r = s.reports.Sessions(req.ctx, *year);
@@ -215,7 +213,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
                                     {"no_show_rate", r->no_show_rate},
                                     {"attestations_issued", r->attestations_issued},
                                     {"sessions", sessions}});
-  });
+  }));
 }
 
 }  // namespace parcours::http

@@ -47,7 +47,7 @@ json ProgressJson(const PathwayProgress& p) {
 }  // namespace
 
 void AddAttendanceRoutes(Router& router, Services& s) {
-  router.Add(Method::kPut, "/api/v1/sessions/{id}/attendance", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPut, "/api/v1/sessions/{id}/attendance", Access::kSignedIn, StaffOnly([&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
     if (!id) return NotFound(req, "session");
     HttpResponse bad;
@@ -77,7 +77,7 @@ void AddAttendanceRoutes(Router& router, Services& s) {
       return HttpResponse::Problem({ErrorCode::kInvalidInput, "The attendance sheet has invalid records.", f.errors()},
                                    req.ctx.request_id);
     return Reply(req, s.attendance.Mark(req.ctx, *id, records), 200, SheetJson);
-  });
+  }));
 
   router.Add(Method::kGet, "/api/v1/sessions/{id}/attendance", Access::kSignedIn, [&s](HttpRequest& req) {
     auto id = IdParam(req, 0);

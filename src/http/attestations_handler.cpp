@@ -35,7 +35,7 @@ bool WantsHtml(const HttpRequest& req) {
 }  // namespace
 
 void AddAttestationRoutes(Router& router, Services& s) {
-  router.Add(Method::kPost, "/api/v1/attestations", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/attestations", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     HttpResponse bad;
     auto body = BodyObject(req, bad);
     if (!body) return bad;
@@ -45,9 +45,9 @@ void AddAttestationRoutes(Router& router, Services& s) {
     if (!f.ok())
       return HttpResponse::Problem({ErrorCode::kInvalidInput, "Name the participant and the pathway.", f.errors()}, req.ctx.request_id);
     return Reply(req, s.attestations.Issue(req.ctx, *participant, *pathway), 201, AttestationJson);
-  });
+  }));
 
-  router.Add(Method::kPost, "/api/v1/pathways/{id}/attestations", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/pathways/{id}/attestations", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
     if (!id) return NotFound(req, "pathway");
     auto r = s.attestations.IssueAll(req.ctx, *id);
@@ -55,7 +55,7 @@ void AddAttestationRoutes(Router& router, Services& s) {
     json items = json::array();
     for (const auto& a : *r) items.push_back(AttestationJson(a));
     return HttpResponse::Json(201, {{"items", items}, {"next_cursor", nullptr}});
-  });
+  }));
 
   router.Add(Method::kGet, "/api/v1/attestations/{id}", Access::kSignedIn, [&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
@@ -71,7 +71,7 @@ void AddAttestationRoutes(Router& router, Services& s) {
     return PdfResponse(*r);
   });
 
-  router.Add(Method::kPost, "/api/v1/attestations/{id}/revoke", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/attestations/{id}/revoke", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
     if (!id) return NotFound(req, "attestation");
     HttpResponse bad;
@@ -81,7 +81,7 @@ void AddAttestationRoutes(Router& router, Services& s) {
     auto reason = f.String("reason", true, 4000);
     if (!f.ok()) return HttpResponse::Problem({ErrorCode::kInvalidInput, "Give a reason.", f.errors()}, req.ctx.request_id);
     return Reply(req, s.attestations.Revoke(req.ctx, *id, *reason), 200, AttestationJson);
-  });
+  }));
 
   router.Add(Method::kGet, "/api/v1/registrations/{id}/certificate.pdf", Access::kSignedIn, [&s](HttpRequest& req) {
     auto id = IdParam(req, 0);

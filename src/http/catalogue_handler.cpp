@@ -28,7 +28,7 @@ std::optional<Module> ReadModule(FieldReader& f, const json& obj, const std::str
 }  // namespace
 
 void AddCatalogueRoutes(Router& router, Services& s) {
-  router.Add(Method::kPost, "/api/v1/pathways", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/pathways", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     HttpResponse bad;
     auto body = BodyObject(req, bad);
     if (!body) return bad;
@@ -50,7 +50,7 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     p.code = *code;
     p.title = *title;
     return Reply(req, s.catalogue.CreatePathway(req.ctx, p), 201, [](const Pathway& x) { return ToJson(x); });
-  });
+  }));
 
   router.Add(Method::kGet, "/api/v1/pathways", Access::kAnyone, [&s](HttpRequest& req) {
     auto page = ReadPage(req);
@@ -64,7 +64,7 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     return Reply(req, s.catalogue.GetPathway(*id), 200, [](const Pathway& x) { return ToJson(x); });
   });
 
-  router.Add(Method::kPost, "/api/v1/modules", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/modules", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     HttpResponse bad;
     auto body = BodyObject(req, bad);
     if (!body) return bad;
@@ -72,7 +72,7 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     auto m = ReadModule(f, *body, "");
     if (!m) return InvalidFields(req, f);
     return Reply(req, s.catalogue.CreateModule(req.ctx, *m), 201, [](const Module& x) { return ToJson(x); });
-  });
+  }));
 
   router.Add(Method::kGet, "/api/v1/modules", Access::kAnyone, [&s](HttpRequest& req) {
     auto page = ReadPage(req);
@@ -86,7 +86,7 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     return Reply(req, s.catalogue.GetModule(*id), 200, [](const Module& x) { return ToJson(x); });
   });
 
-  router.Add(Method::kPost, "/api/v1/sessions", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/sessions", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     HttpResponse bad;
     auto body = BodyObject(req, bad);
     if (!body) return bad;
@@ -129,8 +129,8 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     x.location = location.value_or("");
     x.mode = mode ? *SessionModeFromString(*mode) : SessionMode::kOnsite;
     x.trainer_ids = trainers;
-    return Reply(req, s.catalogue.CreateSession(req.ctx, in), 201, [](const Session& v) { return ToJson(v); });
-  });
+    return Reply(req, s.catalogue.CreateSession(req.ctx, in), 201, [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
+  }));
 
   router.Add(Method::kGet, "/api/v1/sessions", Access::kAnyone, [&s](HttpRequest& req) {
     auto page = ReadPage(req);
@@ -157,16 +157,16 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     }
     if (!errors.empty())
       return HttpResponse::Problem({ErrorCode::kMalformed, "Invalid query parameters.", errors}, req.ctx.request_id);
-    return ReplyPage(req, s.catalogue.ListSessions(filter, *page), [](const Session& v) { return ToJson(v); });
+    return ReplyPage(req, s.catalogue.ListSessions(filter, *page), [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
   });
 
   router.Add(Method::kGet, "/api/v1/sessions/{id}", Access::kAnyone, [&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
     if (!id) return NotFound(req, "session");
-    return Reply(req, s.catalogue.GetSession(*id), 200, [](const Session& v) { return ToJson(v); });
+    return Reply(req, s.catalogue.GetSession(*id), 200, [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
   });
 
-  router.Add(Method::kPost, "/api/v1/sessions/{id}/cancel", Access::kSignedIn, [&s](HttpRequest& req) {
+  router.Add(Method::kPost, "/api/v1/sessions/{id}/cancel", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
     if (!id) return NotFound(req, "session");
     HttpResponse bad;
@@ -176,8 +176,8 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     auto reason = f.String("reason", true, 4000);
     if (!f.ok()) return InvalidFields(req, f);
     return Reply(req, s.catalogue.CancelSession(req.ctx, *id, *reason), 200,
-                 [](const Session& v) { return ToJson(v); });
-  });
+                 [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
+  }));
 }
 
 }  // namespace parcours::http

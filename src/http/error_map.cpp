@@ -20,6 +20,7 @@ Problem Describe(ErrorCode code) {
     case ErrorCode::kNotFound: return {404, "not-found", "Not found"};
     case ErrorCode::kConflict: return {409, "conflict", "Conflict with the current state"};
     case ErrorCode::kAlreadyRegistered: return {409, "already-registered", "Already registered"};
+    case ErrorCode::kAlreadyInModule: return {409, "already-in-module", "Already registered in this module"};
     case ErrorCode::kAlreadyExists: return {409, "already-exists", "Already exists"};
     case ErrorCode::kSessionNotOpen: return {422, "session-not-open", "Session not open for registration"};
     case ErrorCode::kRuleViolation: return {422, "rule-violation", "Not allowed by the rules"};

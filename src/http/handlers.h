@@ -35,6 +35,19 @@ struct Services {
   Handler pages;
 };
 
+// Route guards: a caller who may not use a route is refused before anything of the request is
+// read (403 even for a malformed body), so the refusal tells nothing about the route's input.
+// Services check again; these only keep the order "authorise, then validate".
+// Coordinators only.
+Handler CoordinatorOnly(Handler h);
+// That agency's key (the route's first parameter, {code}) or a coordinator.
+Handler AgencyOrCoordinator(Handler h);
+// Trainers and coordinators (whether a trainer teaches the session is the service's check).
+Handler StaffOnly(Handler h);
+
+// The first of fr, de, en named in Accept-Language (by order, ignoring weights), else fr.
+std::string PreferredLanguage(const HttpRequest& req);
+
 void AddAccountRoutes(Router& router, Services& s);
 void AddCatalogueRoutes(Router& router, Services& s);
 void AddRegistrationRoutes(Router& router, Services& s);

@@ -16,6 +16,10 @@ void AddRegistrationRoutes(Router& router, Services& s) {
       FieldReader f(*body);
       in.participant_id = f.IdString("participant_id", false);
       in.channel = f.String("channel", false, 100);
+      if (f.Has("module_override")) {
+        if (!(*body)["module_override"].is_boolean()) f.AddError("module_override", "must be true or false");
+        else in.module_override = (*body)["module_override"].get<bool>();
+      }
       if (!f.ok())
         return HttpResponse::Problem({ErrorCode::kInvalidInput, "The registration has invalid fields.", f.errors()},
                                      req.ctx.request_id);
@@ -46,6 +50,21 @@ void AddRegistrationRoutes(Router& router, Services& s) {
     r.body = *ics;
     r.extra_headers.push_back({"Content-Disposition", "attachment; filename=\"parcours.ics\""});
     return r;
+  });
+
+  router.Add(Method::kPost, "/api/v1/registrations/{id}/transfer", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto id = IdParam(req, 0);
+    if (!id) return NotFound(req, "registration");
+    HttpResponse bad;
+    auto body = BodyObject(req, bad);
+    if (!body) return bad;
+    FieldReader f(*body);
+    auto session = f.IdString("session_id");
+    if (!f.ok())
+      return HttpResponse::Problem({ErrorCode::kInvalidInput, "Name the session to move to.", f.errors()},
+                                   req.ctx.request_id);
+    return Reply(req, s.registrations.Transfer(req.ctx, *id, *session), 201,
+                 [](const Registration& r) { return ToJson(r); });
   });
 
   router.Add(Method::kDelete, "/api/v1/registrations/{id}", Access::kSignedIn, [&s](HttpRequest& req) {

@@ -11,7 +11,6 @@
 #include "services/crypto.h"
 #include "services/csv.h"
 #include "services/notifications.h"
-#include "services/registration_core.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -63,16 +62,25 @@ Result<EnrolmentResult> AgencyService::PutInTransaction(UnitOfWork& uow, const R
                                                         const std::string& code,
                                                         const std::string& external_id,
                                                         const EnrolmentInput& in, TimePoint now) {
-  if (!uow.agencies().Find(code)) return Error(ErrorCode::kNotFound, "No agency has this code.");
+  auto agency = uow.agencies().Find(code);
+  if (!agency) return Error(ErrorCode::kNotFound, "No agency has this code.");
   const std::string email = *NormaliseEmail(in.email);
   auto target = uow.catalogue().FindSession(in.session_id, false);
   if (!target) return Invalid({{"session_id", "no session has this id"}});
+  // An agency pushes only into its own sessions (the coordinator, acting for it, anywhere).
+  if (ctx.principal.kind == Principal::Kind::kAgency && target->agency != code)
+    return Error(ErrorCode::kForbidden, "An agency enrols only into its own sessions.",
+                 {{"session_id", "is not a session of " + code}});
   auto existing = uow.agencies().FindEnrolment(code, external_id, true);
   std::optional<Registration> current;
   if (existing) current = uow.registrations().Find(existing->registration_id);
 
-  // The person: found by e-mail whatever the channel, or created without a password.
+  // The person: found by e-mail whatever the channel, or created without a password. A staff
+  // account is never enrolled by a push; the answer is the one for a person who already holds
+  // a place in the module, so the agency learns nothing about the account.
   auto person = uow.users().FindByEmail(email, false);
+  if (person && (person->Has(Role::kTrainer) || person->Has(Role::kCoordinator)))
+    return Error(ErrorCode::kAlreadyInModule, kAlreadyInModuleDetail);
   if (!person) {
     User u;
     u.email = email;
@@ -84,43 +92,46 @@ Result<EnrolmentResult> AgencyService::PutInTransaction(UnitOfWork& uow, const R
       Audit(uow, ctx, now, "user.created", "user", u.id, nullptr, ToJson(u));
       const std::string token = NewSecret(random_, "pr_");
       uow.users().InsertPasswordReset(Sha256Hex(token), u.id, now, now + kClaimLifetime);
-      auto agency = uow.agencies().Find(code);
       Notifier(uow).AccountClaim(u, public_url_ + "/claim?token=" + token, agency->name, now);
       person = u;
     } else {  // created a moment ago by a concurrent push, now committed: use that account
       person = uow.users().FindByEmail(email, false);
       if (!person) return Error(ErrorCode::kConflict, "The person was created concurrently; retry.");
+      if (person->Has(Role::kTrainer) || person->Has(Role::kCoordinator))
+        return Error(ErrorCode::kAlreadyInModule, kAlreadyInModuleDetail);
     }
   }
 
-  if (current && IsActive(current->status)) {
+  const bool moving = current && IsActive(current->status);
+  if (moving) {
     if (current->participant_id != person->id)
       return Error(ErrorCode::kConflict, "This external id already names another person's enrolment.");
     if (current->session_id == in.session_id)
       return EnrolmentResult{*current, external_id, false};  // a repeat: nothing changes
-    auto from = uow.catalogue().FindSession(current->session_id, false);
-    if (!from || from->module_id != target->module_id)
-      return Invalid({{"session_id", "a transfer must stay within the same module"}});
   }
 
+  // What the agency sent, kept with its enrolment: all it is ever shown of the person.
+  const EnrolmentRecord record{code, external_id, email, std::string(Trim(in.name)),
+                               std::string(Trim(in.organisation))};
   // Lock the sessions involved in id order (no deadlock between transfers), then change.
   std::vector<Id> ids = {in.session_id};
-  if (current && IsActive(current->status)) ids.push_back(current->session_id);
+  if (moving && current->session_id != in.session_id) ids.push_back(current->session_id);
   std::sort(ids.begin(), ids.end());
   std::map<Id, Session> locked;
   for (Id id : ids) locked[id] = *uow.catalogue().FindSession(id, true);
-  if (current && IsActive(current->status)) {
-    auto fresh = uow.registrations().Find(current->id);
-    if (IsActive(fresh->status)) {
-      WithdrawInLockedSession(uow, ctx, locked[fresh->session_id], *fresh, now);
-      Audit(uow, ctx, now, "enrolment.transferred", "registration", fresh->id,
-            {{"session_id", IdString(fresh->session_id)}}, {{"session_id", IdString(in.session_id)}});
-    }
+  Result<Registration> r;
+  std::optional<Registration> fresh;
+  if (moving) fresh = uow.registrations().Find(current->id);
+  if (fresh && IsActive(fresh->status)) {
+    r = unit_.Transfer(uow, ctx, locked[fresh->session_id], locked[in.session_id], *fresh, now,
+                       "enrolment.transferred", record);
+  } else {
+    RegisterRequest request;
+    request.participant_id = person->id;
+    request.channel = code;
+    r = unit_.Register(uow, ctx, locked[in.session_id], request, now, record);
   }
-  auto r = RegisterInLockedSession(uow, ctx, locked[in.session_id], person->id, code, now);
   if (!r) return Fail(r.error());
-  uow.agencies().SaveEnrolment({code, external_id, r->id}, now);
-  RecordAgencyChange(uow, *r, "enrolment", ToString(r->status), now);
   return EnrolmentResult{*r, external_id, true};
 }
 
@@ -154,7 +165,7 @@ Result<EnrolmentResult> AgencyService::Delete(const RequestContext& ctx, const s
       out = EnrolmentResult{*reg, external_id, false};
       return false;
     }
-    out = EnrolmentResult{WithdrawInLockedSession(uow, ctx, *session, *reg, now), external_id, false};
+    out = EnrolmentResult{unit_.Withdraw(uow, ctx, *session, *reg, now), external_id, false};
     return true;
   });
   return out;
@@ -232,14 +243,18 @@ Result<CsvImportResult> AgencyService::ImportCsv(const RequestContext& ctx, cons
   if (!result.errors.empty()) return result;
 
   // All rows in one transaction: either every row applies or none does.
+  std::vector<FieldError> forbidden;  // rows for sessions that are not this agency's
   store_.Transact([&](UnitOfWork& uow) {
     result.applied.clear();
     result.errors.clear();
+    forbidden.clear();
     const TimePoint now = clock_.Now();
     for (const auto& p : parsed) {
       auto r = PutInTransaction(uow, ctx, code, p.external_id, p.in, now);
       if (!r) {
         const auto& e = r.error();
+        if (e.code == ErrorCode::kForbidden)
+          for (const auto& f : e.errors) forbidden.push_back({"rows[" + std::to_string(p.row) + "]." + f.field, f.message});
         if (e.errors.empty()) result.errors.push_back({p.row, "", e.detail});
         for (const auto& f : e.errors) result.errors.push_back({p.row, f.field, f.message});
       } else {
@@ -248,6 +263,8 @@ Result<CsvImportResult> AgencyService::ImportCsv(const RequestContext& ctx, cons
     }
     return result.errors.empty();
   });
+  if (!forbidden.empty())
+    return Error(ErrorCode::kForbidden, "An agency enrols only into its own sessions; nothing was applied.", forbidden);
   if (!result.errors.empty()) result.applied.clear();
   return result;
 }
@@ -269,10 +286,13 @@ Result<std::string> AgencyService::ExportCsv(const RequestContext& ctx, const st
         auto s = *uow.catalogue().FindSession(r.session_id, false);
         it = sessions.emplace(r.session_id, std::make_pair(s, uow.catalogue().FindModule(s.module_id)->title)).first;
       }
-      auto u = uow.users().FindById(r.participant_id);
-      rows.push_back({uow.agencies().ExternalIdOf(r.id).value_or(""), IdString(r.id), IdString(r.session_id),
-                      it->second.second, FormatLocal(it->second.first.starts_at), u ? u->email : "",
-                      u ? u->name : "", u ? u->organisation : "", ToString(r.status),
+      // Only what this agency sent with its enrolment, never the account's own profile; nothing
+      // for a registration it did not send (the coordinator's, on this agency's channel).
+      auto e = uow.agencies().EnrolmentOf(r.id);
+      if (e && e->agency != code) e.reset();
+      rows.push_back({e ? e->external_id : "", IdString(r.id), IdString(r.session_id),
+                      it->second.second, FormatLocal(it->second.first.starts_at), e ? e->email : "",
+                      e ? e->name : "", e ? e->organisation : "", ToString(r.status),
                       r.waitlist_position ? std::to_string(*r.waitlist_position) : ""});
     }
     return true;

@@ -1,8 +1,11 @@
 #pragma once
 // Training-agency sync: an agency pushes the enrolments made in its own catalogue (by its
-// external id), by API or CSV, and pulls back what changed. Capacity and waiting-list rules
-// are the same as for everyone; the person is found by normalised e-mail or created without
-// a password (they claim the account by a link sent through the outbox).
+// external id), by API or CSV, and pulls back what changed. Capacity, waiting-list and
+// one-place-per-module rules are the same as for everyone; the person is found by normalised
+// e-mail or created without a password (they claim the account by a link sent through the
+// outbox). An agency writes only in its own domain: it pushes only into its own sessions, never
+// enrols a staff account, and is shown only what it sent itself (the name and organisation
+// kept with its enrolment), never an existing account's own profile.
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +15,7 @@
 #include "domain/errors.h"
 #include "domain/repositories.h"
 #include "services/pagination.h"
+#include "services/registration_unit.h"
 
 namespace parcours {
 
@@ -38,8 +42,9 @@ struct CsvImportResult {
 
 class AgencyService {
  public:
-  AgencyService(Store& store, const Clock& clock, RandomSource& random, std::string public_url)
-      : store_(store), clock_(clock), random_(random), public_url_(std::move(public_url)) {}
+  AgencyService(Store& store, const Clock& clock, RandomSource& random, std::string public_url,
+                NotificationSettings notify = {})
+      : store_(store), clock_(clock), random_(random), public_url_(std::move(public_url)), unit_(std::move(notify)) {}
 
   Result<EnrolmentResult> Put(const RequestContext& ctx, const std::string& code,
                               const std::string& external_id, const EnrolmentInput& in);
@@ -60,6 +65,7 @@ class AgencyService {
   const Clock& clock_;
   RandomSource& random_;
   std::string public_url_;
+  RegistrationUnit unit_;
 };
 
 // Checks the access rule shared by the agency routes: that agency's key, or a coordinator.

@@ -5,7 +5,6 @@
 
 #include "domain/rules.h"
 #include "services/audit.h"
-#include "services/registration_core.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -92,7 +91,7 @@ Result<AttendanceSheet> AttendanceService::Mark(const RequestContext& ctx, Id se
       uow.attendance().Upsert(change);
       Audit(uow, ctx, now, before ? "attendance.changed" : "attendance.marked", "attendance",
             change.session_id, before ? MarkJson(*before) : nlohmann::json(), MarkJson(change));
-      RecordAgencyChange(uow, confirmed[change.participant_id], "attendance", ToString(change.status), now);
+      unit_.RecordFeed(uow, confirmed[change.participant_id], "attendance", ToString(change.status), now);
     }
     out = BuildSheet(uow, *s);
     return true;

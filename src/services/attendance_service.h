@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "domain/errors.h"
 #include "domain/repositories.h"
+#include "services/registration_unit.h"
 
 namespace parcours {
 
@@ -54,6 +55,7 @@ class AttendanceService {
  private:
   Store& store_;
   const Clock& clock_;
+  RegistrationUnit unit_;  // the attendance items of the agencies' feeds
 };
 
 }  // namespace parcours

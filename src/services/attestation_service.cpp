@@ -29,6 +29,27 @@ nlohmann::json AuditJson(const Attestation& a) {
 
 }  // namespace
 
+IssuerWording DefaultIssuerWording(const std::string& language) {
+  if (language == "de")
+    return {"Nationales Referenzzentrum für die Förderung der affektiven und sexuellen Gesundheit (Cesas)", "Luxemburg",
+            "Die Koordination", "Cesas"};
+  if (language == "en")
+    return {"National reference centre for the promotion of affective and sexual health (Cesas)", "Luxembourg",
+            "The coordination team", "Cesas"};
+  return {"Centre national de référence pour la promotion de la santé affective et sexuelle (Cesas)", "Luxembourg",
+          "La coordination", "Cesas"};
+}
+
+const IssuerWording& IssuerSettings::For(const std::string& language) const {
+  auto it = wording.find(language);
+  if (it == wording.end()) it = wording.find("fr");
+  if (it == wording.end()) {
+    static const IssuerWording kFrench = DefaultIssuerWording("fr");
+    return kFrench;
+  }
+  return it->second;
+}
+
 Result<Attestation> AttestationService::Issue(const RequestContext& ctx, Id participant_id, Id pathway_id) {
   if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   if (!identity_) return Error(ErrorCode::kUnavailable, "No signing key is configured (PARCOURS_SIGNING_KEY/CERT).");
@@ -73,16 +94,17 @@ Result<Attestation> AttestationService::Issue(const RequestContext& ctx, Id part
   a.total_hours = pathway->TotalHours();
   a.language = IsSupportedLanguage(holder->language) ? holder->language : "fr";
   content.language = a.language;
-  content.centre_name = settings_.centre_name;
+  const IssuerWording& issuer = settings_.For(a.language);
+  content.centre_name = issuer.centre_name;
   content.holder_name = a.holder_name;
   content.pathway_title = a.pathway_title;
   content.total_hours = a.total_hours;
   content.issue_date = LocalDate(now);
-  content.place = settings_.place;
+  content.place = issuer.place;
   content.verification_code = a.verification_code;
   content.verification_url = settings_.public_url + "/verify/" + a.verification_code;
-  content.signatory_name = settings_.signatory_name;
-  content.signatory_title = settings_.signatory_title;
+  content.signatory_name = issuer.signatory_name;
+  content.signatory_title = issuer.signatory_title;
   const std::string pdf = certificates::Sign(renderer_->Attestation(content), *identity_,
                                              std::chrono::system_clock::time_point(now.time_since_epoch()),
                                              settings_.timestamp_authority);
@@ -219,19 +241,20 @@ Result<IssuedPdf> AttestationService::AttendanceCertificate(const RequestContext
   const TimePoint now = clock_.Now();
   certificates::AttendanceContent c;
   c.language = IsSupportedLanguage(holder->language) ? holder->language : "fr";
-  c.centre_name = settings_.centre_name;
+  const IssuerWording& issuer = settings_.For(c.language);
+  c.centre_name = issuer.centre_name;
   c.holder_name = holder->name;
   c.module_title = module->title;
   c.pathway_title = pathway ? pathway->title : "";
   c.hours = mark->hours;
   std::string from = LocalDate(session->starts_at), to = LocalDate(session->ends_at);
   c.session_dates = from == to ? from : from + " – " + to;
-  c.place = session->location.empty() ? settings_.place : session->location;
+  c.place = session->location.empty() ? issuer.place : session->location;
   c.issue_date = LocalDate(now);
   c.verification_code = certificates::NewVerificationCode([this](std::size_t n) { return random_.Bytes(n); });
   c.verification_url = settings_.public_url;
-  c.signatory_name = settings_.signatory_name;
-  c.signatory_title = settings_.signatory_title;
+  c.signatory_name = issuer.signatory_name;
+  c.signatory_title = issuer.signatory_title;
   std::string pdf = certificates::Sign(renderer_->Attendance(c), *identity_,
                                        std::chrono::system_clock::time_point(now.time_since_epoch()),
                                        settings_.timestamp_authority);

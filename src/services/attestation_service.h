@@ -3,6 +3,7 @@
 // again only after a revocation), rendered and signed once at issuance and kept with their
 // SHA-256 so that downloads return the same bytes; revocable; verifiable by anyone from the
 // code printed on them.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,14 +17,25 @@
 
 namespace parcours {
 
+// The issuer's wording printed on a certificate, in the certificate's language.
+struct IssuerWording {
+  std::string centre_name;
+  std::string place;
+  std::string signatory_name;
+  std::string signatory_title;
+};
+// The built-in wording of the first centre (Cesas) in fr, de or en (French for others).
+IssuerWording DefaultIssuerWording(const std::string& language);
+
 struct IssuerSettings {
   std::string public_url;  // the verification URL is public_url + "/verify/" + code
-  std::string centre_name = "Centre national de référence pour la promotion de la santé affective et sexuelle (Cesas)";
-  std::string place = "Luxembourg";
-  std::string signatory_name = "La coordination";
-  std::string signatory_title = "Cesas";
+  // Per certificate language (fr, de, en); configurable (README, "The signing key").
+  std::map<std::string, IssuerWording> wording = {
+      {"fr", DefaultIssuerWording("fr")}, {"de", DefaultIssuerWording("de")}, {"en", DefaultIssuerWording("en")}};
   // Set when a timestamp authority is configured: signatures become PAdES B-T.
   certificates::TimestampAuthority timestamp_authority;
+  // The wording for a language (the French one when the language has none).
+  const IssuerWording& For(const std::string& language) const;
 };
 
 struct IssuedPdf {

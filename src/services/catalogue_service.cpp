@@ -5,7 +5,6 @@
 
 #include "domain/rules.h"
 #include "services/audit.h"
-#include "services/session_lifecycle.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -19,8 +18,7 @@ void CheckModule(const std::string& prefix, const Module& m, std::vector<FieldEr
   if (!IsValidCode(m.code))
     errors.push_back({prefix + "code", "must be 1–32 letters, digits, '-' or '_'"});
   CheckText(prefix + "title", m.title, 300, errors);
-  if (!(m.hours > 0 && m.hours <= kMaxModuleHours) || std::isnan(m.hours))
-    errors.push_back({prefix + "hours", "must be more than 0 and at most 1000"});
+  CheckModuleHours(prefix + "hours", m.hours, errors);
 }
 
 Result<Id> AfterId(const PageRequest& page) {
@@ -227,7 +225,10 @@ Result<Session> CatalogueService::CancelSession(const RequestContext& ctx, Id id
                   std::string("The session is already ") + ToString(s->status) + ".");
       return false;
     }
-    CancelLockedSession(uow, ctx, *s, std::string(Trim(reason)), false, clock_.Now());
+    CancelReason why;
+    why.code = CancelReasonCode::kByCoordinator;
+    why.text = std::string(Trim(reason));
+    unit_.Cancel(uow, ctx, *s, why, false, clock_.Now());
     out = *s;
     return true;
   });

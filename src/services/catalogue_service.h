@@ -9,6 +9,7 @@
 #include "domain/errors.h"
 #include "domain/repositories.h"
 #include "services/pagination.h"
+#include "services/registration_unit.h"
 
 namespace parcours {
 
@@ -20,7 +21,8 @@ struct NewSession {
 
 class CatalogueService {
  public:
-  CatalogueService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  CatalogueService(Store& store, const Clock& clock, NotificationSettings notify = {})
+      : store_(store), clock_(clock), unit_(std::move(notify)) {}
 
   Result<Pathway> CreatePathway(const RequestContext& ctx, Pathway in);
   Result<Pathway> GetPathway(Id id);
@@ -37,6 +39,7 @@ class CatalogueService {
  private:
   Store& store_;
   const Clock& clock_;
+  RegistrationUnit unit_;
 };
 
 }  // namespace parcours

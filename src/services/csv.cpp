@@ -66,24 +66,32 @@ std::optional<std::vector<CsvRow>> ParseCsv(const std::string& input) {
   return rows;
 }
 
+bool LooksLikeFormula(const std::string& cell) {
+  if (cell.empty()) return false;
+  if (cell[0] == '\t' || cell[0] == '\r') return true;
+  for (std::size_t i = 0; i < cell.size();) {
+    const char32_t c = NextCodePoint(cell, i);
+    if (IsBlankOrInvisible(c)) continue;
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '|' || c == '%' ||  //
+           c == 0xFF1D || c == 0xFF0B || c == 0xFF0D || c == 0xFF20;              // ＝ ＋ － ＠
+  }
+  return false;
+}
+
 std::string WriteCsv(const std::vector<CsvRow>& rows) {
   std::string out = "\xEF\xBB\xBF";
   for (const auto& row : rows) {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i) out += ';';
       const std::string& f = row[i];
-      bool quote = f.find_first_of(";\",\r\n") != std::string::npos ||
-                   (!f.empty() && (f.front() == ' ' || f.front() == '=' || f.front() == '+' ||
-                                   f.front() == '-' || f.front() == '@'));
+      const bool formula = LooksLikeFormula(f);
+      bool quote = formula || f.find_first_of(";\",\r\n") != std::string::npos || (!f.empty() && f.front() == ' ');
       if (!quote) {
         out += f;
         continue;
       }
-      // Leading = + - @ are prefixed with ' so a spreadsheet never runs them as formulas.
-      std::string safe = (!f.empty() && (f.front() == '=' || f.front() == '+' || f.front() == '-' ||
-                                         f.front() == '@'))
-                             ? "'" + f
-                             : f;
+      // A cell a spreadsheet could read as a formula is prefixed with ' (OWASP, CSV injection).
+      const std::string safe = formula ? "'" + f : f;
       out += '"';
       for (char c : safe) {
         if (c == '"') out += '"';

@@ -11,6 +11,10 @@ namespace parcours {
 using CsvRow = std::vector<std::string>;
 // nullopt when the text is not valid CSV (an unterminated quote) or not UTF-8.
 std::optional<std::vector<CsvRow>> ParseCsv(const std::string& text);
+// Cells a spreadsheet could read as a formula get a leading apostrophe (see LooksLikeFormula).
 std::string WriteCsv(const std::vector<CsvRow>& rows);
+// OWASP's formula triggers: a leading = + - @ | % or their full-width forms ＝ ＋ － ＠, after any
+// leading spaces (NBSP and the like), control or invisible characters; or a leading TAB or CR.
+bool LooksLikeFormula(const std::string& cell);
 
 }  // namespace parcours

@@ -22,6 +22,23 @@ std::string Escape(const std::string& text) {
   return out;
 }
 
+// A parameter value (RFC 5545 §3.1): always quoted; a quoted value may hold neither DQUOTE
+// nor control characters.
+std::string ParamValue(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '\'';
+    else if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
+  }
+  return out + "\"";
+}
+
+std::string Party(const std::string& property, const CalendarParty& p, const std::string& params) {
+  std::string line = property;
+  if (!p.name.empty()) line += ";CN=" + ParamValue(p.name);
+  return line + params + ":mailto:" + p.email;
+}
+
 // Folds a content line at 75 octets without splitting a UTF-8 sequence.
 std::string Fold(const std::string& line) {
   std::string out;
@@ -84,6 +101,12 @@ std::string RenderCalendar(const std::vector<CalendarEvent>& events, const std::
     out += Fold("SUMMARY:" + Escape(e.summary));
     if (!e.location.empty()) out += Fold("LOCATION:" + Escape(e.location));
     if (!e.description.empty()) out += Fold("DESCRIPTION:" + Escape(e.description));
+    if (method != "PUBLISH") {
+      if (e.organizer) out += Fold(Party("ORGANIZER", *e.organizer, ""));
+      if (e.attendee)
+        out += Fold(Party("ATTENDEE", *e.attendee,
+                          ";CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=" + e.attendee_partstat + ";RSVP=FALSE"));
+    }
     out += "END:VEVENT\r\n";
   }
   return out + "END:VCALENDAR\r\n";

@@ -30,7 +30,35 @@ std::string DatePart(const std::string& rfc, const std::string& lang) {
   return d + "/" + m + "/" + y;
 }
 
+std::string Plural(int n, const std::string& language, const char* one, const char* many) {
+  // French counts 0 and 1 as singular; German and English only 1.
+  const bool singular = language == "fr" ? n <= 1 : n == 1;
+  return std::to_string(n) + " " + (singular ? one : many);
+}
+
 }  // namespace
+
+SessionFacts LoadFacts(UnitOfWork& uow, const Session& s) {
+  auto module = uow.catalogue().FindModule(s.module_id);
+  return {s, module.value_or(Module{})};
+}
+
+std::string WordCancelReason(const CancelReason& reason, const std::string& lang) {
+  if (reason.code == CancelReasonCode::kByCoordinator) return reason.text;
+  const int min = reason.minimum;
+  std::string out;
+  if (lang == "de") {
+    out = "Weniger als " + Plural(min, lang, "bestätigte Anmeldung", "bestätigte Anmeldungen") + " zum Entscheidungsdatum";
+    if (reason.confirmed) out += " (" + std::to_string(*reason.confirmed) + " bestätigt)";
+  } else if (lang == "en") {
+    out = "Fewer than " + Plural(min, lang, "confirmed registration", "confirmed registrations") + " at the decision date";
+    if (reason.confirmed) out += " (" + std::to_string(*reason.confirmed) + " confirmed)";
+  } else {
+    out = "Moins de " + Plural(min, lang, "inscription confirmée", "inscriptions confirmées") + " à la date de décision";
+    if (reason.confirmed) out += " (" + Plural(*reason.confirmed, lang, "confirmée", "confirmées") + ")";
+  }
+  return out + ".";
+}
 
 RenderedMessage RenderTemplate(const std::string& text, const std::map<std::string, std::string>& values) {
   std::string out;
@@ -61,8 +89,8 @@ std::string FormatWhen(TimePoint start, TimePoint end, const std::string& lang) 
 }
 
 void Notifier::Registration(NotificationKind kind, Id participant_id, const SessionFacts& facts,
-                            TimePoint now, const std::string& reason,
-                            const std::vector<Session>& alternatives) {
+                            TimePoint now, const std::optional<CancelReason>& reason,
+                            const std::vector<Session>& alternatives, RegistrationStatus attendee_status) {
   auto user = uow_.users().FindById(participant_id);
   if (!user) return;
   const std::string lang = user->language == "de" || user->language == "en" ? user->language : "fr";
@@ -72,7 +100,7 @@ void Notifier::Registration(NotificationKind kind, Id participant_id, const Sess
       {"module", facts.module.title},
       {"when", FormatWhen(s.starts_at, s.ends_at, lang)},
       {"location", s.location.empty() ? "—" : s.location},
-      {"reason", reason}};
+      {"reason", reason ? WordCancelReason(*reason, lang) : ""}};
   if (kind == NotificationKind::kSessionCancelled) {
     Phrases p = PhrasesFor(lang);
     std::string list;
@@ -99,6 +127,9 @@ void Notifier::Registration(NotificationKind kind, Id participant_id, const Sess
   CalendarEvent e{SessionEventUid(s.id, user->id), s.starts_at, s.ends_at, now,
                   facts.module.title, s.location, "", s.ics_sequence,
                   kind == NotificationKind::kSessionCancelled};
+  e.organizer = CalendarParty{settings_.organizer_name, settings_.organizer_email};
+  e.attendee = CalendarParty{user->name, user->email};
+  e.attendee_partstat = attendee_status == RegistrationStatus::kWaitlisted ? "TENTATIVE" : "ACCEPTED";
   n.ics = RenderCalendar({e}, e.cancelled ? "CANCEL" : "REQUEST");
   n.created_at = now;
   uow_.notifications().Enqueue(n, now);

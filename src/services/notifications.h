@@ -2,6 +2,7 @@
 // Renders notifications in the recipient's language (fr, de, en) from the templates in
 // src/services/templates (compiled in), and enqueues them in the caller's transaction.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,19 +28,35 @@ struct SessionFacts {
   Session session;
   Module module;
 };
+SessionFacts LoadFacts(UnitOfWork& uow, const Session& s);
+
+// A cancellation reason in a reader's language (fr, de, en; others read French): a threshold
+// cancellation is worded from its figures, a coordinator's words are given as they are.
+std::string WordCancelReason(const CancelReason& reason, const std::string& language);
+
+// Who sends the calendar invitations (RFC 5546 ORGANIZER): the centre's mail-from address,
+// under a configurable name.
+struct NotificationSettings {
+  std::string organizer_name = "Parcours";
+  std::string organizer_email = "no-reply@parcours.local";
+};
 
 class Notifier {
  public:
-  explicit Notifier(UnitOfWork& uow) : uow_(uow) {}
-  // The registrant is looked up for their e-mail, name and language.
+  explicit Notifier(UnitOfWork& uow, NotificationSettings settings = {})
+      : uow_(uow), settings_(std::move(settings)) {}
+  // The registrant is looked up for their e-mail, name and language; the invitation names
+  // them as its attendee (PARTSTAT from `attendee_status`).
   void Registration(NotificationKind kind, Id participant_id, const SessionFacts& facts,
-                    TimePoint now, const std::string& reason = "",
-                    const std::vector<Session>& alternatives = {});
+                    TimePoint now, const std::optional<CancelReason>& reason = std::nullopt,
+                    const std::vector<Session>& alternatives = {},
+                    RegistrationStatus attendee_status = RegistrationStatus::kConfirmed);
   // Tells a person whose account an agency created how to set a password.
   void AccountClaim(const User& user, const std::string& link, const std::string& agency, TimePoint now);
 
  private:
   UnitOfWork& uow_;
+  NotificationSettings settings_;
 };
 
 }  // namespace parcours

@@ -5,8 +5,6 @@
 #include "domain/rules.h"
 #include "services/audit.h"
 #include "services/ics.h"
-#include "services/registration_core.h"
-#include "services/session_lifecycle.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -37,68 +35,79 @@ Result<Registration> RegistrationService::Register(const RequestContext& ctx,
       return Error(ErrorCode::kForbidden, "Only coordinators register other people.");
     participant = *in.participant_id;
   }
+  if (in.module_override && !who.IsCoordinator())
+    return Error(ErrorCode::kForbidden, "Only coordinators override the one-registration-per-module rule.");
+  // The channel follows who registers: a person registering themself is DIRECT; only a
+  // coordinator records another (an agency's, SPECIALISED).
   std::string channel = in.channel.value_or("DIRECT");
-  if (in.channel && !who.IsCoordinator() && !IsBuiltinChannel(channel))
-    return Invalid({{"channel", "participants register as DIRECT or SPECIALISED"}});
+  if (!who.IsCoordinator() && channel != "DIRECT")
+    return Invalid({{"channel", "a person registering themself is DIRECT; only a coordinator sets another channel"}});
   if (!IsValidCode(channel)) return Invalid({{"channel", "must be DIRECT, SPECIALISED or an agency code"}});
 
-  Result<Registration> out;
-  store_.Transact([&](UnitOfWork& uow) {
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Registration> {
     const TimePoint now = clock_.Now();
-    if (!IsBuiltinChannel(channel) && !uow.agencies().Find(channel)) {
-      out = Invalid({{"channel", "must be DIRECT, SPECIALISED or an agency code"}});
-      return false;
-    }
-    if (participant != who.user_id && !uow.users().FindById(participant)) {
-      out = Invalid({{"participant_id", "no person has this id"}});
-      return false;
-    }
-    // The row lock on the session serialises every registration change of this session.
+    if (!IsBuiltinChannel(channel) && !uow.agencies().Find(channel))
+      return Invalid({{"channel", "must be DIRECT, SPECIALISED or an agency code"}});
+    if (participant != who.user_id && !uow.users().FindById(participant))
+      return Invalid({{"participant_id", "no person has this id"}});
+    // The row lock on the session serialises every registration change of this session; the
+    // unique keys on registrations hold the per-session and per-module rules across sessions.
     auto session = uow.catalogue().FindSession(in.session_id, true);
-    if (!session) {
-      out = Error(ErrorCode::kNotFound, "No session has this id.");
-      return false;
-    }
-    auto r = RegisterInLockedSession(uow, ctx, *session, participant, channel, now);
-    if (!r) {
-      out = r;
-      return false;
-    }
-    RecordAgencyChange(uow, *r, "enrolment", ToString(r->status), now);
-    out = r;
-    return true;
+    if (!session) return Error(ErrorCode::kNotFound, "No session has this id.");
+    RegisterRequest request;
+    request.participant_id = participant;
+    request.channel = channel;
+    request.module_override = in.module_override;
+    return unit_.Register(uow, ctx, *session, request, now);
   });
-  return out;
 }
 
 Result<Registration> RegistrationService::Withdraw(const RequestContext& ctx, Id registration_id) {
   const Principal& who = ctx.principal;
   if (who.kind != Principal::Kind::kUser)
     return Error(ErrorCode::kForbidden, "Agencies withdraw through /agencies/{code}/enrolments.");
-  Result<Registration> out;
-  store_.Transact([&](UnitOfWork& uow) {
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Registration> {
     const TimePoint now = clock_.Now();
     auto peek = uow.registrations().Find(registration_id);
-    if (!peek || (peek->participant_id != who.user_id && !who.IsCoordinator())) {
-      out = Error(ErrorCode::kNotFound, "No registration of yours has this id.");
-      return false;
-    }
+    if (!peek || (peek->participant_id != who.user_id && !who.IsCoordinator()))
+      return Error(ErrorCode::kNotFound, "No registration of yours has this id.");
     auto session = uow.catalogue().FindSession(peek->session_id, true);
     auto reg = uow.registrations().Find(registration_id);  // re-read under the session lock
-    if (!IsActive(reg->status)) {
-      out = Error(ErrorCode::kConflict, std::string("The registration is already ") +
-                                            ToString(reg->status) + ".");
-      return false;
-    }
-    if (!who.IsCoordinator() && now >= session->starts_at) {
-      out = Error(ErrorCode::kSessionNotOpen, "The session has already started.");
-      return false;
-    }
-    Registration after = WithdrawInLockedSession(uow, ctx, *session, *reg, now);
-    out = after;
-    return true;
+    if (!IsActive(reg->status))
+      return Error(ErrorCode::kConflict, std::string("The registration is already ") + ToString(reg->status) + ".");
+    if (!who.IsCoordinator() && now >= session->starts_at)
+      return Error(ErrorCode::kSessionNotOpen, "The session has already started.");
+    return unit_.Withdraw(uow, ctx, *session, *reg, now);
   });
-  return out;
+}
+
+Result<Registration> RegistrationService::Transfer(const RequestContext& ctx, Id registration_id, Id session_id) {
+  const Principal& who = ctx.principal;
+  if (who.kind != Principal::Kind::kUser)
+    return Error(ErrorCode::kForbidden, "Agencies move an enrolment by pushing its external id with the new session.");
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Registration> {
+    const TimePoint now = clock_.Now();
+    auto peek = uow.registrations().Find(registration_id);
+    if (!peek || (peek->participant_id != who.user_id && !who.IsCoordinator()))
+      return Error(ErrorCode::kNotFound, "No registration of yours has this id.");
+    if (!uow.catalogue().FindSession(session_id, false)) return Invalid({{"session_id", "no session has this id"}});
+    // Both sessions' row locks, in id order: transfers in opposite directions cannot deadlock.
+    const Id first = std::min(peek->session_id, session_id), second = std::max(peek->session_id, session_id);
+    auto a = uow.catalogue().FindSession(first, true);
+    auto b = first == second ? a : uow.catalogue().FindSession(second, true);
+    Session from = a->id == peek->session_id ? *a : *b;
+    Session to = a->id == session_id ? *a : *b;
+    auto reg = uow.registrations().Find(registration_id);  // re-read under the locks
+    if (!IsActive(reg->status))
+      return Error(ErrorCode::kConflict, std::string("The registration is already ") + ToString(reg->status) + ".");
+    if (!who.IsCoordinator() && now >= from.starts_at)
+      return Error(ErrorCode::kSessionNotOpen, "The session has already started.");
+    // An agency's enrolment follows the person to the new date under the same external id.
+    std::optional<EnrolmentRecord> enrolment;
+    if (auto e = uow.agencies().EnrolmentOf(reg->id))
+      enrolment = EnrolmentRecord{e->agency, e->external_id, e->email, e->name, e->organisation};
+    return unit_.Transfer(uow, ctx, from, to, *reg, now, "registration.transferred", enrolment);
+  });
 }
 
 Result<Page<Registration>> RegistrationService::ListForSession(const RequestContext& ctx,

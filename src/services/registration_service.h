@@ -9,21 +9,28 @@
 #include "domain/errors.h"
 #include "domain/repositories.h"
 #include "services/pagination.h"
+#include "services/registration_unit.h"
 
 namespace parcours {
 
 struct RegistrationRequest {
   Id session_id = 0;
   std::optional<Id> participant_id;  // coordinators register someone else
-  std::optional<std::string> channel;
+  std::optional<std::string> channel;  // only coordinators set another than DIRECT
+  bool module_override = false;        // coordinators: a second active place in the module
 };
 
 class RegistrationService {
  public:
-  RegistrationService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  RegistrationService(Store& store, const Clock& clock, NotificationSettings notify = {})
+      : store_(store), clock_(clock), unit_(std::move(notify)) {}
 
+  // One active registration per person and module: another date is a transfer.
   Result<Registration> Register(const RequestContext& ctx, const RegistrationRequest& in);
   Result<Registration> Withdraw(const RequestContext& ctx, Id registration_id);
+  // Moves an active registration to another date of its module in one transaction (the old
+  // place is withdrawn, promoting the first waiting person there); returns the new one.
+  Result<Registration> Transfer(const RequestContext& ctx, Id registration_id, Id session_id);
   Result<Page<Registration>> ListForSession(const RequestContext& ctx, Id session_id,
                                             const PageRequest& page);
   Result<Page<Registration>> ListMine(const RequestContext& ctx, const PageRequest& page);
@@ -35,6 +42,7 @@ class RegistrationService {
  private:
   Store& store_;
   const Clock& clock_;
+  RegistrationUnit unit_;
 };
 
 }  // namespace parcours

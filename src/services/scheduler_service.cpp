@@ -2,8 +2,6 @@
 
 #include "domain/rules.h"
 #include "services/audit.h"
-#include "services/notifications.h"
-#include "services/session_lifecycle.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -50,11 +48,11 @@ SchedulerReport SchedulerService::RunOnce(bool wait_for_locks) {
       Audit(uow, ctx, now, "session.confirmed", "session", s->id, before, ToJson(*s));
       ++report.confirmed;
     } else {
-      CancelLockedSession(uow, ctx, *s,
-                          "Moins de " + std::to_string(s->min_registrants) +
-                              " inscrits à la date de décision / fewer than " +
-                              std::to_string(s->min_registrants) + " registrants at the decision date",
-                          true, now);
+      CancelReason why;
+      why.code = CancelReasonCode::kBelowThreshold;
+      why.confirmed = s->confirmed_count;
+      why.minimum = s->min_registrants;
+      unit_.Cancel(uow, ctx, *s, why, true, now);
       ++report.cancelled;
     }
     return true;
@@ -74,10 +72,7 @@ SchedulerReport SchedulerService::RunOnce(bool wait_for_locks) {
   Drain(store_, [&](UnitOfWork& uow) {
     auto s = uow.catalogue().ClaimDueReminder(now, now + kReminderLead, skip);
     if (!s) return false;
-    SessionFacts facts = LoadFacts(uow, *s);
-    Notifier notifier(uow);
-    for (const auto& r : uow.registrations().WithStatus(s->id, RegistrationStatus::kConfirmed))
-      notifier.Registration(NotificationKind::kReminder, r.participant_id, facts, now);
+    unit_.Remind(uow, *s, now);
     uow.catalogue().MarkReminded(s->id, now);
     ++report.reminded;
     return true;

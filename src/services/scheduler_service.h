@@ -6,6 +6,7 @@
 // even with several server processes; a decision missed while down is taken at the next pass.
 #include "common/clock.h"
 #include "domain/repositories.h"
+#include "services/registration_unit.h"
 
 namespace parcours {
 
@@ -15,7 +16,8 @@ struct SchedulerReport {
 
 class SchedulerService {
  public:
-  SchedulerService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  SchedulerService(Store& store, const Clock& clock, NotificationSettings notify = {})
+      : store_(store), clock_(clock), unit_(std::move(notify)) {}
   // wait_for_locks: wait for sessions another transaction holds instead of skipping them
   // (the test clock uses it so that the pass is complete when it returns).
   SchedulerReport RunOnce(bool wait_for_locks = false);
@@ -23,6 +25,7 @@ class SchedulerService {
  private:
   Store& store_;
   const Clock& clock_;
+  RegistrationUnit unit_;
 };
 
 }  // namespace parcours

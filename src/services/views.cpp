@@ -1,6 +1,7 @@
 #include "services/views.h"
 
 #include "common/time.h"
+#include "services/notifications.h"
 #include "services/pagination.h"
 
 namespace parcours {
@@ -30,9 +31,18 @@ json ToJson(const Pathway& p) {
           {"total_hours", p.TotalHours()}, {"modules", modules}};
 }
 
-json ToJson(const Session& s) {
+json ToJson(const CancelReason& r) {
+  if (r.code == CancelReasonCode::kByCoordinator) return {{"text", r.text}};
+  json j = {{"minimum", r.minimum}};
+  if (r.confirmed) j["confirmed"] = *r.confirmed;
+  return j;
+}
+
+json ToJson(const Session& s, const std::string& language) {
   json trainers = json::array();
   for (Id t : s.trainer_ids) trainers.push_back(IdString(t));
+  json reason = s.cancellation ? json(WordCancelReason(*s.cancellation, language))
+                : s.cancel_reason.empty() ? json(nullptr) : json(s.cancel_reason);
   return {{"id", IdString(s.id)},
           {"module_id", IdString(s.module_id)},
           {"starts_at", FormatLocal(s.starts_at)},
@@ -44,7 +54,9 @@ json ToJson(const Session& s) {
           {"location", s.location},
           {"mode", ToString(s.mode)},
           {"status", ToString(s.status)},
-          {"cancel_reason", s.cancel_reason.empty() ? json(nullptr) : json(s.cancel_reason)},
+          {"cancel_reason", reason},
+          {"cancel_reason_code", s.cancellation ? json(ToString(s.cancellation->code)) : json(nullptr)},
+          {"cancel_reason_params", s.cancellation ? ToJson(*s.cancellation) : json(nullptr)},
           {"confirmed_count", s.confirmed_count},
           {"waitlist_count", s.waitlist_count},
           {"trainer_ids", trainers}};

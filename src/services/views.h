@@ -9,7 +9,9 @@ namespace parcours {
 nlohmann::json ToJson(const User& u);
 nlohmann::json ToJson(const Module& m);
 nlohmann::json ToJson(const Pathway& p);
-nlohmann::json ToJson(const Session& s);
+// `language` words the cancellation reason (fr, de, en).
+nlohmann::json ToJson(const Session& s, const std::string& language = "fr");
+nlohmann::json ToJson(const CancelReason& r);  // {code-specific parameters}
 nlohmann::json ToJson(const Registration& r);
 nlohmann::json ToJson(const Agency& a);
 nlohmann::json ToJson(const AgencyChange& c);  // an item of the change feed (also a webhook body)

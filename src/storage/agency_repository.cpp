@@ -46,18 +46,26 @@ class MySqlAgencyRepository final : public AgencyRepository {
     ps.setInt64(3, key_id);
     return ps.executeUpdate() > 0;
   }
+  static AgencyEnrolment ReadEnrolment(sql::ResultSet& rs) {
+    return AgencyEnrolment{Str(rs, "agency_code"), Str(rs, "external_id"), rs.getInt64("registration_id"),
+                           Str(rs, "email"), Str(rs, "name"), Str(rs, "organisation")};
+  }
   std::optional<AgencyEnrolment> FindEnrolment(const std::string& code, const std::string& external_id,
                                                bool for_update) override {
     auto& ps = for_update
-                   ? c_.Prepare("SELECT agency_code, external_id, registration_id FROM agency_enrolments "
-                                "WHERE agency_code = ? AND external_id = ? FOR UPDATE")
-                   : c_.Prepare("SELECT agency_code, external_id, registration_id FROM agency_enrolments "
-                                "WHERE agency_code = ? AND external_id = ?");
+                   ? c_.Prepare("SELECT agency_code, external_id, registration_id, email, name, organisation FROM "
+                                "agency_enrolments WHERE agency_code = ? AND external_id = ? FOR UPDATE")
+                   : c_.Prepare("SELECT agency_code, external_id, registration_id, email, name, organisation FROM "
+                                "agency_enrolments WHERE agency_code = ? AND external_id = ?");
     ps.setString(1, code);
     ps.setString(2, external_id);
-    return ReadOne<AgencyEnrolment>(ps, [](sql::ResultSet& rs) {
-      return AgencyEnrolment{Str(rs, "agency_code"), Str(rs, "external_id"), rs.getInt64("registration_id")};
-    });
+    return ReadOne<AgencyEnrolment>(ps, ReadEnrolment);
+  }
+  std::optional<AgencyEnrolment> EnrolmentOf(Id registration_id) override {
+    auto& ps = c_.Prepare("SELECT agency_code, external_id, registration_id, email, name, organisation FROM "
+                          "agency_enrolments WHERE registration_id = ?");
+    ps.setInt64(1, registration_id);
+    return ReadOne<AgencyEnrolment>(ps, ReadEnrolment);
   }
   std::optional<std::string> ExternalIdOf(Id registration_id) override {
     auto& ps = c_.Prepare("SELECT external_id FROM agency_enrolments WHERE registration_id = ?");
@@ -66,14 +74,18 @@ class MySqlAgencyRepository final : public AgencyRepository {
   }
   void SaveEnrolment(const AgencyEnrolment& e, TimePoint at) override {
     auto& ps = c_.Prepare(
-        "INSERT INTO agency_enrolments (agency_code, external_id, registration_id, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE registration_id = VALUES(registration_id), "
-        "updated_at = VALUES(updated_at)");
+        "INSERT INTO agency_enrolments (agency_code, external_id, registration_id, email, name, organisation, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+        "registration_id = VALUES(registration_id), email = VALUES(email), name = VALUES(name), "
+        "organisation = VALUES(organisation), updated_at = VALUES(updated_at)");
     ps.setString(1, e.agency);
     ps.setString(2, e.external_id);
     ps.setInt64(3, e.registration_id);
-    ps.setString(4, FormatSqlUtc(at));
-    ps.setString(5, FormatSqlUtc(at));
+    ps.setString(4, e.email);
+    ps.setString(5, e.name);
+    ps.setString(6, e.organisation);
+    ps.setString(7, FormatSqlUtc(at));
+    ps.setString(8, FormatSqlUtc(at));
     ps.executeUpdate();
   }
   void AppendChange(const AgencyChange& c) override {

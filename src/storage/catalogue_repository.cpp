@@ -129,6 +129,13 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setInt64(3, id);
     ps.executeUpdate();
   }
+  void RecordCancellation(Id id, const CancelReason& reason) override {
+    auto& ps = c_.Prepare("UPDATE sessions SET cancel_reason_code = ?, cancel_reason_params = ? WHERE id = ?");
+    ps.setString(1, ToString(reason.code));
+    ps.setString(2, CancelParamsJson(reason));
+    ps.setInt64(3, id);
+    ps.executeUpdate();
+  }
   void UpdateSessionCounts(Id id, int confirmed, int waitlisted) override {
     auto& ps = c_.Prepare("UPDATE sessions SET confirmed_count = ?, waitlist_count = ? WHERE id = ?");
     ps.setInt(1, confirmed);

@@ -7,6 +7,8 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -101,8 +103,34 @@ inline Module ReadModule(sql::ResultSet& rs) {
 #define SESSION_COLUMNS                                                                    \
   "SELECT s.id, s.module_id, s.starts_at, s.ends_at, s.decision_at, s.capacity, "          \
   "s.min_registrants, s.agency_code, s.location, s.mode, s.status, s.cancel_reason, "      \
-  "s.confirmed_count, s.waitlist_count, s.ics_sequence, (SELECT GROUP_CONCAT(t.user_id ORDER BY t.user_id) " \
+  "s.confirmed_count, s.waitlist_count, s.ics_sequence, s.cancel_reason_code, s.cancel_reason_params, "        \
+  "(SELECT GROUP_CONCAT(t.user_id ORDER BY t.user_id) " \
   "FROM session_trainers t WHERE t.session_id = s.id) AS trainers FROM sessions s "
+
+// Cancellation parameters as stored: {"confirmed":n,"minimum":n} or {"text":"..."}.
+inline std::string CancelParamsJson(const CancelReason& r) {
+  nlohmann::json j;
+  if (r.code == CancelReasonCode::kByCoordinator) {
+    j = {{"text", r.text}};
+  } else {
+    j = {{"minimum", r.minimum}};
+    if (r.confirmed) j["confirmed"] = *r.confirmed;
+  }
+  return j.dump();
+}
+
+inline CancelReason ReadCancelReason(const std::string& code, const std::string& params) {
+  CancelReason r;
+  r.code = Known(CancelReasonCodeFromString(code), "cancellation reason code");
+  const auto j = nlohmann::json::parse(params.empty() ? "{}" : params);
+  if (r.code == CancelReasonCode::kByCoordinator) {
+    r.text = j.value("text", "");
+  } else {
+    r.minimum = j.value("minimum", 0);
+    if (j.contains("confirmed")) r.confirmed = j["confirmed"].get<int>();
+  }
+  return r;
+}
 
 inline Session ReadSession(sql::ResultSet& rs) {
   Session s;
@@ -122,13 +150,16 @@ inline Session ReadSession(sql::ResultSet& rs) {
   s.waitlist_count = rs.getInt("waitlist_count");
   if (!rs.isNull("trainers")) s.trainer_ids = ParseIdList(Str(rs, "trainers"));
   s.ics_sequence = rs.getInt("ics_sequence");
+  if (!rs.isNull("cancel_reason_code"))
+    s.cancellation = ReadCancelReason(Str(rs, "cancel_reason_code"),
+                                      rs.isNull("cancel_reason_params") ? "" : Str(rs, "cancel_reason_params"));
   return s;
 }
 
 // Waitlist position: rank among the session's waitlisted registrations by arrival (id).
 #define REGISTRATION_COLUMNS                                                                  \
-  "SELECT r.id, r.session_id, r.participant_id, r.status, r.channel, r.created_at, "         \
-  "r.updated_at, CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w " \
+  "SELECT r.id, r.session_id, r.module_id, r.participant_id, r.status, r.channel, r.module_override, " \
+  "r.created_at, r.updated_at, CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w " \
   "WHERE w.session_id = r.session_id AND w.status = 'waitlisted' AND w.id <= r.id) END AS pos "  \
   "FROM registrations r "
 
@@ -136,9 +167,11 @@ inline Registration ReadRegistration(sql::ResultSet& rs) {
   Registration r;
   r.id = rs.getInt64("id");
   r.session_id = rs.getInt64("session_id");
+  r.module_id = rs.getInt64("module_id");
   r.participant_id = rs.getInt64("participant_id");
   r.status = Known(RegistrationStatusFromString(Str(rs, "status")), "registration status");
   r.channel = Str(rs, "channel");
+  r.module_override = rs.getInt("module_override") != 0;
   r.created_at = ReadTime(rs, "created_at");
   r.updated_at = ReadTime(rs, "updated_at");
   if (!rs.isNull("pos")) r.waitlist_position = rs.getInt("pos");

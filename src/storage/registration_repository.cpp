@@ -3,22 +3,34 @@
 
 #include "storage/mysql_rows.h"
 
+#include <stdexcept>
+
 namespace parcours {
 
 class MySqlRegistrationRepository final : public RegistrationRepository {
  public:
   explicit MySqlRegistrationRepository(PooledConnection& c) : c_(c) {}
-  std::optional<Id> Insert(const Registration& r) override {
+  Expected<Id, RegistrationConflict> Insert(const Registration& r) override {
+    // The module is the session's, copied here (a session's module never changes).
     auto& ps = c_.Prepare(
-        "INSERT INTO registrations (session_id, participant_id, status, channel, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
-    ps.setInt64(1, r.session_id);
-    ps.setInt64(2, r.participant_id);
-    ps.setString(3, ToString(r.status));
-    ps.setString(4, r.channel);
+        "INSERT INTO registrations (session_id, module_id, participant_id, status, channel, module_override, "
+        "created_at, updated_at) SELECT s.id, s.module_id, ?, ?, ?, ?, ?, ? FROM sessions s WHERE s.id = ?");
+    ps.setInt64(1, r.participant_id);
+    ps.setString(2, ToString(r.status));
+    ps.setString(3, r.channel);
+    ps.setInt(4, r.module_override ? 1 : 0);
     ps.setString(5, FormatSqlUtc(r.created_at));
     ps.setString(6, FormatSqlUtc(r.updated_at));
-    if (!ExecuteInsert(ps)) return std::nullopt;
+    ps.setInt64(7, r.session_id);
+    try {
+      if (ps.executeUpdate() == 0) throw std::invalid_argument("a registration for an unknown session");
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != kDuplicateKey) throw;
+      // The server names the unique key that held ("... for key 'uq_registrations_module_active'").
+      if (std::string(e.what()).find("uq_registrations_module_active") != std::string::npos)
+        return Fail(RegistrationConflict::kSameModule);
+      return Fail(RegistrationConflict::kSameSession);
+    }
     return LastInsertId(c_);
   }
   std::optional<Registration> Find(Id id) override {
@@ -49,8 +61,8 @@ class MySqlRegistrationRepository final : public RegistrationRepository {
   std::vector<Registration> ListForSession(Id session_id, Id after_id, int limit) override {
     // Positions by window function: one pass over the session instead of a count per row.
     auto& ps = c_.Prepare(
-        "SELECT * FROM (SELECT r.id, r.session_id, r.participant_id, r.status, r.channel, "
-        "r.created_at, r.updated_at, CASE WHEN r.status = 'waitlisted' THEN ROW_NUMBER() OVER "
+        "SELECT * FROM (SELECT r.id, r.session_id, r.module_id, r.participant_id, r.status, r.channel, "
+        "r.module_override, r.created_at, r.updated_at, CASE WHEN r.status = 'waitlisted' THEN ROW_NUMBER() OVER "
         "(PARTITION BY r.status ORDER BY r.id) END AS pos FROM registrations r WHERE "
         "r.session_id = ?) x WHERE x.id > ? ORDER BY x.id LIMIT ?");
     ps.setInt64(1, session_id);

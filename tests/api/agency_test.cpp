@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -33,6 +34,16 @@ Agencies MakeAgencies(ApiFixture& f) {
   return a;
 }
 
+// A session offered through `agency`: an agency pushes only into its own sessions.
+std::string AgencySession(ApiFixture& f, const std::string& module, const std::string& agency, int capacity,
+                          const std::string& starts = "2027-03-04T09:00:00+01:00",
+                          const std::string& ends = "2027-03-04T13:00:00+01:00") {
+  auto r = f.coordinator->Post("/api/v1/sessions", {{"module_id", module}, {"starts_at", starts}, {"ends_at", ends},
+                                                    {"capacity", capacity}, {"min_registrants", 0}, {"agency", agency}});
+  REQUIRE(r.status == 201);
+  return r.json()["id"];
+}
+
 json Enrolment(const std::string& session, const std::string& email, const std::string& name = "Marie Schmit") {
   return {{"session_id", session}, {"participant", {{"email", email}, {"name", name}, {"organisation", "Lycée"}}}};
 }
@@ -55,7 +66,7 @@ TEST_CASE("agency sync: push creates the person, repeats change nothing, claim t
   ApiFixture f;
   auto a = MakeAgencies(f);
   auto module = f.Module("M");
-  auto session = f.Session(module, 10);
+  auto session = AgencySession(f, module, "IFEN", 10);
   const std::string path = "/api/v1/agencies/IFEN/enrolments/IFEN-2027-0042";
   auto first = a.ifen->Put(path, Enrolment(session, "Marie.Schmit@Ecole.lu"));
   REQUIRE(first.status == 201);
@@ -83,7 +94,7 @@ TEST_CASE("agency sync: push creates the person, repeats change nothing, claim t
   CHECK(mine[0]["channel"] == "IFEN");
 
   // The same person through the other agency is recognised by e-mail.
-  auto other = f.Session(module, 10, "2027-05-04T09:00:00+02:00", "2027-05-04T13:00:00+02:00");
+  auto other = AgencySession(f, f.Module("OTHER"), "FEDAS", 10, "2027-05-04T09:00:00+02:00", "2027-05-04T13:00:00+02:00");
   auto via_fedas = a.fedas->Put("/api/v1/agencies/FEDAS/enrolments/F-1", Enrolment(other, "MARIE.schmit@ecole.lu"));
   REQUIRE(via_fedas.status == 201);
   CHECK(via_fedas.json()["participant_id"] == first.json()["participant_id"]);
@@ -93,7 +104,7 @@ TEST_CASE("agency sync: push creates the person, repeats change nothing, claim t
 TEST_CASE("agency sync: keys reach only their own agency, bad input is 4xx", "[api][agency]") {
   ApiFixture f;
   auto a = MakeAgencies(f);
-  auto session = f.Session(f.Module("M"), 10);
+  auto session = AgencySession(f, f.Module("M"), "IFEN", 10);
   CHECK(a.ifen->Put("/api/v1/agencies/FEDAS/enrolments/X", Enrolment(session, "a@ex.lu")).status == 403);
   CHECK(a.ifen->Get("/api/v1/agencies/FEDAS/changes").status == 403);
   CHECK(a.ifen->Delete("/api/v1/agencies/FEDAS/enrolments/X").status == 403);
@@ -116,9 +127,9 @@ TEST_CASE("agency sync: a transfer within the module, a withdrawal, and the feed
   ApiFixture f;
   auto a = MakeAgencies(f);
   auto module = f.Module("M");
-  auto s1 = f.Session(module, 1);
-  auto s2 = f.Session(module, 10, "2027-05-04T09:00:00+02:00", "2027-05-04T13:00:00+02:00");
-  auto elsewhere = f.Session(f.Module("OTHER"), 10);
+  auto s1 = AgencySession(f, module, "IFEN", 1);
+  auto s2 = AgencySession(f, module, "IFEN", 10, "2027-05-04T09:00:00+02:00", "2027-05-04T13:00:00+02:00");
+  auto elsewhere = AgencySession(f, f.Module("OTHER"), "IFEN", 10);
   REQUIRE(a.ifen->Put("/api/v1/agencies/IFEN/enrolments/A", Enrolment(s1, "a@ex.lu")).json()["status"] == "confirmed");
   REQUIRE(a.ifen->Put("/api/v1/agencies/IFEN/enrolments/B", Enrolment(s1, "b@ex.lu")).json()["status"] == "waitlisted");
   CHECK(a.ifen->Put("/api/v1/agencies/IFEN/enrolments/A", Enrolment(elsewhere, "a@ex.lu")).status == 422);
@@ -160,8 +171,11 @@ TEST_CASE("agency sync: two agencies push concurrently, capacity holds, feeds ar
   ApiFixture f;
   ServerProcess second(f.db.Url());
   auto a = MakeAgencies(f);
-  auto module = f.Module("RUSH");
-  std::vector<std::string> sessions = {f.Session(module, 10), f.Session(module, 10, "2027-03-05T09:00:00+01:00", "2027-03-05T13:00:00+01:00")};
+  // Each agency's two sessions: two modules, so that nobody holds two places in one module.
+  std::map<std::string, std::vector<std::string>> sessions;
+  for (const char* code : {"IFEN", "FEDAS"})
+    for (int m = 0; m < 2; ++m)
+      sessions[code].push_back(AgencySession(f, f.Module(std::string("RUSH-") + code + std::to_string(m)), code, 10));
   constexpr int kPerAgency = 60;
   std::atomic<bool> writing{true};
   // Readers poll the IFEN feed with different page sizes while enrolments keep arriving.
@@ -190,7 +204,7 @@ TEST_CASE("agency sync: two agencies push concurrently, capacity holds, feeds ar
       for (int k = t / 2; k < kPerAgency; k += 4) {
         const std::string ext = code + "-" + std::to_string(k);
         auto r = c.Put("/api/v1/agencies/" + code + "/enrolments/" + ext,
-                       Enrolment(sessions[k % 2], code + std::to_string(k) + "@ex.lu"));
+                       Enrolment(sessions.at(code)[k % 2], code + std::to_string(k) + "@ex.lu"));
         if (r.status != 201) throw std::runtime_error(r.body);
         if (k % 5 == 0) c.Delete("/api/v1/agencies/" + code + "/enrolments/" + ext);
       }
@@ -199,7 +213,7 @@ TEST_CASE("agency sync: two agencies push concurrently, capacity holds, feeds ar
   writing = false;
   for (auto& t : readers) t.join();
 
-  for (const auto& s : sessions) {
+  for (const auto& s : {sessions["IFEN"][0], sessions["IFEN"][1], sessions["FEDAS"][0], sessions["FEDAS"][1]}) {
     auto info = f.coordinator->Get("/api/v1/sessions/" + s).json();
     CHECK(info["confirmed_count"] == 10);
     auto regs = f.coordinator->Get("/api/v1/sessions/" + s + "/registrations?limit=500").json()["items"];
@@ -225,7 +239,7 @@ TEST_CASE("agency sync: two agencies push concurrently, capacity holds, feeds ar
 TEST_CASE("agency CSV: one bad row applies nothing, a good file applies, exports open as CSV", "[api][agency][csv]") {
   ApiFixture f;
   auto a = MakeAgencies(f);
-  auto session = f.Session(f.Module("M"), 20);
+  auto session = AgencySession(f, f.Module("M"), "IFEN", 20);
   const std::string bad = "\xEF\xBB\xBF" "external_id;session_id;email;name;organisation\r\n"
                           "X1;" + session + ";anne@ex.lu;Anne Lefèvre;Lycée Aline Mayrisch\r\n"
                           "X2;" + session + ";not-an-email;Jürgen Weiß;\r\n"

@@ -113,6 +113,12 @@ TEST_CASE("attestations: issued after a pathway completed over two years, signed
   const std::string joao_text = Run("pdftotext " + Save(joao_pdf.body, "p3.pdf") + " - 2>/dev/null");
   CHECK(joao_text.find("João Çağlar") != std::string::npos);
   CHECK(joao_text.find("Teilnahme") != std::string::npos);
+  // The issuer's wording is German on a German attestation (review issue 8, item 15).
+  CHECK(joao_text.find("Die Koordination") != std::string::npos);
+  CHECK(joao_text.find("Luxemburg") != std::string::npos);
+  CHECK(joao_text.find("La coordination") == std::string::npos);
+  CHECK(joao_text.find("Centre national") == std::string::npos);
+  CHECK(text.find("La coordination") != std::string::npos);
 
   // parcours verify FILE.pdf: signature and record.
   const auto [key, cert] = TestSigningFiles();

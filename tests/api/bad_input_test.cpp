@@ -163,3 +163,60 @@ TEST_CASE("bad input: every role against every route it must not use is 403", "[
   CheckProblem(agency->Get("/api/v1/me/registrations"), 403);
   CHECK(Fingerprint(f.db) == before);
 }
+
+TEST_CASE("bad input: coordinator routes authorise before they validate: an invalid body from others is 403",
+          "[api][bad-input]") {
+  ApiFixture f;
+  auto module = f.Module("M");
+  auto session = f.Session(module, 5);
+  REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", "IFEN"}, {"name", "IFEN"}}).status == 201);
+  auto [pid, ptoken] = f.Participant("p@ex.lu");
+  auto [tid, ttoken] = f.Staff("t@ex.lu", "trainer");
+  std::string agency_key = f.coordinator->Post("/api/v1/agencies/IFEN/keys", nullptr).json()["key"];
+  auto before = Fingerprint(f.db);
+
+  struct Call {
+    std::string method, path;
+  };
+  // Every route only a coordinator may use, each sent an empty object, malformed JSON and a
+  // body of wrong types (query routes: missing or bad parameters).
+  const std::vector<Call> coordinator_only = {
+      {"POST", "/api/v1/users"},
+      {"POST", "/api/v1/agencies"},
+      {"GET", "/api/v1/agencies?limit=0"},
+      {"POST", "/api/v1/agencies/IFEN/keys"},
+      {"DELETE", "/api/v1/agencies/IFEN/keys/x"},
+      {"POST", "/api/v1/pathways"},
+      {"POST", "/api/v1/modules"},
+      {"POST", "/api/v1/sessions"},
+      {"POST", "/api/v1/sessions/" + session + "/cancel"},
+      {"POST", "/api/v1/attestations"},
+      {"POST", "/api/v1/pathways/x/attestations"},
+      {"POST", "/api/v1/attestations/x/revoke"},
+      {"GET", "/api/v1/reports/participation"},
+      {"GET", "/api/v1/reports/participation?year=nope&format=xls"},
+      {"GET", "/api/v1/reports/sessions?year=1"},
+  };
+  const std::vector<std::string> bodies = {"{}", "{not json", R"({"code":7,"title":[],"modules":"x","capacity":"many","hours":0.004})"};
+  for (const auto& [role, token] : std::vector<std::pair<std::string, std::string>>{
+           {"participant", ptoken}, {"trainer", ttoken}, {"agency", agency_key}}) {
+    auto c = f.Client();
+    c->set_token(token);
+    for (const auto& call : coordinator_only)
+      for (const auto& body : bodies) {
+        INFO(role << " " << call.method << " " << call.path << " " << body);
+        CheckProblem(c->Request(call.method, call.path, call.method == "GET" ? "" : body), 403);
+      }
+  }
+  // Routes for some people only: people outside them are refused before their input is read.
+  auto participant = f.Client();
+  participant->set_token(ptoken);
+  for (const auto& body : bodies) {
+    INFO(body);
+    CheckProblem(participant->Request("PUT", "/api/v1/sessions/" + session + "/attendance", body), 403);
+    CheckProblem(participant->Request("PUT", "/api/v1/agencies/IFEN/enrolments/X", body), 403);
+    CheckProblem(participant->Request("POST", "/api/v1/agencies/IFEN/webhooks", body), 403);
+  }
+  CheckProblem(participant->Get("/api/v1/agencies/IFEN/enrolments.csv"), 403);
+  CHECK(Fingerprint(f.db) == before);
+}

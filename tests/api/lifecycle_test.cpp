@@ -108,7 +108,9 @@ TEST_CASE("lifecycle: a module year through the test clock, with mail in three l
   CHECK(Kind(promoted[0]) == "promoted");
   CHECK(promoted[0].Subject() == "Une place s'est libérée : Contraception");
 
-  reg(p1, a2);  // alone: below the threshold of 2
+  // p5 alone in A2 (p1 holds a place in this module already): below the threshold of 2.
+  Person p5 = Make(f, "p5@ecole.lu", "fr", "Marie Schmit");
+  reg(p5, a2);
   reg(p2, b1);
   mails = f.mail->WaitFor(6);
   REQUIRE(mails.size() == 6);
@@ -139,19 +141,20 @@ TEST_CASE("lifecycle: a module year through the test clock, with mail in three l
   f.SetClock("2027-02-26T12:00:00+01:00");
   auto a2_now = anon->Get("/api/v1/sessions/" + a2).json();
   CHECK(a2_now["status"] == "cancelled");
-  CHECK(a2_now["cancel_reason"].get<std::string>().find("Moins de 2 inscrits") != std::string::npos);
+  CHECK(a2_now["cancel_reason"].get<std::string>().find("Moins de 2 inscriptions confirmées") != std::string::npos);
+  CHECK(a2_now["cancel_reason_code"] == "below_threshold");
   CHECK(anon->Get("/api/v1/sessions/" + a1).json()["status"] == "confirmed");  // decided once
   mails = f.mail->WaitFor(8);
   REQUIRE(mails.size() == 8);
   auto threshold_mail = mails.back();
-  CHECK(threshold_mail.Header("To") == "<p1@ecole.lu>");
+  CHECK(threshold_mail.Header("To") == "<p5@ecole.lu>");
   CHECK(threshold_mail.Subject() == "Séance annulée : Contraception du 11/03/2027 09:00–13:00");
   const std::string text = threshold_mail.Text();
   CHECK(text.find("Autres dates pour ce module :") != std::string::npos);
   CHECK(text.find("04/03/2027 09:00–13:00, Cesas, Luxembourg (0 places libres)") != std::string::npos);
   CHECK(text.find("06/05/2027 09:00–13:00, Cesas, Luxembourg (10 places libres)") != std::string::npos);
-  Relogin(f, p1);
-  auto mine = p1.client->Get("/api/v1/me/registrations").json()["items"];
+  Relogin(f, p5);
+  auto mine = p5.client->Get("/api/v1/me/registrations").json()["items"];
   std::set<std::string> statuses;
   for (auto& r : mine) statuses.insert(r["status"].get<std::string>() + ":" + r["session_id"].get<std::string>());
   CHECK(statuses.count("cancelled:" + a2));
@@ -295,6 +298,8 @@ TEST_CASE("one-off events: online multi-day sessions, registered vs attended, ca
   CHECK(ics.find("DTSTART;TZID=Europe/Luxembourg")->second == "20270416T090000");
   CHECK(ics.find("DTEND;TZID=Europe/Luxembourg")->second == "20270424T170000");
   CHECK(ics.find("LOCATION")->second == "Webex");
+  CHECK(ics.count("ORGANIZER") == 0);  // a PUBLISH feed names no organizer or attendee
+  CHECK(ics.count("ATTENDEE") == 0);
   auto sheet = f.coordinator->Put("/api/v1/sessions/" + session + "/attendance",
                                   {{"records", {{{"participant_id", a}, {"status", "present"}},
                                                 {{"participant_id", b}, {"status", "absent"}}}}});
@@ -308,9 +313,8 @@ TEST_CASE("one-off events: online multi-day sessions, registered vs attended, ca
 
 TEST_CASE("notifications: every kind reaches the SMTP sink in French, German and English", "[api][lifecycle][mail]") {
   ApiFixture f(true);
-  auto module = f.Module("MAIL");
-  auto small = f.Session(module, 1, "2027-03-04T09:00:00+01:00", "2027-03-04T13:00:00+01:00", 0);
-  auto large = f.Session(module, 10, "2027-04-08T09:00:00+02:00", "2027-04-08T13:00:00+02:00", 0);
+  auto small = f.Session(f.Module("MAIL"), 1, "2027-03-04T09:00:00+01:00", "2027-03-04T13:00:00+01:00", 0);
+  auto large = f.Session(f.Module("MAIL2"), 10, "2027-04-08T09:00:00+02:00", "2027-04-08T13:00:00+02:00", 0);
   std::map<std::string, Person> people;
   for (const auto& [lang, name] : std::vector<std::pair<std::string, std::string>>{
            {"fr", "Anne Lefèvre"}, {"de", "Jürgen Weiß"}, {"en", "João Çağlar"}})
@@ -349,6 +353,16 @@ TEST_CASE("notifications: every kind reaches the SMTP sink in French, German and
     subjects_by_kind[Kind(m)].insert(lang + ":" + m.Subject().substr(0, 12));
     auto ics = ParseIcs(m.Calendar());
     CHECK(ics.find("METHOD")->second == (Kind(m) == "session_cancelled" ? "CANCEL" : "REQUEST"));
+    // RFC 5546: a REQUEST or CANCEL names its organizer and the attendee it is for.
+    REQUIRE(ics.count("ORGANIZER") == 1);
+    CHECK(ics.find("ORGANIZER")->second == "mailto:no-reply@parcours.local");
+    REQUIRE(ics.count("ATTENDEE") == 1);
+    CHECK(ics.find("ATTENDEE")->second == "mailto:" + m.Header("To").substr(1, m.Header("To").size() - 2));
+    std::string attendee_params;
+    for (const auto& [name, value] : ics)
+      if (name.rfind("ATTENDEE;", 0) == 0) attendee_params = name;
+    CHECK(attendee_params.find("RSVP=FALSE") != std::string::npos);
+    CHECK(attendee_params.find("PARTSTAT=") != std::string::npos);
   }
   CHECK(subjects_by_kind["registration_confirmed"] ==
         std::set<std::string>{"fr:Inscription ", "de:Anmeldung be", "en:Registration"});

@@ -89,9 +89,20 @@ TEST_CASE("registrations: coordinators register others with a channel, participa
   cb->set_token(tb);
   CHECK(cb->Post("/api/v1/sessions/" + session + "/registrations", {{"participant_id", a}}).status == 403);
   CHECK(cb->Post("/api/v1/sessions/" + session + "/registrations", {{"channel", "IFEN"}}).status == 422);
+  // A person registering themself is DIRECT: no other channel, SPECIALISED included.
   auto special = cb->Post("/api/v1/sessions/" + session + "/registrations", {{"channel", "SPECIALISED"}});
-  REQUIRE(special.status == 201);
-  CHECK(special.json()["channel"] == "SPECIALISED");
+  CHECK(special.status == 422);
+  REQUIRE(special.json()["errors"].size() == 1);
+  CHECK(special.json()["errors"][0]["field"] == "channel");
+  CHECK(f.db.Count("SELECT COUNT(*) FROM registrations WHERE participant_id = " + b) == 0);
+  auto direct = cb->Post("/api/v1/sessions/" + session + "/registrations", {{"channel", "DIRECT"}});
+  REQUIRE(direct.status == 201);
+  CHECK(direct.json()["channel"] == "DIRECT");
+  // The coordinator sets any channel, SPECIALISED included.
+  auto [c, tc] = f.Participant("c@ex.lu");
+  auto by_coordinator = f.coordinator->Post("/api/v1/sessions/" + session + "/registrations", {{"participant_id", c}, {"channel", "SPECIALISED"}});
+  REQUIRE(by_coordinator.status == 201);
+  CHECK(by_coordinator.json()["channel"] == "SPECIALISED");
   CHECK(cb->Post("/api/v1/sessions/999999/registrations", nullptr).status == 404);
 }
 

@@ -43,6 +43,7 @@ struct World {
   ApiFixture& f;
   std::vector<std::pair<std::string, std::string>> people;  // id, email
   std::map<std::string, std::unique_ptr<HttpClient>> agency;
+  std::map<std::string, std::string> session_agency;  // session id → the agency offering it
   int external = 0;
 
   // Registers people[0..] of each channel in `session`; returns the participant ids.
@@ -52,7 +53,8 @@ struct World {
     for (int ch = 0; ch < 4; ++ch)
       for (int k = 0; k < counts[ch]; ++k) {
         auto& [id, email] = people.at(next++);
-        if (ch < 2) {  // agencies push their enrolments, finding the person by e-mail
+        if (ch < 2 && session_agency[session] == kChannels[ch]) {
+          // The session's agency pushes its enrolments, finding the person by e-mail.
           auto r = agency[kChannels[ch]]->Put(
               "/api/v1/agencies/" + std::string(kChannels[ch]) + "/enrolments/E" + std::to_string(++external),
               {{"session_id", session}, {"participant", {{"email", email}, {"name", "ignored: the account exists"}}}});
@@ -69,10 +71,16 @@ struct World {
   }
 };
 
-std::string MakeSession(ApiFixture& f, const std::string& module, const std::string& starts, const std::string& ends) {
-  auto r = f.coordinator->Post("/api/v1/sessions", {{"module_id", module}, {"starts_at", starts}, {"ends_at", ends},
-                                                    {"capacity", 200}, {"min_registrants", 0}});
+// A session offered through the agency with the most registrants in `counts` (if any): that
+// agency pushes its enrolments; the centre records the other agency's people on their channel.
+std::string MakeSession(World& w, const std::string& module, const std::string& starts, const std::string& ends,
+                        const std::array<int, 4>& counts = {0, 0, 0, 0}) {
+  json body = {{"module_id", module}, {"starts_at", starts}, {"ends_at", ends}, {"capacity", 200}, {"min_registrants", 0}};
+  std::string agency = counts[0] == 0 && counts[1] == 0 ? "" : counts[0] >= counts[1] ? "IFEN" : "FEDAS";
+  if (!agency.empty()) body["agency"] = agency;
+  auto r = w.f.coordinator->Post("/api/v1/sessions", body);
   REQUIRE(r.status == 201);
+  w.session_agency[r.json()["id"]] = agency;
   return r.json()["id"];
 }
 
@@ -88,7 +96,7 @@ void Mark(ApiFixture& f, const std::string& session, const std::vector<std::stri
 TEST_CASE("report: the 2024 participation table of the seed report, cell by cell", "[api][report]") {
   ApiFixture f;
   f.SetClock("2023-12-01T09:00:00+01:00");
-  World w{f, {}, {}, 0};
+  World w{f, {}, {}, {}, 0};
   for (const char* code : {"IFEN", "FEDAS"}) {
     REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", code}, {"name", code}}).status == 201);
     w.agency[code] = f.Client();
@@ -108,13 +116,13 @@ TEST_CASE("report: the 2024 participation table of the seed report, cell by cell
     const std::string module = pathway["modules"][i]["id"];
     const std::string month = (i + 2 < 10 ? "0" : "") + std::to_string(i + 2);
     if (kLtas[i].title == "Nouveaux médias") {  // two dates; IFEN people split over both
-      auto s1 = MakeSession(f, module, "2024-" + month + "-05T08:00:00Z", "2024-" + month + "-05T12:00:00Z");
-      auto s2 = MakeSession(f, module, "2024-" + month + "-19T08:00:00Z", "2024-" + month + "-19T12:00:00Z");
+      auto s1 = MakeSession(w, module, "2024-" + month + "-05T08:00:00Z", "2024-" + month + "-05T12:00:00Z", {10, 0, 0, 0});
+      auto s2 = MakeSession(w, module, "2024-" + month + "-19T08:00:00Z", "2024-" + month + "-19T12:00:00Z", {8, 9, 1, 0});
       to_mark.push_back({s1, w.Fill(s1, {10, 0, 0, 0})});
       to_mark.push_back({s2, w.Fill(s2, {8, 9, 1, 0}, 10)});
       continue;
     }
-    auto s = MakeSession(f, module, "2024-" + month + "-10T08:00:00Z", "2024-" + month + "-10T12:00:00Z");
+    auto s = MakeSession(w, module, "2024-" + month + "-10T08:00:00Z", "2024-" + month + "-10T12:00:00Z", kLtas[i].counts);
     auto ids = w.Fill(s, kLtas[i].counts);
     if (kLtas[i].title == "Contraception") {
       // Noise that must not count: two absents and a withdrawal.
@@ -126,7 +134,7 @@ TEST_CASE("report: the 2024 participation table of the seed report, cell by cell
     if (kLtas[i].title == "IST") {
       // A 2023 session of the same module does not count for 2024.
       f.SetClock("2023-06-01T09:00:00+02:00");
-      auto old = MakeSession(f, module, "2023-11-20T08:00:00Z", "2023-11-20T12:00:00Z");
+      auto old = MakeSession(w, module, "2023-11-20T08:00:00Z", "2023-11-20T12:00:00Z");
       auto old_ids = w.Fill(old, {0, 0, 3, 0}, 50);
       to_mark.push_back({old, old_ids});
       f.SetClock("2023-12-01T09:00:00+01:00");
@@ -143,7 +151,7 @@ TEST_CASE("report: the 2024 participation table of the seed report, cell by cell
     auto m = f.coordinator->Post("/api/v1/modules", {{"code", "EV" + std::to_string(i)}, {"title", kOneOff[i].title}, {"hours", 3}});
     REQUIRE(m.status == 201);
     const std::string month = (i + 3 < 10 ? "0" : "") + std::to_string(i + 3);
-    auto s = MakeSession(f, m.json()["id"], "2024-" + month + "-20T15:00:00Z", "2024-" + month + "-20T18:00:00Z");
+    auto s = MakeSession(w, m.json()["id"], "2024-" + month + "-20T15:00:00Z", "2024-" + month + "-20T18:00:00Z", kOneOff[i].counts);
     to_mark.push_back({s, w.Fill(s, kOneOff[i].counts)});
   }
   // The year is over: sessions decided and completed; the coordinator backfills the sheets.

@@ -42,7 +42,9 @@ TEST_CASE("webhooks: signed deliveries in feed order, retried after a failure", 
   CHECK(secret.rfind("whsec_", 0) == 0);
   CHECK(agency->Get("/api/v1/agencies/IFEN/webhooks").json()["items"][0].count("secret") == 0);
 
-  auto session = f.Session(f.Module("M"), 1);
+  auto session = f.coordinator->Post("/api/v1/sessions", {{"module_id", f.Module("M")}, {"starts_at", "2027-03-04T09:00:00+01:00"},
+                                                          {"ends_at", "2027-03-04T13:00:00+01:00"}, {"capacity", 1},
+                                                          {"min_registrants", 0}, {"agency", "IFEN"}}).json()["id"].get<std::string>();
   for (const char* ext : {"A", "B"})
     REQUIRE(agency->Put(std::string("/api/v1/agencies/IFEN/enrolments/") + ext,
                         {{"session_id", session}, {"participant", {{"email", std::string(ext) + "@ex.lu"}, {"name", ext}}}})
@@ -82,7 +84,9 @@ TEST_CASE("webhooks: an item failing for three days is skipped, the next one is 
   auto agency = f.Client();
   agency->set_token(f.coordinator->Post("/api/v1/agencies/FEDAS/keys", nullptr).json()["key"]);
   REQUIRE(agency->Post("/api/v1/agencies/FEDAS/webhooks", {{"url", receiver.Url()}}).status == 201);
-  auto session = f.Session(f.Module("M"), 5);
+  auto session = f.coordinator->Post("/api/v1/sessions", {{"module_id", f.Module("M")}, {"starts_at", "2027-03-04T09:00:00+01:00"},
+                                                          {"ends_at", "2027-03-04T13:00:00+01:00"}, {"capacity", 5},
+                                                          {"min_registrants", 0}, {"agency", "FEDAS"}}).json()["id"].get<std::string>();
   REQUIRE(agency->Put("/api/v1/agencies/FEDAS/enrolments/A",
                       {{"session_id", session}, {"participant", {{"email", "a@ex.lu"}, {"name", "A"}}}}).status == 201);
   REQUIRE(receiver.WaitForAttempts(1).size() == 1);

@@ -153,8 +153,15 @@ TEST_CASE("agency enrolments and password resets round trip", "[db][agency]") {
     r.channel = "IFEN";
     r.created_at = r.updated_at = now;
     Id rid = *u.registrations().Insert(r);
-    u.agencies().SaveEnrolment({"IFEN", "E-1", rid}, now);
+    u.agencies().SaveEnrolment({"IFEN", "E-1", rid, "sent@ex.lu", "As Sent", "Sent Org"}, now);
     CHECK(u.agencies().FindEnrolment("IFEN", "E-1", true)->registration_id == rid);
+    auto sent = u.agencies().EnrolmentOf(rid);
+    REQUIRE(sent);
+    CHECK(sent->external_id == "E-1");
+    CHECK(sent->name == "As Sent");
+    CHECK(sent->organisation == "Sent Org");
+    CHECK(sent->email == "sent@ex.lu");
+    CHECK_FALSE(u.agencies().EnrolmentOf(rid + 1000));
     CHECK(*u.agencies().ExternalIdOf(rid) == "E-1");
     CHECK_FALSE(u.agencies().FindEnrolment("FEDAS", "E-1", false));
     CHECK(u.agencies().RegistrationsOf("IFEN", At("2027-01-01T00:00:00Z"), At("2028-01-01T00:00:00Z")).size() == 1);

@@ -307,6 +307,71 @@ TEST_CASE("registrations: one active per person and session (1062 → nullopt), 
   });
 }
 
+TEST_CASE("registrations: one active per person and module unless overridden, the key that refused named",
+          "[db][registrations][module]") {
+  Db d;
+  d.Tx([&](UnitOfWork& u) {
+    Id m = AddModule(u, "A");
+    Id first = AddSession(u, m, 5), second = AddSession(u, m, 5, "2027-05-06 07:00:00.000");
+    Id other = AddSession(u, AddModule(u, "B"), 5);
+    Id p = *u.users().Insert(NewUser("p@ex.lu"));
+    const TimePoint now = T("2027-01-01 00:00:00.000");
+    auto reg = [&](Id session, bool override_rule = false) {
+      Registration r;
+      r.session_id = session;
+      r.participant_id = p;
+      r.module_override = override_rule;
+      r.created_at = r.updated_at = now;
+      return u.registrations().Insert(r);
+    };
+    auto kept = reg(first);
+    REQUIRE(kept);
+    REQUIRE(u.registrations().Find(*kept)->module_id == m);  // copied from the session
+    auto same_session = reg(first);
+    REQUIRE_FALSE(same_session);
+    CHECK(same_session.error() == RegistrationConflict::kSameSession);
+    auto same_module = reg(second);
+    REQUIRE_FALSE(same_module);
+    CHECK(same_module.error() == RegistrationConflict::kSameModule);
+    CHECK(reg(other));  // another module
+    auto forced = reg(second, true);
+    REQUIRE(forced);
+    CHECK(u.registrations().Find(*forced)->module_override);
+    // Withdrawn, the place in the module is free again.
+    u.registrations().UpdateStatus(*forced, RegistrationStatus::kWithdrawn, now);
+    u.registrations().UpdateStatus(*kept, RegistrationStatus::kWithdrawn, now);
+    CHECK(reg(second));
+  });
+}
+
+TEST_CASE("cancellation reasons: code and parameters round trip", "[db][catalogue]") {
+  Db d;
+  d.Tx([&](UnitOfWork& u) {
+    Id m = AddModule(u, "A");
+    Id below = AddSession(u, m, 5), by_hand = AddSession(u, m, 5);
+    CancelReason threshold;
+    threshold.code = CancelReasonCode::kBelowThreshold;
+    threshold.confirmed = 2;
+    threshold.minimum = 3;
+    u.catalogue().UpdateSessionStatus(below, SessionStatus::kCancelled, "");
+    u.catalogue().RecordCancellation(below, threshold);
+    CancelReason words;
+    words.text = "Salle \"B\" indisponible; désolé";
+    u.catalogue().UpdateSessionStatus(by_hand, SessionStatus::kCancelled, words.text);
+    u.catalogue().RecordCancellation(by_hand, words);
+    auto a = u.catalogue().FindSession(below, false);
+    REQUIRE(a->cancellation);
+    CHECK(a->cancellation->code == CancelReasonCode::kBelowThreshold);
+    CHECK(a->cancellation->confirmed == 2);
+    CHECK(a->cancellation->minimum == 3);
+    auto b = u.catalogue().FindSession(by_hand, false);
+    REQUIRE(b->cancellation);
+    CHECK(b->cancellation->code == CancelReasonCode::kByCoordinator);
+    CHECK(b->cancellation->text == words.text);
+    CHECK_FALSE(u.catalogue().FindSession(AddSession(u, m, 5), false)->cancellation);
+  });
+}
+
 TEST_CASE("audit and idempotency rows", "[db][audit]") {
   Db d;
   d.Tx([&](UnitOfWork& u) {

@@ -35,6 +35,11 @@ constexpr const char* kVariables[] = {
     "PARCOURS_MAIL_FROM",
     "PARCOURS_SCHEDULER_INTERVAL",
     "PARCOURS_OUTBOX_INTERVAL_MS",
+    "PARCOURS_SIGNATORY_NAME",
+    "PARCOURS_SIGNATORY_TITLE",
+    "PARCOURS_SIGNATORY_TITLE_DE",
+    "PARCOURS_CENTRE_NAME_EN",
+    "PARCOURS_ORGANIZER_NAME",
 };
 
 // Clears the variables for the test's duration and puts the previous values back after.
@@ -462,6 +467,39 @@ TEST_CASE("config: the guard also clears and restores the notification variables
   REQUIRE(std::getenv("PARCOURS_SMTP_PASSWORD") != nullptr);
   CHECK(std::string(std::getenv("PARCOURS_SMTP_PASSWORD")) == "outer");
   CHECK(std::getenv("PARCOURS_MAIL_FROM") == nullptr);
+}
+
+TEST_CASE("config: the issuer's wording per language, from the environment and the file", "[config]") {
+  CleanEnvironment env;
+  env.Set("PARCOURS_SIGNATORY_TITLE", "Coordination");
+  env.Set("PARCOURS_SIGNATORY_TITLE_DE", "Koordinatorin");
+  env.Set("PARCOURS_CENTRE_NAME_EN", "Cesas, Luxembourg");
+  TempConfigFile file("signatory_name_fr = Claire Weber\ncentre_place_de = Luxemburg-Stadt\n");
+  auto l = Load({"--config", file.path()});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.signatory_title == "Coordination");
+  CHECK(l.config.issuer_by_language.at("de").signatory_title == "Koordinatorin");
+  CHECK(l.config.issuer_by_language.at("en").centre_name == "Cesas, Luxembourg");
+  CHECK(l.config.issuer_by_language.at("fr").signatory_name == "Claire Weber");
+  CHECK(l.config.issuer_by_language.at("de").centre_place == "Luxemburg-Stadt");
+  CHECK(l.config.issuer_by_language.at("fr").signatory_title.empty());  // the general one applies
+}
+
+TEST_CASE("config: the calendar organizer is the sender, under its display name or a configured one", "[config]") {
+  CleanEnvironment env;
+  auto defaults = Load({});
+  REQUIRE_FALSE(defaults.error);
+  CHECK(defaults.config.organizer_email == "no-reply@parcours.local");
+  CHECK(defaults.config.organizer_name == "Parcours");
+  auto quoted = Load({"--mail-from", "\"Cesas Luxembourg\" <info@cesas.lu>"});
+  CHECK(quoted.config.organizer_email == "info@cesas.lu");
+  CHECK(quoted.config.organizer_name == "Cesas Luxembourg");
+  auto bare = Load({"--mail-from", "ops@parcours.lu", "--organizer-name", "Cesas"});
+  CHECK(bare.config.organizer_email == "ops@parcours.lu");
+  CHECK(bare.config.organizer_name == "Cesas");
+  env.Set("PARCOURS_ORGANIZER_NAME", "Centre");
+  CHECK(Load({}).config.organizer_name == "Centre");
+  CHECK(Load({"--mail-from", "Parcours <not an address>"}).error);
 }
 
 }  // namespace parcours::app

@@ -73,3 +73,46 @@ TEST_CASE("reports: the participation CSV lists rows, children and totals", "[re
   CHECK((*rows)[2] == CsvRow{"  Contraception", "9", "5", "3", "0", "17"});
   CHECK((*rows)[3] == CsvRow{"Total", "9", "5", "3", "0", "17"});
 }
+
+TEST_CASE("csv: every cell a spreadsheet could read as a formula gets a leading apostrophe", "[csv]") {
+  // The bypasses of review issue 8 (item 3), then OWASP's list of leading characters.
+  const std::vector<std::pair<const char*, std::string>> cells = {
+      {"U+0000 then =", std::string("\0=HYPERLINK(\"http://evil.example\";\"x\")", 39)},
+      {"U+000B then =", "\v=1+1"},
+      {"U+000C then =", "\f=1+1"},
+      {"U+001F then =", "\x1f=1+1"},
+      {"NBSP then =", "\xC2\xA0=1+1"},
+      {"ZWSP then =", "\xE2\x80\x8B=1+1"},
+      {"BOM then =", "\xEF\xBB\xBF=1+1"},
+      {"spaces then =", "   =1+1"},
+      {"full-width =", "\xEF\xBC\x9D" "1+1"},
+      {"full-width +", "\xEF\xBC\x8B" "1"},
+      {"full-width -", "\xEF\xBC\x8D" "1"},
+      {"full-width @", "\xEF\xBC\xA0" "SUM(A1)"},
+      {"|", "|calc!A0"},
+      {"%", "%0A=1"},
+      {"=", "=1+1"},
+      {"+", "+1"},
+      {"-", "-1"},
+      {"@", "@SUM(A1)"},
+      {"TAB", "\t=1"},
+      {"CR", "\r=1"},
+      {"NEL then =", "\xC2\x85=1"},
+      {"ideographic space then =", "\xE3\x80\x80=1"},
+  };
+  for (const auto& [what, cell] : cells) {
+    INFO(what);
+    auto back = ParseCsv(WriteCsv({{"h"}, {cell}}));
+    REQUIRE(back);
+    REQUIRE(back->size() == 2);
+    REQUIRE((*back)[1].size() == 1);
+    CHECK((*back)[1][0] == "'" + cell);
+  }
+  // Plain text, numbers and inner formula characters stay as they are.
+  for (const std::string plain : {"Anne Lefèvre", "2027-03-04", "12", "a=b", "x+y", "Lycée « Aline »", ""}) {
+    INFO(plain);
+    auto back = ParseCsv(WriteCsv({{"h", "x"}, {plain, "x"}}));
+    REQUIRE(back);
+    CHECK((*back)[1][0] == plain);
+  }
+}

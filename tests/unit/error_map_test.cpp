@@ -20,6 +20,7 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::kNotFound,
     ErrorCode::kConflict,
     ErrorCode::kAlreadyRegistered,
+    ErrorCode::kAlreadyInModule,
     ErrorCode::kAlreadyExists,
     ErrorCode::kSessionNotOpen,
     ErrorCode::kTooManyAttempts,
@@ -38,6 +39,7 @@ TEST_CASE("error_map: every error code has its HTTP status", "[error_map]") {
   CHECK(StatusFor(ErrorCode::kNotFound) == 404);
   CHECK(StatusFor(ErrorCode::kConflict) == 409);
   CHECK(StatusFor(ErrorCode::kAlreadyRegistered) == 409);
+  CHECK(StatusFor(ErrorCode::kAlreadyInModule) == 409);
   CHECK(StatusFor(ErrorCode::kAlreadyExists) == 409);
   CHECK(StatusFor(ErrorCode::kSessionNotOpen) == 422);
   CHECK(StatusFor(ErrorCode::kTooManyAttempts) == 429);

@@ -281,4 +281,51 @@ TEST_CASE("ics: a long UID is folded too", "[ics]") {
   CHECK(Property(ics, "UID") == e.uid);
 }
 
+TEST_CASE("ics: a REQUEST names its organizer and the attendee, who need not answer (RFC 5546)", "[ics]") {
+  CalendarEvent e = WinterEvent();
+  e.organizer = CalendarParty{"Cesas, Luxembourg", "no-reply@cesas.lu"};
+  e.attendee = CalendarParty{"Séverine \"Sev\" Müller", "severine@ecole.lu"};
+  std::string ics = RenderCalendar({e}, "REQUEST");
+  CheckCrlfOnly(ics);
+  CheckFolding(ics);
+  CHECK(HasLine(ics, "ORGANIZER;CN=\"Cesas, Luxembourg\":mailto:no-reply@cesas.lu"));
+  CHECK(HasLine(ics, "ATTENDEE;CN=\"Séverine 'Sev' Müller\";CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;"
+                     "PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:severine@ecole.lu"));
+  CHECK(CountLines(ics, "BEGIN:VEVENT") == 1);
+  // Both inside the event.
+  CHECK(ics.find("ORGANIZER") > ics.find("BEGIN:VEVENT"));
+  CHECK(ics.find("ATTENDEE") < ics.find("END:VEVENT"));
+}
+
+TEST_CASE("ics: a CANCEL names them too, with the attendee's status", "[ics]") {
+  CalendarEvent e = WinterEvent();
+  e.cancelled = true;
+  e.organizer = CalendarParty{"Parcours", "no-reply@parcours.local"};
+  e.attendee = CalendarParty{"Ana", "ana@ex.lu"};
+  e.attendee_partstat = "TENTATIVE";
+  std::string ics = RenderCalendar({e}, "CANCEL");
+  CHECK(Property(ics, "ORGANIZER") == "mailto:no-reply@parcours.local");
+  CHECK(Property(ics, "ATTENDEE") == "mailto:ana@ex.lu");
+  CHECK(HasLine(ics, "ATTENDEE;CN=\"Ana\";CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=TENTATIVE;RSVP=FALSE:mailto:ana@ex.lu"));
+}
+
+TEST_CASE("ics: a PUBLISH feed names neither organizer nor attendee", "[ics]") {
+  CalendarEvent e = WinterEvent();
+  e.organizer = CalendarParty{"Parcours", "no-reply@parcours.local"};
+  e.attendee = CalendarParty{"Ana", "ana@ex.lu"};
+  std::string ics = RenderCalendar({e}, "PUBLISH");
+  CHECK(Property(ics, "ORGANIZER") == "<missing ORGANIZER>");
+  CHECK(Property(ics, "ATTENDEE") == "<missing ATTENDEE>");
+}
+
+TEST_CASE("ics: a long attendee line is folded and unfolds to the original", "[ics]") {
+  CalendarEvent e = WinterEvent();
+  e.organizer = CalendarParty{Repeat("Centre national de référence ", 4), "no-reply@parcours.local"};
+  e.attendee = CalendarParty{Repeat("Müller-Øster ", 8), "a.very.long.address.for.folding@ecole.example.lu"};
+  std::string ics = RenderCalendar({e}, "REQUEST");
+  CheckFolding(ics);
+  CHECK(Property(ics, "ATTENDEE") == "mailto:a.very.long.address.for.folding@ecole.example.lu");
+  CHECK(Property(ics, "ORGANIZER") == "mailto:no-reply@parcours.local");
+}
+
 }  // namespace parcours

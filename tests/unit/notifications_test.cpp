@@ -185,4 +185,28 @@ TEST_CASE("notifications: an embedded template renders completely", "[notificati
   CHECK(m.body.find("{{") == std::string::npos);
 }
 
+TEST_CASE("notifications: a threshold cancellation is worded in the reader's language only", "[notifications]") {
+  CancelReason r;
+  r.code = CancelReasonCode::kBelowThreshold;
+  r.confirmed = 2;
+  r.minimum = 3;
+  CHECK(WordCancelReason(r, "de") == "Weniger als 3 bestätigte Anmeldungen zum Entscheidungsdatum (2 bestätigt).");
+  CHECK(WordCancelReason(r, "fr") == "Moins de 3 inscriptions confirmées à la date de décision (2 confirmées).");
+  CHECK(WordCancelReason(r, "en") == "Fewer than 3 confirmed registrations at the decision date (2 confirmed).");
+  CHECK(WordCancelReason(r, "lb") == WordCancelReason(r, "fr"));
+  r.confirmed = 1;
+  r.minimum = 1;
+  CHECK(WordCancelReason(r, "fr") == "Moins de 1 inscription confirmée à la date de décision (1 confirmée).");
+  CHECK(WordCancelReason(r, "en") == "Fewer than 1 confirmed registration at the decision date (1 confirmed).");
+  r.confirmed.reset();  // cancelled before the count was recorded
+  CHECK(WordCancelReason(r, "de") == "Weniger als 1 bestätigte Anmeldung zum Entscheidungsdatum.");
+}
+
+TEST_CASE("notifications: a coordinator's reason is given in the coordinator's words", "[notifications]") {
+  CancelReason r;
+  r.code = CancelReasonCode::kByCoordinator;
+  r.text = "Formatrice malade";
+  for (const char* lang : kLanguages) CHECK(WordCancelReason(r, lang) == "Formatrice malade");
+}
+
 }  // namespace parcours

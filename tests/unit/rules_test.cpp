@@ -535,3 +535,69 @@ TEST_CASE("rules: others may not mark attendance", "[rules]") {
 }
 
 }  // namespace parcours
+
+namespace parcours {
+
+TEST_CASE("rules: CheckText refuses control, separator, bidi and zero-width characters", "[rules][text]") {
+  // Each of these passed before review issue 8 (item 3).
+  const std::vector<std::pair<const char*, std::string>> forbidden = {
+      {"U+0000", std::string("\0=HYPERLINK(\"x\")", 16)},
+      {"U+0009 TAB", "a\tb"},
+      {"U+000A LF", "a\nb"},
+      {"U+000B VT", "\v=1"},
+      {"U+000C FF", "\f=1"},
+      {"U+000D CR", "a\rb"},
+      {"U+001F", "\x1f=1"},
+      {"U+007F DEL", "a\x7f"},
+      {"U+0085 NEL (C1)", "a\xC2\x85" "b"},
+      {"U+009F (C1)", "a\xC2\x9F"},
+      {"U+2028 LINE SEPARATOR", "a\xE2\x80\xA8" "b"},
+      {"U+2029 PARAGRAPH SEPARATOR", "a\xE2\x80\xA9" "b"},
+      {"U+202E RLO", "\xE2\x80\xAE" "abc"},
+      {"U+202A LRE", "\xE2\x80\xAA" "abc"},
+      {"U+2066 LRI", "\xE2\x81\xA6" "abc"},
+      {"U+2069 PDI", "abc\xE2\x81\xA9"},
+      {"U+200E LRM", "abc\xE2\x80\x8E"},
+      {"U+200B ZWSP", "\xE2\x80\x8B=1"},
+      {"U+2060 WORD JOINER", "a\xE2\x81\xA0" "b"},
+      {"U+FEFF BOM", "\xEF\xBB\xBF=1"},
+  };
+  for (const auto& [what, text] : forbidden) {
+    INFO(what);
+    std::vector<FieldError> errors;
+    CheckText("participant.name", text, 200, errors);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].field == "participant.name");
+    CHECK(errors[0].message == "must not contain control, line-separator, bidirectional or invisible characters");
+  }
+  // Names in any script, NBSP and typographic spaces, apostrophes and dashes are text.
+  for (const std::string ok : {"Zoë O’Brien-Łukasiewicz", "李小龍", "Ζωή Δημητρίου", "« Let's Talk about Sex\xE2\x80\xAF! »",
+                               "Lycée\xC2\xA0" "Aline Mayrisch", "=SUM(A1)", "+352 12 34 56"}) {
+    INFO(ok);
+    std::vector<FieldError> errors;
+    CheckText("name", ok, 200, errors);
+    CHECK(errors.empty());
+  }
+}
+
+TEST_CASE("rules: NormaliseEmail refuses invisible and control characters", "[rules][text]") {
+  CHECK_FALSE(NormaliseEmail("a\xE2\x80\x8B@ex.lu"));
+  CHECK_FALSE(NormaliseEmail("a\xC2\x85@ex.lu"));
+  CHECK_FALSE(NormaliseEmail("\xE2\x80\xAE" "a@ex.lu"));
+  CHECK(NormaliseEmail("zoë@ex.lu"));
+}
+
+TEST_CASE("rules: CreditedHours refuses partial hours finer than the stored hundredths", "[rules][hours]") {
+  for (double h : {0.004, 3.999, 1.234, 0.001}) {
+    INFO(h);
+    auto r = CreditedHours({AttendanceStatus::kPartial, h}, 4);
+    REQUIRE_FALSE(r);
+    CHECK(r.error() == "must have at most 2 decimals");
+  }
+  for (double h : {0.01, 0.1, 1.25, 3.99}) {
+    INFO(h);
+    CHECK(CreditedHours({AttendanceStatus::kPartial, h}, 4));
+  }
+}
+
+}  // namespace parcours
