@@ -89,6 +89,7 @@ struct Wiring {
   SystemClock system_clock;
   std::unique_ptr<ManualClock> test_clock;
   OpenSslRandom random;
+  std::unique_ptr<HashingGate> hashing_gate;  // process-wide: every scrypt of this process
   std::unique_ptr<AccountService> accounts;
   std::unique_ptr<CatalogueService> catalogue;
   std::unique_ptr<RegistrationService> registrations;
@@ -117,7 +118,9 @@ struct Wiring {
     if (config.test_clock) test_clock = std::make_unique<ManualClock>(system_clock.Now());
     AccountSettings account_settings;
     account_settings.scrypt = config.scrypt;
-    accounts = std::make_unique<AccountService>(*store, clock(), random, account_settings);
+    account_settings.signups.burst = config.signups_per_hour;
+    hashing_gate = std::make_unique<HashingGate>(config.scrypt_concurrency, HashingGate::kDefaultWait);
+    accounts = std::make_unique<AccountService>(*store, clock(), random, *hashing_gate, account_settings);
     catalogue = std::make_unique<CatalogueService>(*store, clock());
     registrations = std::make_unique<RegistrationService>(*store, clock());
     idempotency = std::make_unique<IdempotencyService>(*store, clock(), random);
@@ -348,7 +351,8 @@ int Routes() {
   OpenSslRandom random;
   AccountSettings settings;
   settings.scrypt.n = 1024;
-  AccountService accounts(store, clock, random, settings);
+  HashingGate gate;
+  AccountService accounts(store, clock, random, gate, settings);
   CatalogueService catalogue(store, clock);
   RegistrationService registrations(store, clock);
   AttendanceService attendance(store, clock);

@@ -28,9 +28,24 @@ class UserRepository {
   virtual bool RevokeToken(const std::string& token_hash, TimePoint at) = 0;
   virtual void InsertPasswordReset(const std::string& token_hash, Id user_id, TimePoint created,
                                    TimePoint expires) = 0;
-  // Marks an unexpired, unused reset token used; returns its user.
+  // The user of an unexpired, unused reset token, read without a lock (a cheap first check).
+  virtual std::optional<Id> FindPasswordReset(const std::string& token_hash, TimePoint now) = 0;
+  // Marks an unexpired, unused reset token used, under its row lock; returns its user.
   virtual std::optional<Id> ConsumePasswordReset(const std::string& token_hash, TimePoint now) = 0;
   virtual void SetPasswordHash(Id user_id, const std::string& hash) = 0;
+};
+
+// The throttling state that every server process shares. Client addresses appear as their
+// throttle keys (ClientAddressKey).
+class LoginGuardRepository {
+ public:
+  virtual ~LoginGuardRepository() = default;
+  // Sign-up pacing per client address: the stored theoretical arrival time (see Pace).
+  virtual std::optional<TimePoint> SignupPace(const std::string& address) = 0;
+  // The address's pace, its row created (with `now`) when missing, and row-locked until the
+  // transaction ends: concurrent sign-ups from one address are paced one after the other.
+  virtual TimePoint LockSignupPace(const std::string& address, TimePoint now) = 0;
+  virtual void SetSignupPace(const std::string& address, TimePoint tat) = 0;
 };
 
 class AgencyRepository {
@@ -217,6 +232,7 @@ class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
   virtual UserRepository& users() = 0;
+  virtual LoginGuardRepository& logins() = 0;
   virtual AgencyRepository& agencies() = 0;
   virtual CatalogueRepository& catalogue() = 0;
   virtual RegistrationRepository& registrations() = 0;

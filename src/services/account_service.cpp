@@ -12,10 +12,31 @@ constexpr std::string_view kAgencyKeyPrefix = "pak_";
 Unexpected<DomainError> Forbidden() {
   return Error(ErrorCode::kForbidden, "This action is reserved to coordinators.");
 }
+
+Unexpected<DomainError> TooManySignups(std::chrono::seconds retry_after) {
+  return RetryLater(ErrorCode::kTooManyAttempts,
+                    "Too many accounts were created from this address; try again later.", retry_after);
+}
+
+Unexpected<DomainError> InvalidToken() { return Invalid({{"token", "is unknown, used or expired"}}); }
 }  // namespace
 
+Result<std::string> AccountService::Hash(const std::string& password) {
+  auto pass = gate_.Enter();
+  if (!pass) return RetryLater(ErrorCode::kBusy, "Too many passwords are being checked at the moment; try again.",
+                               std::chrono::seconds(1));
+  return HashPassword(password, random_, settings_.scrypt);
+}
+
+Result<bool> AccountService::Verify(const std::string& password, const std::string& stored) {
+  auto pass = gate_.Enter();
+  if (!pass) return RetryLater(ErrorCode::kBusy, "Too many passwords are being checked at the moment; try again.",
+                               std::chrono::seconds(1));
+  return VerifyPassword(password, stored);
+}
+
 Result<User> AccountService::CreateAccount(const RequestContext& ctx, const NewAccount& in) {
-  return Create(ctx, in, RoleBit(Role::kParticipant));
+  return Create(ctx, in, RoleBit(Role::kParticipant), true);
 }
 
 Result<User> AccountService::CreateStaff(const RequestContext& ctx, const NewAccount& in) {
@@ -29,11 +50,11 @@ Result<User> AccountService::CreateStaff(const RequestContext& ctx, const NewAcc
   }
   if (in.roles.empty()) errors.push_back({"roles", "must name at least one role"});
   if (!errors.empty()) return Invalid(errors);
-  return Create(ctx, in, roles);
+  return Create(ctx, in, roles, false);
 }
 
 Result<User> AccountService::Create(const RequestContext& ctx, const NewAccount& in,
-                                    unsigned roles) {
+                                    unsigned roles, bool paced) {
   std::vector<FieldError> errors;
   auto email = NormaliseEmail(in.email);
   if (!email) errors.push_back({"email", "must be a valid e-mail address"});
@@ -43,29 +64,44 @@ Result<User> AccountService::Create(const RequestContext& ctx, const NewAccount&
   if (!IsSupportedLanguage(in.language)) errors.push_back({"language", "must be fr, de or en"});
   if (!errors.empty()) return Invalid(errors);
 
+  const TimePoint now = clock_.Now();
+  const std::string address = ClientAddressKey(ctx.client_address);
+  if (paced) {
+    // A plain read first: an address over its pace is refused before any hashing.
+    std::optional<TimePoint> tat;
+    store_.Transact([&](UnitOfWork& uow) {
+      tat = uow.logins().SignupPace(address);
+      return true;
+    });
+    if (auto d = Pace(tat, now, settings_.signups); !d.allowed) return TooManySignups(d.retry_after);
+  }
+  auto hash = Hash(in.password);
+  if (!hash) return Fail(hash.error());
+
   User user;
   user.email = *email;
   user.name = std::string(Trim(in.name));
   user.organisation = std::string(Trim(in.organisation));
   user.language = in.language;
   user.roles = roles;
-  user.password_hash = HashPassword(in.password, random_, settings_.scrypt);
-  user.created_at = clock_.Now();
+  user.password_hash = *hash;
+  user.created_at = now;
 
-  Result<User> out;
-  store_.Transact([&](UnitOfWork& uow) {
-    auto id = uow.users().Insert(user);
-    if (!id) {
-      out = Error(ErrorCode::kAlreadyExists, "An account with this e-mail already exists.");
-      return false;
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<User> {
+    if (paced) {
+      // Again under the address's row lock, so concurrent sign-ups (in any process) count one by
+      // one; a refused or failed sign-up rolls back and uses none of the allowance.
+      auto d = Pace(uow.logins().LockSignupPace(address, now), now, settings_.signups);
+      if (!d.allowed) return TooManySignups(d.retry_after);
+      uow.logins().SetSignupPace(address, d.next_tat);
     }
+    auto id = uow.users().Insert(user);
+    if (!id) return Error(ErrorCode::kAlreadyExists, "An account with this e-mail already exists.");
     User created = user;
     created.id = *id;
-    Audit(uow, ctx, user.created_at, "user.created", "user", *id, nullptr, ToJson(created));
-    out = created;
-    return true;
+    Audit(uow, ctx, now, "user.created", "user", *id, nullptr, ToJson(created));
+    return created;
   });
-  return out;
 }
 
 Result<IssuedToken> AccountService::Login(const RequestContext& ctx, const std::string& email_in,
@@ -86,15 +122,17 @@ Result<IssuedToken> AccountService::Login(const RequestContext& ctx, const std::
     return true;
   });
   if (address_blocked)
-    return Error(ErrorCode::kTooManyAttempts,
-                 "Too many failed logins from this address; try again later.");
+    return RetryLater(ErrorCode::kTooManyAttempts, "Too many failed logins from this address; try again later.",
+                      settings_.address_window);
   if (user && user->locked_until && *user->locked_until > now)
-    return Error(ErrorCode::kTooManyAttempts,
-                 "Too many failed logins for this account; try again later.");
+    return RetryLater(ErrorCode::kTooManyAttempts, "Too many failed logins for this account; try again later.",
+                      settings_.lock_duration);
 
-  bool ok = user && !user->password_hash.empty()
-                ? VerifyPassword(password, user->password_hash)
-                : (VerifyPassword(password, dummy_hash_), false);
+  // Unknown e-mails and unclaimed accounts verify the dummy hash: the same work, the same time.
+  const bool claimed = user && !user->password_hash.empty();
+  auto verified = Verify(password, claimed ? user->password_hash : dummy_hash_);
+  if (!verified) return Fail(verified.error());
+  const bool ok = claimed && *verified;
 
   Result<IssuedToken> out;
   store_.Transact([&](UnitOfWork& uow) {
@@ -116,7 +154,8 @@ Result<IssuedToken> AccountService::Login(const RequestContext& ctx, const std::
     // Re-read under a row lock: a lockout set by a concurrent failure must hold.
     auto fresh = uow.users().FindByEmail(user->email, true);
     if (fresh && fresh->locked_until && *fresh->locked_until > now) {
-      out = Error(ErrorCode::kTooManyAttempts, "Too many failed logins for this account; try again later.");
+      out = RetryLater(ErrorCode::kTooManyAttempts, "Too many failed logins for this account; try again later.",
+                       settings_.lock_duration);
       return true;
     }
     if (fresh && (fresh->failed_logins != 0 || fresh->locked_until))
@@ -189,28 +228,33 @@ Result<bool> AccountService::BootstrapCoordinator(const std::string& email,
   RequestContext system;
   system.request_id = "bootstrap";
   NewAccount in{email, password, name, "", "fr", {}};
-  auto created = Create(system, in, RoleBit(Role::kCoordinator) | RoleBit(Role::kTrainer));
+  auto created = Create(system, in, RoleBit(Role::kCoordinator) | RoleBit(Role::kTrainer), false);
   if (!created) return Fail(created.error());
   return true;
 }
 
 Result<Unit> AccountService::SetPasswordWithToken(const RequestContext& ctx, const std::string& token,
                                                   const std::string& password) {
-  if (auto msg = CheckPassword(password)) return Invalid({{"password", *msg}});
-  const std::string hash = HashPassword(password, random_, settings_.scrypt);
-  Result<Unit> out;
+  const std::string token_hash = Sha256Hex(token);
+  // The token first, by a plain indexed read: a guess costs no hashing.
+  std::optional<User> user;
   store_.Transact([&](UnitOfWork& uow) {
-    auto user = uow.users().ConsumePasswordReset(Sha256Hex(token), clock_.Now());
-    if (!user) {
-      out = Invalid({{"token", "is unknown, used or expired"}});
-      return false;
-    }
-    uow.users().SetPasswordHash(*user, hash);
-    Audit(uow, ctx, clock_.Now(), "user.password_set", "user", *user, nullptr, nullptr);
-    out = Unit{};
+    auto id = uow.users().FindPasswordReset(token_hash, clock_.Now());
+    user = id ? uow.users().FindById(*id) : std::nullopt;
     return true;
   });
-  return out;
+  if (!user) return InvalidToken();
+  if (auto msg = CheckPassword(password)) return Invalid({{"password", *msg}});
+  auto hash = Hash(password);
+  if (!hash) return Fail(hash.error());
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Unit> {
+    // Consumed under its row lock: of two concurrent uses of one token, one sets the password.
+    auto id = uow.users().ConsumePasswordReset(token_hash, clock_.Now());
+    if (!id) return InvalidToken();
+    uow.users().SetPasswordHash(*id, *hash);
+    Audit(uow, ctx, clock_.Now(), "user.password_set", "user", *id, nullptr, nullptr);
+    return Unit{};
+  });
 }
 
 Result<Agency> AccountService::CreateAgency(const RequestContext& ctx, const Agency& in) {

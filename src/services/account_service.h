@@ -1,6 +1,10 @@
 #pragma once
 // Accounts, authentication and agencies: sign-up, login with throttling, bearer tokens
 // (stored hashed, expiring, revocable), staff accounts, agency API keys.
+//
+// Every password hash (scrypt) goes through the process's HashingGate, and runs only once the
+// cheap checks have passed: an anonymous caller cannot make the server hash at will. Sign-ups
+// are paced per client address in the database, so several processes share the pace.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -10,7 +14,9 @@
 #include "common/random.h"
 #include "domain/errors.h"
 #include "domain/repositories.h"
+#include "domain/throttle.h"
 #include "services/crypto.h"
+#include "services/hashing_gate.h"
 #include "services/pagination.h"
 
 namespace parcours {
@@ -22,6 +28,7 @@ struct AccountSettings {
   std::chrono::seconds lock_duration{std::chrono::minutes(15)};
   int max_address_failures = 50;  // per client address within address_window
   std::chrono::seconds address_window{std::chrono::minutes(15)};
+  PacePolicy signups;  // self sign-ups per client address: 10 per hour
 };
 
 struct NewAccount {
@@ -40,10 +47,12 @@ struct IssuedToken {
 
 class AccountService {
  public:
-  AccountService(Store& store, const Clock& clock, RandomSource& random, AccountSettings settings)
+  AccountService(Store& store, const Clock& clock, RandomSource& random, HashingGate& gate,
+                 AccountSettings settings)
       : store_(store),
         clock_(clock),
         random_(random),
+        gate_(gate),
         settings_(settings),
         dummy_hash_(HashPassword("parcours-dummy", random, settings.scrypt)) {}
 
@@ -74,11 +83,15 @@ class AccountService {
   Result<Unit> RevokeAgencyKey(const RequestContext& ctx, const std::string& code, Id key_id);
 
  private:
-  Result<User> Create(const RequestContext& ctx, const NewAccount& in, unsigned roles);
+  Result<User> Create(const RequestContext& ctx, const NewAccount& in, unsigned roles, bool paced);
+  // scrypt through the gate: kBusy when no slot comes free in time.
+  Result<std::string> Hash(const std::string& password);
+  Result<bool> Verify(const std::string& password, const std::string& stored);
 
   Store& store_;
   const Clock& clock_;
   RandomSource& random_;
+  HashingGate& gate_;
   AccountSettings settings_;
   std::string dummy_hash_;  // verified against unknown e-mails so timing does not tell
 };

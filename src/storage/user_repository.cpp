@@ -94,6 +94,13 @@ class MySqlUserRepository final : public UserRepository {
     ps.setString(4, FormatSqlUtc(expires));
     ps.executeUpdate();
   }
+  std::optional<Id> FindPasswordReset(const std::string& hash, TimePoint now) override {
+    auto& find = c_.Prepare("SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL "
+                            "AND expires_at > ?");
+    find.setString(1, hash);
+    find.setString(2, FormatSqlUtc(now));
+    return ReadOne<Id>(find, [](sql::ResultSet& rs) { return rs.getInt64("user_id"); });
+  }
   std::optional<Id> ConsumePasswordReset(const std::string& hash, TimePoint now) override {
     auto& find = c_.Prepare("SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL "
                             "AND expires_at > ? FOR UPDATE");

@@ -151,6 +151,25 @@ TEST_CASE("users: tokens expire and are revocable, address failures are counted"
   });
 }
 
+TEST_CASE("login guard: the sign-up pace per address, created on first lock", "[db][logins]") {
+  Db d;
+  d.Tx([&](UnitOfWork& u) {
+    REQUIRE_FALSE(u.logins().SignupPace("10.0.0.1"));
+    CHECK(u.logins().LockSignupPace("10.0.0.1", T("2027-01-01 10:00:00.000")) == T("2027-01-01 10:00:00.000"));
+    u.logins().SetSignupPace("10.0.0.1", T("2027-01-01 10:06:00.000"));
+    CHECK(*u.logins().SignupPace("10.0.0.1") == T("2027-01-01 10:06:00.000"));
+    // An existing row keeps its time.
+    CHECK(u.logins().LockSignupPace("10.0.0.1", T("2027-01-01 10:01:00.000")) == T("2027-01-01 10:06:00.000"));
+    CHECK_FALSE(u.logins().SignupPace("10.0.0.2"));
+  });
+  // A rolled-back lock leaves nothing behind.
+  d.store->Transact([&](UnitOfWork& u) {
+    u.logins().LockSignupPace("10.0.0.3", T("2027-01-01 10:00:00.000"));
+    return false;
+  });
+  d.Tx([&](UnitOfWork& u) { CHECK_FALSE(u.logins().SignupPace("10.0.0.3")); });
+}
+
 TEST_CASE("agencies: unique codes, keys looked up by hash", "[db][agencies]") {
   Db d;
   d.Tx([&](UnitOfWork& u) {
