@@ -119,6 +119,7 @@ struct Wiring {
     AccountSettings account_settings;
     account_settings.scrypt = config.scrypt;
     account_settings.signups.burst = config.signups_per_hour;
+    account_settings.public_url = config.public_base_url;
     hashing_gate = std::make_unique<HashingGate>(config.scrypt_concurrency, HashingGate::kDefaultWait);
     accounts = std::make_unique<AccountService>(*store, clock(), random, *hashing_gate, account_settings);
     catalogue = std::make_unique<CatalogueService>(*store, clock());
@@ -214,11 +215,14 @@ int Serve(Wiring& w) {
     if (*r) Log("info", "bootstrap coordinator created", {{"email", w.config.bootstrap_email}});
   }
   // Time-driven passes (decisions, completions, reminders) and the notification outbox.
+  // Each pass also purges throttling rows no rule reads any more and expired tokens.
   auto scheduler_pass = [&w](bool wait) {
     auto r = w.scheduler->RunOnce(wait);
-    if (r.confirmed + r.cancelled + r.completed + r.reminded > 0)
+    const int purged = w.accounts->PurgeExpired();
+    if (r.confirmed + r.cancelled + r.completed + r.reminded + purged > 0)
       Log("info", "scheduler pass", {{"confirmed", r.confirmed}, {"cancelled", r.cancelled},
-                                     {"completed", r.completed}, {"reminded", r.reminded}});
+                                     {"completed", r.completed}, {"reminded", r.reminded},
+                                     {"purged", purged}});
   };
   std::atomic<bool> stopping{false};  // lets the delivery loops leave a backlog at shutdown
   Periodic scheduler("scheduler", std::chrono::seconds(w.config.scheduler_interval_seconds),

@@ -27,6 +27,7 @@ enum class ErrorCode {
   kIdempotencyAnswerGone,  // same key, work done, but its answer cannot be replayed
   kUnavailable,            // a dependency is down
   kBusy,                   // too much work of this kind at once (password hashing); retry shortly
+  kLoginConfirmationSent,  // right password, new address, account under attack: confirm by e-mail
 };
 
 struct FieldError {

@@ -77,6 +77,21 @@ void AddAccountRoutes(Router& router, Services& s) {
     return resp;
   });
 
+  router.Add(Method::kPost, "/api/v1/auth/unlock", Access::kAnyone, [&s](HttpRequest& req) {
+    HttpResponse bad;
+    auto body = BodyObject(req, bad);
+    if (!body) return bad;
+    FieldReader f(*body);
+    auto token = f.String("token", true, 200);
+    if (!f.ok())
+      return HttpResponse::Problem({ErrorCode::kInvalidInput, "Send the token of the e-mailed link.", f.errors()}, req.ctx.request_id);
+    auto resp = Reply(req, s.accounts.Unlock(req.ctx, *token), 200, [](const IssuedToken& t) {
+      return json{{"token", t.token}, {"expires_at", FormatLocal(t.expires_at)}};
+    });
+    resp.carries_secret = true;
+    return resp;
+  });
+
   router.Add(Method::kPost, "/api/v1/auth/logout", Access::kSignedIn, [&s](HttpRequest& req) {
     auto auth = req.Header("Authorization").value_or("");
     std::string token = auth.size() > 7 ? std::string(Trim(std::string_view(auth).substr(7))) : "";

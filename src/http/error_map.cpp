@@ -31,6 +31,8 @@ Problem Describe(ErrorCode code) {
     case ErrorCode::kIdempotencyAnswerGone: return {409, "idempotency-answer-gone", "Request already carried out"};
     case ErrorCode::kUnavailable: return {503, "unavailable", "Service unavailable"};
     case ErrorCode::kBusy: return {503, "busy", "Service busy"};
+    case ErrorCode::kLoginConfirmationSent:
+      return {403, "login-confirmation-sent", "Login to be confirmed by e-mail"};
   }
   return {500, "internal", "Internal error"};
 }

@@ -24,10 +24,21 @@ namespace parcours {
 struct AccountSettings {
   ScryptParams scrypt;
   std::chrono::seconds token_lifetime{std::chrono::hours(12)};
-  int max_account_failures = 10;  // then the account is locked for lock_duration
-  std::chrono::seconds lock_duration{std::chrono::minutes(15)};
-  int max_address_failures = 50;  // per client address within address_window
+  // Failed logins: per (e-mail, client address), 5 free, then 1 min doubling up to 1 h...
+  BackoffPolicy backoff;
+  // ...and per client address, whatever the e-mails.
+  int max_address_failures = 50;
   std::chrono::seconds address_window{std::chrono::minutes(15)};
+  // An account is under attack when, within attack_window, it met at least attack_failures
+  // failed logins from at least attack_addresses addresses. Then a correct password from an
+  // address it never logged in from gets an e-mailed unlock link instead of a token.
+  int attack_failures = 10;
+  int attack_addresses = 3;
+  std::chrono::seconds attack_window{std::chrono::hours(1)};
+  std::chrono::seconds unlock_lifetime{std::chrono::minutes(30)};
+  std::chrono::seconds unlock_mail_interval{std::chrono::minutes(5)};  // at most one mail per account
+  std::chrono::seconds known_address_retention{std::chrono::hours(24 * 180)};
+  std::string public_url;  // the unlock link is {public_url}/login/unlock?token=...
   PacePolicy signups;  // self sign-ups per client address: 10 per hour
 };
 
@@ -58,8 +69,17 @@ class AccountService {
 
   Result<User> CreateAccount(const RequestContext& ctx, const NewAccount& in);
   Result<User> CreateStaff(const RequestContext& ctx, const NewAccount& in);
+  // Throttled per (e-mail, address) and per address, the same way for unknown e-mails. While
+  // the account is under attack, a correct password from an address the account never logged
+  // in from answers kLoginConfirmationSent and e-mails an unlock link instead of a token.
   Result<IssuedToken> Login(const RequestContext& ctx, const std::string& email,
                             const std::string& password);
+  // Redeems an e-mailed unlock link (once, within 30 minutes) for a bearer token; the address
+  // of the held-back login and the caller's become known to the account.
+  Result<IssuedToken> Unlock(const RequestContext& ctx, const std::string& token);
+  // Deletes throttling rows no rule reads any more, expired tokens and unlock links, at most
+  // `limit` of each kind; the scheduler's pass calls it. Returns how many rows went.
+  int PurgeExpired(int limit = 10000);
   Result<Unit> Logout(const RequestContext& ctx, const std::string& token);
   // Resolves a bearer token (person token or agency key) to the caller.
   Result<Principal> Authenticate(const std::string& bearer);
@@ -87,6 +107,10 @@ class AccountService {
   // scrypt through the gate: kBusy when no slot comes free in time.
   Result<std::string> Hash(const std::string& password);
   Result<bool> Verify(const std::string& password, const std::string& stored);
+  IssuedToken NewToken(UnitOfWork& uow, Id user_id, TimePoint now);
+  // When the (e-mail, address) pair or the address must wait, if it must.
+  std::optional<TimePoint> LoginBlockedUntil(UnitOfWork& uow, const std::string& email_hash,
+                                             const std::string& address, TimePoint now);
 
   Store& store_;
   const Clock& clock_;

@@ -27,6 +27,7 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::kIdempotencyInProgress,
     ErrorCode::kUnavailable,
     ErrorCode::kBusy,
+    ErrorCode::kLoginConfirmationSent,
 };
 
 }  // namespace
@@ -46,6 +47,7 @@ TEST_CASE("error_map: every error code has its HTTP status", "[error_map]") {
   CHECK(StatusFor(ErrorCode::kIdempotencyInProgress) == 409);
   CHECK(StatusFor(ErrorCode::kUnavailable) == 503);
   CHECK(StatusFor(ErrorCode::kBusy) == 503);
+  CHECK(StatusFor(ErrorCode::kLoginConfirmationSent) == 403);
 }
 
 TEST_CASE("error_map: refusals that say when to come back carry Retry-After", "[error_map]") {
