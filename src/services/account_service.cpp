@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/text.h"
+#include "domain/password_policy.h"
 #include "domain/rules.h"
 #include "services/audit.h"
 #include "services/notifications.h"
@@ -77,7 +78,9 @@ Result<User> AccountService::Create(const RequestContext& ctx, const NewAccount&
   std::vector<FieldError> errors;
   auto email = NormaliseEmail(in.email);
   if (!email) errors.push_back({"email", "must be a valid e-mail address"});
-  if (auto msg = CheckPassword(in.password)) errors.push_back({"password", *msg});
+  // The password may not contain the e-mail or the name, as typed when the e-mail is invalid.
+  if (auto msg = CheckPassword(in.password, {email.value_or(in.email), in.name}))
+    errors.push_back({"password", *msg});
   CheckText("name", in.name, 200, errors);
   CheckText("organisation", in.organisation, 200, errors, false);
   if (!IsSupportedLanguage(in.language)) errors.push_back({"language", "must be fr, de or en"});
@@ -315,7 +318,7 @@ Result<Unit> AccountService::SetPasswordWithToken(const RequestContext& ctx, con
     return true;
   });
   if (!user) return InvalidToken();
-  if (auto msg = CheckPassword(password)) return Invalid({{"password", *msg}});
+  if (auto msg = CheckPassword(password, {user->email, user->name})) return Invalid({{"password", *msg}});
   auto hash = Hash(password);
   if (!hash) return Fail(hash.error());
   return Transact(store_, [&](UnitOfWork& uow) -> Result<Unit> {
