@@ -53,9 +53,9 @@ ANALYZE TABLE sessions, registrations, attendance;
 SQL
 echo "    $(sql -N -e 'SELECT COUNT(*) FROM attendance') attendance rows in $(/usr/bin/python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$start" "$(date +%s.%N)") s"
 
-export PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL=bench@parcours.local PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD=bench-password-1
+export PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL=bench@parcours.local PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD=lilac-report-run-7
 bench_serve
-token=$(curl -s -X POST "$url/api/v1/auth/login" -d '{"email":"bench@parcours.local","password":"bench-password-1"}' |
+token=$(curl -s -X POST "$url/api/v1/auth/login" -d '{"email":"bench@parcours.local","password":"lilac-report-run-7"}' |
   /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
 time_http() {  # $1: path; prints one duration in ms per line

@@ -104,6 +104,7 @@ struct Wiring {
   SystemClock system_clock;
   std::unique_ptr<ManualClock> test_clock;
   OpenSslRandom random;
+  std::unique_ptr<HashingGate> hashing_gate;  // process-wide: every scrypt of this process
   std::unique_ptr<AccountService> accounts;
   std::unique_ptr<CatalogueService> catalogue;
   std::unique_ptr<RegistrationService> registrations;
@@ -132,7 +133,10 @@ struct Wiring {
     if (config.test_clock) test_clock = std::make_unique<ManualClock>(system_clock.Now());
     AccountSettings account_settings;
     account_settings.scrypt = config.scrypt;
-    accounts = std::make_unique<AccountService>(*store, clock(), random, account_settings);
+    account_settings.signups.burst = config.signups_per_hour;
+    account_settings.public_url = config.public_base_url;
+    hashing_gate = std::make_unique<HashingGate>(config.scrypt_concurrency, HashingGate::kDefaultWait);
+    accounts = std::make_unique<AccountService>(*store, clock(), random, *hashing_gate, account_settings);
     const NotificationSettings notify{config.organizer_name, config.organizer_email};
     catalogue = std::make_unique<CatalogueService>(*store, clock(), notify);
     registrations = std::make_unique<RegistrationService>(*store, clock(), notify);
@@ -258,11 +262,14 @@ int Serve(Wiring& w) {
     if (*r) Log("info", "bootstrap coordinator created", {{"email", w.config.bootstrap_email}});
   }
   // Time-driven passes (decisions, completions, reminders) and the notification outbox.
+  // Each pass also purges throttling rows no rule reads any more and expired tokens.
   auto scheduler_pass = [&w](bool wait) {
     auto r = w.scheduler->RunOnce(wait);
-    if (r.confirmed + r.cancelled + r.completed + r.reminded > 0)
+    const int purged = w.accounts->PurgeExpired();
+    if (r.confirmed + r.cancelled + r.completed + r.reminded + purged > 0)
       Log("info", "scheduler pass", {{"confirmed", r.confirmed}, {"cancelled", r.cancelled},
-                                     {"completed", r.completed}, {"reminded", r.reminded}});
+                                     {"completed", r.completed}, {"reminded", r.reminded},
+                                     {"purged", purged}});
   };
   std::atomic<bool> stopping{false};  // lets the delivery loops leave a backlog at shutdown
   Periodic scheduler("scheduler", std::chrono::seconds(w.config.scheduler_interval_seconds),
@@ -414,7 +421,8 @@ int Routes() {
   OpenSslRandom random;
   AccountSettings settings;
   settings.scrypt.n = 1024;
-  AccountService accounts(store, clock, random, settings);
+  HashingGate gate;
+  AccountService accounts(store, clock, random, gate, settings);
   CatalogueService catalogue(store, clock);
   RegistrationService registrations(store, clock);
   AttendanceService attendance(store, clock);

@@ -32,6 +32,8 @@ constexpr Setting kSettings[] = {
     {"--port-file", "PARCOURS_PORT_FILE", "port_file"},
     {"--public-url", "PARCOURS_PUBLIC_URL", "public_url"},
     {"--scrypt-n", "PARCOURS_SCRYPT_N", "scrypt_n"},
+    {"--scrypt-concurrency", "PARCOURS_SCRYPT_CONCURRENCY", "scrypt_concurrency"},
+    {"--signups-per-hour", "PARCOURS_SIGNUPS_PER_HOUR", "signups_per_hour"},
     {nullptr, "PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL", "bootstrap_coordinator_email"},
     {nullptr, "PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD", "bootstrap_coordinator_password"},
     {nullptr, "PARCOURS_SIGNING_KEY", "signing_key"},
@@ -173,6 +175,8 @@ std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Conf
     if (!n || (*n & (*n - 1)) != 0) return "scrypt_n must be a power of two from 1024 to 1048576";
     out.scrypt.n = static_cast<std::uint64_t>(*n);
   }
+  if (auto e = number("scrypt_concurrency", 1, 64, out.scrypt_concurrency)) return e;
+  if (auto e = number("signups_per_hour", 1, 1000000, out.signups_per_hour)) return e;
   if (auto e = number("scheduler_interval", 1, 86400, out.scheduler_interval_seconds)) return e;
   if (auto e = number("outbox_interval_ms", 10, 600000, out.outbox_interval_ms)) return e;
   if (auto v = get("smtp_url")) {

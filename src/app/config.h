@@ -39,6 +39,9 @@ struct Config {
   std::string signing_key, signing_cert;
   std::string public_base_url = "http://127.0.0.1:8080";
   ScryptParams scrypt;
+  // Password hashes computed at once in this process; more wait up to a second, then 503.
+  int scrypt_concurrency = 2;
+  int signups_per_hour = 10;  // self sign-ups per client address (IPv4 address or IPv6 /64)
   // Notifications: delivered only when an SMTP relay is configured.
   std::string smtp_url, smtp_user, smtp_password;
   std::string mail_from = "Parcours <no-reply@parcours.local>";

@@ -1,6 +1,8 @@
 #pragma once
 // Business outcomes that are not successes. Services return them as values; one file
 // (src/http/error_map.cpp) turns them into HTTP statuses.
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,12 +22,14 @@ enum class ErrorCode {
   kAlreadyExists,          // unique code or e-mail taken
   kSessionNotOpen,         // cancelled, completed or started session
   kRuleViolation,          // valid input that breaks a business rule (422)
-  kTooManyAttempts,        // login throttled
+  kTooManyAttempts,        // login or sign-up throttled (says when to come back)
   kIdempotencyKeyReused,   // same key, different request
   kIdempotencyInProgress,  // same key, first request still running
   kIdempotencyAnswerGone,  // same key, work done, but its answer cannot be replayed
   kUnsupportedMediaType,   // the body is not of the type the route reads
   kUnavailable,            // a dependency is down
+  kBusy,                   // too much work of this kind at once (password hashing); retry shortly
+  kLoginConfirmationSent,  // right password, new address, account under attack: confirm by e-mail
 };
 
 struct FieldError {
@@ -37,6 +41,7 @@ struct DomainError {
   ErrorCode code;
   std::string detail;
   std::vector<FieldError> errors;
+  std::optional<std::chrono::seconds> retry_after = std::nullopt;  // when to try again, if known
 };
 
 template <class T>
@@ -45,6 +50,10 @@ using Result = Expected<T, DomainError>;
 inline Unexpected<DomainError> Error(ErrorCode code, std::string detail,
                                      std::vector<FieldError> errors = {}) {
   return {DomainError{code, std::move(detail), std::move(errors)}};
+}
+// A refusal that says when to come back (throttling, a busy resource).
+inline Unexpected<DomainError> RetryLater(ErrorCode code, std::string detail, std::chrono::seconds after) {
+  return {DomainError{code, std::move(detail), {}, after}};
 }
 inline Unexpected<DomainError> Invalid(std::vector<FieldError> errors) {
   return Error(ErrorCode::kInvalidInput, "The request has invalid fields.", std::move(errors));

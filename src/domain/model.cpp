@@ -125,6 +125,7 @@ const char* ToString(NotificationKind k) {
     case NotificationKind::kSessionCancelled: return "session_cancelled";
     case NotificationKind::kReminder: return "reminder";
     case NotificationKind::kAccountClaim: return "account_claim";
+    case NotificationKind::kLoginUnlock: return "login_unlock";
   }
   return "registration_confirmed";
 }

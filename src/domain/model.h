@@ -24,10 +24,17 @@ struct User {
   std::string language = "fr";
   unsigned roles = RoleBit(Role::kParticipant);
   std::string password_hash;  // empty: cannot log in (account not yet claimed)
-  int failed_logins = 0;
-  std::optional<TimePoint> locked_until;
   TimePoint created_at;
   bool Has(Role r) const { return roles & RoleBit(r); }
+};
+
+// A one-time link, sent by e-mail, that confirms a login from an address the account has not
+// logged in from while it is under attack. Stored as the SHA-256 of its token.
+struct LoginUnlock {
+  std::string token_hash;
+  Id user_id = 0;
+  std::string address_hash;  // the known-address marker the login would have recorded
+  TimePoint created_at, expires_at;
 };
 
 // Who is calling: a person (with roles), an agency key, or nobody.
@@ -187,10 +194,17 @@ struct CompletedModule {
   TimePoint starts_at;
 };
 
-enum class NotificationKind { kRegistrationConfirmed, kPromoted, kSessionCancelled, kReminder, kAccountClaim };
+enum class NotificationKind {
+  kRegistrationConfirmed,
+  kPromoted,
+  kSessionCancelled,
+  kReminder,
+  kAccountClaim,
+  kLoginUnlock,  // a link that confirms a login from a new address while the account is under attack
+};
 inline constexpr NotificationKind kAllNotificationKinds[] = {
     NotificationKind::kRegistrationConfirmed, NotificationKind::kPromoted, NotificationKind::kSessionCancelled,
-    NotificationKind::kReminder, NotificationKind::kAccountClaim};
+    NotificationKind::kReminder, NotificationKind::kAccountClaim, NotificationKind::kLoginUnlock};
 const char* ToString(NotificationKind k);
 std::optional<NotificationKind> NotificationKindFromString(const std::string& s);
 

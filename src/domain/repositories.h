@@ -9,6 +9,7 @@
 
 #include "common/expected.h"
 #include "domain/model.h"
+#include "domain/throttle.h"
 
 namespace parcours {
 
@@ -19,9 +20,6 @@ class UserRepository {
   virtual std::optional<User> FindByEmail(const std::string& email, bool for_update) = 0;
   virtual std::optional<Id> Insert(const User& user) = 0;  // nullopt: e-mail taken
   virtual bool AnyCoordinator() = 0;
-  virtual void SetLoginFailures(Id id, int count, std::optional<TimePoint> locked_until) = 0;
-  virtual int CountAddressFailures(const std::string& address, TimePoint since) = 0;
-  virtual void RecordAddressFailure(const std::string& address, TimePoint at) = 0;
   virtual void InsertToken(const std::string& token_hash, Id user_id, TimePoint created,
                            TimePoint expires) = 0;
   // The user behind an unexpired, unrevoked token.
@@ -29,9 +27,58 @@ class UserRepository {
   virtual bool RevokeToken(const std::string& token_hash, TimePoint at) = 0;
   virtual void InsertPasswordReset(const std::string& token_hash, Id user_id, TimePoint created,
                                    TimePoint expires) = 0;
-  // Marks an unexpired, unused reset token used; returns its user.
+  // The user of an unexpired, unused reset token, read without a lock (a cheap first check).
+  virtual std::optional<Id> FindPasswordReset(const std::string& token_hash, TimePoint now) = 0;
+  // Marks an unexpired, unused reset token used, under its row lock; returns its user.
   virtual std::optional<Id> ConsumePasswordReset(const std::string& token_hash, TimePoint now) = 0;
   virtual void SetPasswordHash(Id user_id, const std::string& hash) = 0;
+  // Deletes up to `limit` bearer tokens that expired before `before` and reset tokens that
+  // expired before it or were used; returns how many.
+  virtual int PurgeTokens(TimePoint before, int limit) = 0;
+};
+
+// The throttling state that every server process shares. Client addresses appear as their
+// throttle keys (ClientAddressKey), e-mails only as their hashes (known and unknown e-mails
+// alike), the addresses an account logged in from only hashed with the account.
+class LoginGuardRepository {
+ public:
+  virtual ~LoginGuardRepository() = default;
+  // Backoff per (e-mail hash, client address); for_update locks the row (or the gap).
+  virtual std::optional<LoginBackoff> FindBackoff(const std::string& email_hash, const std::string& address,
+                                                  bool for_update) = 0;
+  virtual void SaveBackoff(const std::string& email_hash, const std::string& address, const LoginBackoff& b) = 0;
+  virtual void ClearBackoff(const std::string& email_hash, const std::string& address) = 0;
+  virtual void RecordFailure(const std::string& email_hash, const std::string& address, TimePoint at) = 0;
+  // The n-th latest failure from the address at or after `since` (n ≥ 1): nullopt when there
+  // were fewer than n. The address is over its limit of n until that failure leaves the window.
+  virtual std::optional<TimePoint> NthLatestAddressFailure(const std::string& address, TimePoint since, int n) = 0;
+  struct FailureSpread {
+    int failures = 0;
+    int addresses = 0;
+  };
+  // Failures against the e-mail at or after `since`, and from how many addresses.
+  virtual FailureSpread FailuresAgainst(const std::string& email_hash, TimePoint since) = 0;
+  virtual bool IsKnownAddress(Id user_id, const std::string& address_hash) = 0;
+  virtual void RememberAddress(Id user_id, const std::string& address_hash, TimePoint at) = 0;
+  virtual void InsertUnlock(const LoginUnlock& u) = 0;
+  // When the latest unlock link of the user was made (used or not), if any is still stored.
+  virtual std::optional<TimePoint> LatestUnlock(Id user_id) = 0;
+  // Marks an unexpired, unused unlock token used, under its row lock; returns it.
+  virtual std::optional<LoginUnlock> ConsumeUnlock(const std::string& token_hash, TimePoint now) = 0;
+  // Sign-up pacing per client address: the stored theoretical arrival time (see Pace).
+  virtual std::optional<TimePoint> SignupPace(const std::string& address) = 0;
+  // The address's pace, its row created (with `now`) when missing, and row-locked until the
+  // transaction ends: concurrent sign-ups from one address are paced one after the other.
+  virtual TimePoint LockSignupPace(const std::string& address, TimePoint now) = 0;
+  virtual void SetSignupPace(const std::string& address, TimePoint tat) = 0;
+
+  // What no rule reads any more: failures before failures_before, backoff rows whose last
+  // failure is before backoff_before, known addresses not used since known_before, unlock
+  // links and sign-up paces that ran out before `now`. Up to `limit` rows of each; how many.
+  struct PurgeCutoffs {
+    TimePoint now, failures_before, backoff_before, known_before;
+  };
+  virtual int Purge(const PurgeCutoffs& cutoffs, int limit) = 0;
 };
 
 class AgencyRepository {
@@ -226,6 +273,7 @@ class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
   virtual UserRepository& users() = 0;
+  virtual LoginGuardRepository& logins() = 0;
   virtual AgencyRepository& agencies() = 0;
   virtual CatalogueRepository& catalogue() = 0;
   virtual RegistrationRepository& registrations() = 0;

@@ -27,13 +27,6 @@ std::optional<std::string> NormaliseEmail(const std::string& raw) {
   return e;
 }
 
-std::optional<std::string> CheckPassword(const std::string& p) {
-  if (p.size() > kMaxPasswordBytes) return "must be at most 256 bytes";
-  if (!IsValidUtf8(p)) return "must be valid UTF-8";
-  if (Utf8Length(p) < kMinPasswordLength) return "must be at least 10 characters";
-  return std::nullopt;
-}
-
 bool IsSupportedLanguage(const std::string& lang) {
   return lang == "fr" || lang == "de" || lang == "en";
 }

@@ -13,8 +13,6 @@ namespace parcours {
 
 constexpr int kDefaultMinRegistrants = 10;
 constexpr int kDefaultDecisionLeadDays = 14;
-constexpr std::size_t kMinPasswordLength = 10;
-constexpr std::size_t kMaxPasswordBytes = 256;
 constexpr int kMaxCapacity = 100000;
 constexpr double kMaxModuleHours = 1000;
 // Hours are stored as DECIMAL(7,2) (modules, attendance): a value with more decimals would be
@@ -30,8 +28,6 @@ inline constexpr const char* kAlreadyInModuleDetail =
 
 // Lower-cased, trimmed e-mail if it has a plausible shape, nullopt otherwise.
 std::optional<std::string> NormaliseEmail(const std::string& raw);
-// nullopt when acceptable, else the message to show.
-std::optional<std::string> CheckPassword(const std::string& password);
 bool IsSupportedLanguage(const std::string& lang);
 // Codes of pathways, modules and agencies: 1–32 of [A-Za-z0-9_-].
 bool IsValidCode(const std::string& code);

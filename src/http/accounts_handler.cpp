@@ -1,5 +1,6 @@
 #include "common/text.h"
 #include "common/time.h"
+#include "http/error_map.h"
 #include "http/handlers.h"
 #include "services/views.h"
 
@@ -23,6 +24,14 @@ std::optional<NewAccount> ReadAccount(FieldReader& f) {
   return in;
 }
 
+// A refusal that says when to come back (throttled: 429, busy: 503) tells it in Retry-After.
+template <class T>
+HttpResponse WithRetryAfter(HttpResponse resp, const Result<T>& r) {
+  if (!r)
+    if (auto after = RetryAfter(r.error())) resp.extra_headers.push_back({"Retry-After", *after});
+  return resp;
+}
+
 }  // namespace
 
 void AddAccountRoutes(Router& router, Services& s) {
@@ -33,8 +42,8 @@ void AddAccountRoutes(Router& router, Services& s) {
     FieldReader f(*body);
     auto in = ReadAccount(f);
     if (!in) return HttpResponse::Problem({ErrorCode::kInvalidInput, "The account has invalid fields.", f.errors()}, req.ctx.request_id);
-    auto r = Reply(req, s.accounts.CreateAccount(req.ctx, *in), 201, [](const User& u) { return ToJson(u); });
-    return r;
+    auto r = s.accounts.CreateAccount(req.ctx, *in);
+    return WithRetryAfter(Reply(req, r, 201, [](const User& u) { return ToJson(u); }), r);
   });
 
   router.Add(Method::kPost, "/api/v1/users", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
@@ -47,7 +56,8 @@ void AddAccountRoutes(Router& router, Services& s) {
     if (!in || !roles)
       return HttpResponse::Problem({ErrorCode::kInvalidInput, "The user has invalid fields.", f.errors()}, req.ctx.request_id);
     in->roles = *roles;
-    return Reply(req, s.accounts.CreateStaff(req.ctx, *in), 201, [](const User& u) { return ToJson(u); });
+    auto r = s.accounts.CreateStaff(req.ctx, *in);
+    return WithRetryAfter(Reply(req, r, 201, [](const User& u) { return ToJson(u); }), r);
   }));
 
   router.Add(Method::kPost, "/api/v1/auth/login", Access::kAnyone, [&s](HttpRequest& req) {
@@ -60,10 +70,24 @@ void AddAccountRoutes(Router& router, Services& s) {
     if (!f.ok())
       return HttpResponse::Problem({ErrorCode::kInvalidInput, "Login needs an e-mail and a password.", f.errors()}, req.ctx.request_id);
     auto r = s.accounts.Login(req.ctx, *email, *password);
-    auto resp = Reply(req, r, 200, [](const IssuedToken& t) {
+    auto resp = WithRetryAfter(Reply(req, r, 200, [](const IssuedToken& t) {
+      return json{{"token", t.token}, {"expires_at", FormatLocal(t.expires_at)}};
+    }), r);
+    resp.carries_secret = true;
+    return resp;
+  });
+
+  router.Add(Method::kPost, "/api/v1/auth/unlock", Access::kAnyone, [&s](HttpRequest& req) {
+    HttpResponse bad;
+    auto body = BodyObject(req, bad);
+    if (!body) return bad;
+    FieldReader f(*body);
+    auto token = f.String("token", true, 200);
+    if (!f.ok())
+      return HttpResponse::Problem({ErrorCode::kInvalidInput, "Send the token of the e-mailed link.", f.errors()}, req.ctx.request_id);
+    auto resp = Reply(req, s.accounts.Unlock(req.ctx, *token), 200, [](const IssuedToken& t) {
       return json{{"token", t.token}, {"expires_at", FormatLocal(t.expires_at)}};
     });
-    if (!r && r.error().code == ErrorCode::kTooManyAttempts) resp.extra_headers.push_back({"Retry-After", "900"});
     resp.carries_secret = true;
     return resp;
   });
@@ -88,7 +112,7 @@ void AddAccountRoutes(Router& router, Services& s) {
     if (!f.ok())
       return HttpResponse::Problem({ErrorCode::kInvalidInput, "Send the token and the new password.", f.errors()}, req.ctx.request_id);
     auto r = s.accounts.SetPasswordWithToken(req.ctx, *token, *password);
-    if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
+    if (!r) return WithRetryAfter(HttpResponse::Problem(r.error(), req.ctx.request_id), r);
     HttpResponse resp;
     resp.status = 204;
     return resp;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace parcours::http {
 namespace {
 
@@ -30,6 +32,9 @@ Problem Describe(ErrorCode code) {
     case ErrorCode::kIdempotencyAnswerGone: return {409, "idempotency-answer-gone", "Request already carried out"};
     case ErrorCode::kUnsupportedMediaType: return {415, "unsupported-media-type", "Unsupported media type"};
     case ErrorCode::kUnavailable: return {503, "unavailable", "Service unavailable"};
+    case ErrorCode::kBusy: return {503, "busy", "Service busy"};
+    case ErrorCode::kLoginConfirmationSent:
+      return {403, "login-confirmation-sent", "Login to be confirmed by e-mail"};
   }
   return {500, "internal", "Internal error"};
 }
@@ -37,6 +42,12 @@ Problem Describe(ErrorCode code) {
 }  // namespace
 
 int StatusFor(ErrorCode code) { return Describe(code).status; }
+
+std::optional<std::string> RetryAfter(const DomainError& e) {
+  if (e.retry_after) return std::to_string(std::max<long long>(1, e.retry_after->count()));
+  if (e.code == ErrorCode::kBusy) return "1";
+  return std::nullopt;
+}
 
 std::string ProblemJson(int status, const std::string& slug, const std::string& title,
                         const std::string& detail, const std::string& request_id) {

@@ -1,21 +1,62 @@
 #include "services/account_service.h"
 
+#include <algorithm>
+
+#include "common/text.h"
+#include "domain/password_policy.h"
 #include "domain/rules.h"
 #include "services/audit.h"
+#include "services/notifications.h"
 #include "services/views.h"
 
 namespace parcours {
 namespace {
 constexpr std::string_view kPersonTokenPrefix = "pt_";
 constexpr std::string_view kAgencyKeyPrefix = "pak_";
+constexpr std::string_view kUnlockTokenPrefix = "unl_";
+
+std::chrono::milliseconds Ms(std::chrono::seconds s) { return s; }
+
+std::string LoginEmailHash(const std::string& email) { return Sha256Hex("login-email\n" + email); }
+
+// An address the account logged in from, hashed with the account: the table shows neither.
+std::string KnownAddressHash(Id user_id, const std::string& address) {
+  return Sha256Hex("known-address\n" + std::to_string(user_id) + "\n" + address);
+}
+
+// The same answer for the pair's wait and the address's, known e-mail or not.
+Unexpected<DomainError> TooManyLogins(TimePoint until, TimePoint now) {
+  return RetryLater(ErrorCode::kTooManyAttempts, "Too many failed logins; try again later.", SecondsUntil(until, now));
+}
 
 Unexpected<DomainError> Forbidden() {
   return Error(ErrorCode::kForbidden, "This action is reserved to coordinators.");
 }
+
+Unexpected<DomainError> TooManySignups(std::chrono::seconds retry_after) {
+  return RetryLater(ErrorCode::kTooManyAttempts,
+                    "Too many accounts were created from this address; try again later.", retry_after);
+}
+
+Unexpected<DomainError> InvalidToken() { return Invalid({{"token", "is unknown, used or expired"}}); }
 }  // namespace
 
+Result<std::string> AccountService::Hash(const std::string& password) {
+  auto pass = gate_.Enter();
+  if (!pass) return RetryLater(ErrorCode::kBusy, "Too many passwords are being checked at the moment; try again.",
+                               std::chrono::seconds(1));
+  return HashPassword(password, random_, settings_.scrypt);
+}
+
+Result<bool> AccountService::Verify(const std::string& password, const std::string& stored) {
+  auto pass = gate_.Enter();
+  if (!pass) return RetryLater(ErrorCode::kBusy, "Too many passwords are being checked at the moment; try again.",
+                               std::chrono::seconds(1));
+  return VerifyPassword(password, stored);
+}
+
 Result<User> AccountService::CreateAccount(const RequestContext& ctx, const NewAccount& in) {
-  return Create(ctx, in, RoleBit(Role::kParticipant));
+  return Create(ctx, in, RoleBit(Role::kParticipant), true);
 }
 
 Result<User> AccountService::CreateStaff(const RequestContext& ctx, const NewAccount& in) {
@@ -29,19 +70,35 @@ Result<User> AccountService::CreateStaff(const RequestContext& ctx, const NewAcc
   }
   if (in.roles.empty()) errors.push_back({"roles", "must name at least one role"});
   if (!errors.empty()) return Invalid(errors);
-  return Create(ctx, in, roles);
+  return Create(ctx, in, roles, false);
 }
 
 Result<User> AccountService::Create(const RequestContext& ctx, const NewAccount& in,
-                                    unsigned roles) {
+                                    unsigned roles, bool paced) {
   std::vector<FieldError> errors;
   auto email = NormaliseEmail(in.email);
   if (!email) errors.push_back({"email", "must be a valid e-mail address"});
-  if (auto msg = CheckPassword(in.password)) errors.push_back({"password", *msg});
+  // The password may not contain the e-mail or the name, as typed when the e-mail is invalid.
+  if (auto msg = CheckPassword(in.password, {email.value_or(in.email), in.name}))
+    errors.push_back({"password", *msg});
   CheckText("name", in.name, 200, errors);
   CheckText("organisation", in.organisation, 200, errors, false);
   if (!IsSupportedLanguage(in.language)) errors.push_back({"language", "must be fr, de or en"});
   if (!errors.empty()) return Invalid(errors);
+
+  const TimePoint now = clock_.Now();
+  const std::string address = ClientAddressKey(ctx.client_address);
+  if (paced) {
+    // A plain read first: an address over its pace is refused before any hashing.
+    std::optional<TimePoint> tat;
+    store_.Transact([&](UnitOfWork& uow) {
+      tat = uow.logins().SignupPace(address);
+      return true;
+    });
+    if (auto d = Pace(tat, now, settings_.signups); !d.allowed) return TooManySignups(d.retry_after);
+  }
+  auto hash = Hash(in.password);
+  if (!hash) return Fail(hash.error());
 
   User user;
   user.email = *email;
@@ -49,86 +106,142 @@ Result<User> AccountService::Create(const RequestContext& ctx, const NewAccount&
   user.organisation = std::string(Trim(in.organisation));
   user.language = in.language;
   user.roles = roles;
-  user.password_hash = HashPassword(in.password, random_, settings_.scrypt);
-  user.created_at = clock_.Now();
+  user.password_hash = *hash;
+  user.created_at = now;
 
-  Result<User> out;
-  store_.Transact([&](UnitOfWork& uow) {
-    auto id = uow.users().Insert(user);
-    if (!id) {
-      out = Error(ErrorCode::kAlreadyExists, "An account with this e-mail already exists.");
-      return false;
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<User> {
+    if (paced) {
+      // Again under the address's row lock, so concurrent sign-ups (in any process) count one by
+      // one; a refused or failed sign-up rolls back and uses none of the allowance.
+      auto d = Pace(uow.logins().LockSignupPace(address, now), now, settings_.signups);
+      if (!d.allowed) return TooManySignups(d.retry_after);
+      uow.logins().SetSignupPace(address, d.next_tat);
     }
+    auto id = uow.users().Insert(user);
+    if (!id) return Error(ErrorCode::kAlreadyExists, "An account with this e-mail already exists.");
     User created = user;
     created.id = *id;
-    Audit(uow, ctx, user.created_at, "user.created", "user", *id, nullptr, ToJson(created));
-    out = created;
+    Audit(uow, ctx, now, "user.created", "user", *id, nullptr, ToJson(created));
+    return created;
+  });
+}
+
+Result<IssuedToken> AccountService::Login(const RequestContext& ctx, const std::string& email_in,
+                                          const std::string& password) {
+  const TimePoint now = clock_.Now();
+  const auto email = NormaliseEmail(email_in);
+  // Counters are keyed by the e-mail's hash whether an account has it or not (malformed ones
+  // too), so that throttling tells nothing about which accounts exist.
+  const std::string email_hash = LoginEmailHash(email ? *email : AsciiLower(Trim(email_in)));
+  const std::string address = ClientAddressKey(ctx.client_address);
+
+  // The throttles first, by plain reads, before any hashing.
+  std::optional<TimePoint> blocked;
+  std::optional<User> user;
+  store_.Transact([&](UnitOfWork& uow) {
+    blocked = LoginBlockedUntil(uow, email_hash, address, now);
+    user = email && !blocked ? uow.users().FindByEmail(*email, false) : std::nullopt;
+    return true;
+  });
+  if (blocked) return TooManyLogins(*blocked, now);
+
+  // Unknown e-mails and unclaimed accounts verify the dummy hash: the same work, the same time.
+  const bool claimed = user && !user->password_hash.empty();
+  auto verified = Verify(password, claimed ? user->password_hash : dummy_hash_);
+  if (!verified) return Fail(verified.error());
+
+  if (!claimed || !*verified) {
+    store_.Transact([&](UnitOfWork& uow) {
+      auto& guard = uow.logins();
+      guard.SaveBackoff(email_hash, address,
+                        AfterFailure(guard.FindBackoff(email_hash, address, true), now, settings_.backoff));
+      guard.RecordFailure(email_hash, address, now);
+      return true;
+    });
+    return Error(ErrorCode::kUnauthenticated, "The e-mail or the password is wrong.");
+  }
+
+  Result<IssuedToken> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    auto& guard = uow.logins();
+    // A failure of this pair committed since the first read may have started a wait: it holds.
+    if (auto until = BlockedUntil(guard.FindBackoff(email_hash, address, true), now)) {
+      out = TooManyLogins(*until, now);
+      return false;
+    }
+    const std::string known = KnownAddressHash(user->id, address);
+    if (!guard.IsKnownAddress(user->id, known)) {
+      const auto spread = guard.FailuresAgainst(email_hash, now - settings_.attack_window);
+      if (spread.failures >= settings_.attack_failures && spread.addresses >= settings_.attack_addresses) {
+        // The owner is never locked out, but a guesser who found the password from a new address
+        // must also hold the mailbox. One mail per interval: the previous link still works.
+        auto latest = guard.LatestUnlock(user->id);
+        if (!latest || *latest <= now - settings_.unlock_mail_interval) {
+          const std::string token = NewSecret(random_, kUnlockTokenPrefix);
+          guard.InsertUnlock({Sha256Hex(token), user->id, known, now, now + Ms(settings_.unlock_lifetime)});
+          Notifier(uow).LoginUnlock(*user, settings_.public_url + "/login/unlock?token=" + token, now);
+          Audit(uow, ctx, now, "user.login_held", "user", user->id, nullptr, nullptr);
+        }
+        out = Error(ErrorCode::kLoginConfirmationSent,
+                    "This account has met many failed logins, and this address has not been used with it "
+                    "before: to confirm that it is you, open the link we sent to the account's e-mail address.");
+        return true;  // the link and its mail are kept
+      }
+    }
+    guard.ClearBackoff(email_hash, address);
+    guard.RememberAddress(user->id, known, now);
+    out = NewToken(uow, user->id, now);
     return true;
   });
   return out;
 }
 
-Result<IssuedToken> AccountService::Login(const RequestContext& ctx, const std::string& email_in,
-                                          const std::string& password) {
-  auto email = NormaliseEmail(email_in);
+Result<IssuedToken> AccountService::Unlock(const RequestContext& ctx, const std::string& token) {
   const TimePoint now = clock_.Now();
-  const auto unauthorised = [] {
-    return Error(ErrorCode::kUnauthenticated, "The e-mail or the password is wrong.");
-  };
-  // Throttle by client address before doing any expensive work.
-  bool address_blocked = false;
-  std::optional<User> user;
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<IssuedToken> {
+    auto unlock = uow.logins().ConsumeUnlock(Sha256Hex(token), now);
+    if (!unlock) return InvalidToken();
+    // The address where the password was given, and the one that opened the link (usually the
+    // same), log in directly from now on.
+    uow.logins().RememberAddress(unlock->user_id, unlock->address_hash, now);
+    uow.logins().RememberAddress(unlock->user_id,
+                                 KnownAddressHash(unlock->user_id, ClientAddressKey(ctx.client_address)), now);
+    Audit(uow, ctx, now, "user.login_confirmed", "user", unlock->user_id, nullptr, nullptr);
+    return NewToken(uow, unlock->user_id, now);
+  });
+}
+
+int AccountService::PurgeExpired(int limit) {
+  const TimePoint now = clock_.Now();
+  LoginGuardRepository::PurgeCutoffs cutoffs;
+  cutoffs.now = now;
+  cutoffs.failures_before = now - Ms(std::max(settings_.address_window, settings_.attack_window));
+  cutoffs.backoff_before = now - Ms(settings_.backoff.forget_after);
+  cutoffs.known_before = now - Ms(settings_.known_address_retention);
+  int purged = 0;
   store_.Transact([&](UnitOfWork& uow) {
-    address_blocked = uow.users().CountAddressFailures(
-                          ctx.client_address, now - settings_.address_window) >=
-                      settings_.max_address_failures;
-    user = email ? uow.users().FindByEmail(*email, false) : std::nullopt;
+    purged = uow.logins().Purge(cutoffs, limit) + uow.users().PurgeTokens(now, limit);
     return true;
   });
-  if (address_blocked)
-    return Error(ErrorCode::kTooManyAttempts,
-                 "Too many failed logins from this address; try again later.");
-  if (user && user->locked_until && *user->locked_until > now)
-    return Error(ErrorCode::kTooManyAttempts,
-                 "Too many failed logins for this account; try again later.");
+  return purged;
+}
 
-  bool ok = user && !user->password_hash.empty()
-                ? VerifyPassword(password, user->password_hash)
-                : (VerifyPassword(password, dummy_hash_), false);
+IssuedToken AccountService::NewToken(UnitOfWork& uow, Id user_id, TimePoint now) {
+  IssuedToken token{NewSecret(random_, kPersonTokenPrefix), now + Ms(settings_.token_lifetime)};
+  uow.users().InsertToken(Sha256Hex(token.token), user_id, now, token.expires_at);
+  return token;
+}
 
-  Result<IssuedToken> out;
-  store_.Transact([&](UnitOfWork& uow) {
-    if (!ok) {
-      uow.users().RecordAddressFailure(ctx.client_address, now);
-      if (user) {
-        auto fresh = uow.users().FindByEmail(user->email, true);
-        int failures = (fresh ? fresh->failed_logins : 0) + 1;
-        std::optional<TimePoint> lock;
-        if (failures >= settings_.max_account_failures) {
-          lock = now + std::chrono::duration_cast<std::chrono::milliseconds>(settings_.lock_duration);
-          failures = 0;
-        }
-        uow.users().SetLoginFailures(user->id, failures, lock);
-      }
-      out = unauthorised();
-      return true;  // the failure counters must be kept
-    }
-    // Re-read under a row lock: a lockout set by a concurrent failure must hold.
-    auto fresh = uow.users().FindByEmail(user->email, true);
-    if (fresh && fresh->locked_until && *fresh->locked_until > now) {
-      out = Error(ErrorCode::kTooManyAttempts, "Too many failed logins for this account; try again later.");
-      return true;
-    }
-    if (fresh && (fresh->failed_logins != 0 || fresh->locked_until))
-      uow.users().SetLoginFailures(user->id, 0, std::nullopt);
-    IssuedToken token{NewSecret(random_, kPersonTokenPrefix),
-                      now + std::chrono::duration_cast<std::chrono::milliseconds>(
-                                settings_.token_lifetime)};
-    uow.users().InsertToken(Sha256Hex(token.token), user->id, now, token.expires_at);
-    out = token;
-    return true;
-  });
-  return out;
+std::optional<TimePoint> AccountService::LoginBlockedUntil(UnitOfWork& uow, const std::string& email_hash,
+                                                           const std::string& address, TimePoint now) {
+  auto until = BlockedUntil(uow.logins().FindBackoff(email_hash, address, false), now);
+  // Over the address's limit until its max-th latest failure leaves the window.
+  if (auto nth = uow.logins().NthLatestAddressFailure(address, now - Ms(settings_.address_window),
+                                                      settings_.max_address_failures)) {
+    const TimePoint address_until = *nth + Ms(settings_.address_window);
+    if (address_until > now && (!until || address_until > *until)) until = address_until;
+  }
+  return until;
 }
 
 Result<Unit> AccountService::Logout(const RequestContext&, const std::string& token) {
@@ -189,28 +302,33 @@ Result<bool> AccountService::BootstrapCoordinator(const std::string& email,
   RequestContext system;
   system.request_id = "bootstrap";
   NewAccount in{email, password, name, "", "fr", {}};
-  auto created = Create(system, in, RoleBit(Role::kCoordinator) | RoleBit(Role::kTrainer));
+  auto created = Create(system, in, RoleBit(Role::kCoordinator) | RoleBit(Role::kTrainer), false);
   if (!created) return Fail(created.error());
   return true;
 }
 
 Result<Unit> AccountService::SetPasswordWithToken(const RequestContext& ctx, const std::string& token,
                                                   const std::string& password) {
-  if (auto msg = CheckPassword(password)) return Invalid({{"password", *msg}});
-  const std::string hash = HashPassword(password, random_, settings_.scrypt);
-  Result<Unit> out;
+  const std::string token_hash = Sha256Hex(token);
+  // The token first, by a plain indexed read: a guess costs no hashing.
+  std::optional<User> user;
   store_.Transact([&](UnitOfWork& uow) {
-    auto user = uow.users().ConsumePasswordReset(Sha256Hex(token), clock_.Now());
-    if (!user) {
-      out = Invalid({{"token", "is unknown, used or expired"}});
-      return false;
-    }
-    uow.users().SetPasswordHash(*user, hash);
-    Audit(uow, ctx, clock_.Now(), "user.password_set", "user", *user, nullptr, nullptr);
-    out = Unit{};
+    auto id = uow.users().FindPasswordReset(token_hash, clock_.Now());
+    user = id ? uow.users().FindById(*id) : std::nullopt;
     return true;
   });
-  return out;
+  if (!user) return InvalidToken();
+  if (auto msg = CheckPassword(password, {user->email, user->name})) return Invalid({{"password", *msg}});
+  auto hash = Hash(password);
+  if (!hash) return Fail(hash.error());
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Unit> {
+    // Consumed under its row lock: of two concurrent uses of one token, one sets the password.
+    auto id = uow.users().ConsumePasswordReset(token_hash, clock_.Now());
+    if (!id) return InvalidToken();
+    uow.users().SetPasswordHash(*id, *hash);
+    Audit(uow, ctx, clock_.Now(), "user.password_set", "user", *id, nullptr, nullptr);
+    return Unit{};
+  });
 }
 
 Result<Agency> AccountService::CreateAgency(const RequestContext& ctx, const Agency& in) {

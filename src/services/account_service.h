@@ -1,6 +1,10 @@
 #pragma once
 // Accounts, authentication and agencies: sign-up, login with throttling, bearer tokens
 // (stored hashed, expiring, revocable), staff accounts, agency API keys.
+//
+// Every password hash (scrypt) goes through the process's HashingGate, and runs only once the
+// cheap checks have passed: an anonymous caller cannot make the server hash at will. Sign-ups
+// are paced per client address in the database, so several processes share the pace.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -10,7 +14,9 @@
 #include "common/random.h"
 #include "domain/errors.h"
 #include "domain/repositories.h"
+#include "domain/throttle.h"
 #include "services/crypto.h"
+#include "services/hashing_gate.h"
 #include "services/pagination.h"
 
 namespace parcours {
@@ -18,10 +24,22 @@ namespace parcours {
 struct AccountSettings {
   ScryptParams scrypt;
   std::chrono::seconds token_lifetime{std::chrono::hours(12)};
-  int max_account_failures = 10;  // then the account is locked for lock_duration
-  std::chrono::seconds lock_duration{std::chrono::minutes(15)};
-  int max_address_failures = 50;  // per client address within address_window
+  // Failed logins: per (e-mail, client address), 5 free, then 1 min doubling up to 1 h...
+  BackoffPolicy backoff;
+  // ...and per client address, whatever the e-mails.
+  int max_address_failures = 50;
   std::chrono::seconds address_window{std::chrono::minutes(15)};
+  // An account is under attack when, within attack_window, it met at least attack_failures
+  // failed logins from at least attack_addresses addresses. Then a correct password from an
+  // address it never logged in from gets an e-mailed unlock link instead of a token.
+  int attack_failures = 10;
+  int attack_addresses = 3;
+  std::chrono::seconds attack_window{std::chrono::hours(1)};
+  std::chrono::seconds unlock_lifetime{std::chrono::minutes(30)};
+  std::chrono::seconds unlock_mail_interval{std::chrono::minutes(5)};  // at most one mail per account
+  std::chrono::seconds known_address_retention{std::chrono::hours(24 * 180)};
+  std::string public_url;  // the unlock link is {public_url}/login/unlock?token=...
+  PacePolicy signups;  // self sign-ups per client address: 10 per hour
 };
 
 struct NewAccount {
@@ -40,17 +58,28 @@ struct IssuedToken {
 
 class AccountService {
  public:
-  AccountService(Store& store, const Clock& clock, RandomSource& random, AccountSettings settings)
+  AccountService(Store& store, const Clock& clock, RandomSource& random, HashingGate& gate,
+                 AccountSettings settings)
       : store_(store),
         clock_(clock),
         random_(random),
+        gate_(gate),
         settings_(settings),
         dummy_hash_(HashPassword("parcours-dummy", random, settings.scrypt)) {}
 
   Result<User> CreateAccount(const RequestContext& ctx, const NewAccount& in);
   Result<User> CreateStaff(const RequestContext& ctx, const NewAccount& in);
+  // Throttled per (e-mail, address) and per address, the same way for unknown e-mails. While
+  // the account is under attack, a correct password from an address the account never logged
+  // in from answers kLoginConfirmationSent and e-mails an unlock link instead of a token.
   Result<IssuedToken> Login(const RequestContext& ctx, const std::string& email,
                             const std::string& password);
+  // Redeems an e-mailed unlock link (once, within 30 minutes) for a bearer token; the address
+  // of the held-back login and the caller's become known to the account.
+  Result<IssuedToken> Unlock(const RequestContext& ctx, const std::string& token);
+  // Deletes throttling rows no rule reads any more, expired tokens and unlock links, at most
+  // `limit` of each kind; the scheduler's pass calls it. Returns how many rows went.
+  int PurgeExpired(int limit = 10000);
   Result<Unit> Logout(const RequestContext& ctx, const std::string& token);
   // Resolves a bearer token (person token or agency key) to the caller.
   Result<Principal> Authenticate(const std::string& bearer);
@@ -78,11 +107,19 @@ class AccountService {
   Result<Agency> GetAgency(const RequestContext& ctx, const std::string& code);
 
  private:
-  Result<User> Create(const RequestContext& ctx, const NewAccount& in, unsigned roles);
+  Result<User> Create(const RequestContext& ctx, const NewAccount& in, unsigned roles, bool paced);
+  // scrypt through the gate: kBusy when no slot comes free in time.
+  Result<std::string> Hash(const std::string& password);
+  Result<bool> Verify(const std::string& password, const std::string& stored);
+  IssuedToken NewToken(UnitOfWork& uow, Id user_id, TimePoint now);
+  // When the (e-mail, address) pair or the address must wait, if it must.
+  std::optional<TimePoint> LoginBlockedUntil(UnitOfWork& uow, const std::string& email_hash,
+                                             const std::string& address, TimePoint now);
 
   Store& store_;
   const Clock& clock_;
   RandomSource& random_;
+  HashingGate& gate_;
   AccountSettings settings_;
   std::string dummy_hash_;  // verified against unknown e-mails so timing does not tell
 };

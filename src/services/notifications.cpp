@@ -137,14 +137,23 @@ void Notifier::Registration(NotificationKind kind, Id participant_id, const Sess
 
 void Notifier::AccountClaim(const User& user, const std::string& link, const std::string& agency,
                             TimePoint now) {
+  ToPerson(NotificationKind::kAccountClaim, user, {{"name", user.name}, {"link", link}, {"agency", agency}}, now);
+}
+
+void Notifier::LoginUnlock(const User& user, const std::string& link, TimePoint now) {
+  ToPerson(NotificationKind::kLoginUnlock, user, {{"name", user.name}, {"link", link}}, now);
+}
+
+void Notifier::ToPerson(NotificationKind kind, const User& user, const std::map<std::string, std::string>& values,
+                        TimePoint now) {
   const std::string lang = user.language == "de" || user.language == "en" ? user.language : "fr";
   const auto& templates = EmbeddedTemplates();
-  auto it = templates.find(std::string(ToString(NotificationKind::kAccountClaim)) + "." + lang);
+  auto it = templates.find(std::string(ToString(kind)) + "." + lang);
   if (it == templates.end()) return;
-  RenderedMessage msg = RenderTemplate(it->second, {{"name", user.name}, {"link", link}, {"agency", agency}});
+  RenderedMessage msg = RenderTemplate(it->second, values);
   Notification n;
   n.user_id = user.id;
-  n.kind = NotificationKind::kAccountClaim;
+  n.kind = kind;
   n.to_email = user.email;
   n.language = lang;
   n.subject = msg.subject;

@@ -53,8 +53,13 @@ class Notifier {
                     RegistrationStatus attendee_status = RegistrationStatus::kConfirmed);
   // Tells a person whose account an agency created how to set a password.
   void AccountClaim(const User& user, const std::string& link, const std::string& agency, TimePoint now);
+  // Sends the link that confirms a login from a new address while the account is under attack.
+  void LoginUnlock(const User& user, const std::string& link, TimePoint now);
 
  private:
+  // A message about the account itself (no session, no calendar file).
+  void ToPerson(NotificationKind kind, const User& user, const std::map<std::string, std::string>& values,
+                TimePoint now);
   UnitOfWork& uow_;
   NotificationSettings settings_;
 };

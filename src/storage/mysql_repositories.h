@@ -10,6 +10,7 @@
 namespace parcours {
 
 std::unique_ptr<UserRepository> MakeUserRepository(PooledConnection& c);
+std::unique_ptr<LoginGuardRepository> MakeLoginGuardRepository(PooledConnection& c);
 std::unique_ptr<AgencyRepository> MakeAgencyRepository(PooledConnection& c);
 std::unique_ptr<CatalogueRepository> MakeCatalogueRepository(PooledConnection& c);
 std::unique_ptr<RegistrationRepository> MakeRegistrationRepository(PooledConnection& c);
@@ -25,6 +26,7 @@ class MySqlUnitOfWork final : public UnitOfWork {
  public:
   explicit MySqlUnitOfWork(PooledConnection& c) : c_(c) {}
   UserRepository& users() override { return Get(users_, MakeUserRepository); }
+  LoginGuardRepository& logins() override { return Get(logins_, MakeLoginGuardRepository); }
   AgencyRepository& agencies() override { return Get(agencies_, MakeAgencyRepository); }
   CatalogueRepository& catalogue() override { return Get(catalogue_, MakeCatalogueRepository); }
   RegistrationRepository& registrations() override { return Get(registrations_, MakeRegistrationRepository); }
@@ -43,6 +45,7 @@ class MySqlUnitOfWork final : public UnitOfWork {
   }
   PooledConnection& c_;
   std::unique_ptr<UserRepository> users_;
+  std::unique_ptr<LoginGuardRepository> logins_;
   std::unique_ptr<AgencyRepository> agencies_;
   std::unique_ptr<CatalogueRepository> catalogue_;
   std::unique_ptr<RegistrationRepository> registrations_;

@@ -71,8 +71,7 @@ inline Id LastInsertId(PooledConnection& c) {
 }
 
 constexpr const char* kUserColumns =
-    "SELECT id, email, name, organisation, language, roles, password_hash, failed_logins, "
-    "locked_until, created_at FROM users ";
+    "SELECT id, email, name, organisation, language, roles, password_hash, created_at FROM users ";
 
 inline User ReadUser(sql::ResultSet& rs) {
   User u;
@@ -83,8 +82,6 @@ inline User ReadUser(sql::ResultSet& rs) {
   u.language = Str(rs, "language");
   u.roles = rs.getUInt("roles");
   u.password_hash = Str(rs, "password_hash");
-  u.failed_logins = rs.getInt("failed_logins");
-  u.locked_until = ReadOptionalTime(rs, "locked_until");
   u.created_at = ReadTime(rs, "created_at");
   return u;
 }

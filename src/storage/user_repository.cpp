@@ -10,17 +10,17 @@ class MySqlUserRepository final : public UserRepository {
   explicit MySqlUserRepository(PooledConnection& c) : c_(c) {}
   std::optional<User> FindById(Id id) override {
     auto& ps = c_.Prepare("SELECT id, email, name, organisation, language, roles, password_hash, "
-                          "failed_logins, locked_until, created_at FROM users WHERE id = ?");
+                          "created_at FROM users WHERE id = ?");
     ps.setInt64(1, id);
     return ReadOne<User>(ps, ReadUser);
   }
   std::optional<User> FindByEmail(const std::string& email, bool for_update) override {
     auto& ps = for_update
                    ? c_.Prepare("SELECT id, email, name, organisation, language, roles, "
-                                "password_hash, failed_logins, locked_until, created_at FROM users "
+                                "password_hash, created_at FROM users "
                                 "WHERE email = ? FOR UPDATE")
                    : c_.Prepare("SELECT id, email, name, organisation, language, roles, "
-                                "password_hash, failed_logins, locked_until, created_at FROM users "
+                                "password_hash, created_at FROM users "
                                 "WHERE email = ?");
     ps.setString(1, email);
     return ReadOne<User>(ps, ReadUser);
@@ -45,28 +45,6 @@ class MySqlUserRepository final : public UserRepository {
     Rs rs(ps.executeQuery());
     return rs->next();
   }
-  void SetLoginFailures(Id id, int count, std::optional<TimePoint> locked_until) override {
-    auto& ps = c_.Prepare("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
-    ps.setInt(1, count);
-    if (locked_until) ps.setString(2, FormatSqlUtc(*locked_until));
-    else ps.setNull(2, 0);
-    ps.setInt64(3, id);
-    ps.executeUpdate();
-  }
-  int CountAddressFailures(const std::string& address, TimePoint since) override {
-    auto& ps = c_.Prepare("SELECT COUNT(*) FROM login_failures WHERE address = ? AND at >= ?");
-    ps.setString(1, address);
-    ps.setString(2, FormatSqlUtc(since));
-    Rs rs(ps.executeQuery());
-    rs->next();
-    return rs->getInt(1);
-  }
-  void RecordAddressFailure(const std::string& address, TimePoint at) override {
-    auto& ps = c_.Prepare("INSERT INTO login_failures (address, at) VALUES (?, ?)");
-    ps.setString(1, address);
-    ps.setString(2, FormatSqlUtc(at));
-    ps.executeUpdate();
-  }
   void InsertToken(const std::string& hash, Id user, TimePoint created, TimePoint expires) override {
     auto& ps = c_.Prepare(
         "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
@@ -79,7 +57,7 @@ class MySqlUserRepository final : public UserRepository {
   std::optional<User> FindByToken(const std::string& hash, TimePoint now) override {
     auto& ps = c_.Prepare(
         "SELECT u.id, u.email, u.name, u.organisation, u.language, u.roles, u.password_hash, "
-        "u.failed_logins, u.locked_until, u.created_at FROM auth_tokens t JOIN users u ON u.id = "
+        "u.created_at FROM auth_tokens t JOIN users u ON u.id = "
         "t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?");
     ps.setString(1, hash);
     ps.setString(2, FormatSqlUtc(now));
@@ -93,6 +71,13 @@ class MySqlUserRepository final : public UserRepository {
     ps.setString(3, FormatSqlUtc(created));
     ps.setString(4, FormatSqlUtc(expires));
     ps.executeUpdate();
+  }
+  std::optional<Id> FindPasswordReset(const std::string& hash, TimePoint now) override {
+    auto& find = c_.Prepare("SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL "
+                            "AND expires_at > ?");
+    find.setString(1, hash);
+    find.setString(2, FormatSqlUtc(now));
+    return ReadOne<Id>(find, [](sql::ResultSet& rs) { return rs.getInt64("user_id"); });
   }
   std::optional<Id> ConsumePasswordReset(const std::string& hash, TimePoint now) override {
     auto& find = c_.Prepare("SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL "
@@ -108,10 +93,20 @@ class MySqlUserRepository final : public UserRepository {
     return user;
   }
   void SetPasswordHash(Id user, const std::string& hash) override {
-    auto& ps = c_.Prepare("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?");
+    auto& ps = c_.Prepare("UPDATE users SET password_hash = ? WHERE id = ?");
     ps.setString(1, hash);
     ps.setInt64(2, user);
     ps.executeUpdate();
+  }
+  int PurgeTokens(TimePoint before, int limit) override {
+    auto& tokens = c_.Prepare("DELETE FROM auth_tokens WHERE expires_at < ? LIMIT ?");
+    tokens.setString(1, FormatSqlUtc(before));
+    tokens.setInt(2, limit);
+    int purged = tokens.executeUpdate();
+    auto& resets = c_.Prepare("DELETE FROM password_resets WHERE expires_at < ? OR used_at IS NOT NULL LIMIT ?");
+    resets.setString(1, FormatSqlUtc(before));
+    resets.setInt(2, limit);
+    return purged + resets.executeUpdate();
   }
   bool RevokeToken(const std::string& hash, TimePoint at) override {
     auto& ps = c_.Prepare(

@@ -86,6 +86,10 @@ TEST_CASE("agency sync: push creates the person, repeats change nothing, claim t
   std::string token = body.substr(at + 6, body.find_first_of("\n ", at) - at - 6);
   auto c = f.Client();
   CHECK(c->Post("/api/v1/auth/password", {{"token", token}, {"password", "short"}}).status == 422);
+  // The password rules know the person the token belongs to.
+  auto own_name = c->Post("/api/v1/auth/password", {{"token", token}, {"password", "marie.schmit-2027"}});
+  CHECK(own_name.status == 422);
+  CHECK(own_name.body.find("must not contain your e-mail address or your name") != std::string::npos);
   CHECK(c->Post("/api/v1/auth/password", {{"token", token}, {"password", "my own password"}}).status == 204);
   CHECK(c->Post("/api/v1/auth/password", {{"token", token}, {"password", "my own password"}}).status == 422);
   c->set_token(f.Login("marie.schmit@ecole.lu", "my own password"));

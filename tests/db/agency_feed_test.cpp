@@ -168,9 +168,13 @@ TEST_CASE("agency enrolments and password resets round trip", "[db][agency]") {
     CHECK(u.agencies().RegistrationsOf("IFEN", At("2028-01-01T00:00:00Z"), At("2029-01-01T00:00:00Z")).empty());
 
     u.users().InsertPasswordReset(std::string(64, 'r'), pid, now, now + std::chrono::hours(1));
+    CHECK(*u.users().FindPasswordReset(std::string(64, 'r'), now) == pid);
+    CHECK_FALSE(u.users().FindPasswordReset(std::string(64, 'r'), now + std::chrono::hours(1)));
+    CHECK_FALSE(u.users().FindPasswordReset(std::string(64, 's'), now));
     CHECK_FALSE(u.users().ConsumePasswordReset(std::string(64, 'r'), now + std::chrono::hours(2)));
     CHECK(*u.users().ConsumePasswordReset(std::string(64, 'r'), now) == pid);
     CHECK_FALSE(u.users().ConsumePasswordReset(std::string(64, 'r'), now));
+    CHECK_FALSE(u.users().FindPasswordReset(std::string(64, 'r'), now));  // used
     u.users().SetPasswordHash(pid, "scrypt$new");
     CHECK(u.users().FindById(pid)->password_hash == "scrypt$new");
 

@@ -7,6 +7,7 @@
 #include "../cert/cert_support.h"
 #include "common/random.h"
 #include "common/time.h"
+#include "services/account_service.h"
 #include "services/attendance_service.h"
 #include "services/attestation_service.h"
 #include "services/registration_service.h"
@@ -233,4 +234,40 @@ TEST_CASE("scheduler: a decision is taken exactly at decision_at, not before", "
   CHECK(on_time.confirmed == 1);
   CHECK(w.db.Scalar("SELECT status FROM sessions") == "confirmed");
   CHECK(w.db.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'session.confirmed'") == 1);
+}
+
+TEST_CASE("accounts: the purge removes what no login rule reads any more, and no more", "[db][logins]") {
+  World w;
+  HashingGate gate;
+  CountingRandom random;
+  AccountSettings settings;
+  settings.scrypt.n = 1024;
+  AccountService accounts(*w.store, w.clock, random, gate, settings);
+  RequestContext ctx;
+  ctx.client_address = "192.0.2.7";
+  NewAccount in{"purge@ex.lu", "lilac umbrella 42", "Purge Test", "", "en", {}};
+  REQUIRE(accounts.CreateAccount(ctx, in).ok());
+  for (int i = 0; i < 3; ++i) REQUIRE_FALSE(accounts.Login(ctx, "purge@ex.lu", "wrong password!").ok());
+  REQUIRE(accounts.Login(ctx, "purge@ex.lu", "lilac umbrella 42").ok());
+  REQUIRE_FALSE(accounts.Login(ctx, "nobody@ex.lu", "wrong password!").ok());
+  auto rows = [&](const char* table) { return w.db.Count(std::string("SELECT COUNT(*) FROM ") + table); };
+  REQUIRE(rows("login_failures") == 4);
+  REQUIRE(rows("login_backoff") == 1);  // nobody's; the owner's was cleared by the success
+  REQUIRE(rows("login_known_addresses") == 1);
+  REQUIRE(rows("auth_tokens") == 1);
+  REQUIRE(rows("signup_pace") == 1);
+
+  CHECK(accounts.PurgeExpired() == 0);  // everything is still read by some rule
+  w.clock.Advance(std::chrono::hours(2));  // failures are past every window; the pace is spent
+  CHECK(accounts.PurgeExpired() == 5);
+  CHECK(rows("login_failures") == 0);
+  CHECK(rows("signup_pace") == 0);
+  w.clock.Advance(std::chrono::hours(24));  // the backoff is forgotten, the token expired
+  CHECK(accounts.PurgeExpired() == 2);
+  CHECK(rows("login_backoff") == 0);
+  CHECK(rows("auth_tokens") == 0);
+  CHECK(rows("login_known_addresses") == 1);  // kept for half a year
+  w.clock.Advance(std::chrono::hours(24 * 181));
+  CHECK(accounts.PurgeExpired() == 1);
+  CHECK(rows("login_known_addresses") == 0);
 }

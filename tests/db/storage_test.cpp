@@ -125,14 +125,10 @@ TEST_CASE("users: insert, find, unique e-mail (1062 → nullopt), Unicode round 
     REQUIRE_FALSE(u.users().AnyCoordinator());
     u.users().Insert(NewUser("c@ex.lu", RoleBit(Role::kCoordinator)));
     REQUIRE(u.users().AnyCoordinator());
-    u.users().SetLoginFailures(*id, 3, T("2027-01-01 00:00:00.000"));
-    auto again = u.users().FindById(*id);
-    REQUIRE(again->failed_logins == 3);
-    REQUIRE(*again->locked_until == T("2027-01-01 00:00:00.000"));
   });
 }
 
-TEST_CASE("users: tokens expire and are revocable, address failures are counted", "[db][users]") {
+TEST_CASE("users: tokens expire and are revocable, expired ones are purged", "[db][users]") {
   Db d;
   d.Tx([&](UnitOfWork& u) {
     Id id = *u.users().Insert(NewUser("t@ex.lu"));
@@ -143,12 +139,124 @@ TEST_CASE("users: tokens expire and are revocable, address failures are counted"
     REQUIRE(u.users().RevokeToken(hash, T("2027-01-01 01:00:00.000")));
     REQUIRE_FALSE(u.users().FindByToken(hash, T("2027-01-01 02:00:00.000")));
     REQUIRE_FALSE(u.users().RevokeToken(hash, T("2027-01-01 01:00:00.000")));
-    u.users().RecordAddressFailure("10.0.0.1", T("2027-01-01 00:00:00.000"));
-    u.users().RecordAddressFailure("10.0.0.1", T("2027-01-01 00:10:00.000"));
-    u.users().RecordAddressFailure("10.0.0.2", T("2027-01-01 00:10:00.000"));
-    REQUIRE(u.users().CountAddressFailures("10.0.0.1", T("2027-01-01 00:05:00.000")) == 1);
-    REQUIRE(u.users().CountAddressFailures("10.0.0.1", T("2026-12-31 00:00:00.000")) == 2);
+    const std::string live(64, 'b'), used(64, 'c'), open_reset(64, 'd');
+    u.users().InsertToken(live, id, T("2027-01-01 00:00:00.000"), T("2027-01-02 12:00:00.000"));
+    u.users().InsertPasswordReset(used, id, T("2027-01-01 00:00:00.000"), T("2027-01-15 00:00:00.000"));
+    u.users().ConsumePasswordReset(used, T("2027-01-01 00:00:00.000"));
+    u.users().InsertPasswordReset(open_reset, id, T("2027-01-01 00:00:00.000"), T("2027-01-15 00:00:00.000"));
+    // The expired token and the used reset go; the live token and the open reset stay.
+    CHECK(u.users().PurgeTokens(T("2027-01-02 00:00:00.000"), 100) == 2);
+    CHECK(u.users().FindByToken(live, T("2027-01-02 00:00:00.000")));
+    CHECK(u.users().FindPasswordReset(open_reset, T("2027-01-02 00:00:00.000")));
+    CHECK(u.users().PurgeTokens(T("2027-01-02 00:00:00.000"), 100) == 0);
   });
+}
+
+TEST_CASE("login guard: backoff per (e-mail, address), failures per address and per e-mail", "[db][logins]") {
+  Db d;
+  const std::string mail(64, 'e'), other(64, 'f');
+  d.Tx([&](UnitOfWork& u) {
+    auto& g = u.logins();
+    REQUIRE_FALSE(g.FindBackoff(mail, "10.0.0.1", true));
+    g.SaveBackoff(mail, "10.0.0.1", {5, T("2027-01-01 10:00:00.000"), T("2027-01-01 10:01:00.000")});
+    g.SaveBackoff(mail, "10.0.0.1", {6, T("2027-01-01 10:02:00.000"), T("2027-01-01 10:04:00.000")});
+    auto b = g.FindBackoff(mail, "10.0.0.1", false);
+    REQUIRE(b);
+    CHECK(b->failures == 6);
+    CHECK(b->last_failure_at == T("2027-01-01 10:02:00.000"));
+    CHECK(*b->blocked_until == T("2027-01-01 10:04:00.000"));
+    g.SaveBackoff(mail, "10.0.0.2", {1, T("2027-01-01 10:02:00.000"), std::nullopt});
+    CHECK_FALSE(g.FindBackoff(mail, "10.0.0.2", false)->blocked_until);
+    CHECK_FALSE(g.FindBackoff(other, "10.0.0.1", false));
+    g.ClearBackoff(mail, "10.0.0.1");
+    CHECK_FALSE(g.FindBackoff(mail, "10.0.0.1", false));
+    CHECK(g.FindBackoff(mail, "10.0.0.2", false));
+
+    g.RecordFailure(mail, "10.0.0.1", T("2027-01-01 10:00:00.000"));
+    g.RecordFailure(mail, "10.0.0.1", T("2027-01-01 10:05:00.000"));
+    g.RecordFailure(other, "10.0.0.1", T("2027-01-01 10:06:00.000"));
+    g.RecordFailure(mail, "10.0.0.2", T("2027-01-01 10:07:00.000"));
+    const TimePoint since = T("2027-01-01 10:01:00.000");
+    CHECK(*g.NthLatestAddressFailure("10.0.0.1", since, 1) == T("2027-01-01 10:06:00.000"));
+    CHECK(*g.NthLatestAddressFailure("10.0.0.1", since, 2) == T("2027-01-01 10:05:00.000"));
+    CHECK_FALSE(g.NthLatestAddressFailure("10.0.0.1", since, 3));  // the third is before `since`
+    CHECK(*g.NthLatestAddressFailure("10.0.0.1", T("2027-01-01 09:00:00.000"), 3) == T("2027-01-01 10:00:00.000"));
+    auto spread = g.FailuresAgainst(mail, T("2027-01-01 09:00:00.000"));
+    CHECK(spread.failures == 3);
+    CHECK(spread.addresses == 2);
+    CHECK(g.FailuresAgainst(mail, since).failures == 2);
+    CHECK(g.FailuresAgainst(std::string(64, '0'), since).addresses == 0);
+  });
+}
+
+TEST_CASE("login guard: known addresses, unlock links used once, purge", "[db][logins]") {
+  Db d;
+  Id id = 0;
+  d.Tx([&](UnitOfWork& u) { id = *u.users().Insert(NewUser("k@ex.lu")); });
+  d.Tx([&](UnitOfWork& u) {
+    auto& g = u.logins();
+    const std::string home(64, 'h'), away(64, 'a');
+    CHECK_FALSE(g.IsKnownAddress(id, home));
+    g.RememberAddress(id, home, T("2027-01-01 10:00:00.000"));
+    g.RememberAddress(id, home, T("2027-01-02 10:00:00.000"));  // again: refreshed, not doubled
+    CHECK(g.IsKnownAddress(id, home));
+    CHECK_FALSE(g.IsKnownAddress(id, away));
+
+    CHECK_FALSE(g.LatestUnlock(id));
+    g.InsertUnlock({std::string(64, '1'), id, away, T("2027-01-02 10:00:00.000"), T("2027-01-02 10:30:00.000")});
+    g.InsertUnlock({std::string(64, '2'), id, away, T("2027-01-02 10:10:00.000"), T("2027-01-02 10:40:00.000")});
+    CHECK(*g.LatestUnlock(id) == T("2027-01-02 10:10:00.000"));
+    CHECK_FALSE(g.ConsumeUnlock(std::string(64, '1'), T("2027-01-02 10:30:00.000")));  // expired
+    auto used = g.ConsumeUnlock(std::string(64, '2'), T("2027-01-02 10:20:00.000"));
+    REQUIRE(used);
+    CHECK(used->user_id == id);
+    CHECK(used->address_hash == away);
+    CHECK(used->expires_at == T("2027-01-02 10:40:00.000"));
+    CHECK_FALSE(g.ConsumeUnlock(std::string(64, '2'), T("2027-01-02 10:21:00.000")));  // used
+
+    g.RecordFailure(std::string(64, 'e'), "10.0.0.1", T("2027-01-01 09:00:00.000"));
+    g.RecordFailure(std::string(64, 'e'), "10.0.0.1", T("2027-01-02 10:00:00.000"));
+    g.SaveBackoff(std::string(64, 'e'), "10.0.0.1", {1, T("2027-01-01 09:00:00.000"), std::nullopt});
+    g.SaveBackoff(std::string(64, 'e'), "10.0.0.2", {1, T("2027-01-02 10:00:00.000"), std::nullopt});
+    g.LockSignupPace("10.0.0.1", T("2027-01-01 09:00:00.000"));
+    g.LockSignupPace("10.0.0.2", T("2027-01-02 12:00:00.000"));
+    g.RememberAddress(id, away, T("2026-06-01 10:00:00.000"));
+    LoginGuardRepository::PurgeCutoffs cut;
+    cut.now = T("2027-01-02 11:00:00.000");
+    cut.failures_before = T("2027-01-02 10:00:00.000");
+    cut.backoff_before = T("2027-01-02 00:00:00.000");
+    cut.known_before = T("2026-07-01 00:00:00.000");
+    // One failure, one backoff row, one known address, both unlock links, one pace.
+    CHECK(g.Purge(cut, 100) == 6);
+    CHECK(g.FailuresAgainst(std::string(64, 'e'), T("2026-01-01 00:00:00.000")).failures == 1);
+    CHECK_FALSE(g.FindBackoff(std::string(64, 'e'), "10.0.0.1", false));
+    CHECK(g.FindBackoff(std::string(64, 'e'), "10.0.0.2", false));
+    CHECK(g.IsKnownAddress(id, home));
+    CHECK_FALSE(g.IsKnownAddress(id, away));
+    CHECK_FALSE(g.LatestUnlock(id));
+    CHECK_FALSE(g.SignupPace("10.0.0.1"));
+    CHECK(g.SignupPace("10.0.0.2"));
+    CHECK(g.Purge(cut, 100) == 0);
+  });
+}
+
+TEST_CASE("login guard: the sign-up pace per address, created on first lock", "[db][logins]") {
+  Db d;
+  d.Tx([&](UnitOfWork& u) {
+    REQUIRE_FALSE(u.logins().SignupPace("10.0.0.1"));
+    CHECK(u.logins().LockSignupPace("10.0.0.1", T("2027-01-01 10:00:00.000")) == T("2027-01-01 10:00:00.000"));
+    u.logins().SetSignupPace("10.0.0.1", T("2027-01-01 10:06:00.000"));
+    CHECK(*u.logins().SignupPace("10.0.0.1") == T("2027-01-01 10:06:00.000"));
+    // An existing row keeps its time.
+    CHECK(u.logins().LockSignupPace("10.0.0.1", T("2027-01-01 10:01:00.000")) == T("2027-01-01 10:06:00.000"));
+    CHECK_FALSE(u.logins().SignupPace("10.0.0.2"));
+  });
+  // A rolled-back lock leaves nothing behind.
+  d.store->Transact([&](UnitOfWork& u) {
+    u.logins().LockSignupPace("10.0.0.3", T("2027-01-01 10:00:00.000"));
+    return false;
+  });
+  d.Tx([&](UnitOfWork& u) { CHECK_FALSE(u.logins().SignupPace("10.0.0.3")); });
 }
 
 TEST_CASE("agencies: unique codes, keys looked up by hash", "[db][agencies]") {

@@ -81,6 +81,8 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& pat
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  const std::string local = "host!" + local_address_;  // an address, never an interface name
+  if (!local_address_.empty()) curl_easy_setopt(c, CURLOPT_INTERFACE, local.c_str());
   if (method != "GET") {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));

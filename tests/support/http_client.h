@@ -24,6 +24,9 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   void set_token(std::string token) { token_ = std::move(token); }
+  // Sends from this local address (e.g. "127.0.0.2": all of 127.0.0.0/8 is loopback), so
+  // that one test can play several clients that the server tells apart by address.
+  void set_local_address(std::string address) { local_address_ = std::move(address); }
   HttpResult Request(const std::string& method, const std::string& path,
                      const std::string& body = "",
                      const std::map<std::string, std::string>& headers = {});
@@ -40,6 +43,7 @@ class HttpClient {
  private:
   std::string base_;
   std::string token_;
+  std::string local_address_;
   void* curl_;
 };
 

@@ -7,7 +7,7 @@
 namespace parcours::testing {
 
 constexpr const char* kCoordinatorEmail = "coordinator@test.parcours.lu";
-constexpr const char* kCoordinatorPassword = "coordinator-password";
+constexpr const char* kCoordinatorPassword = "lilac umbrella at noon";
 
 // A development signing key and self-signed certificate (ECDSA P-256), made once per test
 // process: {key path, certificate path}.

@@ -25,6 +25,8 @@ constexpr const char* kVariables[] = {
     "PARCOURS_PORT_FILE",
     "PARCOURS_PUBLIC_URL",
     "PARCOURS_SCRYPT_N",
+    "PARCOURS_SCRYPT_CONCURRENCY",
+    "PARCOURS_SIGNUPS_PER_HOUR",
     "PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL",
     "PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD",
     "PARCOURS_SIGNING_KEY",
@@ -115,6 +117,8 @@ TEST_CASE("config: no settings give the defaults", "[config]") {
   CHECK(l.config.db_pool_size == 32);
   CHECK_FALSE(l.config.test_clock);
   CHECK(l.config.scrypt.n == (1u << 15));
+  CHECK(l.config.scrypt_concurrency == 2);
+  CHECK(l.config.signups_per_hour == 10);
   CHECK(l.config.smtp_url.empty());
   CHECK(l.config.smtp_user.empty());
   CHECK(l.config.smtp_password.empty());
@@ -189,6 +193,17 @@ TEST_CASE("config: numbers out of range are refused with a message", "[config]")
   CHECK(Contains(Load({"--scrypt-n", "1000"}).error, "scrypt_n must be a power of two"));
   CHECK(Contains(Load({"--scrypt-n", "512"}).error, "scrypt_n must be a power of two"));
   CHECK(Contains(Load({"--scrypt-n", "2097152"}).error, "scrypt_n must be a power of two"));
+  CHECK(Load({"--scrypt-concurrency", "0"}).error == std::string("scrypt_concurrency must be a number from 1 to 64"));
+  CHECK(Contains(Load({"--signups-per-hour", "0"}).error, "signups_per_hour must be a number from 1"));
+}
+
+TEST_CASE("config: the hashing gate and the sign-up pace are set by flag or environment", "[config]") {
+  CleanEnvironment env;
+  env.Set("PARCOURS_SCRYPT_CONCURRENCY", "4");
+  auto l = Load({"--signups-per-hour", "100000"});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.scrypt_concurrency == 4);
+  CHECK(l.config.signups_per_hour == 100000);
 }
 
 TEST_CASE("config: unknown options and missing values are refused", "[config]") {

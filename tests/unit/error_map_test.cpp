@@ -27,6 +27,8 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::kIdempotencyKeyReused,
     ErrorCode::kIdempotencyInProgress,
     ErrorCode::kUnavailable,
+    ErrorCode::kBusy,
+    ErrorCode::kLoginConfirmationSent,
 };
 
 }  // namespace
@@ -46,6 +48,18 @@ TEST_CASE("error_map: every error code has its HTTP status", "[error_map]") {
   CHECK(StatusFor(ErrorCode::kIdempotencyKeyReused) == 422);
   CHECK(StatusFor(ErrorCode::kIdempotencyInProgress) == 409);
   CHECK(StatusFor(ErrorCode::kUnavailable) == 503);
+  CHECK(StatusFor(ErrorCode::kBusy) == 503);
+  CHECK(StatusFor(ErrorCode::kLoginConfirmationSent) == 403);
+}
+
+TEST_CASE("error_map: refusals that say when to come back carry Retry-After", "[error_map]") {
+  CHECK(RetryAfter(DomainError{ErrorCode::kTooManyAttempts, "wait", {}, std::chrono::seconds(360)}) == "360");
+  CHECK(RetryAfter(DomainError{ErrorCode::kBusy, "busy", {}}) == "1");
+  CHECK(RetryAfter(DomainError{ErrorCode::kTooManyAttempts, "now", {}, std::chrono::seconds(0)}) == "1");
+  CHECK_FALSE(RetryAfter(DomainError{ErrorCode::kNotFound, "gone", {}}));
+  json doc = json::parse(ProblemJson(DomainError{ErrorCode::kBusy, "Try again.", {}}, "r"));
+  CHECK(doc["type"] == "/problems/busy");
+  CHECK(doc["status"] == 503);
 }
 
 TEST_CASE("error_map: ProblemJson has type, title, status, detail and request_id", "[error_map]") {

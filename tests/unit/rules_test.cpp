@@ -92,33 +92,6 @@ TEST_CASE("rules: NormaliseEmail rejects addresses longer than 254 bytes", "[rul
   CHECK_FALSE(NormaliseEmail(local + "aa@example.lu"));  // 255
 }
 
-TEST_CASE("rules: CheckPassword accepts 10 code points or more", "[rules]") {
-  CHECK_FALSE(CheckPassword("correct horse"));
-  CHECK_FALSE(CheckPassword("0123456789"));
-  CHECK_FALSE(CheckPassword(Repeat("\xc3\xa9", 10)));          // 10 × é, 20 bytes
-  CHECK_FALSE(CheckPassword(Repeat("\xf0\x9f\x98\x80", 10)));  // 10 × 😀, 40 bytes
-  CHECK_FALSE(CheckPassword(std::string(256, 'a')));
-}
-
-TEST_CASE("rules: CheckPassword counts code points, not bytes", "[rules]") {
-  // "ééééééééé": 9 characters in 18 bytes is too short.
-  auto nine = CheckPassword(Repeat("\xc3\xa9", 9));
-  REQUIRE(nine);
-  CHECK(*nine == "must be at least 10 characters");
-  CHECK(CheckPassword("short"));
-  CHECK(CheckPassword("123456789"));
-  CHECK(CheckPassword(""));
-}
-
-TEST_CASE("rules: CheckPassword rejects more than 256 bytes and invalid UTF-8", "[rules]") {
-  auto long_one = CheckPassword(std::string(257, 'a'));
-  REQUIRE(long_one);
-  CHECK(*long_one == "must be at most 256 bytes");
-  auto bad = CheckPassword("abcdefghij\xff");
-  REQUIRE(bad);
-  CHECK(*bad == "must be valid UTF-8");
-}
-
 TEST_CASE("rules: IsValidCode accepts 1 to 32 of letters, digits, '_' and '-'", "[rules]") {
   CHECK(IsValidCode("LTAS"));
   CHECK(IsValidCode("LTAS-M1"));

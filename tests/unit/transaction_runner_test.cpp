@@ -36,6 +36,7 @@ class FakeUnitOfWork final : public UnitOfWork {
  public:
   explicit FakeUnitOfWork(FakeIdempotency& i) : idempotency_(i) {}
   UserRepository& users() override { Unused(); }
+  LoginGuardRepository& logins() override { Unused(); }
   AgencyRepository& agencies() override { Unused(); }
   CatalogueRepository& catalogue() override { Unused(); }
   RegistrationRepository& registrations() override { Unused(); }
