@@ -153,7 +153,7 @@ TEST_CASE("attestations: issued after a pathway completed over two years, signed
   CHECK(anon->Get("/api/v1/verify/not-a-code").status == 404);
   auto unknown_page = anon->Request("GET", "/api/v1/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ", "", {{"Accept", "text/html"}, {"Accept-Language", "en"}});
   CHECK(unknown_page.status == 404);
-  CHECK(unknown_page.body.find("No certificate has this code.") != std::string::npos);
+  CHECK(unknown_page.body.find("No attestation has this code.") != std::string::npos);
 
   // Revocation: verifies as revoked, the file no longer verifies, re-issuing is possible.
   CHECK(people[0].client->Post("/api/v1/attestations/" + att + "/revoke", {{"reason", "x"}}).status == 403);
