@@ -15,7 +15,7 @@ std::optional<NewAccount> ReadAccount(FieldReader& f) {
   auto name = f.String("name", true, 1000);
   auto organisation = f.String("organisation", false, 1000);
   auto language = f.String("language", false, 10);
-  if (!f.ok()) return std::nullopt;
+  if (!f.errors().empty()) return std::nullopt;  // f.ok() (unknown fields) comes after every read
   in.email = *email;
   in.password = *password;
   in.name = *name;
@@ -41,7 +41,7 @@ void AddAccountRoutes(Router& router, Services& s) {
     if (!body) return bad;
     FieldReader f(*body);
     auto in = ReadAccount(f);
-    if (!in) return HttpResponse::Problem({ErrorCode::kInvalidInput, "The account has invalid fields.", f.errors()}, req.ctx.request_id);
+    if (!in || !f.ok()) return HttpResponse::Problem(f.Problem("The account has invalid fields."), req.ctx.request_id);
     auto r = s.accounts.CreateAccount(req.ctx, *in);
     return WithRetryAfter(Reply(req, r, 201, [](const User& u) { return ToJson(u); }), r);
   });
@@ -53,8 +53,8 @@ void AddAccountRoutes(Router& router, Services& s) {
     FieldReader f(*body);
     auto in = ReadAccount(f);
     auto roles = f.Strings("roles", true, 3);
-    if (!in || !roles)
-      return HttpResponse::Problem({ErrorCode::kInvalidInput, "The user has invalid fields.", f.errors()}, req.ctx.request_id);
+    if (!in || !roles || !f.ok())
+      return HttpResponse::Problem(f.Problem("The user has invalid fields."), req.ctx.request_id);
     in->roles = *roles;
     auto r = s.accounts.CreateStaff(req.ctx, *in);
     return WithRetryAfter(Reply(req, r, 201, [](const User& u) { return ToJson(u); }), r);
@@ -68,7 +68,7 @@ void AddAccountRoutes(Router& router, Services& s) {
     auto email = f.String("email", true, 400);
     auto password = f.String("password", true, 1000);
     if (!f.ok())
-      return HttpResponse::Problem({ErrorCode::kInvalidInput, "Login needs an e-mail and a password.", f.errors()}, req.ctx.request_id);
+      return HttpResponse::Problem(f.Problem("Login needs an e-mail and a password."), req.ctx.request_id);
     auto r = s.accounts.Login(req.ctx, *email, *password);
     auto resp = WithRetryAfter(Reply(req, r, 200, [](const IssuedToken& t) {
       return json{{"token", t.token}, {"expires_at", FormatLocal(t.expires_at)}};
@@ -84,7 +84,7 @@ void AddAccountRoutes(Router& router, Services& s) {
     FieldReader f(*body);
     auto token = f.String("token", true, 200);
     if (!f.ok())
-      return HttpResponse::Problem({ErrorCode::kInvalidInput, "Send the token of the e-mailed link.", f.errors()}, req.ctx.request_id);
+      return HttpResponse::Problem(f.Problem("Send the token of the e-mailed link."), req.ctx.request_id);
     auto resp = Reply(req, s.accounts.Unlock(req.ctx, *token), 200, [](const IssuedToken& t) {
       return json{{"token", t.token}, {"expires_at", FormatLocal(t.expires_at)}};
     });
@@ -110,7 +110,7 @@ void AddAccountRoutes(Router& router, Services& s) {
     auto token = f.String("token", true, 200);
     auto password = f.String("password", true, 1000);
     if (!f.ok())
-      return HttpResponse::Problem({ErrorCode::kInvalidInput, "Send the token and the new password.", f.errors()}, req.ctx.request_id);
+      return HttpResponse::Problem(f.Problem("Send the token and the new password."), req.ctx.request_id);
     auto r = s.accounts.SetPasswordWithToken(req.ctx, *token, *password);
     if (!r) return WithRetryAfter(HttpResponse::Problem(r.error(), req.ctx.request_id), r);
     HttpResponse resp;
@@ -130,7 +130,7 @@ void AddAccountRoutes(Router& router, Services& s) {
     auto code = f.String("code", true, 100);
     auto name = f.String("name", true, 1000);
     if (!f.ok())
-      return HttpResponse::Problem({ErrorCode::kInvalidInput, "The agency has invalid fields.", f.errors()}, req.ctx.request_id);
+      return HttpResponse::Problem(f.Problem("The agency has invalid fields."), req.ctx.request_id);
     return Reply(req, s.accounts.CreateAgency(req.ctx, Agency{*code, *name}), 201,
                  [](const Agency& a) { return ToJson(a); });
   }));

@@ -55,7 +55,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
                  auto email = p.String("email", true, 400);
                  auto name = p.String("name", true, 1000);
                  auto org = p.String("organisation", false, 1000);
-                 for (auto& e : p.errors()) f.AddError("participant." + e.field, e.message);
+                 f.Absorb(p, "participant.");
                  if (p.ok()) {
                    in.email = *email;
                    in.name = *name;
@@ -63,8 +63,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
                  }
                }
                if (!f.ok())
-                 return HttpResponse::Problem({ErrorCode::kInvalidInput, "The enrolment has invalid fields.", f.errors()},
-                                              req.ctx.request_id);
+                 return HttpResponse::Problem(f.Problem("The enrolment has invalid fields."), req.ctx.request_id);
                in.session_id = *session;
                auto r = s.agencies.Put(req.ctx, req.params[0], req.params[1], in);
                if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
@@ -90,7 +89,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
     if (!body) return bad;
     FieldReader f(*body);
     auto url = f.String("url", true, 2000);
-    if (!f.ok()) return HttpResponse::Problem({ErrorCode::kInvalidInput, "Give the URL to call.", f.errors()}, req.ctx.request_id);
+    if (!f.ok()) return HttpResponse::Problem(f.Problem("Give the URL to call."), req.ctx.request_id);
     auto resp = Reply(req, s.webhooks.Create(req.ctx, req.params[0], *url), 201, [](const Webhook& w) {
       return json{{"id", IdString(w.id)}, {"url", w.url}, {"secret", w.secret}, {"created_at", FormatLocal(w.created_at)}};
     });

@@ -69,13 +69,12 @@ void AddAttendanceRoutes(Router& router, Services& s) {
         std::optional<AttendanceStatus> parsed;
         if (status && !(parsed = AttendanceStatusFromString(*status)))
           item.AddError("status", "must be present, absent, excused or partial");
-        for (auto& e : item.errors()) f.AddError(prefix + e.field, e.message);
+        f.Absorb(item, prefix);
         if (item.ok()) records.push_back({*participant, *parsed, hours});
       }
     }
     if (!f.ok())
-      return HttpResponse::Problem({ErrorCode::kInvalidInput, "The attendance sheet has invalid records.", f.errors()},
-                                   req.ctx.request_id);
+      return HttpResponse::Problem(f.Problem("The attendance sheet has invalid records."), req.ctx.request_id);
     return Reply(req, s.attendance.Mark(req.ctx, *id, records), 200, SheetJson);
   }));
 

@@ -43,7 +43,7 @@ void AddAttestationRoutes(Router& router, Services& s) {
     auto participant = f.IdString("participant_id");
     auto pathway = f.IdString("pathway_id");
     if (!f.ok())
-      return HttpResponse::Problem({ErrorCode::kInvalidInput, "Name the participant and the pathway.", f.errors()}, req.ctx.request_id);
+      return HttpResponse::Problem(f.Problem("Name the participant and the pathway."), req.ctx.request_id);
     return Reply(req, s.attestations.Issue(req.ctx, *participant, *pathway), 201, AttestationJson);
   }));
 
@@ -79,7 +79,7 @@ void AddAttestationRoutes(Router& router, Services& s) {
     if (!body) return bad;
     FieldReader f(*body);
     auto reason = f.String("reason", true, 4000);
-    if (!f.ok()) return HttpResponse::Problem({ErrorCode::kInvalidInput, "Give a reason.", f.errors()}, req.ctx.request_id);
+    if (!f.ok()) return HttpResponse::Problem(f.Problem("Give a reason."), req.ctx.request_id);
     return Reply(req, s.attestations.Revoke(req.ctx, *id, *reason), 200, AttestationJson);
   }));
 

@@ -7,8 +7,7 @@ namespace parcours::http {
 namespace {
 
 HttpResponse InvalidFields(const HttpRequest& req, FieldReader& f) {
-  return HttpResponse::Problem({ErrorCode::kInvalidInput, "The request has invalid fields.", f.errors()},
-                               req.ctx.request_id);
+  return HttpResponse::Problem(f.Problem("The request has invalid fields."), req.ctx.request_id);
 }
 
 std::optional<Module> ReadModule(FieldReader& f, const json& obj, const std::string& prefix) {
@@ -16,7 +15,7 @@ std::optional<Module> ReadModule(FieldReader& f, const json& obj, const std::str
   auto code = inner.String("code", true, 100);
   auto title = inner.String("title", true, 2000);
   auto hours = inner.Number("hours", true, -1e9, 1e9);
-  for (auto& e : inner.errors()) f.AddError(prefix + e.field, e.message);
+  f.Absorb(inner, prefix);
   if (!inner.ok()) return std::nullopt;
   Module m;
   m.code = *code;

@@ -5,29 +5,31 @@
 namespace parcours::http {
 namespace {
 
-Handler Guard(Handler h, std::function<std::optional<DomainError>(const HttpRequest&)> check) {
-  return [h = std::move(h), check = std::move(check)](HttpRequest& req) {
+Guarded Guard(Handler h, std::function<std::optional<DomainError>(const HttpRequest&)> check) {
+  return {[h = std::move(h), check = std::move(check)](HttpRequest& req) {
     if (auto denied = check(req)) return HttpResponse::Problem(*denied, req.ctx.request_id);
+    if (req.route)
+      if (auto bad_query = CheckQuery(*req.route, req)) return HttpResponse::Problem(*bad_query, req.ctx.request_id);
     return h(req);
-  };
+  }};
 }
 
 }  // namespace
 
-Handler CoordinatorOnly(Handler h) {
+Guarded CoordinatorOnly(Handler h) {
   return Guard(std::move(h), [](const HttpRequest& req) -> std::optional<DomainError> {
     if (req.ctx.principal.IsCoordinator()) return std::nullopt;
     return DomainError{ErrorCode::kForbidden, "This action is reserved to coordinators.", {}};
   });
 }
 
-Handler AgencyOrCoordinator(Handler h) {
+Guarded AgencyOrCoordinator(Handler h) {
   return Guard(std::move(h), [](const HttpRequest& req) -> std::optional<DomainError> {
     return CheckAgencyAccess(req.ctx.principal, req.params.empty() ? "" : req.params[0]);
   });
 }
 
-Handler StaffOnly(Handler h) {
+Guarded StaffOnly(Handler h) {
   return Guard(std::move(h), [](const HttpRequest& req) -> std::optional<DomainError> {
     const Principal& who = req.ctx.principal;
     if (who.Has(Role::kTrainer) || who.Has(Role::kCoordinator)) return std::nullopt;

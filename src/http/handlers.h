@@ -39,11 +39,11 @@ struct Services {
 // read (403 even for a malformed body), so the refusal tells nothing about the route's input.
 // Services check again; these only keep the order "authorise, then validate".
 // Coordinators only.
-Handler CoordinatorOnly(Handler h);
+Guarded CoordinatorOnly(Handler h);
 // That agency's key (the route's first parameter, {code}) or a coordinator.
-Handler AgencyOrCoordinator(Handler h);
+Guarded AgencyOrCoordinator(Handler h);
 // Trainers and coordinators (whether a trainer teaches the session is the service's check).
-Handler StaffOnly(Handler h);
+Guarded StaffOnly(Handler h);
 
 // The first of fr, de, en named in Accept-Language (by order, ignoring weights), else fr.
 std::string PreferredLanguage(const HttpRequest& req);
@@ -66,6 +66,19 @@ inline void AddAllRoutes(Router& router, Services& s) {
   AddAgencyRoutes(router, s);
   AddAttestationRoutes(router, s);
   AddResourceRoutes(router, s);
+  // The query parameters each route reads (any other is a 400): documented in api/openapi.yaml
+  // and compared with it by the route check (`parcours routes`).
+  const std::vector<std::string> page = {"limit", "cursor"};
+  router.AllowQuery(Method::kGet, "/api/v1/pathways", page);
+  router.AllowQuery(Method::kGet, "/api/v1/modules", page);
+  router.AllowQuery(Method::kGet, "/api/v1/sessions", {"module_id", "from", "to", "status", "limit", "cursor"});
+  router.AllowQuery(Method::kGet, "/api/v1/sessions/{id}/registrations", page);
+  router.AllowQuery(Method::kGet, "/api/v1/me/registrations", page);
+  router.AllowQuery(Method::kGet, "/api/v1/agencies/{code}/changes", {"since", "cursor", "limit"});
+  router.AllowQuery(Method::kGet, "/api/v1/agencies/{code}/enrolments.csv", {"year"});
+  router.AllowQuery(Method::kGet, "/api/v1/reports/participation", {"year", "format"});
+  router.AllowQuery(Method::kGet, "/api/v1/reports/sessions", {"year"});
+  router.AllowQuery(Method::kGet, "/api/v1/participants/{id}/progress", {"pathway_id"});
 }
 
 }  // namespace parcours::http

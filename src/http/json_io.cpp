@@ -1,5 +1,7 @@
 #include "http/json_io.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "common/text.h"
@@ -19,12 +21,43 @@ Result<json> ParseObject(const std::string& body) {
   return j;
 }
 
-bool FieldReader::Has(const std::string& name) const {
+bool FieldReader::Has(const std::string& name) {
+  read_.push_back(name);
   auto it = obj_.find(name);
   return it != obj_.end() && !it->is_null();
 }
 
+bool FieldReader::ok() {
+  if (!checked_) {
+    checked_ = true;
+    for (auto it = obj_.begin(); it != obj_.end(); ++it) {
+      if (std::find(read_.begin(), read_.end(), it.key()) != read_.end()) continue;
+      AddError(it.key(), "is not a field of this request");
+      unknown_ = true;
+    }
+  }
+  return errors_.empty();
+}
+
+void FieldReader::Absorb(FieldReader& inner, const std::string& prefix) {
+  inner.ok();
+  for (const auto& e : inner.errors_) AddError(prefix + e.field, e.message);
+  unknown_ |= inner.unknown_;
+}
+
+DomainError FieldReader::Problem(std::string detail) {
+  ok();
+  if (unknown_) {
+    std::vector<FieldError> unknown;
+    for (const auto& e : errors_)
+      if (e.message == "is not a field of this request") unknown.push_back(e);
+    return {ErrorCode::kMalformed, "The request has fields this route does not read.", unknown};
+  }
+  return {ErrorCode::kInvalidInput, std::move(detail), errors_};
+}
+
 const json* FieldReader::Get(const std::string& name, bool required) {
+  read_.push_back(name);
   auto it = obj_.find(name);
   if (it == obj_.end() || it->is_null()) {
     if (required) AddError(name, "is required");

@@ -31,17 +31,27 @@ class FieldReader {
                                                   std::size_t max_items = 100);
   // The array at `name`, or nullopt (with an error when required or not an array).
   const json* Array(const std::string& name, bool required = true, std::size_t max_items = 100);
-  bool Has(const std::string& name) const;
+  bool Has(const std::string& name);
   void AddError(std::string field, std::string message) {
     errors_.push_back({std::move(field), std::move(message)});
   }
   std::vector<FieldError>& errors() { return errors_; }
-  bool ok() const { return errors_.empty(); }
+  // True when every field read well AND the object has no field that was not asked for: a
+  // typo ('langauge') is an error naming it, never silently ignored. Call it after the reads.
+  bool ok();
+  // A nested object's reader: its errors (after its own check) join these, prefixed.
+  void Absorb(FieldReader& inner, const std::string& prefix);
+  // The problem to answer: 400 when a field is unknown (the request is not what the route
+  // reads), 422 when known fields break rules.
+  DomainError Problem(std::string detail);
 
  private:
   const json* Get(const std::string& name, bool required);
   const json& obj_;
   std::vector<FieldError> errors_;
+  std::vector<std::string> read_;
+  bool checked_ = false;
+  bool unknown_ = false;
 };
 
 }  // namespace parcours::http

@@ -30,7 +30,7 @@ void AddOperationsRoutes(Router& router, Services& s) {
     FieldReader f(*body);
     auto now = f.Time("now");
     if (!f.ok())
-      return HttpResponse::Problem({ErrorCode::kInvalidInput, "The clock needs 'now'.", f.errors()}, req.ctx.request_id);
+      return HttpResponse::Problem(f.Problem("The clock needs 'now'."), req.ctx.request_id);
     s.test_clock->Set(*now);
     if (s.after_clock_change) s.after_clock_change();
     return HttpResponse::Json(200, {{"now", FormatLocal(s.test_clock->Now())}});

@@ -21,8 +21,7 @@ void AddRegistrationRoutes(Router& router, Services& s) {
         else in.module_override = (*body)["module_override"].get<bool>();
       }
       if (!f.ok())
-        return HttpResponse::Problem({ErrorCode::kInvalidInput, "The registration has invalid fields.", f.errors()},
-                                     req.ctx.request_id);
+        return HttpResponse::Problem(f.Problem("The registration has invalid fields."), req.ctx.request_id);
     }
     return Reply(req, s.registrations.Register(req.ctx, in), 201, [](const Registration& r) { return ToJson(r); });
   });
@@ -61,8 +60,7 @@ void AddRegistrationRoutes(Router& router, Services& s) {
     FieldReader f(*body);
     auto session = f.IdString("session_id");
     if (!f.ok())
-      return HttpResponse::Problem({ErrorCode::kInvalidInput, "Name the session to move to.", f.errors()},
-                                   req.ctx.request_id);
+      return HttpResponse::Problem(f.Problem("Name the session to move to."), req.ctx.request_id);
     return Reply(req, s.registrations.Transfer(req.ctx, *id, *session), 201,
                  [](const Registration& r) { return ToJson(r); });
   });

@@ -1,6 +1,8 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
 #include "common/text.h"
 #include "http/error_map.h"
@@ -81,6 +83,35 @@ void Router::Add(Method method, const std::string& pattern, Access access, Handl
   routes_.push_back({method, pattern, access, std::move(handler), SplitPath(pattern)});
 }
 
+void Router::Add(Method method, const std::string& pattern, Access access, Guarded guarded) {
+  routes_.push_back({method, pattern, access, std::move(guarded.handler), SplitPath(pattern)});
+  routes_.back().guarded = true;
+}
+
+void Router::AllowQuery(Method method, const std::string& pattern, std::vector<std::string> names) {
+  for (auto& r : routes_)
+    if (r.method == method && r.pattern == pattern) {
+      r.query = std::move(names);
+      return;
+    }
+  throw std::logic_error("AllowQuery: no route " + std::string(ToString(method)) + " " + pattern);
+}
+
+std::optional<DomainError> CheckQuery(const Route& route, const HttpRequest& req) {
+  std::vector<FieldError> errors;
+  for (std::size_t i = 0; i < req.query.size(); ++i) {
+    const std::string& name = req.query[i].first;
+    if (std::find(route.query.begin(), route.query.end(), name) == route.query.end()) {
+      errors.push_back({name, "is not a query parameter of this route"});
+      continue;
+    }
+    for (std::size_t j = 0; j < i; ++j)
+      if (req.query[j].first == name) errors.push_back({name, "is given more than once"});
+  }
+  if (errors.empty()) return std::nullopt;
+  return DomainError{ErrorCode::kMalformed, "Invalid query parameters.", errors};
+}
+
 Router::Match Router::Find(Method method, const std::string& path) const {
   return Find(method, SplitPath(path));
 }
@@ -112,7 +143,11 @@ Router::Match Router::Find(Method method, const std::vector<std::string>& segmen
 
 std::vector<std::string> Router::Describe() const {
   std::vector<std::string> out;
-  for (const auto& r : routes_) out.push_back(std::string(ToString(r.method)) + " " + r.pattern);
+  for (const auto& r : routes_) {
+    std::string line = std::string(ToString(r.method)) + " " + r.pattern;
+    for (std::size_t i = 0; i < r.query.size(); ++i) line += (i == 0 ? " ?" : ",") + r.query[i];
+    out.push_back(line);
+  }
   return out;
 }
 

@@ -27,6 +27,7 @@ struct HttpRequest {
   RequestContext ctx;
   std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  const struct Route* route = nullptr;                      // the matched route
 
   // The first value of a query parameter / a header (name case-insensitive).
   std::optional<std::string> Query(const std::string& name) const;
@@ -48,6 +49,12 @@ struct HttpResponse {
 
 enum class Access { kAnyone, kSignedIn };
 using Handler = std::function<HttpResponse(HttpRequest&)>;
+// A handler that authorises the caller first (handlers.h: CoordinatorOnly...): it also checks
+// the query parameters, after authorising, so that a caller who may not use a route learns
+// nothing about what it reads.
+struct Guarded {
+  Handler handler;
+};
 
 struct Route {
   Method method;
@@ -55,11 +62,17 @@ struct Route {
   Access access;
   Handler handler;
   std::vector<std::string> segments;
+  std::vector<std::string> query;  // the query parameters it reads; any other is a 400
+  bool guarded = false;            // the handler authorises, then checks the query itself
 };
 
 class Router {
  public:
   void Add(Method method, const std::string& pattern, Access access, Handler handler);
+  void Add(Method method, const std::string& pattern, Access access, Guarded guarded);
+  // Declares the query parameters a route reads (none unless declared): an unknown or repeated
+  // parameter is a 400 naming it, before the handler runs.
+  void AllowQuery(Method method, const std::string& pattern, std::vector<std::string> names);
   struct Match {
     const Route* route = nullptr;
     std::vector<std::string> params;
@@ -67,7 +80,8 @@ class Router {
   };
   Match Find(Method method, const std::vector<std::string>& segments) const;
   Match Find(Method method, const std::string& path) const;  // splits, without decoding
-  // "GET /api/v1/sessions/{id}", one line per route, for the OpenAPI coverage check.
+  // "GET /api/v1/sessions ?module_id,limit", one line per route with the query parameters it
+  // reads, for the OpenAPI coverage check.
   std::vector<std::string> Describe() const;
   // Answers every request outside /api/ and /health that no route matched (the pages).
   void SetFallback(Handler handler) { fallback_ = std::move(handler); }
@@ -77,6 +91,9 @@ class Router {
   std::vector<Route> routes_;
   Handler fallback_;
 };
+
+// nullopt when every query parameter is one the route reads, once; else the 400 to answer.
+std::optional<DomainError> CheckQuery(const Route& route, const HttpRequest& req);
 
 // Helpers shared by the handler files.
 // A route id parameter: nullopt when it cannot name anything (→ 404).

@@ -274,6 +274,7 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
       return HttpResponse::Problem({ErrorCode::kNotFound, "There is nothing at this path.", {}}, req.ctx.request_id);
     }
     req.params = std::move(match.params);
+    req.route = match.route;
     // Authentication: a token that is present must be valid, even on public routes.
     if (auto auth = req.Header("Authorization")) {
       std::string value(Trim(*auth));
@@ -290,6 +291,9 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
       r.extra_headers.push_back({"WWW-Authenticate", "Bearer"});
       return r;
     }
+    // A guarded route checks its query after authorising (its guard does); others here.
+    if (!match.route->guarded)
+      if (auto bad_query = CheckQuery(*match.route, req)) return HttpResponse::Problem(*bad_query, req.ctx.request_id);
     auto key = req.method == Method::kPost ? req.Header("Idempotency-Key") : std::nullopt;
     if (!key) return WithLocation(*match.route, req, match.route->handler(req));
 

@@ -275,3 +275,24 @@ TEST_CASE("http: every 201 carries the Location of what it created", "[api][http
   CHECK(other.Get("/api/v1/registrations/" + reg_id).status == 404);
   CHECK(other.Get("/api/v1/users/" + other_id).status == 200);
 }
+
+TEST_CASE("http: unknown body fields and query parameters are a 400 naming them, nothing stored", "[api][http]") {
+  ApiFixture f;
+  auto c = f.Client();
+  auto typo = c->Post("/api/v1/accounts", {{"email", "typo@ex.lu"}, {"password", "a long passphrase here"},
+                                           {"name", "Typo"}, {"langauge", "de"}});
+  CHECK(typo.status == 400);
+  CHECK(typo.body.find("langauge") != std::string::npos);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM users WHERE email = 'typo@ex.lu'") == 0);
+  auto nested = f.coordinator->Post("/api/v1/pathways", {{"code", "TYPO"}, {"title", "T"},
+                                                         {"modules", {{{"code", "TYPO1"}, {"title", "M"}, {"hours", 4}, {"huors", 4}}}}});
+  CHECK(nested.status == 400);
+  CHECK(nested.body.find("modules[0].huors") != std::string::npos);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM pathways") == 0);
+  auto param = c->Get("/api/v1/sessions?trainer_id=3");
+  CHECK(param.status == 400);
+  CHECK(param.body.find("trainer_id") != std::string::npos);
+  CHECK(c->Get("/api/v1/sessions?limit=5&limit=6").status == 400);
+  CHECK(c->Get("/api/v1/sessions?limit=5").status == 200);
+  CHECK(c->Get("/api/v1/pathways/1?x=1").status == 400);
+}

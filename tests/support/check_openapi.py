@@ -2,8 +2,10 @@
 """Keeps api/openapi.yaml in step with the server.
 
   check_openapi.py routes SPEC.yaml ROUTES.txt
-      ROUTES.txt: one `METHOD /path/{param}` per line, as the server prints its routes.
-      Fails when a server route is not documented, or a documented operation is not served.
+      ROUTES.txt: one `METHOD /path/{param} [?name,name]` per line, as the server prints its
+      routes with the query parameters each reads. Fails when a server route is not
+      documented, a documented operation is not served, or the query parameters a route
+      reads differ from those documented for it.
       Path templates match whatever their parameters are called.
 
   check_openapi.py responses SPEC.yaml RESPONSES.jsonl
@@ -82,6 +84,7 @@ def cmd_routes(spec_path, routes_path):
     spec = load_spec(spec_path)
     ops = spec_operations(spec)
     served = {}
+    reads = {}
     with open(routes_path, encoding="utf-8") as f:
         for n, raw in enumerate(f, 1):
             line = raw.strip()
@@ -93,6 +96,8 @@ def cmd_routes(spec_path, routes_path):
                 return 2
             method, path = parts[0].upper(), parts[1]
             served.setdefault((method, template_key(path)), f"{method} {path}")
+            reads[(method, template_key(path))] = set(
+                q for q in (parts[2][1:].split(",") if len(parts) > 2 and parts[2].startswith("?") else []) if q)
 
     undocumented = sorted(v for k, v in served.items() if k not in ops)
     unserved = sorted(f"{m} {ops[(m, k)][0]}" for (m, k) in ops if (m, k) not in served)
@@ -104,9 +109,27 @@ def cmd_routes(spec_path, routes_path):
         print(f"{len(unserved)} documented operation(s) the server does not have:")
         for r in unserved:
             print(f"  {r}")
+    mismatched = []
+    for key, names in sorted(reads.items()):
+        if key not in ops:
+            continue
+        template, op = ops[key]
+        item = spec["paths"][template]
+        documented = set()
+        for param in list(item.get("parameters", [])) + list(op.get("parameters", [])):
+            if "$ref" in param:
+                param = resolve_local(spec, param["$ref"])
+            if param.get("in") == "query":
+                documented.add(param["name"])
+        if documented != names:
+            mismatched.append(f"{served[key]}: reads {sorted(names)}, documents {sorted(documented)}")
+    if mismatched:
+        print(f"{len(mismatched)} route(s) whose query parameters differ from {spec_path}:")
+        for r in mismatched:
+            print(f"  {r}")
     print(f"{len(served)} server routes, {len(ops)} documented operations, "
-          f"{len(undocumented)} undocumented, {len(unserved)} not served")
-    return 1 if undocumented or unserved else 0
+          f"{len(undocumented)} undocumented, {len(unserved)} not served, {len(mismatched)} query mismatches")
+    return 1 if undocumented or unserved or mismatched else 0
 
 
 # ---- responses ------------------------------------------------------------------------
