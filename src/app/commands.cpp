@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "app/config.h"
+#include "common/time.h"
 #include "http/handlers.h"
 #include "http/server.h"
 #include "certificates/certificates.h"
@@ -216,6 +217,10 @@ int Serve(Wiring& w) {
     if (r.confirmed + r.cancelled + r.completed + r.reminded > 0)
       Log("info", "scheduler pass", {{"confirmed", r.confirmed}, {"cancelled", r.cancelled},
                                      {"completed", r.completed}, {"reminded", r.reminded}});
+    for (const auto& f : r.failures)
+      Log("error", "scheduler step failed", {{"session_id", f.session_id}, {"step", f.step},
+                                             {"failures", f.failures}, {"error", f.last_error},
+                                             {"next_attempt_at", FormatRfc3339(f.next_attempt_at, 0)}});
   };
   std::atomic<bool> stopping{false};  // lets the delivery loops leave a backlog at shutdown
   Periodic scheduler("scheduler", std::chrono::seconds(w.config.scheduler_interval_seconds),
@@ -244,7 +249,7 @@ int Serve(Wiring& w) {
   if (!w.config.signing_key.empty()) Log("info", "attestations are signed", {{"certificate", w.config.signing_cert.find("-----BEGIN") == std::string::npos ? w.config.signing_cert : "(PEM)"}});
   else Log("warning", "no signing key (PARCOURS_SIGNING_KEY/CERT): attestations cannot be issued");
   http::Services services{*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.agencies, *w.reports,
-                          *w.attestations, *w.webhooks, *w.store,
+                          *w.attestations, *w.webhooks, *w.scheduler, *w.store,
                           w.test_clock.get(), [&] {
                             scheduler_pass(true);
                             if (outbox_loop) outbox_loop->Wake();
@@ -356,8 +361,9 @@ int Routes() {
   ReportService reports(store, clock);
   AttestationService attestations(store, clock, random, nullptr, nullptr, {});
   WebhookService webhooks(store, clock, random);
+  SchedulerService scheduler(store, clock);
   http::Services services{accounts, catalogue, registrations, attendance, agencies, reports, attestations,
-                          webhooks, store, nullptr, {}};
+                          webhooks, scheduler, store, nullptr, {}};
   http::Router router;
   http::AddAllRoutes(router, services);
   for (const auto& line : router.Describe()) std::cout << line << "\n";

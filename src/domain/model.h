@@ -66,6 +66,16 @@ struct AgencyChange {
   TimePoint at;
 };
 
+// A scheduler step ("decision", "completion" or "reminder") that failed on a session. The
+// step leaves the session alone until next_attempt_at; the record goes when the step succeeds.
+struct SchedulerFailure {
+  Id session_id = 0;
+  std::string step;
+  int failures = 0;
+  std::string last_error;
+  TimePoint first_failed_at, last_failed_at, next_attempt_at;
+};
+
 // An agency's push endpoint: each change-feed item is POSTed to `url`, signed with `secret`.
 struct Webhook {
   Id id = 0;

@@ -102,12 +102,17 @@ class CatalogueRepository {
   virtual void UpdateSessionStatus(Id id, SessionStatus status, const std::string& reason) = 0;
   virtual void UpdateSessionCounts(Id id, int confirmed, int waitlisted) = 0;
 
-  // The scheduler's claims: one due session, row-locked, or nullopt when none is due.
-  // skip_locked leaves sessions another process is working on to that process.
-  virtual std::optional<Session> ClaimDueDecision(TimePoint now, bool skip_locked) = 0;
-  virtual std::optional<Session> ClaimDueCompletion(TimePoint now, bool skip_locked) = 0;
-  virtual std::optional<Session> ClaimDueReminder(TimePoint now, TimePoint horizon,
-                                                  bool skip_locked) = 0;
+  // The scheduler's claims: the id of one due session, row-locked, or nullopt when none is
+  // due. skip_locked leaves sessions another process is working on to that process. A session
+  // with a recorded failure of that step is not due before the failure's next_attempt_at.
+  virtual std::optional<Id> ClaimDueDecision(TimePoint now, bool skip_locked) = 0;
+  virtual std::optional<Id> ClaimDueCompletion(TimePoint now, bool skip_locked) = 0;
+  virtual std::optional<Id> ClaimDueReminder(TimePoint now, TimePoint horizon, bool skip_locked) = 0;
+  // The scheduler's failure records, one per session and step. Find locks the row.
+  virtual std::optional<SchedulerFailure> FindSchedulerFailure(Id session_id, const std::string& step) = 0;
+  virtual void SaveSchedulerFailure(const SchedulerFailure& f) = 0;  // insert or replace
+  virtual void ClearSchedulerFailure(Id session_id, const std::string& step) = 0;
+  virtual std::vector<SchedulerFailure> SchedulerFailures(int limit) = 0;  // most failures first
   virtual void MarkDecided(Id id, SessionStatus status, bool by_threshold, TimePoint at) = 0;
   virtual void MarkReminded(Id id, TimePoint at) = 0;
   virtual void BumpIcsSequence(Id id) = 0;

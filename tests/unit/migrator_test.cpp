@@ -75,16 +75,19 @@ TEST_CASE("migrator: empty scripts and comment-only scripts have no statements",
   CHECK(SplitSqlStatements("-- nothing here\n-- at all;\n").empty());
 }
 
-TEST_CASE("migrator: the embedded migrations are numbered from 1 without gaps", "[migrator]") {
+// Numbers are handed out to work in progress in advance (one branch has 0008 while another
+// still writes 0007), so a branch may lack a number below its own; the order still holds.
+TEST_CASE("migrator: the embedded migrations are numbered from 1, in increasing order", "[migrator]") {
   const auto& migrations = EmbeddedMigrations();
   REQUIRE_FALSE(migrations.empty());
+  CHECK(migrations[0].version == 1);
   for (std::size_t i = 0; i < migrations.size(); ++i) {
     const auto& m = migrations[i];
     INFO(m.name);
-    CHECK(m.version == static_cast<int>(i + 1));
+    if (i > 0) CHECK(m.version > migrations[i - 1].version);
+    const std::string number = std::to_string(m.version);
     CHECK(m.name.size() > 5);
-    CHECK(m.name.substr(0, 4) ==
-          std::string(4 - std::to_string(i + 1).size(), '0') + std::to_string(i + 1));
+    CHECK(m.name.substr(0, 4) == std::string(4 - number.size(), '0') + number);
     auto statements = SplitSqlStatements(m.sql);
     CHECK_FALSE(statements.empty());
     for (const auto& s : statements) CHECK_FALSE(Trim(s).empty());
