@@ -15,3 +15,15 @@ CREATE TABLE scheduler_failures (
   PRIMARY KEY (session_id, step),
   CONSTRAINT fk_scheduler_failures_session FOREIGN KEY (session_id) REFERENCES sessions (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Deliveries are claimed with a lease: a short transaction gives due rows a claim token and
+-- claimed_until and commits; the SMTP or HTTP call runs with no database connection held; a
+-- second short transaction records the outcome only if the token still holds. A dispatcher
+-- that dies after its claim gives the rows back when claimed_until passes (at least once).
+ALTER TABLE notifications
+  ADD COLUMN claim_token VARCHAR(64) CHARACTER SET ascii NULL,
+  ADD COLUMN claimed_until DATETIME(3) NULL;
+
+ALTER TABLE agency_webhooks
+  ADD COLUMN claim_token VARCHAR(64) CHARACTER SET ascii NULL,
+  ADD COLUMN claimed_until DATETIME(3) NULL;

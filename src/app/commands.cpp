@@ -231,7 +231,7 @@ int Serve(Wiring& w) {
   if (!w.config.smtp_url.empty()) {
     mailer = std::make_unique<SmtpMailer>(SmtpSettings{w.config.smtp_url, w.config.mail_from,
                                                        w.config.smtp_user, w.config.smtp_password});
-    outbox = std::make_unique<OutboxService>(*w.store, w.clock(), *mailer);
+    outbox = std::make_unique<OutboxService>(*w.store, w.clock(), *mailer, w.random);
     outbox_loop = std::make_unique<Periodic>(
         "outbox", std::chrono::milliseconds(w.config.outbox_interval_ms), [&] {
           while (!stopping && outbox->DeliverDue() > 0) {

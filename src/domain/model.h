@@ -85,7 +85,18 @@ struct Webhook {
   long long delivered_seq = 0;
   int attempts = 0;
   std::optional<TimePoint> first_failure_at;
+  std::string last_error;
   TimePoint created_at;
+};
+
+// Where a webhook's delivery stands after a claim: the last item delivered, the failures of
+// the next one (when it failed), and when the webhook is due again.
+struct WebhookProgress {
+  long long delivered_seq = 0;
+  int attempts = 0;
+  std::optional<TimePoint> first_failure_at;
+  TimePoint next_attempt_at;
+  std::string last_error;
 };
 
 // A registration as an agency knows it: its own id for it, and what it has become.

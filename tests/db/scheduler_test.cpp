@@ -143,6 +143,17 @@ TEST_CASE("scheduler: reminders two days before, once per session", "[db][schedu
 }
 
 namespace {
+class OutboxRandom final : public RandomSource {  // claim tokens: a counter, never repeated
+ public:
+  std::string Bytes(std::size_t n) override {
+    std::string out(n, '\0');
+    unsigned long long v = ++next;
+    for (std::size_t i = 0; i < n && i < 8; ++i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+    return out;
+  }
+  std::atomic<unsigned long long> next{0};
+};
+
 class CountingMailer final : public Mailer {
  public:
   std::optional<std::string> Send(const Notification& n) override {
@@ -166,7 +177,8 @@ TEST_CASE("outbox: two dispatchers deliver each message once, failures back off"
   w.Sessions(4, 5, 0);  // 20 confirmation messages
   REQUIRE(w.db.Count("SELECT COUNT(*) FROM notifications WHERE status = 'pending'") == 20);
   CountingMailer mailer;
-  OutboxService one(*w.store, w.clock, mailer), two(*w.store, w.clock, mailer);
+  OutboxRandom random;
+  OutboxService one(*w.store, w.clock, mailer, random), two(*w.store, w.clock, mailer, random);
   std::thread t1([&] { while (one.DeliverDue(3) > 0) {} });
   std::thread t2([&] { while (two.DeliverDue(3) > 0) {} });
   t1.join();
