@@ -24,6 +24,7 @@
 #include "services/idempotency_service.h"
 #include "services/outbox_service.h"
 #include "services/scheduler_service.h"
+#include "services/webhook_dispatcher.h"
 #include "storage/migrator.h"
 #include "storage/mysql_store.h"
 
@@ -126,7 +127,8 @@ struct Wiring {
     scheduler = std::make_unique<SchedulerService>(*store, clock());
     agencies = std::make_unique<AgencyService>(*store, clock(), random, config.public_base_url);
     reports = std::make_unique<ReportService>(*store, clock());
-    webhooks = std::make_unique<WebhookService>(*store, clock(), random);
+    webhooks = std::make_unique<WebhookService>(*store, clock(), random,
+                                                WebhookSettings{WebhookUrlPolicy(config.webhook_allow_hosts)});
     IssuerSettings issuer;
     issuer.public_url = config.public_base_url;
     if (!config.centre_name.empty()) issuer.centre_name = config.centre_name;
@@ -241,11 +243,13 @@ int Serve(Wiring& w) {
     Log("warning", "no SMTP relay configured (PARCOURS_SMTP_URL): notifications stay in the outbox");
   }
 
-  CurlWebhookSender webhook_sender;
-  Periodic webhook_loop("webhooks", std::chrono::milliseconds(w.config.outbox_interval_ms), [&] {
-    while (!stopping && w.webhooks->DeliverDue(webhook_sender) > 0) {
-    }
-  });
+  WebhookSenderSettings sender_settings;
+  sender_settings.policy = WebhookUrlPolicy(w.config.webhook_allow_hosts);
+  CurlWebhookSender webhook_sender(sender_settings);
+  WebhookDispatchSettings dispatch;
+  dispatch.interval = std::chrono::milliseconds(w.config.outbox_interval_ms);
+  WebhookDispatcher webhook_loop(*w.webhooks, webhook_sender, dispatch,
+                                 [](const std::string& message) { Log("error", message); });
   if (!w.config.signing_key.empty()) Log("info", "attestations are signed", {{"certificate", w.config.signing_cert.find("-----BEGIN") == std::string::npos ? w.config.signing_cert : "(PEM)"}});
   else Log("warning", "no signing key (PARCOURS_SIGNING_KEY/CERT): attestations cannot be issued");
   http::Services services{*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.agencies, *w.reports,

@@ -56,6 +56,10 @@ class AgencyRepository {
   // reader that has seen n never later finds a new item below n. Returns how many.
   virtual int SequencePending(const std::string& code) = 0;
   virtual std::vector<AgencyChange> Changes(const std::string& code, long long after_seq, int limit) = 0;
+  // Locks the agency's row (serialising webhook registrations of the agency, which the bound
+  // on their number needs); false when no agency has this code.
+  virtual bool LockAgency(const std::string& code) = 0;
+  virtual int CountActiveWebhooks(const std::string& code) = 0;
   virtual Id InsertWebhook(const Webhook& w, TimePoint at) = 0;
   virtual std::vector<Webhook> Webhooks(const std::string& code) = 0;
   virtual bool DeactivateWebhook(const std::string& code, Id id) = 0;

@@ -30,27 +30,24 @@ std::chrono::milliseconds WebhookService::Backoff(int failures) {
 
 Result<Webhook> WebhookService::Create(const RequestContext& ctx, const std::string& code, const std::string& url) {
   if (auto denied = CheckAgencyAccess(ctx.principal, code)) return Fail(*denied);
-  const bool scheme = url.starts_with("https://") || url.starts_with("http://");
-  if (!scheme || url.size() > 2000 || url.find_first_of(" \t\r\n\"<>") != std::string::npos)
-    return Invalid({{"url", "must be an http:// or https:// URL"}});
+  if (auto checked = settings_.policy.Check(url); !checked) return Invalid({{"url", checked.error()}});
   Webhook w;
   w.agency = code;
   w.url = url;
   w.secret = NewSecret(random_, "whsec_");
-  Result<Webhook> out;
-  store_.Transact([&](UnitOfWork& uow) {
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Webhook> {
     const TimePoint now = clock_.Now();
-    if (!uow.agencies().Find(code)) {
-      out = Error(ErrorCode::kNotFound, "No agency has this code.");
-      return false;
-    }
-    w.id = uow.agencies().InsertWebhook(w, now);
-    w.created_at = now;
-    Audit(uow, ctx, now, "webhook.created", "webhook", w.id, nullptr, {{"agency", code}, {"url", url}});
-    out = w;
-    return true;
+    if (!uow.agencies().LockAgency(code)) return Error(ErrorCode::kNotFound, "No agency has this code.");
+    // Under the agency row's lock: concurrent registrations cannot both take the last place.
+    if (uow.agencies().CountActiveWebhooks(code) >= settings_.max_per_agency)
+      return Error(ErrorCode::kRuleViolation, "An agency has at most " + std::to_string(settings_.max_per_agency) +
+                                                  " webhooks: delete one first.");
+    Webhook created = w;
+    created.id = uow.agencies().InsertWebhook(created, now);
+    created.created_at = now;
+    Audit(uow, ctx, now, "webhook.created", "webhook", created.id, nullptr, {{"agency", code}, {"url", url}});
+    return created;
   });
-  return out;
 }
 
 Result<std::vector<Webhook>> WebhookService::List(const RequestContext& ctx, const std::string& code) {

@@ -1,6 +1,7 @@
 #pragma once
-// Webhooks: an agency registers URLs; each item of its change feed is POSTed to every one of
-// them in feed order, signed (HMAC-SHA256 over "timestamp.body", headers Parcours-Timestamp
+// Webhooks: an agency registers URLs (at most five, each allowed by the WebhookUrlPolicy:
+// https:// to public addresses unless the operator lists the host); each item of its change
+// feed is POSTed to every one of them in feed order, signed (HMAC-SHA256 over "timestamp.body", headers Parcours-Timestamp
 // and Parcours-Signature: v1=<hex>), at least once: the position advances only after a 2xx.
 // Failures back off (1 min doubling, capped at 1 h); an item still failing after 3 days is
 // skipped, with an audit row (webhook.item_skipped) naming it.
@@ -10,7 +11,8 @@
 // no database connection held; a second short transaction records the new position only if
 // the claim still holds. So at most one delivery per webhook is in flight, a retried
 // transaction never posts again, and a dispatcher that dies gives its webhooks back when the
-// lease runs out. Delivery runs on background threads.
+// lease runs out. Delivery runs on background threads (WebhookDispatcher), each agency's
+// independently of the others'.
 #include <functional>
 #include <map>
 #include <optional>
@@ -22,6 +24,7 @@
 #include "common/random.h"
 #include "domain/errors.h"
 #include "domain/repositories.h"
+#include "services/webhook_policy.h"
 
 namespace parcours {
 
@@ -42,6 +45,11 @@ struct WebhookClaim {
   std::vector<AgencyChange> items;
 };
 
+struct WebhookSettings {
+  WebhookUrlPolicy policy;   // which URLs may be registered (and called: the sender checks again)
+  int max_per_agency = 5;    // active webhooks of one agency; one more is refused
+};
+
 class WebhookService {
  public:
   static constexpr std::chrono::hours kGiveUpAfter{72};
@@ -52,8 +60,8 @@ class WebhookService {
   static constexpr std::chrono::seconds kLeaseMargin{30};
   static constexpr int kBatch = 50;
 
-  WebhookService(Store& store, const Clock& clock, RandomSource& random)
-      : store_(store), clock_(clock), random_(random) {}
+  WebhookService(Store& store, const Clock& clock, RandomSource& random, WebhookSettings settings = {})
+      : store_(store), clock_(clock), random_(random), settings_(std::move(settings)) {}
 
   Result<Webhook> Create(const RequestContext& ctx, const std::string& code, const std::string& url);
   Result<std::vector<Webhook>> List(const RequestContext& ctx, const std::string& code);
@@ -80,6 +88,7 @@ class WebhookService {
   Store& store_;
   const Clock& clock_;
   RandomSource& random_;
+  WebhookSettings settings_;
 };
 
 }  // namespace parcours

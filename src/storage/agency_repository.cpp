@@ -139,6 +139,16 @@ class MySqlAgencyRepository final : public AgencyRepository {
       return c;
     });
   }
+  bool LockAgency(const std::string& code) override {
+    auto& ps = c_.Prepare("SELECT code FROM agencies WHERE code = ? FOR UPDATE");
+    ps.setString(1, code);
+    return ReadOne<std::string>(ps, [](sql::ResultSet& rs) { return Str(rs, "code"); }).has_value();
+  }
+  int CountActiveWebhooks(const std::string& code) override {
+    auto& ps = c_.Prepare("SELECT COUNT(*) FROM agency_webhooks WHERE agency_code = ? AND active = 1");
+    ps.setString(1, code);
+    return *ReadOne<int>(ps, [](sql::ResultSet& rs) { return rs.getInt(1); });
+  }
   Id InsertWebhook(const Webhook& w, TimePoint at) override {
     // A new webhook starts at the current end of the feed: it receives what happens next.
     auto& ps = c_.Prepare(

@@ -333,3 +333,27 @@ TEST_CASE("webhooks: two dispatchers never call the same webhook at the same tim
   }
   CHECK(w.db.Count("SELECT COUNT(*) FROM agency_webhooks WHERE delivered_seq = 6 AND claim_token IS NULL") == 3);
 }
+
+TEST_CASE("webhooks: a claim takes at most per_agency webhooks of one agency", "[db][webhook]") {
+  World w;
+  w.Hooks("FEDAS", 5, 1);
+  w.Hooks("IFEN", 1, 1);
+  WebhookService hooks(*w.store, w.clock, w.random);
+  hooks.SequenceFeeds();
+  auto agencies = [](const std::vector<WebhookClaim>& claims) {
+    std::map<std::string, int> n;
+    for (const auto& c : claims) ++n[c.hook.agency];
+    return n;
+  };
+  // FEDAS's five webhooks come first in due order, yet IFEN's is in the same claim.
+  auto first = hooks.Claim(4, {}, 2);
+  CHECK(agencies(first) == std::map<std::string, int>{{"FEDAS", 2}, {"IFEN", 1}});
+  for (const auto& c : first) CHECK(c.items.size() == 1);
+  // While those run, FEDAS has its two: nothing more for it.
+  CHECK(hooks.Claim(4, {{"FEDAS", 2}, {"IFEN", 1}}, 2).empty());
+  // Another process (nothing in flight there) takes two more of FEDAS's, not the leased ones.
+  auto other = hooks.Claim(4, {}, 2);
+  CHECK(agencies(other) == std::map<std::string, int>{{"FEDAS", 2}});
+  for (const auto& c : other)
+    for (const auto& f : first) CHECK(c.hook.id != f.hook.id);
+}

@@ -15,14 +15,15 @@ namespace {
 std::unique_ptr<SmtpSink> MaybeSink(bool with_mail) {
   return with_mail ? std::make_unique<SmtpSink>() : nullptr;
 }
-std::vector<std::string> MailArgs(const std::unique_ptr<SmtpSink>& sink) {
-  if (!sink) return {};
-  return {"--smtp-url", sink->Url(), "--outbox-interval-ms", "50"};
+std::vector<std::string> ServeArgs(const std::unique_ptr<SmtpSink>& sink, std::vector<std::string> extra) {
+  if (sink) extra.insert(extra.end(), {"--smtp-url", sink->Url(), "--outbox-interval-ms", "50"});
+  return extra;
 }
 }  // namespace
 
-ApiFixture::ApiFixture(bool with_mail)
-    : mail(MaybeSink(with_mail)), server(std::make_unique<ServerProcess>(db.Url(), MailArgs(mail))) {
+ApiFixture::ApiFixture(bool with_mail, std::vector<std::string> extra_args)
+    : mail(MaybeSink(with_mail)),
+      server(std::make_unique<ServerProcess>(db.Url(), ServeArgs(mail, std::move(extra_args)))) {
   coordinator = Client();
   coordinator->set_token(Login(kCoordinatorEmail, kCoordinatorPassword));
 }

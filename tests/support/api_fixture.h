@@ -3,6 +3,7 @@
 // coordinator's client, and helpers to create people and catalogue entries.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http_client.h"
 #include "server_process.h"
@@ -14,7 +15,8 @@ namespace parcours::testing {
 class ApiFixture {
  public:
   // with_mail: the server delivers notifications to `mail`, an SMTP sink on loopback.
-  explicit ApiFixture(bool with_mail = false);
+  // extra_args: more `serve` flags (e.g. --webhook-allow-hosts 127.0.0.1).
+  explicit ApiFixture(bool with_mail = false, std::vector<std::string> extra_args = {});
   std::unique_ptr<SmtpSink> mail;
   TestDatabase db;
   std::unique_ptr<ServerProcess> server;
