@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "app/config.h"
+#include "common/time.h"
 #include "http/handlers.h"
 #include "http/server.h"
 #include "web/site.h"
@@ -25,6 +26,7 @@
 #include "services/idempotency_service.h"
 #include "services/outbox_service.h"
 #include "services/scheduler_service.h"
+#include "services/webhook_dispatcher.h"
 #include "storage/migrator.h"
 #include "storage/mysql_store.h"
 
@@ -145,7 +147,8 @@ struct Wiring {
     scheduler = std::make_unique<SchedulerService>(*store, clock(), notify);
     agencies = std::make_unique<AgencyService>(*store, clock(), random, config.public_base_url, notify);
     reports = std::make_unique<ReportService>(*store, clock());
-    webhooks = std::make_unique<WebhookService>(*store, clock(), random);
+    webhooks = std::make_unique<WebhookService>(*store, clock(), random,
+                                                WebhookSettings{WebhookUrlPolicy(config.webhook_allow_hosts)});
     IssuerSettings issuer;
     issuer.public_url = config.public_base_url;
     // Per language: its own setting (…_DE), else the setting for every language, else the default.
@@ -270,6 +273,10 @@ int Serve(Wiring& w) {
       Log("info", "scheduler pass", {{"confirmed", r.confirmed}, {"cancelled", r.cancelled},
                                      {"completed", r.completed}, {"reminded", r.reminded},
                                      {"purged", purged}});
+    for (const auto& f : r.failures)
+      Log("error", "scheduler step failed", {{"session_id", f.session_id}, {"step", f.step},
+                                             {"failures", f.failures}, {"error", f.last_error},
+                                             {"next_attempt_at", FormatRfc3339(f.next_attempt_at, 0)}});
   };
   std::atomic<bool> stopping{false};  // lets the delivery loops leave a backlog at shutdown
   Periodic scheduler("scheduler", std::chrono::seconds(w.config.scheduler_interval_seconds),
@@ -280,7 +287,7 @@ int Serve(Wiring& w) {
   if (!w.config.smtp_url.empty()) {
     mailer = std::make_unique<SmtpMailer>(SmtpSettings{w.config.smtp_url, w.config.mail_from,
                                                        w.config.smtp_user, w.config.smtp_password});
-    outbox = std::make_unique<OutboxService>(*w.store, w.clock(), *mailer);
+    outbox = std::make_unique<OutboxService>(*w.store, w.clock(), *mailer, w.random);
     outbox_loop = std::make_unique<Periodic>(
         "outbox", std::chrono::milliseconds(w.config.outbox_interval_ms), [&] {
           while (!stopping && outbox->DeliverDue() > 0) {
@@ -293,15 +300,17 @@ int Serve(Wiring& w) {
   // Health of the database, twice a second: while it does not answer, requests fail at once
   // with 503 instead of waiting on a frozen server.
   Periodic db_probe("database probe", std::chrono::milliseconds(500), [&w] { w.store->Ping(); });
-  CurlWebhookSender webhook_sender;
-  Periodic webhook_loop("webhooks", std::chrono::milliseconds(w.config.outbox_interval_ms), [&] {
-    while (!stopping && w.webhooks->DeliverDue(webhook_sender) > 0) {
-    }
-  });
+  WebhookSenderSettings sender_settings;
+  sender_settings.policy = WebhookUrlPolicy(w.config.webhook_allow_hosts);
+  CurlWebhookSender webhook_sender(sender_settings);
+  WebhookDispatchSettings dispatch;
+  dispatch.interval = std::chrono::milliseconds(w.config.outbox_interval_ms);
+  WebhookDispatcher webhook_loop(*w.webhooks, webhook_sender, dispatch,
+                                 [](const std::string& message) { Log("error", message); });
   if (!w.config.signing_key.empty()) Log("info", "attestations are signed", {{"certificate", w.config.signing_cert.find("-----BEGIN") == std::string::npos ? w.config.signing_cert : "(PEM)"}});
   else Log("warning", "no signing key (PARCOURS_SIGNING_KEY/CERT): attestations cannot be issued");
   http::Services services{*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.agencies, *w.reports,
-                          *w.attestations, *w.webhooks, *w.store,
+                          *w.attestations, *w.webhooks, *w.scheduler, *w.store,
                           w.test_clock.get(), [&] {
                             scheduler_pass(true);
                             if (outbox_loop) outbox_loop->Wake();
@@ -430,8 +439,9 @@ int Routes() {
   ReportService reports(store, clock);
   AttestationService attestations(store, clock, random, nullptr, nullptr, {});
   WebhookService webhooks(store, clock, random);
+  SchedulerService scheduler(store, clock);
   http::Services services{accounts, catalogue, registrations, attendance, agencies, reports, attestations,
-                          webhooks, store, nullptr, {}};
+                          webhooks, scheduler, store, nullptr, {}};
   http::Router router;
   http::AddAllRoutes(router, services);
   for (const auto& line : router.Describe()) std::cout << line << "\n";

@@ -1,10 +1,12 @@
 #include "app/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 
 #include "common/text.h"
+#include "services/webhook_policy.h"
 
 namespace parcours::app {
 namespace {
@@ -63,6 +65,7 @@ constexpr Setting kSettings[] = {
     {nullptr, "PARCOURS_SIGNATORY_TITLE_EN", "signatory_title_en"},
     {"--organizer-name", "PARCOURS_ORGANIZER_NAME", "organizer_name"},
     {"--tsa-url", "PARCOURS_TSA_URL", "tsa_url"},
+    {"--webhook-allow-hosts", "PARCOURS_WEBHOOK_ALLOW_HOSTS", "webhook_allow_hosts"},
 };
 
 std::optional<long> ParseNumber(const std::string& s, long min, long max) {
@@ -219,6 +222,19 @@ std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Conf
   if (auto v = get("tsa_url")) {
     if (!v->starts_with("http://") && !v->starts_with("https://")) return "tsa_url must be an http:// or https:// URL";
     out.tsa_url = *v;
+  }
+  if (auto v = get("webhook_allow_hosts")) {
+    out.webhook_allow_hosts.clear();
+    std::size_t start = 0;
+    while (start <= v->size()) {
+      const std::size_t comma = std::min(v->find(',', start), v->size());
+      const std::string entry(Trim(std::string_view(*v).substr(start, comma - start)));
+      start = comma + 1;
+      if (entry.empty()) continue;
+      if (auto error = WebhookUrlPolicy::CheckAllowEntry(entry))
+        return "webhook_allow_hosts: " + *error + " (give host names or IP addresses, comma-separated)";
+      out.webhook_allow_hosts.push_back(entry);
+    }
   }
   if (auto v = get("public_url")) out.public_base_url = *v;
   if (auto v = get("bootstrap_coordinator_email")) out.bootstrap_email = *v;

@@ -60,6 +60,9 @@ struct Config {
   std::string organizer_email;
   std::string tsa_url;  // RFC 3161 timestamp authority (PAdES B-T); empty: B-B signatures
   int outbox_interval_ms = 500;
+  // Hosts (names or IP addresses) that webhooks may call over plain http:// and at any
+  // address, private or loopback included; every other webhook is https:// to a public address.
+  std::vector<std::string> webhook_allow_hosts;
 };
 
 // Parses argv (after the subcommand) and the environment. On error, returns the message.

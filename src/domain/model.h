@@ -73,6 +73,16 @@ struct AgencyChange {
   TimePoint at;
 };
 
+// A scheduler step ("decision", "completion" or "reminder") that failed on a session. The
+// step leaves the session alone until next_attempt_at; the record goes when the step succeeds.
+struct SchedulerFailure {
+  Id session_id = 0;
+  std::string step;
+  int failures = 0;
+  std::string last_error;
+  TimePoint first_failed_at, last_failed_at, next_attempt_at;
+};
+
 // An agency's push endpoint: each change-feed item is POSTed to `url`, signed with `secret`.
 struct Webhook {
   Id id = 0;
@@ -82,7 +92,18 @@ struct Webhook {
   long long delivered_seq = 0;
   int attempts = 0;
   std::optional<TimePoint> first_failure_at;
+  std::string last_error;
   TimePoint created_at;
+};
+
+// Where a webhook's delivery stands after a claim: the last item delivered, the failures of
+// the next one (when it failed), and when the webhook is due again.
+struct WebhookProgress {
+  long long delivered_seq = 0;
+  int attempts = 0;
+  std::optional<TimePoint> first_failure_at;
+  TimePoint next_attempt_at;
+  std::string last_error;
 };
 
 // A registration as an agency knows it: its own id for it, what it has become, and the person

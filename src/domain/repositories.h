@@ -106,14 +106,21 @@ class AgencyRepository {
   // reader that has seen n never later finds a new item below n. Returns how many.
   virtual int SequencePending(const std::string& code) = 0;
   virtual std::vector<AgencyChange> Changes(const std::string& code, long long after_seq, int limit) = 0;
+  // Locks the agency's row (serialising webhook registrations of the agency, which the bound
+  // on their number needs); false when no agency has this code.
+  virtual bool LockAgency(const std::string& code) = 0;
+  virtual int CountActiveWebhooks(const std::string& code) = 0;
   virtual Id InsertWebhook(const Webhook& w, TimePoint at) = 0;
   virtual std::vector<Webhook> Webhooks(const std::string& code) = 0;
   virtual bool DeactivateWebhook(const std::string& code, Id id) = 0;
-  // Row-locks one active webhook due at `now` (SKIP LOCKED), or nullopt.
-  virtual std::optional<Webhook> ClaimDueWebhook(TimePoint now) = 0;
-  virtual void WebhookDelivered(Id id, long long seq, TimePoint next) = 0;
-  virtual void WebhookFailed(Id id, int attempts, std::optional<TimePoint> first_failure, TimePoint next,
-                             const std::string& error) = 0;
+  // Row-locks (SKIP LOCKED) up to `limit` active webhooks that are due at `now`, have feed
+  // items past their position and no unexpired claim, oldest due first. The caller leases
+  // those it takes with LeaseWebhook in the same short transaction.
+  virtual std::vector<Webhook> DueWebhooks(TimePoint now, int limit) = 0;
+  virtual void LeaseWebhook(Id id, const std::string& token, TimePoint lease_until) = 0;
+  // Records a claimed webhook's new state and ends its claim, only while `token` still holds
+  // it; false when the lease ran out and another dispatcher took the webhook over.
+  virtual bool SaveWebhookProgress(Id id, const std::string& token, const WebhookProgress& p) = 0;
   // The agency's registrations in sessions starting within [from, to), for CSV export.
   virtual std::vector<Registration> RegistrationsOf(const std::string& code, TimePoint from, TimePoint to) = 0;
 };
@@ -154,12 +161,17 @@ class CatalogueRepository {
   virtual void RecordCancellation(Id id, const CancelReason& reason) = 0;
   virtual void UpdateSessionCounts(Id id, int confirmed, int waitlisted) = 0;
 
-  // The scheduler's claims: one due session, row-locked, or nullopt when none is due.
-  // skip_locked leaves sessions another process is working on to that process.
-  virtual std::optional<Session> ClaimDueDecision(TimePoint now, bool skip_locked) = 0;
-  virtual std::optional<Session> ClaimDueCompletion(TimePoint now, bool skip_locked) = 0;
-  virtual std::optional<Session> ClaimDueReminder(TimePoint now, TimePoint horizon,
-                                                  bool skip_locked) = 0;
+  // The scheduler's claims: the id of one due session, row-locked, or nullopt when none is
+  // due. skip_locked leaves sessions another process is working on to that process. A session
+  // with a recorded failure of that step is not due before the failure's next_attempt_at.
+  virtual std::optional<Id> ClaimDueDecision(TimePoint now, bool skip_locked) = 0;
+  virtual std::optional<Id> ClaimDueCompletion(TimePoint now, bool skip_locked) = 0;
+  virtual std::optional<Id> ClaimDueReminder(TimePoint now, TimePoint horizon, bool skip_locked) = 0;
+  // The scheduler's failure records, one per session and step. Find locks the row.
+  virtual std::optional<SchedulerFailure> FindSchedulerFailure(Id session_id, const std::string& step) = 0;
+  virtual void SaveSchedulerFailure(const SchedulerFailure& f) = 0;  // insert or replace
+  virtual void ClearSchedulerFailure(Id session_id, const std::string& step) = 0;
+  virtual std::vector<SchedulerFailure> SchedulerFailures(int limit) = 0;  // most failures first
   virtual void MarkDecided(Id id, SessionStatus status, bool by_threshold, TimePoint at) = 0;
   virtual void MarkReminded(Id id, TimePoint at) = 0;
   virtual void BumpIcsSequence(Id id) = 0;
@@ -201,11 +213,18 @@ class NotificationRepository {
  public:
   virtual ~NotificationRepository() = default;
   virtual void Enqueue(const Notification& n, TimePoint at) = 0;
-  // Row-locks up to `limit` pending messages due at `now`, skipping those another process holds.
-  virtual std::vector<Notification> ClaimDue(TimePoint now, int limit) = 0;
-  virtual void MarkSent(Id id, TimePoint at) = 0;
-  virtual void MarkRetry(Id id, int attempts, TimePoint next, const std::string& error,
-                         bool give_up) = 0;
+  // Claims up to `limit` pending messages due at `now` that no unexpired claim holds (rows
+  // another transaction is claiming are skipped): each gets `token` and a lease until
+  // `lease_until`. Meant for a short transaction of its own: the sending comes after COMMIT.
+  virtual std::vector<Notification> Claim(TimePoint now, int limit, const std::string& token,
+                                          TimePoint lease_until) = 0;
+  // Record a claimed message's outcome and end its claim, only while `token` still holds it;
+  // false when the lease ran out and another dispatcher took the message over.
+  virtual bool MarkSent(Id id, const std::string& token, TimePoint at) = 0;
+  virtual bool MarkRetry(Id id, const std::string& token, int attempts, TimePoint next,
+                         const std::string& error, bool give_up) = 0;
+  // Ends a claim without an outcome: the message is due again at once.
+  virtual void Release(Id id, const std::string& token) = 0;
   virtual std::vector<Notification> ForUser(Id user_id) = 0;
 };
 

@@ -11,6 +11,7 @@
 #include "services/attendance_service.h"
 #include "services/attestation_service.h"
 #include "services/report_service.h"
+#include "services/scheduler_service.h"
 #include "services/webhook_service.h"
 #include "services/catalogue_service.h"
 #include "services/registration_service.h"
@@ -26,6 +27,7 @@ struct Services {
   ReportService& reports;
   AttestationService& attestations;
   WebhookService& webhooks;
+  SchedulerService& scheduler;
   Store& store;
   ManualClock* test_clock = nullptr;  // set only with --test-clock
   // Runs the time-driven passes (session decisions) right after the test clock moves.

@@ -1,6 +1,7 @@
 #include "common/time.h"
 #include "http/error_map.h"
 #include "http/handlers.h"
+#include "services/views.h"
 
 namespace parcours::http {
 namespace {
@@ -15,11 +16,27 @@ HttpResponse Health(Services& s, const HttpRequest& req) {
   return r;
 }
 
+json FailureJson(const SchedulerFailure& f) {
+  return {{"session_id", IdString(f.session_id)}, {"step", f.step},
+          {"failures", f.failures}, {"last_error", f.last_error},
+          {"first_failed_at", FormatLocal(f.first_failed_at)}, {"last_failed_at", FormatLocal(f.last_failed_at)},
+          {"next_attempt_at", FormatLocal(f.next_attempt_at)}};
+}
+
 }  // namespace
 
 void AddOperationsRoutes(Router& router, Services& s) {
   router.Add(Method::kGet, "/health", Access::kAnyone, [&s](HttpRequest& req) { return Health(s, req); });
   router.Add(Method::kGet, "/api/v1/health", Access::kAnyone, [&s](HttpRequest& req) { return Health(s, req); });
+
+  // The sessions whose scheduler steps keep failing (each retried with backoff meanwhile).
+  router.Add(Method::kGet, "/api/v1/operations/failures", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto r = s.scheduler.Failures(req.ctx);
+    if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
+    json items = json::array();
+    for (const auto& f : *r) items.push_back(FailureJson(f));
+    return HttpResponse::Json(200, ListJson(items, std::nullopt));
+  });
 
   router.Add(Method::kPost, "/api/v1/test-clock", Access::kAnyone, [&s](HttpRequest& req) {
     if (!s.test_clock)

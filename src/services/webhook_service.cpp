@@ -30,27 +30,24 @@ std::chrono::milliseconds WebhookService::Backoff(int failures) {
 
 Result<Webhook> WebhookService::Create(const RequestContext& ctx, const std::string& code, const std::string& url) {
   if (auto denied = CheckAgencyAccess(ctx.principal, code)) return Fail(*denied);
-  const bool scheme = url.starts_with("https://") || url.starts_with("http://");
-  if (!scheme || url.size() > 2000 || url.find_first_of(" \t\r\n\"<>") != std::string::npos)
-    return Invalid({{"url", "must be an http:// or https:// URL"}});
+  if (auto checked = settings_.policy.Check(url); !checked) return Invalid({{"url", checked.error()}});
   Webhook w;
   w.agency = code;
   w.url = url;
   w.secret = NewSecret(random_, "whsec_");
-  Result<Webhook> out;
-  store_.Transact([&](UnitOfWork& uow) {
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Webhook> {
     const TimePoint now = clock_.Now();
-    if (!uow.agencies().Find(code)) {
-      out = Error(ErrorCode::kNotFound, "No agency has this code.");
-      return false;
-    }
-    w.id = uow.agencies().InsertWebhook(w, now);
-    w.created_at = now;
-    Audit(uow, ctx, now, "webhook.created", "webhook", w.id, nullptr, {{"agency", code}, {"url", url}});
-    out = w;
-    return true;
+    if (!uow.agencies().LockAgency(code)) return Error(ErrorCode::kNotFound, "No agency has this code.");
+    // Under the agency row's lock: concurrent registrations cannot both take the last place.
+    if (uow.agencies().CountActiveWebhooks(code) >= settings_.max_per_agency)
+      return Error(ErrorCode::kRuleViolation, "An agency has at most " + std::to_string(settings_.max_per_agency) +
+                                                  " webhooks: delete one first.");
+    Webhook created = w;
+    created.id = uow.agencies().InsertWebhook(created, now);
+    created.created_at = now;
+    Audit(uow, ctx, now, "webhook.created", "webhook", created.id, nullptr, {{"agency", code}, {"url", url}});
+    return created;
   });
-  return out;
 }
 
 Result<std::vector<Webhook>> WebhookService::List(const RequestContext& ctx, const std::string& code) {
@@ -81,58 +78,92 @@ Result<Unit> WebhookService::Delete(const RequestContext& ctx, const std::string
   return out;
 }
 
-int WebhookService::DeliverDue(WebhookSender& sender, int batch) {
+void WebhookService::SequenceFeeds() {
   std::vector<Agency> agencies;
   store_.Transact([&](UnitOfWork& uow) {
     agencies = uow.agencies().List();
     return true;
   });
   for (const auto& a : agencies) SequenceFeed(store_, a.code);
-  int attempted = 0;
+}
+
+std::vector<WebhookClaim> WebhookService::Claim(int limit, const std::map<std::string, int>& in_flight,
+                                                int per_agency, int batch) {
+  // Candidates beyond `limit`, so that webhooks of a busy agency do not hide other agencies'.
+  constexpr int kCandidates = 64;
+  const std::string token = NewSecret(random_, "claim_");
+  std::vector<WebhookClaim> claims;
   store_.Transact([&](UnitOfWork& uow) {
-    attempted = 0;
+    claims.clear();
     const TimePoint now = clock_.Now();
-    auto hook = uow.agencies().ClaimDueWebhook(now);
-    if (!hook) return false;
-    long long delivered = hook->delivered_seq;
-    for (const auto& item : uow.agencies().Changes(hook->agency, hook->delivered_seq, batch)) {
-      ++attempted;
-      const std::string body = ToJson(item).dump();
-      const std::string timestamp = std::to_string(
-          std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
-      auto error = sender.Post(hook->url, body,
-                               {{"Content-Type", "application/json"},
-                                {"Parcours-Timestamp", timestamp},
-                                {"Parcours-Signature", Signature(hook->secret, timestamp, body)},
-                                {"Parcours-Delivery", std::to_string(hook->id) + "-" + std::to_string(item.seq)}});
-      if (!error) {
-        delivered = item.seq;
-        continue;
-      }
-      // A failure run starts at this item unless this very item failed before.
-      const TimePoint first = delivered != hook->delivered_seq ? now : hook->first_failure_at.value_or(now);
-      if (now - first >= kGiveUpAfter) {  // three days of retries: skip this item, keep going
-        delivered = item.seq;
-        uow.agencies().WebhookFailed(hook->id, 0, std::nullopt, now,
-                                     "gave up on item " + std::to_string(item.seq) + ": " + *error);
-        RequestContext system;
-        system.principal.kind = Principal::Kind::kSystem;
-        system.request_id = "webhooks";
-        Audit(uow, system, now, "webhook.item_skipped", "webhook", hook->id, nullptr,
-              {{"agency", hook->agency}, {"seq", item.seq}, {"error", *error}});
-        hook->first_failure_at.reset();
-        hook->attempts = 0;
-        continue;
-      }
-      if (delivered != hook->delivered_seq) uow.agencies().WebhookDelivered(hook->id, delivered, now);
-      const int attempts = hook->attempts + 1;
-      uow.agencies().WebhookFailed(hook->id, attempts, first, now + Backoff(attempts), *error);
-      return true;
+    std::map<std::string, int> taken = in_flight;
+    for (auto& hook : uow.agencies().DueWebhooks(now, std::max(limit, kCandidates))) {
+      if (static_cast<int>(claims.size()) >= limit) break;
+      if (taken[hook.agency] >= per_agency) continue;  // rows not leased are free again at COMMIT
+      ++taken[hook.agency];
+      uow.agencies().LeaseWebhook(hook.id, token, now + kLease);
+      auto items = uow.agencies().Changes(hook.agency, hook.delivered_seq, batch);
+      claims.push_back({std::move(hook), token, now + kLease, std::move(items)});
     }
-    uow.agencies().WebhookDelivered(hook->id, delivered, now);
+    return true;
+  });
+  return claims;
+}
+
+int WebhookService::Deliver(const WebhookClaim& claim, WebhookSender& sender, const std::function<bool()>& stopping) {
+  const Webhook& hook = claim.hook;
+  WebhookProgress progress{hook.delivered_seq, hook.attempts, hook.first_failure_at, clock_.Now(), hook.last_error};
+  std::vector<std::pair<long long, std::string>> skipped;  // items given up on: seq, error
+  int attempted = 0;
+  for (const auto& item : claim.items) {
+    if ((stopping && stopping()) || clock_.Now() + kLeaseMargin > claim.lease_until) break;
+    ++attempted;
+    const TimePoint now = clock_.Now();
+    const std::string body = ToJson(item).dump();
+    const std::string timestamp =
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+    auto error = sender.Post(hook.url, body,
+                             {{"Content-Type", "application/json"},
+                              {"Parcours-Timestamp", timestamp},
+                              {"Parcours-Signature", Signature(hook.secret, timestamp, body)},
+                              {"Parcours-Delivery", std::to_string(hook.id) + "-" + std::to_string(item.seq)}});
+    if (!error) {
+      progress = {item.seq, 0, std::nullopt, clock_.Now(), ""};
+      continue;
+    }
+    // A failure run starts at this item unless this very item failed before (a delivered or
+    // skipped item clears first_failure_at).
+    const TimePoint first = progress.first_failure_at.value_or(now);
+    if (now - first >= kGiveUpAfter) {  // three days of retries: skip this item, keep going
+      skipped.emplace_back(item.seq, *error);
+      progress = {item.seq, 0, std::nullopt, now, "gave up on item " + std::to_string(item.seq) + ": " + *error};
+      continue;
+    }
+    progress.attempts += 1;
+    progress.first_failure_at = first;
+    progress.next_attempt_at = now + Backoff(progress.attempts);
+    progress.last_error = *error;
+    break;
+  }
+  store_.Transact([&](UnitOfWork& uow) {
+    // A claim lost meanwhile (the lease ran out and another dispatcher took the webhook over)
+    // records nothing: the new holder starts again from the stored position.
+    if (!uow.agencies().SaveWebhookProgress(hook.id, claim.token, progress)) return false;
+    RequestContext system;
+    system.principal.kind = Principal::Kind::kSystem;
+    system.request_id = "webhooks";
+    for (const auto& [seq, error] : skipped)
+      Audit(uow, system, progress.next_attempt_at, "webhook.item_skipped", "webhook", hook.id, nullptr,
+            {{"agency", hook.agency}, {"seq", seq}, {"error", error}});
     return true;
   });
   return attempted;
+}
+
+int WebhookService::DeliverDue(WebhookSender& sender, int batch) {
+  SequenceFeeds();
+  auto claims = Claim(1, {}, 1, batch);
+  return claims.empty() ? 0 : Deliver(claims.front(), sender);
 }
 
 }  // namespace parcours

@@ -151,6 +151,16 @@ class MySqlAgencyRepository final : public AgencyRepository {
       return c;
     });
   }
+  bool LockAgency(const std::string& code) override {
+    auto& ps = c_.Prepare("SELECT code FROM agencies WHERE code = ? FOR UPDATE");
+    ps.setString(1, code);
+    return ReadOne<std::string>(ps, [](sql::ResultSet& rs) { return Str(rs, "code"); }).has_value();
+  }
+  int CountActiveWebhooks(const std::string& code) override {
+    auto& ps = c_.Prepare("SELECT COUNT(*) FROM agency_webhooks WHERE agency_code = ? AND active = 1");
+    ps.setString(1, code);
+    return *ReadOne<int>(ps, [](sql::ResultSet& rs) { return rs.getInt(1); });
+  }
   Id InsertWebhook(const Webhook& w, TimePoint at) override {
     // A new webhook starts at the current end of the feed: it receives what happens next.
     auto& ps = c_.Prepare(
@@ -173,12 +183,13 @@ class MySqlAgencyRepository final : public AgencyRepository {
     w.delivered_seq = rs.getInt64("delivered_seq");
     w.attempts = rs.getInt("attempts");
     w.first_failure_at = ReadOptionalTime(rs, "first_failure_at");
+    w.last_error = Str(rs, "last_error");
     w.created_at = ReadTime(rs, "created_at");
     return w;
   }
   std::vector<Webhook> Webhooks(const std::string& code) override {
     auto& ps = c_.Prepare("SELECT id, agency_code, url, secret, delivered_seq, attempts, first_failure_at, "
-                          "created_at FROM agency_webhooks WHERE agency_code = ? AND active = 1 ORDER BY id");
+                          "last_error, created_at FROM agency_webhooks WHERE agency_code = ? AND active = 1 ORDER BY id");
     ps.setString(1, code);
     return ReadAll<Webhook>(ps, ReadWebhook);
   }
@@ -188,32 +199,39 @@ class MySqlAgencyRepository final : public AgencyRepository {
     ps.setInt64(2, id);
     return ps.executeUpdate() > 0;
   }
-  std::optional<Webhook> ClaimDueWebhook(TimePoint now) override {
+  std::vector<Webhook> DueWebhooks(TimePoint now, int limit) override {
+    // Only webhooks with something to send: idle ones are never claimed (the feed's unique key
+    // (agency_code, seq) answers the EXISTS).
     auto& ps = c_.Prepare(
-        "SELECT id, agency_code, url, secret, delivered_seq, attempts, first_failure_at, created_at FROM "
-        "agency_webhooks WHERE active = 1 AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1 "
-        "FOR UPDATE SKIP LOCKED");
+        "SELECT w.id, w.agency_code, w.url, w.secret, w.delivered_seq, w.attempts, w.first_failure_at, "
+        "w.last_error, w.created_at FROM agency_webhooks w WHERE w.active = 1 AND w.next_attempt_at <= ? AND "
+        "(w.claimed_until IS NULL OR w.claimed_until <= ?) AND EXISTS (SELECT 1 FROM agency_changes c "
+        "WHERE c.agency_code = w.agency_code AND c.seq > w.delivered_seq) ORDER BY w.next_attempt_at, w.id "
+        "LIMIT ? FOR UPDATE SKIP LOCKED");
     ps.setString(1, FormatSqlUtc(now));
-    return ReadOne<Webhook>(ps, ReadWebhook);
+    ps.setString(2, FormatSqlUtc(now));
+    ps.setInt(3, limit);
+    return ReadAll<Webhook>(ps, ReadWebhook);
   }
-  void WebhookDelivered(Id id, long long seq, TimePoint next) override {
-    auto& ps = c_.Prepare("UPDATE agency_webhooks SET delivered_seq = ?, attempts = 0, first_failure_at = NULL, "
-                          "last_error = '', next_attempt_at = ? WHERE id = ?");
-    ps.setInt64(1, seq);
-    ps.setString(2, FormatSqlUtc(next));
+  void LeaseWebhook(Id id, const std::string& token, TimePoint lease_until) override {
+    auto& ps = c_.Prepare("UPDATE agency_webhooks SET claim_token = ?, claimed_until = ? WHERE id = ?");
+    ps.setString(1, token);
+    ps.setString(2, FormatSqlUtc(lease_until));
     ps.setInt64(3, id);
     ps.executeUpdate();
   }
-  void WebhookFailed(Id id, int attempts, std::optional<TimePoint> first_failure, TimePoint next,
-                     const std::string& error) override {
-    auto& ps = c_.Prepare("UPDATE agency_webhooks SET attempts = ?, first_failure_at = ?, next_attempt_at = ?, "
-                          "last_error = ? WHERE id = ?");
-    ps.setInt(1, attempts);
-    first_failure ? ps.setString(2, FormatSqlUtc(*first_failure)) : ps.setNull(2, 0);
-    ps.setString(3, FormatSqlUtc(next));
-    ps.setString(4, error.substr(0, 1000));
-    ps.setInt64(5, id);
-    ps.executeUpdate();
+  bool SaveWebhookProgress(Id id, const std::string& token, const WebhookProgress& p) override {
+    auto& ps = c_.Prepare(
+        "UPDATE agency_webhooks SET delivered_seq = ?, attempts = ?, first_failure_at = ?, next_attempt_at = ?, "
+        "last_error = ?, claim_token = NULL, claimed_until = NULL WHERE id = ? AND claim_token = ?");
+    ps.setInt64(1, p.delivered_seq);
+    ps.setInt(2, p.attempts);
+    p.first_failure_at ? ps.setString(3, FormatSqlUtc(*p.first_failure_at)) : ps.setNull(3, 0);
+    ps.setString(4, FormatSqlUtc(p.next_attempt_at));
+    ps.setString(5, p.last_error.substr(0, 1000));
+    ps.setInt64(6, id);
+    ps.setString(7, token);
+    return ps.executeUpdate() > 0;
   }
   std::vector<Registration> RegistrationsOf(const std::string& code, TimePoint from, TimePoint to) override {
     auto& ps = c_.Prepare(REGISTRATION_COLUMNS

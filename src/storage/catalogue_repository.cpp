@@ -144,35 +144,43 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.executeUpdate();
   }
 
-  std::optional<Session> ClaimDueDecision(TimePoint now, bool skip_locked) override {
-    auto& ps = skip_locked
-                   ? c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'scheduled' AND s.decision_at <= ? "
-                                "ORDER BY s.decision_at, s.id LIMIT 1 FOR UPDATE SKIP LOCKED")
-                   : c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'scheduled' AND s.decision_at <= ? "
-                                "ORDER BY s.decision_at, s.id LIMIT 1 FOR UPDATE");
+  // The claims read only the id: a row this version cannot read (an unknown status, say) then
+  // fails while that session is processed, and is recorded against it, instead of failing
+  // the claim with no session to blame. A session whose step failed waits out its backoff.
+  std::optional<Id> ClaimDueDecision(TimePoint now, bool skip_locked) override {
+#define DUE_DECISION                                                                               \
+  "SELECT s.id FROM sessions s WHERE s.status = 'scheduled' AND s.decision_at <= ? AND NOT EXISTS " \
+  "(SELECT 1 FROM scheduler_failures f WHERE f.session_id = s.id AND f.step = 'decision' AND "      \
+  "f.next_attempt_at > ?) ORDER BY s.decision_at, s.id LIMIT 1 FOR UPDATE"
+    auto& ps = skip_locked ? c_.Prepare(DUE_DECISION " SKIP LOCKED") : c_.Prepare(DUE_DECISION);
+#undef DUE_DECISION
     ps.setString(1, FormatSqlUtc(now));
-    return ReadOne<Session>(ps, ReadSession);
+    ps.setString(2, FormatSqlUtc(now));
+    return ReadOne<Id>(ps, [](sql::ResultSet& rs) { return rs.getInt64(1); });
   }
-  std::optional<Session> ClaimDueCompletion(TimePoint now, bool skip_locked) override {
-    auto& ps = skip_locked
-                   ? c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'confirmed' AND s.ends_at <= ? "
-                                "ORDER BY s.ends_at, s.id LIMIT 1 FOR UPDATE SKIP LOCKED")
-                   : c_.Prepare(SESSION_COLUMNS "WHERE s.status = 'confirmed' AND s.ends_at <= ? "
-                                "ORDER BY s.ends_at, s.id LIMIT 1 FOR UPDATE");
+  std::optional<Id> ClaimDueCompletion(TimePoint now, bool skip_locked) override {
+#define DUE_COMPLETION                                                                           \
+  "SELECT s.id FROM sessions s WHERE s.status = 'confirmed' AND s.ends_at <= ? AND NOT EXISTS "   \
+  "(SELECT 1 FROM scheduler_failures f WHERE f.session_id = s.id AND f.step = 'completion' AND " \
+  "f.next_attempt_at > ?) ORDER BY s.ends_at, s.id LIMIT 1 FOR UPDATE"
+    auto& ps = skip_locked ? c_.Prepare(DUE_COMPLETION " SKIP LOCKED") : c_.Prepare(DUE_COMPLETION);
+#undef DUE_COMPLETION
     ps.setString(1, FormatSqlUtc(now));
-    return ReadOne<Session>(ps, ReadSession);
+    ps.setString(2, FormatSqlUtc(now));
+    return ReadOne<Id>(ps, [](sql::ResultSet& rs) { return rs.getInt64(1); });
   }
-  std::optional<Session> ClaimDueReminder(TimePoint now, TimePoint horizon, bool skip_locked) override {
-    auto& ps = skip_locked
-                   ? c_.Prepare(SESSION_COLUMNS "WHERE s.status IN ('scheduled', 'confirmed') AND "
-                                "s.reminder_sent_at IS NULL AND s.starts_at > ? AND s.starts_at <= ? "
-                                "ORDER BY s.starts_at, s.id LIMIT 1 FOR UPDATE SKIP LOCKED")
-                   : c_.Prepare(SESSION_COLUMNS "WHERE s.status IN ('scheduled', 'confirmed') AND "
-                                "s.reminder_sent_at IS NULL AND s.starts_at > ? AND s.starts_at <= ? "
-                                "ORDER BY s.starts_at, s.id LIMIT 1 FOR UPDATE");
+  std::optional<Id> ClaimDueReminder(TimePoint now, TimePoint horizon, bool skip_locked) override {
+#define DUE_REMINDER                                                                             \
+  "SELECT s.id FROM sessions s WHERE s.status IN ('scheduled', 'confirmed') AND "                 \
+  "s.reminder_sent_at IS NULL AND s.starts_at > ? AND s.starts_at <= ? AND NOT EXISTS "           \
+  "(SELECT 1 FROM scheduler_failures f WHERE f.session_id = s.id AND f.step = 'reminder' AND "   \
+  "f.next_attempt_at > ?) ORDER BY s.starts_at, s.id LIMIT 1 FOR UPDATE"
+    auto& ps = skip_locked ? c_.Prepare(DUE_REMINDER " SKIP LOCKED") : c_.Prepare(DUE_REMINDER);
+#undef DUE_REMINDER
     ps.setString(1, FormatSqlUtc(now));
     ps.setString(2, FormatSqlUtc(horizon));
-    return ReadOne<Session>(ps, ReadSession);
+    ps.setString(3, FormatSqlUtc(now));
+    return ReadOne<Id>(ps, [](sql::ResultSet& rs) { return rs.getInt64(1); });
   }
   void MarkDecided(Id id, SessionStatus status, bool by_threshold, TimePoint at) override {
     auto& ps = c_.Prepare(
@@ -203,6 +211,54 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setString(3, FormatSqlUtc(now));
     return ReadAll<Session>(ps, ReadSession);
   }
+
+#define SCHEDULER_FAILURE_COLUMNS                                                               \
+  "SELECT session_id, step, failures, last_error, first_failed_at, last_failed_at, "          \
+  "next_attempt_at FROM scheduler_failures "
+  static SchedulerFailure ReadSchedulerFailure(sql::ResultSet& rs) {
+    SchedulerFailure f;
+    f.session_id = rs.getInt64("session_id");
+    f.step = Str(rs, "step");
+    f.failures = rs.getInt("failures");
+    f.last_error = Str(rs, "last_error");
+    f.first_failed_at = ReadTime(rs, "first_failed_at");
+    f.last_failed_at = ReadTime(rs, "last_failed_at");
+    f.next_attempt_at = ReadTime(rs, "next_attempt_at");
+    return f;
+  }
+  std::optional<SchedulerFailure> FindSchedulerFailure(Id session_id, const std::string& step) override {
+    auto& ps = c_.Prepare(SCHEDULER_FAILURE_COLUMNS "WHERE session_id = ? AND step = ? FOR UPDATE");
+    ps.setInt64(1, session_id);
+    ps.setString(2, step);
+    return ReadOne<SchedulerFailure>(ps, ReadSchedulerFailure);
+  }
+  void SaveSchedulerFailure(const SchedulerFailure& f) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO scheduler_failures (session_id, step, failures, last_error, first_failed_at, "
+        "last_failed_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+        "failures = VALUES(failures), last_error = VALUES(last_error), last_failed_at = "
+        "VALUES(last_failed_at), next_attempt_at = VALUES(next_attempt_at)");
+    ps.setInt64(1, f.session_id);
+    ps.setString(2, f.step);
+    ps.setInt(3, f.failures);
+    ps.setString(4, f.last_error.substr(0, 1000));
+    ps.setString(5, FormatSqlUtc(f.first_failed_at));
+    ps.setString(6, FormatSqlUtc(f.last_failed_at));
+    ps.setString(7, FormatSqlUtc(f.next_attempt_at));
+    ps.executeUpdate();
+  }
+  void ClearSchedulerFailure(Id session_id, const std::string& step) override {
+    auto& ps = c_.Prepare("DELETE FROM scheduler_failures WHERE session_id = ? AND step = ?");
+    ps.setInt64(1, session_id);
+    ps.setString(2, step);
+    ps.executeUpdate();
+  }
+  std::vector<SchedulerFailure> SchedulerFailures(int limit) override {
+    auto& ps = c_.Prepare(SCHEDULER_FAILURE_COLUMNS "ORDER BY failures DESC, session_id, step LIMIT ?");
+    ps.setInt(1, limit);
+    return ReadAll<SchedulerFailure>(ps, ReadSchedulerFailure);
+  }
+#undef SCHEDULER_FAILURE_COLUMNS
 
  private:
   PooledConnection& c_;

@@ -23,28 +23,51 @@ class MySqlNotificationRepository final : public NotificationRepository {
     ps.setString(9, FormatSqlUtc(at));
     ps.executeUpdate();
   }
-  std::vector<Notification> ClaimDue(TimePoint now, int limit) override {
-    auto& ps = c_.Prepare(NOTIFICATION_COLUMNS
-                          "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id "
-                          "LIMIT ? FOR UPDATE SKIP LOCKED");
-    ps.setString(1, FormatSqlUtc(now));
-    ps.setInt(2, limit);
-    return ReadAll<Notification>(ps, ReadNotification);
+  std::vector<Notification> Claim(TimePoint now, int limit, const std::string& token,
+                                  TimePoint lease_until) override {
+    auto& select = c_.Prepare(NOTIFICATION_COLUMNS
+                              "WHERE status = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL "
+                              "OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED");
+    select.setString(1, FormatSqlUtc(now));
+    select.setString(2, FormatSqlUtc(now));
+    select.setInt(3, limit);
+    auto claimed = ReadAll<Notification>(select, ReadNotification);
+    auto& lease = c_.Prepare("UPDATE notifications SET claim_token = ?, claimed_until = ? WHERE id = ?");
+    for (const auto& n : claimed) {
+      lease.setString(1, token);
+      lease.setString(2, FormatSqlUtc(lease_until));
+      lease.setInt64(3, n.id);
+      lease.executeUpdate();
+    }
+    return claimed;
   }
-  void MarkSent(Id id, TimePoint at) override {
-    auto& ps = c_.Prepare("UPDATE notifications SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?");
+  bool MarkSent(Id id, const std::string& token, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "UPDATE notifications SET status = 'sent', sent_at = ?, attempts = attempts + 1, claim_token = NULL, "
+        "claimed_until = NULL WHERE id = ? AND claim_token = ?");
     ps.setString(1, FormatSqlUtc(at));
     ps.setInt64(2, id);
-    ps.executeUpdate();
+    ps.setString(3, token);
+    return ps.executeUpdate() > 0;
   }
-  void MarkRetry(Id id, int attempts, TimePoint next, const std::string& error, bool give_up) override {
+  bool MarkRetry(Id id, const std::string& token, int attempts, TimePoint next, const std::string& error,
+                 bool give_up) override {
     auto& ps = c_.Prepare(
-        "UPDATE notifications SET attempts = ?, next_attempt_at = ?, last_error = ?, status = ? WHERE id = ?");
+        "UPDATE notifications SET attempts = ?, next_attempt_at = ?, last_error = ?, status = ?, "
+        "claim_token = NULL, claimed_until = NULL WHERE id = ? AND claim_token = ?");
     ps.setInt(1, attempts);
     ps.setString(2, FormatSqlUtc(next));
     ps.setString(3, error.substr(0, 1000));
     ps.setString(4, give_up ? "failed" : "pending");
     ps.setInt64(5, id);
+    ps.setString(6, token);
+    return ps.executeUpdate() > 0;
+  }
+  void Release(Id id, const std::string& token) override {
+    auto& ps = c_.Prepare(
+        "UPDATE notifications SET claim_token = NULL, claimed_until = NULL WHERE id = ? AND claim_token = ?");
+    ps.setInt64(1, id);
+    ps.setString(2, token);
     ps.executeUpdate();
   }
   std::vector<Notification> ForUser(Id user_id) override {

@@ -41,6 +41,33 @@ TEST_CASE("operations: the test clock moves the server's time", "[api][operation
   CHECK(c->Post("/api/v1/test-clock", {{"now", "tomorrow"}}).status == 422);
 }
 
+TEST_CASE("operations: a session whose decision keeps failing is listed for coordinators", "[api][operations]") {
+  ApiFixture f;
+  auto broken = f.Session(f.Module("M"), 10);
+  auto fine = f.Session(f.Module("N"), 10);
+  f.db.Execute("CREATE TRIGGER break_one BEFORE UPDATE ON sessions FOR EACH ROW BEGIN IF OLD.id = " + broken +
+               " AND NEW.status <> OLD.status THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = "
+               "'session row is broken'; END IF; END");
+  CHECK(f.coordinator->Get("/api/v1/operations/failures").json()["items"].empty());
+  f.SetClock("2027-03-03T12:00:00+01:00");  // after both decision dates: the pass runs now
+  f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));  // tokens last 12 h
+  CHECK(f.coordinator->Get("/api/v1/sessions/" + fine).json()["status"] == "confirmed");
+  auto r = f.coordinator->Get("/api/v1/operations/failures");
+  REQUIRE(r.status == 200);
+  auto items = r.json()["items"];
+  REQUIRE(items.size() == 1);
+  CHECK(items[0]["session_id"] == broken);
+  CHECK(items[0]["step"] == "decision");
+  CHECK(items[0]["failures"] == 1);
+  CHECK(items[0]["last_error"].get<std::string>().find("session row is broken") != std::string::npos);
+  CHECK(items[0]["next_attempt_at"] == "2027-03-03T12:01:00+01:00");
+  auto [id, token] = f.Participant("p@ex.lu");
+  auto participant = f.Client();
+  participant->set_token(token);
+  CHECK(participant->Get("/api/v1/operations/failures").status == 403);
+  CHECK(f.Client()->Get("/api/v1/operations/failures").status == 401);
+}
+
 TEST_CASE("operations: without --test-clock the route is 404", "[api][operations]") {
   TestDatabase db;
   ServerProcess plain(db.Url(), {}, false);

@@ -1,5 +1,7 @@
 // Webhooks through the real server: every change-feed item POSTed in order to a receiver on
-// loopback, signed with HMAC-SHA256 (checked here with OpenSSL), retried after a failure.
+// loopback (allow-listed: the servers run with --webhook-allow-hosts 127.0.0.1), signed with
+// HMAC-SHA256 (checked here with OpenSSL), retried after a failure; URLs into the server's own
+// network refused; one agency's slow receivers never hold up another agency's deliveries.
 #include <catch2/catch.hpp>
 
 #include <openssl/evp.h>
@@ -27,10 +29,20 @@ std::string Hmac(const std::string& key, const std::string& message) {
   }
   return out;
 }
+
+// The receivers of these tests listen on 127.0.0.1, which webhooks may call only when listed.
+const std::vector<std::string> kAllowLoopback = {"--webhook-allow-hosts", "127.0.0.1", "--outbox-interval-ms", "50"};
+
+std::unique_ptr<HttpClient> AgencyClient(ApiFixture& f, const std::string& code) {
+  REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", code}, {"name", code}}).status == 201);
+  auto agency = f.Client();
+  agency->set_token(f.coordinator->Post("/api/v1/agencies/" + code + "/keys", nullptr).json()["key"]);
+  return agency;
+}
 }  // namespace
 
 TEST_CASE("webhooks: signed deliveries in feed order, retried after a failure", "[api][agency][webhook]") {
-  ApiFixture f;
+  ApiFixture f(false, kAllowLoopback);
   WebhookReceiver receiver(1);  // the first delivery attempt fails
   REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", "IFEN"}, {"name", "IFEN"}}).status == 201);
   auto agency = f.Client();
@@ -78,7 +90,7 @@ TEST_CASE("webhooks: signed deliveries in feed order, retried after a failure", 
 }
 
 TEST_CASE("webhooks: an item failing for three days is skipped, the next one is delivered", "[api][agency][webhook]") {
-  ApiFixture f;
+  ApiFixture f(false, kAllowLoopback);
   WebhookReceiver receiver(2);  // the first two requests fail
   REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", "FEDAS"}, {"name", "FEDAS"}}).status == 201);
   auto agency = f.Client();
@@ -101,4 +113,81 @@ TEST_CASE("webhooks: an item failing for three days is skipped, the next one is 
   CHECK(all[2].answered == 204);
   CHECK(json::parse(all[2].body)["external_id"] == "B");
   CHECK(f.db.Scalar("SELECT after_json FROM audit_log WHERE action = 'webhook.item_skipped'").find("\"seq\":1") != std::string::npos);
+}
+
+TEST_CASE("webhooks: URLs into the server's own network are refused, nothing is stored", "[api][agency][webhook]") {
+  ApiFixture f;  // no allow-list
+  auto agency = AgencyClient(f, "IFEN");
+  for (const char* url : {"http://169.254.169.254/latest", "http://localhost:3306/", "http://10.0.0.1/",
+                          "http://[::1]/", "https://[fd00::1]/", "https://169.254.169.254/latest/meta-data",
+                          "https://127.0.0.1:3306/", "https://localhost/", "https://[::ffff:10.0.0.1]/",
+                          "https://2130706433/", "https://user:secret@sync.ifen.lu/", "https://sync.ifen.lu/x#y",
+                          "http://sync.ifen.lu/hooks"}) {
+    INFO(url);
+    auto r = agency->Post("/api/v1/agencies/IFEN/webhooks", {{"url", url}});
+    CHECK(r.status == 422);
+    REQUIRE(r.json()["errors"].size() == 1);
+    CHECK(r.json()["errors"][0]["field"] == "url");
+  }
+  CHECK(agency->Get("/api/v1/agencies/IFEN/webhooks").json()["items"].empty());
+  CHECK(f.db.Count("SELECT COUNT(*) FROM agency_webhooks") == 0);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'webhook.created'") == 0);
+  // A public https URL is fine (nothing is called until the feed has an item).
+  CHECK(agency->Post("/api/v1/agencies/IFEN/webhooks", {{"url", "https://sync.ifen.lu:8443/parcours"}}).status == 201);
+}
+
+TEST_CASE("webhooks: only listed hosts are reachable over http or at a private address", "[api][agency][webhook]") {
+  ApiFixture f(false, kAllowLoopback);
+  auto agency = AgencyClient(f, "IFEN");
+  CHECK(agency->Post("/api/v1/agencies/IFEN/webhooks", {{"url", "http://127.0.0.1:9/hooks"}}).status == 201);
+  for (const char* url : {"http://localhost:3306/", "http://127.0.0.2/", "https://[::1]/", "http://10.0.0.1/"}) {
+    INFO(url);
+    CHECK(agency->Post("/api/v1/agencies/IFEN/webhooks", {{"url", url}}).status == 422);
+  }
+}
+
+TEST_CASE("webhooks: an agency has at most five", "[api][agency][webhook]") {
+  ApiFixture f;
+  auto agency = AgencyClient(f, "FEDAS");
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(agency->Post("/api/v1/agencies/FEDAS/webhooks", {{"url", "https://hooks.fedas.lu/" + std::to_string(i)}})
+                .status == 201);
+  auto sixth = agency->Post("/api/v1/agencies/FEDAS/webhooks", {{"url", "https://hooks.fedas.lu/5"}});
+  CHECK(sixth.status == 422);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM agency_webhooks") == 5);
+  // Deleting one makes room; another agency has its own five.
+  auto id = agency->Get("/api/v1/agencies/FEDAS/webhooks").json()["items"][0]["id"].get<std::string>();
+  REQUIRE(agency->Delete("/api/v1/agencies/FEDAS/webhooks/" + id).status == 204);
+  CHECK(agency->Post("/api/v1/agencies/FEDAS/webhooks", {{"url", "https://hooks.fedas.lu/5"}}).status == 201);
+  auto ifen = AgencyClient(f, "IFEN");
+  CHECK(ifen->Post("/api/v1/agencies/IFEN/webhooks", {{"url", "https://hooks.ifen.lu/0"}}).status == 201);
+}
+
+TEST_CASE("webhooks: one agency's slow receivers do not delay another agency's deliveries", "[api][agency][webhook]") {
+  ApiFixture f(false, kAllowLoopback);
+  ReceiverBehaviour slow_behaviour;
+  slow_behaviour.delay = std::chrono::seconds(3);  // every answer takes 3 s
+  WebhookReceiver slow(slow_behaviour), fast;
+  auto fedas = AgencyClient(f, "FEDAS");
+  auto ifen = AgencyClient(f, "IFEN");
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(fedas->Post("/api/v1/agencies/FEDAS/webhooks", {{"url", slow.Url() + "/" + std::to_string(i)}}).status == 201);
+  REQUIRE(ifen->Post("/api/v1/agencies/IFEN/webhooks", {{"url", fast.Url()}}).status == 201);
+  auto session = f.Session(f.Module("M"), 10);
+  auto enrol = [&](HttpClient& agency, const std::string& code, const std::string& ext) {
+    REQUIRE(agency.Put("/api/v1/agencies/" + code + "/enrolments/" + ext,
+                       {{"session_id", session}, {"participant", {{"email", ext + "@ex.lu"}, {"name", ext}}}})
+                .status == 201);
+  };
+  enrol(*fedas, "FEDAS", "F1");
+  REQUIRE(slow.WaitForAttempts(1, std::chrono::seconds(5)).size() >= 1);  // FEDAS's deliveries are under way
+  const auto pushed = std::chrono::steady_clock::now();
+  enrol(*ifen, "IFEN", "I1");
+  auto got = fast.WaitFor(1, std::chrono::seconds(30));
+  REQUIRE(got.size() == 1);
+  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(got[0].received_at - pushed);
+  INFO("IFEN's delivery came " << waited.count() << " ms after its enrolment");
+  CHECK(waited < std::chrono::milliseconds(2000));  // one slow answer alone takes 3 s
+  // FEDAS's own deliveries all arrive, at most a few at a time.
+  CHECK(slow.WaitForAttempts(5, std::chrono::seconds(20)).size() == 5);
 }

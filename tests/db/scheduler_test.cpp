@@ -143,6 +143,17 @@ TEST_CASE("scheduler: reminders two days before, once per session", "[db][schedu
 }
 
 namespace {
+class OutboxRandom final : public RandomSource {  // claim tokens: a counter, never repeated
+ public:
+  std::string Bytes(std::size_t n) override {
+    std::string out(n, '\0');
+    unsigned long long v = ++next;
+    for (std::size_t i = 0; i < n && i < 8; ++i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+    return out;
+  }
+  std::atomic<unsigned long long> next{0};
+};
+
 class CountingMailer final : public Mailer {
  public:
   std::optional<std::string> Send(const Notification& n) override {
@@ -166,7 +177,8 @@ TEST_CASE("outbox: two dispatchers deliver each message once, failures back off"
   w.Sessions(4, 5, 0);  // 20 confirmation messages
   REQUIRE(w.db.Count("SELECT COUNT(*) FROM notifications WHERE status = 'pending'") == 20);
   CountingMailer mailer;
-  OutboxService one(*w.store, w.clock, mailer), two(*w.store, w.clock, mailer);
+  OutboxRandom random;
+  OutboxService one(*w.store, w.clock, mailer, random), two(*w.store, w.clock, mailer, random);
   std::thread t1([&] { while (one.DeliverDue(3) > 0) {} });
   std::thread t2([&] { while (two.DeliverDue(3) > 0) {} });
   t1.join();
@@ -184,4 +196,61 @@ TEST_CASE("outbox: two dispatchers deliver each message once, failures back off"
   w.clock.Advance(minutes(1));
   CHECK(one.DeliverDue() == 2);
   CHECK(w.db.Count("SELECT COUNT(*) FROM notifications WHERE status = 'sent'") == 22);
+}
+
+TEST_CASE("scheduler: a session whose decision always fails does not stall the pass", "[db][scheduler]") {
+  World w;
+  auto ids = w.Sessions(3, 1, 1);  // each would be confirmed; the first one in claim order breaks
+  const std::string broken = std::to_string(ids[0]);
+  // A database error on that session only, whatever the pass does to it.
+  w.db.Execute("CREATE TRIGGER break_one BEFORE UPDATE ON sessions FOR EACH ROW BEGIN "
+               "IF OLD.id = " + broken + " AND NEW.status <> OLD.status THEN "
+               "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'session row is broken'; END IF; END");
+  w.clock.Set(At("2027-02-02T00:00:00Z"));
+  SchedulerService s(*w.store, w.clock);
+  SchedulerReport r;
+  REQUIRE_NOTHROW(r = s.RunOnce());
+  CHECK(r.confirmed == 2);
+  CHECK(w.db.Scalar("SELECT status FROM sessions WHERE id = " + std::to_string(ids[1])) == "confirmed");
+  CHECK(w.db.Scalar("SELECT status FROM sessions WHERE id = " + std::to_string(ids[2])) == "confirmed");
+  CHECK(w.db.Scalar("SELECT status FROM sessions WHERE id = " + broken) == "scheduled");
+  REQUIRE(r.failures.size() == 1);
+  CHECK(r.failures[0].session_id == ids[0]);
+  CHECK(r.failures[0].step == "decision");
+  CHECK(r.failures[0].last_error.find("session row is broken") != std::string::npos);
+  CHECK(w.db.Scalar("SELECT failures FROM scheduler_failures WHERE session_id = " + broken) == "1");
+
+  // The next passes leave it alone until its backoff (1 min, then 2...) has passed.
+  CHECK(s.RunOnce().failures.empty());
+  w.clock.Advance(seconds(59));
+  CHECK(s.RunOnce().failures.empty());
+  w.clock.Advance(seconds(1));
+  CHECK(s.RunOnce(true).failures.size() == 1);
+  CHECK(w.db.Scalar("SELECT failures FROM scheduler_failures WHERE session_id = " + broken) == "2");
+  w.clock.Advance(minutes(1));
+  CHECK(s.RunOnce().failures.empty());  // the second wait is two minutes
+
+  // A coordinator reads the sessions whose decision keeps failing; nobody else does.
+  RequestContext coordinator;
+  coordinator.principal.kind = Principal::Kind::kUser;
+  coordinator.principal.roles = RoleBit(Role::kCoordinator);
+  auto listed = s.Failures(coordinator);
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 1);
+  CHECK((*listed)[0].session_id == ids[0]);
+  CHECK((*listed)[0].failures == 2);
+  CHECK((*listed)[0].next_attempt_at == At("2027-02-02T00:03:00Z"));
+  CHECK((*listed)[0].last_error.find("session row is broken") != std::string::npos);
+  RequestContext participant;
+  participant.principal.kind = Principal::Kind::kUser;
+  CHECK(s.Failures(participant).error().code == ErrorCode::kForbidden);
+
+  // Repaired, it is decided at its next attempt and leaves the list.
+  w.db.Execute("DROP TRIGGER break_one");
+  w.clock.Advance(minutes(1));
+  auto repaired = s.RunOnce();
+  CHECK(repaired.confirmed == 1);
+  CHECK(repaired.failures.empty());
+  CHECK(w.db.Scalar("SELECT status FROM sessions WHERE id = " + broken) == "confirmed");
+  CHECK(w.db.Count("SELECT COUNT(*) FROM scheduler_failures") == 0);
 }

@@ -15,7 +15,7 @@ namespace parcours::testing {
 class ApiFixture {
  public:
   // with_mail: the server delivers notifications to `mail`, an SMTP sink on loopback;
-  // server_args: more `parcours serve` options.
+  // server_args: more `parcours serve` options (e.g. --webhook-allow-hosts 127.0.0.1).
   explicit ApiFixture(bool with_mail = false, std::vector<std::string> server_args = {});
   std::unique_ptr<SmtpSink> mail;
   TestDatabase db;

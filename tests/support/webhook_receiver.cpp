@@ -7,12 +7,13 @@
 
 namespace parcours::testing {
 
-WebhookReceiver::WebhookReceiver(int fail_first)
-    : fail_left_(fail_first), server_([this](int fd) { Serve(fd); }) {}
+WebhookReceiver::WebhookReceiver(ReceiverBehaviour behaviour)
+    : fail_left_(behaviour.fail_first), behaviour_(std::move(behaviour)), server_([this](int fd) { Serve(fd); }) {}
 
 WebhookReceiver::~WebhookReceiver() = default;
 
 void WebhookReceiver::Serve(int fd) {
+  ++connections_;
   std::string data;
   char chunk[8192];
   for (;;) {  // one request per connection is enough for libcurl's POST
@@ -36,9 +37,15 @@ void WebhookReceiver::Serve(int fd) {
       std::size_t length = d.headers.count("content-length") ? std::stoul(d.headers["content-length"]) : 0;
       if (data.size() >= header_end + 4 + length) {
         d.body = data.substr(header_end + 4, length);
+        d.received_at = std::chrono::steady_clock::now();
         d.answered = fail_left_.fetch_sub(1) > 0 ? 500 : 204;
         std::string reply = d.answered == 500 ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                                               : "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+        if (d.answered != 500 && !behaviour_.reply.empty()) {
+          reply = behaviour_.reply;
+          d.answered = std::stoi(reply.substr(9, 3));  // "HTTP/1.1 302 ..."
+        }
+        if (behaviour_.delay.count() > 0) std::this_thread::sleep_for(behaviour_.delay);
         (void)!write(fd, reply.data(), reply.size());
         {
           std::lock_guard lock(mu_);

@@ -42,6 +42,7 @@ constexpr const char* kVariables[] = {
     "PARCOURS_SIGNATORY_TITLE_DE",
     "PARCOURS_CENTRE_NAME_EN",
     "PARCOURS_ORGANIZER_NAME",
+    "PARCOURS_WEBHOOK_ALLOW_HOSTS",
 };
 
 // Clears the variables for the test's duration and puts the previous values back after.
@@ -515,6 +516,39 @@ TEST_CASE("config: the calendar organizer is the sender, under its display name 
   env.Set("PARCOURS_ORGANIZER_NAME", "Centre");
   CHECK(Load({}).config.organizer_name == "Centre");
   CHECK(Load({"--mail-from", "Parcours <not an address>"}).error);
+}
+
+TEST_CASE("config: the webhook allow-list is empty unless set", "[config][webhook-policy]") {
+  CleanEnvironment env;
+  auto l = Load({});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.webhook_allow_hosts.empty());
+}
+
+TEST_CASE("config: the webhook allow-list is a comma-separated list of hosts", "[config][webhook-policy]") {
+  CleanEnvironment env;
+  env.Set("PARCOURS_WEBHOOK_ALLOW_HOSTS", "ignored.example");
+  auto l = Load({"--webhook-allow-hosts", " 127.0.0.1, hooks.internal ,[::1],"});
+  REQUIRE_FALSE(l.error);
+  CHECK(l.config.webhook_allow_hosts == std::vector<std::string>{"127.0.0.1", "hooks.internal", "[::1]"});
+  env.Set("PARCOURS_WEBHOOK_ALLOW_HOSTS", "sync.ifen.lu");
+  auto from_env = Load({});
+  REQUIRE_FALSE(from_env.error);
+  CHECK(from_env.config.webhook_allow_hosts == std::vector<std::string>{"sync.ifen.lu"});
+  TempConfigFile file("webhook_allow_hosts = 10.1.2.3\n");
+  unsetenv("PARCOURS_WEBHOOK_ALLOW_HOSTS");
+  auto from_file = Load({"--config", file.path()});
+  REQUIRE_FALSE(from_file.error);
+  CHECK(from_file.config.webhook_allow_hosts == std::vector<std::string>{"10.1.2.3"});
+}
+
+TEST_CASE("config: a bad webhook allow-list entry stops the start", "[config][webhook-policy]") {
+  CleanEnvironment env;
+  for (const char* bad : {"http://127.0.0.1", "127.1", "host:8080", "*.example", "a b"}) {
+    INFO(bad);
+    auto l = Load({"--webhook-allow-hosts", std::string("127.0.0.1,") + bad});
+    CHECK(Contains(l.error, "webhook_allow_hosts"));
+  }
 }
 
 }  // namespace parcours::app
