@@ -173,10 +173,20 @@ TEST_CASE("webhooks: one agency's slow receivers do not delay another agency's d
   for (int i = 0; i < 5; ++i)
     REQUIRE(fedas->Post("/api/v1/agencies/FEDAS/webhooks", {{"url", slow.Url() + "/" + std::to_string(i)}}).status == 201);
   REQUIRE(ifen->Post("/api/v1/agencies/IFEN/webhooks", {{"url", fast.Url()}}).status == 201);
-  auto session = f.Session(f.Module("M"), 10);
+  // An agency pushes into its own sessions only.
+  const std::string module = f.Module("M");
+  auto session_of = [&](const std::string& code) {
+    auto r = f.coordinator->Post("/api/v1/sessions", {{"module_id", module}, {"starts_at", "2027-03-04T09:00:00+01:00"},
+                                                      {"ends_at", "2027-03-04T13:00:00+01:00"}, {"capacity", 10},
+                                                      {"agency", code}});
+    REQUIRE(r.status == 201);
+    return r.json()["id"].get<std::string>();
+  };
+  const std::string fedas_session = session_of("FEDAS"), ifen_session = session_of("IFEN");
   auto enrol = [&](HttpClient& agency, const std::string& code, const std::string& ext) {
     REQUIRE(agency.Put("/api/v1/agencies/" + code + "/enrolments/" + ext,
-                       {{"session_id", session}, {"participant", {{"email", ext + "@ex.lu"}, {"name", ext}}}})
+                       {{"session_id", code == "IFEN" ? ifen_session : fedas_session},
+                        {"participant", {{"email", ext + "@ex.lu"}, {"name", ext}}}})
                 .status == 201);
   };
   enrol(*fedas, "FEDAS", "F1");

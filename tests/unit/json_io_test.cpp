@@ -72,11 +72,11 @@ TEST_CASE("json_io: String reads strings and reports missing, wrong type and len
   Reading in(R"({"name":"LTAS","n":5,"nothing":null,"long":"abcdef"})");
   auto& r = in.reader;
   CHECK(r.String("name") == std::string("LTAS"));
-  CHECK(r.ok());
+  CHECK(r.errors().empty());
 
   CHECK_FALSE(r.String("absent", /*required=*/false));
   CHECK_FALSE(r.String("nothing", /*required=*/false));
-  CHECK(r.ok());
+  CHECK(r.errors().empty());
 
   CHECK_FALSE(r.String("absent"));
   CHECK_FALSE(r.String("nothing"));
@@ -92,7 +92,7 @@ TEST_CASE("json_io: String reads strings and reports missing, wrong type and len
   CHECK(r.errors()[2].message == "must be a string");
   CHECK(r.errors()[3].field == "long");
   CHECK(r.errors()[3].message == "is too long");
-  CHECK_FALSE(r.ok());
+  CHECK_FALSE(r.errors().empty());
 }
 
 TEST_CASE("json_io: Integer accepts integers and integral floats in range", "[json_io]") {
@@ -105,7 +105,7 @@ TEST_CASE("json_io: Integer accepts integers and integral floats in range", "[js
   CHECK(r.Integer("e", true, 0, 100) == 100LL);
   CHECK(r.Integer("f", true, 0, 9223372036854775807LL) == 9223372036854775807LL);
   CHECK_FALSE(r.Integer("absent", false, 0, 100));
-  CHECK(r.ok());
+  CHECK(r.errors().empty());
 }
 
 TEST_CASE("json_io: Integer rejects fractions, huge numbers and out-of-range values", "[json_io]") {
@@ -152,7 +152,7 @@ TEST_CASE("json_io: Number reads finite numbers in range", "[json_io]") {
   auto& r = in.reader;
   CHECK(r.Number("hours", true, 0, 1000) == 3.5);
   CHECK(r.Number("whole", true, 0, 1000) == 8.0);
-  CHECK(r.ok());
+  CHECK(r.errors().empty());
   CHECK_FALSE(r.Number("neg", true, 0, 1000));
   CHECK_FALSE(r.Number("text", true, 0, 1000));
   CHECK_FALSE(r.Number("big", true, 0, 1000));
@@ -186,7 +186,7 @@ TEST_CASE("json_io: IdString requires a string of digits", "[json_io]") {
                  "empty":"","long":"1000000000000000000"})");
   auto& r = in.reader;
   CHECK(r.IdString("ok") == 42LL);
-  CHECK(r.ok());
+  CHECK(r.errors().empty());
   for (const char* field : {"number", "zero", "lead", "neg", "text", "empty", "long"}) {
     INFO(field);
     FieldReader one(in.obj);
@@ -196,7 +196,7 @@ TEST_CASE("json_io: IdString requires a string of digits", "[json_io]") {
   }
   FieldReader missing(in.obj);
   CHECK_FALSE(missing.IdString("absent", false));
-  CHECK(missing.ok());
+  CHECK(missing.errors().empty());
   CHECK_FALSE(missing.IdString("absent"));
   CHECK(missing.errors().size() == 1);
 }
@@ -206,7 +206,7 @@ TEST_CASE("json_io: Strings reads arrays of short strings", "[json_io]") {
   auto& r = in.reader;
   CHECK(r.Strings("tags") == std::vector<std::string>{"a", "b"});
   CHECK(r.Strings("empty") == std::vector<std::string>{});
-  CHECK(r.ok());
+  CHECK(r.errors().empty());
 
   CHECK_FALSE(r.Strings("mixed"));
   CHECK_FALSE(r.Strings("not"));
@@ -238,7 +238,7 @@ TEST_CASE("json_io: Array returns the array within its item limit", "[json_io]")
   REQUIRE(items);
   CHECK(items->size() == 2);
   CHECK(r.Array("items", true, 2));
-  CHECK(r.ok());
+  CHECK(r.errors().empty());
   CHECK_FALSE(r.Array("items", true, 1));
   CHECK_FALSE(r.Array("obj"));
   CHECK_FALSE(r.Array("absent"));
@@ -268,4 +268,27 @@ TEST_CASE("json_io: errors from several fields are collected", "[json_io]") {
   CHECK(r.errors()[3].field == "custom");
 }
 
+}  // namespace parcours::http
+
+namespace parcours::http {
+TEST_CASE("json_io: fields that no read asked for make ok() false, named, and the problem a 400", "[json_io]") {
+  auto obj = json::parse(R"({"name":"A","langauge":"de","nested":{"hours":4,"huors":4}})");
+  FieldReader f(obj);
+  CHECK(f.String("name"));
+  CHECK(f.Has("nested"));
+  FieldReader inner(obj["nested"]);
+  CHECK(inner.Number("hours", true, 0, 10));
+  f.Absorb(inner, "nested.");
+  CHECK_FALSE(f.ok());
+  auto p = f.Problem("x");
+  CHECK(p.code == ErrorCode::kMalformed);
+  REQUIRE(p.errors.size() == 2);
+  CHECK(p.errors[0].field == "nested.huors");
+  CHECK(p.errors[1].field == "langauge");
+  // Known fields that break rules, and nothing unknown: 422.
+  auto ok_obj = json::parse(R"({"name":7})");
+  FieldReader g(ok_obj);
+  CHECK_FALSE(g.String("name"));
+  CHECK(g.Problem("bad").code == ErrorCode::kInvalidInput);
+}
 }  // namespace parcours::http
