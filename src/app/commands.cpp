@@ -268,7 +268,7 @@ int Serve(Wiring& w) {
   // Each pass also purges throttling rows no rule reads any more and expired tokens.
   auto scheduler_pass = [&w](bool wait) {
     auto r = w.scheduler->RunOnce(wait);
-    const int purged = w.accounts->PurgeExpired();
+    const int purged = w.accounts->PurgeExpired() + w.idempotency->Purge(10000);
     if (r.confirmed + r.cancelled + r.completed + r.reminded + purged > 0)
       Log("info", "scheduler pass", {{"confirmed", r.confirmed}, {"cancelled", r.cancelled},
                                      {"completed", r.completed}, {"reminded", r.reminded},
