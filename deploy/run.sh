@@ -9,6 +9,8 @@
 #   PARCOURS_SIGNING_KEY / PARCOURS_SIGNING_CERT                  default: var/signing/{key,cert}.pem
 #   PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL / _PASSWORD              default: coordinator@parcours.local
 #                                                                 and var/coordinator-password
+# Demo people (made once): participant@parcours.local (var/demo-participant-password), halfway
+# through LTAS, and trainer@parcours.local (var/demo-trainer-password).
 # Stop the database afterwards with: deploy/mariadb.sh stop var/mariadb
 set -euo pipefail
 
@@ -75,6 +77,14 @@ build/parcours migrate
 step "loading the demo catalogue (sql/seed/ltas_demo.sql)"
 build/parcours seed sql/seed/ltas_demo.sql
 
+# Demo people made through the services: a participant halfway through LTAS (four modules
+# attended in the past weeks, the fifth booked) and a trainer. Passwords generated once.
+step "creating the demo people (parcours demo-people)"
+PARCOURS_DEMO_PARTICIPANT_PASSWORD=$(secret_file var/demo-participant-password)
+PARCOURS_DEMO_TRAINER_PASSWORD=$(secret_file var/demo-trainer-password)
+export PARCOURS_DEMO_PARTICIPANT_PASSWORD PARCOURS_DEMO_TRAINER_PASSWORD
+build/parcours demo-people
+
 listen_host=${PARCOURS_LISTEN%:*}
 listen_port=${PARCOURS_LISTEN##*:}
 case $listen_host in
@@ -82,9 +92,10 @@ case $listen_host in
 esac
 cat <<EOF
 ==> Parcours is starting at http://${listen_host}:${listen_port}/
-    demo coordinator login:
-      email:    ${PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL}
-      password: ${PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD}
+    demo logins (passwords kept in var/):
+      participant halfway through LTAS: participant@parcours.local  ${PARCOURS_DEMO_PARTICIPANT_PASSWORD}
+      trainer:                          trainer@parcours.local      ${PARCOURS_DEMO_TRAINER_PASSWORD}
+      coordinator:                      ${PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL}  ${PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD}
     (Ctrl-C stops the server; the database keeps running: deploy/mariadb.sh stop var/mariadb)
 EOF
 exec build/parcours serve

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "app/config.h"
+#include "app/demo_people.h"
 #include "common/time.h"
 #include "http/handlers.h"
 #include "http/server.h"
@@ -83,6 +84,8 @@ int Usage() {
                "        [--threads N] [--workers N] [--db-pool N] [--port-file FILE]\n"
                "  migrate                         apply pending migrations and exit\n"
                "  seed FILE                       load a data script once (e.g. sql/seed/ltas_demo.sql)\n"
+               "  demo-people                     the demo's trainer and participant (deploy/run.sh; passwords from\n"
+               "                                  PARCOURS_DEMO_TRAINER_PASSWORD and PARCOURS_DEMO_PARTICIPANT_PASSWORD)\n"
                "  admin create-coordinator EMAIL NAME   password from PARCOURS_ADMIN_PASSWORD or stdin\n"
                "  verify FILE.pdf                 check an attestation's signature and its issued record\n"
                "  routes                          list the HTTP routes\n"
@@ -454,7 +457,8 @@ int Run(const std::vector<std::string>& args) {
   if (args.empty()) return Usage();
   const std::string command = args[0];
   if (command == "routes") return Routes();
-  if (command != "serve" && command != "migrate" && command != "seed" && command != "admin" && command != "verify")
+  if (command != "serve" && command != "migrate" && command != "seed" && command != "admin" && command != "verify" &&
+      command != "demo-people")
     return Usage();
 
   static const SystemClock wall_clock;
@@ -488,6 +492,18 @@ int Run(const std::vector<std::string>& args) {
       bool applied = Migrator(*w.pool).ApplySeed(name, ReadFile(path));
       std::cout << (applied ? "loaded " : "already loaded: ") << positional[0] << "\n";
       return 0;
+    }
+    if (command == "demo-people") {
+      w.Migrate();
+      DemoPeople people;
+      people.coordinator_email = w.config.bootstrap_email;
+      people.coordinator_password = w.config.bootstrap_password;
+      if (const char* p = std::getenv("PARCOURS_DEMO_TRAINER_PASSWORD")) people.trainer_password = p;
+      if (const char* p = std::getenv("PARCOURS_DEMO_PARTICIPANT_PASSWORD")) people.participant_password = p;
+      AccountSettings settings;
+      settings.scrypt = w.config.scrypt;
+      settings.public_url = w.config.public_base_url;
+      return LoadDemoPeople(*w.store, w.clock(), w.random, *w.hashing_gate, settings, people);
     }
     if (command == "verify") {
       if (positional.empty()) return Usage();

@@ -126,6 +126,7 @@ const char* ToString(NotificationKind k) {
     case NotificationKind::kReminder: return "reminder";
     case NotificationKind::kAccountClaim: return "account_claim";
     case NotificationKind::kLoginUnlock: return "login_unlock";
+    case NotificationKind::kPasswordReset: return "password_reset";
   }
   return "registration_confirmed";
 }

@@ -213,6 +213,8 @@ struct CompletedModule {
   Id module_id = 0;
   Id session_id = 0;
   TimePoint starts_at;
+  double hours = 0;             // the hours credited
+  std::string channel = "DIRECT";  // how the person came to that session
 };
 
 enum class NotificationKind {
@@ -222,10 +224,12 @@ enum class NotificationKind {
   kReminder,
   kAccountClaim,
   kLoginUnlock,  // a link that confirms a login from a new address while the account is under attack
+  kPasswordReset,  // a one-time link to choose a new password ("forgot password")
 };
 inline constexpr NotificationKind kAllNotificationKinds[] = {
     NotificationKind::kRegistrationConfirmed, NotificationKind::kPromoted, NotificationKind::kSessionCancelled,
-    NotificationKind::kReminder, NotificationKind::kAccountClaim, NotificationKind::kLoginUnlock};
+    NotificationKind::kReminder, NotificationKind::kAccountClaim, NotificationKind::kLoginUnlock,
+    NotificationKind::kPasswordReset};
 const char* ToString(NotificationKind k);
 std::optional<NotificationKind> NotificationKindFromString(const std::string& s);
 
@@ -262,6 +266,26 @@ struct Attestation {
   std::string holder_name;
   std::string pathway_title;
   double total_hours = 0;
+  std::string language;
+  std::string sha256;
+  std::optional<TimePoint> revoked_at;
+  std::string revoke_reason;
+};
+
+// A signed certificate of attendance at one session, kept like attestations (same bytes at
+// every download) and verifiable by its code. What it certifies is copied in.
+struct AttendanceCertificate {
+  Id id = 0;
+  Id registration_id = 0;
+  Id participant_id = 0;
+  Id session_id = 0;
+  std::string verification_code;
+  TimePoint issued_at;
+  std::string holder_name;
+  std::string module_title;
+  std::string pathway_title;  // empty for a module outside any pathway
+  double hours = 0;
+  TimePoint session_starts_at, session_ends_at;
   std::string language;
   std::string sha256;
   std::optional<TimePoint> revoked_at;

@@ -35,6 +35,19 @@ class UserRepository {
   // Deletes up to `limit` bearer tokens that expired before `before` and reset tokens that
   // expired before it or were used; returns how many.
   virtual int PurgeTokens(TimePoint before, int limit) = 0;
+
+  // The profile a person edits: name, organisation, preferred language.
+  virtual void UpdateProfile(Id user_id, const std::string& name, const std::string& organisation,
+                             const std::string& language) = 0;
+  // When the user's latest password-reset link was made (used or not), if one is stored.
+  virtual std::optional<TimePoint> LatestPasswordReset(Id user_id) = 0;
+  // Revokes every unrevoked bearer token of the user (a new password ends other sessions).
+  virtual void RevokeTokensOf(Id user_id, TimePoint at) = 0;
+  // The calendar subscription (one per person, stored as its token's hash): saving replaces it.
+  virtual void SaveCalendarFeed(Id user_id, const std::string& token_hash, TimePoint at) = 0;
+  virtual bool DeleteCalendarFeed(Id user_id) = 0;  // false: there was none
+  virtual std::optional<TimePoint> CalendarFeedCreated(Id user_id) = 0;
+  virtual std::optional<Id> CalendarFeedUser(const std::string& token_hash) = 0;
 };
 
 // The throttling state that every server process shares. Client addresses appear as their
@@ -242,6 +255,16 @@ class AttestationRepository {
   // People with full presence at a session of every module of the pathway.
   virtual std::vector<Id> CompletedPathway(const Pathway& p) = 0;
   virtual long long IssuedBetween(TimePoint from, TimePoint to) = 0;
+  // A person's attestations, valid and revoked, newest first.
+  virtual std::vector<Attestation> ForParticipant(Id participant_id) = 0;
+
+  // Attendance certificates. nullopt: a valid one exists already for the registration (or,
+  // rarely, the code is taken).
+  virtual std::optional<Id> InsertCertificate(const AttendanceCertificate& c, const std::string& pdf) = 0;
+  virtual std::optional<AttendanceCertificate> ValidCertificate(Id registration_id) = 0;
+  virtual std::optional<AttendanceCertificate> FindCertificateByCode(const std::string& code) = 0;
+  virtual std::optional<std::string> CertificatePdf(Id id) = 0;
+  virtual bool RevokeCertificate(Id id, const std::string& reason, TimePoint at) = 0;  // false: already
 };
 
 class AuditRepository {

@@ -101,14 +101,22 @@ void AddAttestationRoutes(Router& router, Services& s) {
     }
     auto r = s.attestations.Verify(req.params[0]);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
-    const Attestation& a = r->attestation;
-    return HttpResponse::Json(200, {{"valid", r->valid},
-                                    {"revoked", a.revoked_at.has_value()},
-                                    {"holder_name", a.holder_name},
-                                    {"pathway_title", a.pathway_title},
-                                    {"total_hours", a.total_hours},
-                                    {"issued_at", FormatLocal(a.issued_at)},
-                                    {"verification_code", a.verification_code}});
+    return HttpResponse::Json(200, VerificationJson(*r));
+  });
+
+  router.Add(Method::kGet, "/api/v1/me/attestations", Access::kSignedIn, [&s](HttpRequest& req) {
+    auto r = s.attestations.ListMine(req.ctx);
+    if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
+    json items = json::array();
+    for (const auto& a : *r) {
+      json j = AttestationJson(a);
+      j["pathway_title"] = a.pathway_title;
+      j["total_hours"] = a.total_hours;
+      j["verification_url"] = "/verify/" + a.verification_code;
+      j["pdf_url"] = "/api/v1/attestations/" + IdString(a.id) + "/pdf";
+      items.push_back(std::move(j));
+    }
+    return HttpResponse::Json(200, {{"items", items}, {"next_cursor", nullptr}});
   });
 }
 

@@ -38,7 +38,13 @@ void AddRegistrationRoutes(Router& router, Services& s) {
   router.Add(Method::kGet, "/api/v1/me/registrations", Access::kSignedIn, [&s](HttpRequest& req) {
     auto page = ReadPage(req);
     if (!page) return HttpResponse::Problem(page.error(), req.ctx.request_id);
-    return ReplyPage(req, s.registrations.ListMine(req.ctx, *page), [](const Registration& r) { return ToJson(r); });
+    // Each registration with its session and module, so that a client needs no further call.
+    return ReplyPage(req, s.registrations.ListMineDetailed(req.ctx, *page), [&req](const RegistrationDetail& d) {
+      json j = ToJson(d.registration);
+      j["session"] = ToJson(d.session, PreferredLanguage(req));
+      j["module"] = ToJson(d.module);
+      return j;
+    });
   });
 
   router.Add(Method::kGet, "/api/v1/me/calendar.ics", Access::kSignedIn, [&s](HttpRequest& req) {

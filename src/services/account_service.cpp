@@ -14,6 +14,10 @@ namespace {
 constexpr std::string_view kPersonTokenPrefix = "pt_";
 constexpr std::string_view kAgencyKeyPrefix = "pak_";
 constexpr std::string_view kUnlockTokenPrefix = "unl_";
+constexpr std::string_view kResetTokenPrefix = "pwr_";
+constexpr std::string_view kCalendarTokenPrefix = "cal_";
+// Password-reset requests share the sign-up pace table, under their own keys.
+std::string ResetPaceKey(const std::string& address) { return "reset " + address; }
 
 std::chrono::milliseconds Ms(std::chrono::seconds s) { return s; }
 
@@ -307,9 +311,8 @@ Result<bool> AccountService::BootstrapCoordinator(const std::string& email,
   return true;
 }
 
-Result<Unit> AccountService::SetPasswordWithToken(const RequestContext& ctx, const std::string& token,
-                                                  const std::string& password) {
-  const std::string token_hash = Sha256Hex(token);
+Result<std::pair<User, std::string>> AccountService::PrepareTokenPassword(const std::string& token_hash,
+                                                                         const std::string& password) {
   // The token first, by a plain indexed read: a guess costs no hashing.
   std::optional<User> user;
   store_.Transact([&](UnitOfWork& uow) {
@@ -321,14 +324,143 @@ Result<Unit> AccountService::SetPasswordWithToken(const RequestContext& ctx, con
   if (auto msg = CheckPassword(password, {user->email, user->name})) return Invalid({{"password", *msg}});
   auto hash = Hash(password);
   if (!hash) return Fail(hash.error());
+  return std::pair<User, std::string>{*user, *hash};
+}
+
+Result<Unit> AccountService::SetPasswordWithToken(const RequestContext& ctx, const std::string& token,
+                                                  const std::string& password) {
+  const std::string token_hash = Sha256Hex(token);
+  auto prepared = PrepareTokenPassword(token_hash, password);
+  if (!prepared) return Fail(prepared.error());
   return Transact(store_, [&](UnitOfWork& uow) -> Result<Unit> {
     // Consumed under its row lock: of two concurrent uses of one token, one sets the password.
     auto id = uow.users().ConsumePasswordReset(token_hash, clock_.Now());
     if (!id) return InvalidToken();
-    uow.users().SetPasswordHash(*id, *hash);
+    uow.users().SetPasswordHash(*id, prepared->second);
     Audit(uow, ctx, clock_.Now(), "user.password_set", "user", *id, nullptr, nullptr);
     return Unit{};
   });
+}
+
+Result<IssuedToken> AccountService::SetPasswordAndSignIn(const RequestContext& ctx, const std::string& token,
+                                                         const std::string& password) {
+  const std::string token_hash = Sha256Hex(token);
+  auto prepared = PrepareTokenPassword(token_hash, password);
+  if (!prepared) return Fail(prepared.error());
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<IssuedToken> {
+    const TimePoint now = clock_.Now();
+    auto id = uow.users().ConsumePasswordReset(token_hash, now);
+    if (!id) return InvalidToken();
+    uow.users().SetPasswordHash(*id, prepared->second);
+    uow.users().RevokeTokensOf(*id, now);
+    uow.logins().RememberAddress(*id, KnownAddressHash(*id, ClientAddressKey(ctx.client_address)), now);
+    Audit(uow, ctx, now, "user.password_set", "user", *id, nullptr, nullptr);
+    return NewToken(uow, *id, now);
+  });
+}
+
+bool AccountService::PasswordTokenUsable(const std::string& token) {
+  if (token.empty() || token.size() > 200) return false;
+  bool usable = false;
+  store_.Transact([&](UnitOfWork& uow) {
+    usable = uow.users().FindPasswordReset(Sha256Hex(token), clock_.Now()).has_value();
+    return true;
+  });
+  return usable;
+}
+
+Result<Unit> AccountService::RequestPasswordReset(const RequestContext& ctx, const std::string& email_in) {
+  const TimePoint now = clock_.Now();
+  const std::string key = ResetPaceKey(ClientAddressKey(ctx.client_address));
+  const auto email = NormaliseEmail(email_in);
+  // The same work whether the e-mail has an account or not: the pace is counted, the account
+  // looked up, and a mail written only when there is one (in the outbox: sent later).
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Unit> {
+    auto d = Pace(uow.logins().LockSignupPace(key, now), now, settings_.reset_requests);
+    if (!d.allowed)
+      return RetryLater(ErrorCode::kTooManyAttempts, "Too many password resets were asked from this address; try again later.",
+                        d.retry_after);
+    uow.logins().SetSignupPace(key, d.next_tat);
+    auto user = email ? uow.users().FindByEmail(*email, true) : std::nullopt;
+    if (!user) return Unit{};
+    auto latest = uow.users().LatestPasswordReset(user->id);
+    if (latest && *latest > now - Ms(settings_.reset_mail_interval)) return Unit{};  // the previous link still works
+    const std::string token = NewSecret(random_, kResetTokenPrefix);
+    uow.users().InsertPasswordReset(Sha256Hex(token), user->id, now, now + Ms(settings_.reset_lifetime));
+    Notifier(uow).PasswordReset(*user, settings_.public_url + "/password/reset?token=" + token, now);
+    Audit(uow, ctx, now, "user.password_reset_requested", "user", user->id, nullptr, nullptr);
+    return Unit{};
+  });
+}
+
+Result<User> AccountService::UpdateProfile(const RequestContext& ctx, const std::string& name,
+                                           const std::string& organisation, const std::string& language) {
+  if (ctx.principal.kind != Principal::Kind::kUser) return Error(ErrorCode::kForbidden, "Only people have a profile.");
+  std::vector<FieldError> errors;
+  CheckText("name", name, 200, errors);
+  CheckText("organisation", organisation, 200, errors, false);
+  if (!IsSupportedLanguage(language)) errors.push_back({"language", "must be fr, de or en"});
+  if (!errors.empty()) return Invalid(errors);
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<User> {
+    auto before = uow.users().FindById(ctx.principal.user_id);
+    if (!before) return Error(ErrorCode::kNotFound, "The account no longer exists.");
+    User after = *before;
+    after.name = std::string(Trim(name));
+    after.organisation = std::string(Trim(organisation));
+    after.language = language;
+    uow.users().UpdateProfile(after.id, after.name, after.organisation, after.language);
+    Audit(uow, ctx, clock_.Now(), "user.profile_updated", "user", after.id, ToJson(*before), ToJson(after));
+    return after;
+  });
+}
+
+Result<std::string> AccountService::RenewCalendarFeed(const RequestContext& ctx) {
+  if (ctx.principal.kind != Principal::Kind::kUser) return Error(ErrorCode::kForbidden, "Only people have a calendar.");
+  const std::string token = NewSecret(random_, kCalendarTokenPrefix);
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<std::string> {
+    const TimePoint now = clock_.Now();
+    const bool had = uow.users().CalendarFeedCreated(ctx.principal.user_id).has_value();
+    uow.users().SaveCalendarFeed(ctx.principal.user_id, Sha256Hex(token), now);
+    Audit(uow, ctx, now, had ? "calendar_feed.renewed" : "calendar_feed.created", "user", ctx.principal.user_id,
+          nullptr, nullptr);
+    return token;
+  });
+}
+
+Result<Unit> AccountService::RevokeCalendarFeed(const RequestContext& ctx) {
+  if (ctx.principal.kind != Principal::Kind::kUser) return Error(ErrorCode::kForbidden, "Only people have a calendar.");
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Unit> {
+    if (uow.users().DeleteCalendarFeed(ctx.principal.user_id))
+      Audit(uow, ctx, clock_.Now(), "calendar_feed.revoked", "user", ctx.principal.user_id, nullptr, nullptr);
+    return Unit{};
+  });
+}
+
+Result<std::optional<TimePoint>> AccountService::CalendarFeedSince(const RequestContext& ctx) {
+  if (ctx.principal.kind != Principal::Kind::kUser) return Error(ErrorCode::kForbidden, "Only people have a calendar.");
+  std::optional<TimePoint> since;
+  store_.Transact([&](UnitOfWork& uow) {
+    since = uow.users().CalendarFeedCreated(ctx.principal.user_id);
+    return true;
+  });
+  return since;
+}
+
+Result<Principal> AccountService::CalendarFeedOwner(const std::string& token) {
+  const auto unknown = [] { return Error(ErrorCode::kNotFound, "No calendar has this address."); };
+  if (!token.starts_with(kCalendarTokenPrefix) || token.size() > 128) return unknown();
+  std::optional<User> user;
+  store_.Transact([&](UnitOfWork& uow) {
+    auto id = uow.users().CalendarFeedUser(Sha256Hex(token));
+    user = id ? uow.users().FindById(*id) : std::nullopt;
+    return true;
+  });
+  if (!user) return unknown();
+  Principal p;
+  p.kind = Principal::Kind::kUser;
+  p.user_id = user->id;
+  p.roles = user->roles;
+  return p;
 }
 
 Result<Agency> AccountService::CreateAgency(const RequestContext& ctx, const Agency& in) {

@@ -40,6 +40,11 @@ struct AccountSettings {
   std::chrono::seconds known_address_retention{std::chrono::hours(24 * 180)};
   std::string public_url;  // the unlock link is {public_url}/login/unlock?token=...
   PacePolicy signups;  // self sign-ups per client address: 10 per hour
+  // "Forgot password": the e-mailed link lasts an hour; at most one mail per account per
+  // interval (the previous link still works), and requests are paced per client address.
+  std::chrono::seconds reset_lifetime{std::chrono::hours(1)};
+  std::chrono::seconds reset_mail_interval{std::chrono::minutes(5)};
+  PacePolicy reset_requests{5, std::chrono::seconds(3600)};
 };
 
 struct NewAccount {
@@ -92,6 +97,28 @@ class AccountService {
   Result<Unit> SetPasswordWithToken(const RequestContext& ctx, const std::string& token,
                                     const std::string& password);
 
+  // "Forgot password": when an account has this e-mail, a one-time link to choose a new
+  // password ({public_url}/password/reset?token=..., valid reset_lifetime) is e-mailed. The
+  // answer is the same whether the address has an account or not; only the client address's
+  // pace (kTooManyAttempts) is told, and it is counted for every request alike.
+  Result<Unit> RequestPasswordReset(const RequestContext& ctx, const std::string& email);
+  // Whether a one-time token (reset or claim link) can still be used: a cheap read, no hashing.
+  bool PasswordTokenUsable(const std::string& token);
+  // Sets a password with a one-time token and signs the person in: every other session of the
+  // account ends, and the caller's address becomes known to the account.
+  Result<IssuedToken> SetPasswordAndSignIn(const RequestContext& ctx, const std::string& token,
+                                           const std::string& password);
+  // The caller's own profile: name, organisation, preferred language (fr, de, en). Audited.
+  Result<User> UpdateProfile(const RequestContext& ctx, const std::string& name, const std::string& organisation,
+                             const std::string& language);
+  // The caller's calendar subscription: a new secret (replacing any previous one; shown once,
+  // stored hashed), its creation time, or none after revocation.
+  Result<std::string> RenewCalendarFeed(const RequestContext& ctx);
+  Result<Unit> RevokeCalendarFeed(const RequestContext& ctx);
+  Result<std::optional<TimePoint>> CalendarFeedSince(const RequestContext& ctx);
+  // The person a calendar secret belongs to (kNotFound for an unknown or revoked one).
+  Result<Principal> CalendarFeedOwner(const std::string& token);
+
   Result<Agency> CreateAgency(const RequestContext& ctx, const Agency& in);
   Result<Page<Agency>> ListAgencies(const RequestContext& ctx);
   struct IssuedKey {
@@ -110,6 +137,8 @@ class AccountService {
   Result<User> Create(const RequestContext& ctx, const NewAccount& in, unsigned roles, bool paced);
   // scrypt through the gate: kBusy when no slot comes free in time.
   Result<std::string> Hash(const std::string& password);
+  // Checks and hashes a new password for a one-time token's account; the account it is for.
+  Result<std::pair<User, std::string>> PrepareTokenPassword(const std::string& token_hash, const std::string& password);
   Result<bool> Verify(const std::string& password, const std::string& stored);
   IssuedToken NewToken(UnitOfWork& uow, Id user_id, TimePoint now);
   // When the (e-mail, address) pair or the address must wait, if it must.

@@ -200,6 +200,42 @@ Result<Attestation> AttestationService::Revoke(const RequestContext& ctx, Id id,
   return out;
 }
 
+nlohmann::json VerificationJson(const PublicVerification& v) {
+  if (v.certificate) {
+    const auto& c = *v.certificate;
+    return {{"kind", "attendance"},
+            {"valid", v.valid},
+            {"revoked", c.revoked_at.has_value()},
+            {"holder_name", c.holder_name},
+            {"pathway_title", c.pathway_title.empty() ? c.module_title : c.pathway_title},
+            {"module_title", c.module_title},
+            {"total_hours", c.hours},
+            {"session_starts_at", FormatLocal(c.session_starts_at)},
+            {"session_ends_at", FormatLocal(c.session_ends_at)},
+            {"issued_at", FormatLocal(c.issued_at)},
+            {"verification_code", c.verification_code}};
+  }
+  const Attestation& a = v.attestation;
+  return {{"kind", "attestation"},
+          {"valid", v.valid},
+          {"revoked", a.revoked_at.has_value()},
+          {"holder_name", a.holder_name},
+          {"pathway_title", a.pathway_title},
+          {"total_hours", a.total_hours},
+          {"issued_at", FormatLocal(a.issued_at)},
+          {"verification_code", a.verification_code}};
+}
+
+Result<std::vector<Attestation>> AttestationService::ListMine(const RequestContext& ctx) {
+  if (ctx.principal.kind != Principal::Kind::kUser) return Error(ErrorCode::kForbidden, "Only people hold attestations.");
+  std::vector<Attestation> items;
+  store_.Transact([&](UnitOfWork& uow) {
+    items = uow.attestations().ForParticipant(ctx.principal.user_id);
+    return true;
+  });
+  return items;
+}
+
 Result<PublicVerification> AttestationService::Verify(const std::string& code_in) {
   std::string code = AsciiLower(Trim(code_in));
   for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -207,12 +243,15 @@ Result<PublicVerification> AttestationService::Verify(const std::string& code_in
   if (!certificates::IsWellFormedVerificationCode(code))
     return Error(ErrorCode::kNotFound, "No attestation has this verification code.");
   std::optional<Attestation> a;
+  std::optional<parcours::AttendanceCertificate> c;
   store_.Transact([&](UnitOfWork& uow) {
     a = uow.attestations().FindByCode(code);
+    c = a ? std::nullopt : uow.attestations().FindCertificateByCode(code);
     return true;
   });
-  if (!a) return Error(ErrorCode::kNotFound, "No attestation has this verification code.");
-  return PublicVerification{*a, !a->revoked_at.has_value()};
+  if (a) return PublicVerification{*a, std::nullopt, !a->revoked_at.has_value()};
+  if (c) return PublicVerification{Attestation{}, *c, !c->revoked_at.has_value()};
+  return Error(ErrorCode::kNotFound, "No attestation has this verification code.");
 }
 
 Result<IssuedPdf> AttestationService::AttendanceCertificate(const RequestContext& ctx, Id registration_id) {
@@ -223,6 +262,8 @@ Result<IssuedPdf> AttestationService::AttendanceCertificate(const RequestContext
   std::optional<Pathway> pathway;
   std::optional<AttendanceRecord> mark;
   std::optional<User> holder;
+  std::optional<parcours::AttendanceCertificate> stored;
+  std::optional<std::string> stored_pdf;
   store_.Transact([&](UnitOfWork& uow) {
     reg = uow.registrations().Find(registration_id);
     if (!reg) return true;
@@ -231,6 +272,8 @@ Result<IssuedPdf> AttestationService::AttendanceCertificate(const RequestContext
     if (module->pathway_id) pathway = uow.catalogue().FindPathway(*module->pathway_id);
     mark = uow.attendance().Find(reg->session_id, reg->participant_id);
     holder = uow.users().FindById(reg->participant_id);
+    stored = uow.attestations().ValidCertificate(registration_id);
+    stored_pdf = stored ? uow.attestations().CertificatePdf(stored->id) : std::nullopt;
     return true;
   });
   const Principal& who = ctx.principal;
@@ -238,27 +281,62 @@ Result<IssuedPdf> AttestationService::AttendanceCertificate(const RequestContext
     return Error(ErrorCode::kNotFound, "No registration of yours has this id.");
   if (!mark || !(mark->status == AttendanceStatus::kPresent || mark->status == AttendanceStatus::kPartial))
     return Error(ErrorCode::kRuleViolation, "There is no recorded attendance for this registration.");
+  const std::string filename = "attendance-" + IdString(registration_id) + ".pdf";
+  // The stored certificate while it still says what the sheet says.
+  if (stored && stored_pdf && stored->hours == mark->hours) return IssuedPdf{*stored_pdf, filename};
+
   const TimePoint now = clock_.Now();
+  parcours::AttendanceCertificate record;
+  record.registration_id = registration_id;
+  record.participant_id = reg->participant_id;
+  record.session_id = session->id;
+  record.issued_at = now;
+  record.holder_name = holder->name;
+  record.module_title = module->title;
+  record.pathway_title = pathway ? pathway->title : "";
+  record.hours = mark->hours;
+  record.session_starts_at = session->starts_at;
+  record.session_ends_at = session->ends_at;
+  record.language = IsSupportedLanguage(holder->language) ? holder->language : "fr";
+  record.verification_code = certificates::NewVerificationCode([this](std::size_t n) { return random_.Bytes(n); });
   certificates::AttendanceContent c;
-  c.language = IsSupportedLanguage(holder->language) ? holder->language : "fr";
+  c.language = record.language;
   const IssuerWording& issuer = settings_.For(c.language);
   c.centre_name = issuer.centre_name;
-  c.holder_name = holder->name;
-  c.module_title = module->title;
-  c.pathway_title = pathway ? pathway->title : "";
-  c.hours = mark->hours;
+  c.holder_name = record.holder_name;
+  c.module_title = record.module_title;
+  c.pathway_title = record.pathway_title;
+  c.hours = record.hours;
   std::string from = LocalDate(session->starts_at), to = LocalDate(session->ends_at);
   c.session_dates = from == to ? from : from + " – " + to;
   c.place = session->location.empty() ? issuer.place : session->location;
   c.issue_date = LocalDate(now);
-  c.verification_code = certificates::NewVerificationCode([this](std::size_t n) { return random_.Bytes(n); });
-  c.verification_url = settings_.public_url;
+  c.verification_code = record.verification_code;
+  c.verification_url = settings_.public_url + "/verify/" + record.verification_code;
   c.signatory_name = issuer.signatory_name;
   c.signatory_title = issuer.signatory_title;
   std::string pdf = certificates::Sign(renderer_->Attendance(c), *identity_,
                                        std::chrono::system_clock::time_point(now.time_since_epoch()),
                                        settings_.timestamp_authority);
-  return IssuedPdf{std::move(pdf), "attendance-" + IdString(registration_id) + ".pdf"};
+  record.sha256 = certificates::Sha256Hex(pdf);
+  auto saved = Transact(store_, [&](UnitOfWork& uow) -> Result<IssuedPdf> {
+    if (auto old = uow.attestations().ValidCertificate(registration_id)) {
+      if ((!stored || old->id != stored->id) && old->hours == record.hours) {
+        // Issued concurrently by another request: that one stands.
+        if (auto bytes = uow.attestations().CertificatePdf(old->id)) return IssuedPdf{*bytes, filename};
+      }
+      uow.attestations().RevokeCertificate(old->id, "attendance corrected", now);
+      Audit(uow, ctx, now, "attendance_certificate.revoked", "attendance_certificate", old->id,
+            {{"verification_code", old->verification_code}, {"hours", old->hours}}, {{"reason", "attendance corrected"}});
+    }
+    auto id = uow.attestations().InsertCertificate(record, pdf);
+    if (!id) return Error(ErrorCode::kConflict, "The certificate was issued at the same moment; try again.");
+    Audit(uow, ctx, now, "attendance_certificate.issued", "attendance_certificate", *id, nullptr,
+          {{"registration_id", IdString(registration_id)}, {"verification_code", record.verification_code},
+           {"hours", record.hours}, {"sha256", record.sha256}});
+    return IssuedPdf{pdf, filename};
+  });
+  return saved;
 }
 
 }  // namespace parcours

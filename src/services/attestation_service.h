@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "certificates/certificates.h"
 #include "common/clock.h"
 #include "common/random.h"
@@ -43,10 +45,19 @@ struct IssuedPdf {
   std::string filename;
 };
 
+// What a verification code stands for: a global attestation, or (when `certificate` is set)
+// an attendance certificate.
 struct PublicVerification {
   Attestation attestation;
+  std::optional<AttendanceCertificate> certificate;
   bool valid = false;
 };
+
+// The public answer for a verification code, as the API and /verify/{code} give it in JSON:
+// {kind, valid, revoked, holder_name, pathway_title, total_hours, issued_at, verification_code},
+// and for an attendance certificate also module_title, session_starts_at, session_ends_at
+// (pathway_title is then the module's pathway, or the module's own title outside any pathway).
+nlohmann::json VerificationJson(const PublicVerification& v);
 
 class AttestationService {
  public:
@@ -64,7 +75,11 @@ class AttestationService {
   Result<IssuedPdf> Pdf(const RequestContext& ctx, Id id);
   Result<Attestation> Revoke(const RequestContext& ctx, Id id, const std::string& reason);
   Result<PublicVerification> Verify(const std::string& code);
-  // A signed attendance certificate for one session the caller attended (not stored).
+  // The caller's own attestations (valid and revoked), newest first.
+  Result<std::vector<Attestation>> ListMine(const RequestContext& ctx);
+  // The signed attendance certificate of one session the holder attended: signed at the first
+  // request and stored with a verification record (same bytes at every download); when the
+  // attendance was corrected since, the old one is revoked and a new one issued.
   Result<IssuedPdf> AttendanceCertificate(const RequestContext& ctx, Id registration_id);
 
  private:

@@ -86,9 +86,11 @@ std::string SessionEventUid(Id session_id, Id participant_id) {
          "@parcours";
 }
 
-std::string RenderCalendar(const std::vector<CalendarEvent>& events, const std::string& method) {
+std::string RenderCalendar(const std::vector<CalendarEvent>& events, const std::string& method,
+                           const std::string& calendar_name) {
   std::string out = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Parcours//Parcours//EN\r\n"
                     "CALSCALE:GREGORIAN\r\nMETHOD:" + method + "\r\n";
+  if (!calendar_name.empty()) out += Fold("X-WR-CALNAME:" + Escape(calendar_name));
   out += kTimezone;
   for (const auto& e : events) {
     out += "BEGIN:VEVENT\r\n";

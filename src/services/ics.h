@@ -32,7 +32,10 @@ struct CalendarEvent {
 // method: "REQUEST" (new or updated events), "CANCEL", or "PUBLISH" (a feed). REQUEST and
 // CANCEL carry each event's ORGANIZER and ATTENDEE (with RSVP=FALSE: nothing to answer);
 // PUBLISH never does.
-std::string RenderCalendar(const std::vector<CalendarEvent>& events, const std::string& method);
+// `calendar_name`, when given, is written as X-WR-CALNAME (the name calendar applications show
+// for a subscribed feed).
+std::string RenderCalendar(const std::vector<CalendarEvent>& events, const std::string& method,
+                           const std::string& calendar_name = "");
 std::string SessionEventUid(Id session_id, Id participant_id);
 
 }  // namespace parcours

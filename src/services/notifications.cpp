@@ -144,6 +144,10 @@ void Notifier::LoginUnlock(const User& user, const std::string& link, TimePoint 
   ToPerson(NotificationKind::kLoginUnlock, user, {{"name", user.name}, {"link", link}}, now);
 }
 
+void Notifier::PasswordReset(const User& user, const std::string& link, TimePoint now) {
+  ToPerson(NotificationKind::kPasswordReset, user, {{"name", user.name}, {"link", link}}, now);
+}
+
 void Notifier::ToPerson(NotificationKind kind, const User& user, const std::map<std::string, std::string>& values,
                         TimePoint now) {
   const std::string lang = user.language == "de" || user.language == "en" ? user.language : "fr";

@@ -55,6 +55,8 @@ class Notifier {
   void AccountClaim(const User& user, const std::string& link, const std::string& agency, TimePoint now);
   // Sends the link that confirms a login from a new address while the account is under attack.
   void LoginUnlock(const User& user, const std::string& link, TimePoint now);
+  // Sends the one-time link that lets a person who forgot their password choose a new one.
+  void PasswordReset(const User& user, const std::string& link, TimePoint now);
 
  private:
   // A message about the account itself (no session, no calendar file).

@@ -1,5 +1,7 @@
 #include "services/registration_service.h"
 
+#include <map>
+
 #include <algorithm>
 
 #include "domain/rules.h"
@@ -149,6 +151,35 @@ Result<Page<Registration>> RegistrationService::ListMine(const RequestContext& c
   return ToPage(std::move(rows), page.limit);
 }
 
+Result<Page<RegistrationDetail>> RegistrationService::ListMineDetailed(const RequestContext& ctx,
+                                                                     const PageRequest& page) {
+  if (ctx.principal.kind != Principal::Kind::kUser)
+    return Error(ErrorCode::kForbidden, "Only people have registrations.");
+  auto after = AfterId(page);
+  if (!after) return Fail(after.error());
+  std::vector<RegistrationDetail> rows;
+  store_.Transact([&](UnitOfWork& uow) {
+    rows.clear();
+    std::map<Id, Module> modules;
+    for (auto& r : uow.registrations().ListForParticipant(ctx.principal.user_id, *after, page.limit + 1)) {
+      auto session = uow.catalogue().FindSession(r.session_id, false);
+      if (!session) continue;
+      auto it = modules.find(session->module_id);
+      if (it == modules.end())
+        it = modules.emplace(session->module_id, uow.catalogue().FindModule(session->module_id).value_or(Module{})).first;
+      rows.push_back({std::move(r), std::move(*session), it->second});
+    }
+    return true;
+  });
+  Page<RegistrationDetail> out;
+  if (static_cast<int>(rows.size()) > page.limit) {
+    rows.resize(page.limit);
+    out.next_cursor = EncodeCursor(rows.back().registration.id);
+  }
+  out.items = std::move(rows);
+  return out;
+}
+
 Result<Registration> RegistrationService::Get(const RequestContext& ctx, Id registration_id) {
   const Principal& who = ctx.principal;
   return Transact(store_, [&](UnitOfWork& uow) -> Result<Registration> {
@@ -163,7 +194,7 @@ Result<Registration> RegistrationService::Get(const RequestContext& ctx, Id regi
   });
 }
 
-Result<std::string> RegistrationService::Calendar(const RequestContext& ctx) {
+Result<std::string> RegistrationService::Calendar(const RequestContext& ctx, const std::string& calendar_name) {
   if (ctx.principal.kind != Principal::Kind::kUser)
     return Error(ErrorCode::kForbidden, "Only people have a calendar.");
   std::vector<CalendarEvent> events;
@@ -187,7 +218,7 @@ Result<std::string> RegistrationService::Calendar(const RequestContext& ctx) {
     }
     return true;
   });
-  return RenderCalendar(events, "PUBLISH");
+  return RenderCalendar(events, "PUBLISH", calendar_name);
 }
 
 }  // namespace parcours

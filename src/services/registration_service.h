@@ -20,6 +20,13 @@ struct RegistrationRequest {
   bool module_override = false;        // coordinators: a second active place in the module
 };
 
+// A registration with what a person reads about it: its session and module.
+struct RegistrationDetail {
+  Registration registration;
+  Session session;
+  Module module;
+};
+
 class RegistrationService {
  public:
   RegistrationService(Store& store, const Clock& clock, NotificationSettings notify = {})
@@ -34,8 +41,11 @@ class RegistrationService {
   Result<Page<Registration>> ListForSession(const RequestContext& ctx, Id session_id,
                                             const PageRequest& page);
   Result<Page<Registration>> ListMine(const RequestContext& ctx, const PageRequest& page);
+  // The same page, each registration with its session and module (read in one transaction).
+  Result<Page<RegistrationDetail>> ListMineDetailed(const RequestContext& ctx, const PageRequest& page);
   // The caller's confirmed (and cancelled) sessions as an iCalendar feed.
-  Result<std::string> Calendar(const RequestContext& ctx);
+  // `calendar_name` becomes X-WR-CALNAME (the name a subscribed calendar shows) when given.
+  Result<std::string> Calendar(const RequestContext& ctx, const std::string& calendar_name = "");
   // One registration: for its holder, the session's trainers and coordinators (404 otherwise).
   Result<Registration> Get(const RequestContext& ctx, Id registration_id);
 

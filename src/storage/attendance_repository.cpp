@@ -54,7 +54,7 @@ class MySqlAttendanceRepository final : public AttendanceRepository {
   std::vector<CompletedModule> CompletedModules(Id participant_id, const std::vector<Module>& modules) override {
     // Full presence (hours >= the module's) at a session of the module; earliest first.
     auto& ps = c_.Prepare(
-        "SELECT s.module_id, s.id AS session_id, s.starts_at FROM attendance a JOIN sessions s ON "
+        "SELECT s.module_id, s.id AS session_id, s.starts_at, a.hours, a.channel FROM attendance a JOIN sessions s ON "
         "s.id = a.session_id JOIN modules m ON m.id = s.module_id WHERE a.participant_id = ? AND "
         "a.status = 'present' AND a.hours >= m.hours AND m.pathway_id = ? ORDER BY s.starts_at, s.id");
     std::vector<CompletedModule> out;
@@ -63,7 +63,8 @@ class MySqlAttendanceRepository final : public AttendanceRepository {
     ps.setInt64(2, *modules.front().pathway_id);
     std::set<Id> seen;
     for (auto& c : ReadAll<CompletedModule>(ps, [](sql::ResultSet& rs) {
-           return CompletedModule{rs.getInt64("module_id"), rs.getInt64("session_id"), ReadTime(rs, "starts_at")};
+           return CompletedModule{rs.getInt64("module_id"), rs.getInt64("session_id"), ReadTime(rs, "starts_at"),
+                                   static_cast<double>(rs.getDouble("hours")), Str(rs, "channel")};
          }))
       if (seen.insert(c.module_id).second) out.push_back(c);
     return out;

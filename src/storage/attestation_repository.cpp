@@ -5,6 +5,11 @@
 
 namespace parcours {
 
+#define CERTIFICATE_COLUMNS                                                                             \
+  "SELECT id, registration_id, participant_id, session_id, verification_code, issued_at, holder_name, "  \
+  "module_title, pathway_title, hours, session_starts_at, session_ends_at, language, sha256, revoked_at, " \
+  "revoke_reason FROM attendance_certificates "
+
 class MySqlAttestationRepository final : public AttestationRepository {
  public:
   explicit MySqlAttestationRepository(PooledConnection& c) : c_(c) {}
@@ -79,8 +84,81 @@ class MySqlAttestationRepository final : public AttestationRepository {
     rs->next();
     return rs->getInt64(1);
   }
+  std::vector<Attestation> ForParticipant(Id participant_id) override {
+    auto& ps = c_.Prepare(ATTESTATION_COLUMNS "WHERE participant_id = ? ORDER BY issued_at DESC, id DESC");
+    ps.setInt64(1, participant_id);
+    return ReadAll<Attestation>(ps, ReadAttestation);
+  }
+  std::optional<Id> InsertCertificate(const AttendanceCertificate& a, const std::string& pdf) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO attendance_certificates (registration_id, participant_id, session_id, verification_code, "
+        "issued_at, holder_name, module_title, pathway_title, hours, session_starts_at, session_ends_at, "
+        "language, sha256, pdf_base64) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ps.setInt64(1, a.registration_id);
+    ps.setInt64(2, a.participant_id);
+    ps.setInt64(3, a.session_id);
+    ps.setString(4, a.verification_code);
+    ps.setString(5, FormatSqlUtc(a.issued_at));
+    ps.setString(6, a.holder_name);
+    ps.setString(7, a.module_title);
+    ps.setString(8, a.pathway_title);
+    ps.setDouble(9, a.hours);
+    ps.setString(10, FormatSqlUtc(a.session_starts_at));
+    ps.setString(11, FormatSqlUtc(a.session_ends_at));
+    ps.setString(12, a.language);
+    ps.setString(13, a.sha256);
+    ps.setString(14, Base64UrlEncode(pdf));
+    if (!ExecuteInsert(ps)) return std::nullopt;
+    return LastInsertId(c_);
+  }
+  std::optional<AttendanceCertificate> ValidCertificate(Id registration_id) override {
+    auto& ps = c_.Prepare(CERTIFICATE_COLUMNS "WHERE registration_id = ? AND active = 1");
+    ps.setInt64(1, registration_id);
+    return ReadOne<AttendanceCertificate>(ps, ReadCertificate);
+  }
+  std::optional<AttendanceCertificate> FindCertificateByCode(const std::string& code) override {
+    auto& ps = c_.Prepare(CERTIFICATE_COLUMNS "WHERE verification_code = ?");
+    ps.setString(1, code);
+    return ReadOne<AttendanceCertificate>(ps, ReadCertificate);
+  }
+  std::optional<std::string> CertificatePdf(Id id) override {
+    auto& ps = c_.Prepare("SELECT pdf_base64 FROM attendance_certificates WHERE id = ?");
+    ps.setInt64(1, id);
+    auto text = ReadOne<std::string>(ps, [](sql::ResultSet& rs) { return Str(rs, "pdf_base64"); });
+    if (!text) return std::nullopt;
+    return Base64UrlDecode(*text);
+  }
+  bool RevokeCertificate(Id id, const std::string& reason, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "UPDATE attendance_certificates SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL");
+    ps.setString(1, FormatSqlUtc(at));
+    ps.setString(2, reason);
+    ps.setInt64(3, id);
+    return ps.executeUpdate() > 0;
+  }
 
  private:
+  static AttendanceCertificate ReadCertificate(sql::ResultSet& rs) {
+    AttendanceCertificate a;
+    a.id = rs.getInt64("id");
+    a.registration_id = rs.getInt64("registration_id");
+    a.participant_id = rs.getInt64("participant_id");
+    a.session_id = rs.getInt64("session_id");
+    a.verification_code = Str(rs, "verification_code");
+    a.issued_at = ReadTime(rs, "issued_at");
+    a.holder_name = Str(rs, "holder_name");
+    a.module_title = Str(rs, "module_title");
+    a.pathway_title = Str(rs, "pathway_title");
+    a.hours = rs.getDouble("hours");
+    a.session_starts_at = ReadTime(rs, "session_starts_at");
+    a.session_ends_at = ReadTime(rs, "session_ends_at");
+    a.language = Str(rs, "language");
+    a.sha256 = Str(rs, "sha256");
+    a.revoked_at = ReadOptionalTime(rs, "revoked_at");
+    a.revoke_reason = Str(rs, "revoke_reason");
+    return a;
+  }
+
   PooledConnection& c_;
 };
 

@@ -115,6 +115,52 @@ class MySqlUserRepository final : public UserRepository {
     ps.setString(2, hash);
     return ps.executeUpdate() > 0;
   }
+  void UpdateProfile(Id user, const std::string& name, const std::string& organisation,
+                     const std::string& language) override {
+    auto& ps = c_.Prepare("UPDATE users SET name = ?, organisation = ?, language = ? WHERE id = ?");
+    ps.setString(1, name);
+    ps.setString(2, organisation);
+    ps.setString(3, language);
+    ps.setInt64(4, user);
+    ps.executeUpdate();
+  }
+  std::optional<TimePoint> LatestPasswordReset(Id user) override {
+    auto& ps = c_.Prepare("SELECT MAX(created_at) AS latest FROM password_resets WHERE user_id = ?");
+    ps.setInt64(1, user);
+    Rs rs(ps.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return ReadOptionalTime(*rs, "latest");
+  }
+  void RevokeTokensOf(Id user, TimePoint at) override {
+    auto& ps = c_.Prepare("UPDATE auth_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL");
+    ps.setString(1, FormatSqlUtc(at));
+    ps.setInt64(2, user);
+    ps.executeUpdate();
+  }
+  void SaveCalendarFeed(Id user, const std::string& token_hash, TimePoint at) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?) "
+        "ON DUPLICATE KEY UPDATE token_hash = VALUES(token_hash), created_at = VALUES(created_at)");
+    ps.setInt64(1, user);
+    ps.setString(2, token_hash);
+    ps.setString(3, FormatSqlUtc(at));
+    ps.executeUpdate();
+  }
+  bool DeleteCalendarFeed(Id user) override {
+    auto& ps = c_.Prepare("DELETE FROM calendar_feeds WHERE user_id = ?");
+    ps.setInt64(1, user);
+    return ps.executeUpdate() > 0;
+  }
+  std::optional<TimePoint> CalendarFeedCreated(Id user) override {
+    auto& ps = c_.Prepare("SELECT created_at FROM calendar_feeds WHERE user_id = ?");
+    ps.setInt64(1, user);
+    return ReadOne<TimePoint>(ps, [](sql::ResultSet& rs) { return ReadTime(rs, "created_at"); });
+  }
+  std::optional<Id> CalendarFeedUser(const std::string& token_hash) override {
+    auto& ps = c_.Prepare("SELECT user_id FROM calendar_feeds WHERE token_hash = ?");
+    ps.setString(1, token_hash);
+    return ReadOne<Id>(ps, [](sql::ResultSet& rs) { return rs.getInt64("user_id"); });
+  }
 
  private:
   PooledConnection& c_;

@@ -187,16 +187,19 @@ void Site::AddCataloguePages() {
   Add("POST", "/sessions/{id}/register", [this](PageContext& pc) {
     auto id = ParseId(pc.params[0]);
     if (!id) return ErrorPage(pc, 404, "error.not_found");
-    if (!pc.user) return WebResponse::Redirect("/login?next=/sessions/" + IdString(*id));
+    const std::string here = "/sessions/" + IdString(*id);
+    if (!pc.user) return WebResponse::Redirect("/login?next=" + here);
+    Form form(*ParseForm(pc.req.body));
+    const std::string next = LocalOr(form.Get("next"), here);  // one-click enrolment from "mon parcours"
     RegistrationRequest in;
     in.session_id = *id;
     auto r = services_.registrations.Register(pc.ctx, in);
     if (!r) {
-      if (r.error().code == ErrorCode::kAlreadyRegistered) return WebResponse::Redirect("/sessions/" + IdString(*id));
+      if (r.error().code == ErrorCode::kAlreadyRegistered) return WebResponse::Redirect(here);
       return DomainErrorPage(pc, r.error());
     }
-    return WebResponse::Redirect("/sessions/" + IdString(*id) + "?done=" +
-                                  (r->status == RegistrationStatus::kConfirmed ? "registered" : "waitlisted"));
+    return WebResponse::Redirect(
+        WithQuery(next, r->status == RegistrationStatus::kConfirmed ? "done=registered" : "done=waitlisted"));
   });
 
   Add("POST", "/registrations/{id}/withdraw", [this](PageContext& pc) {

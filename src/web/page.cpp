@@ -1,5 +1,7 @@
 #include "web/page.h"
 
+#include <cctype>
+
 #include "common/text.h"
 
 namespace parcours::web {
@@ -78,6 +80,29 @@ bool IsLocalPath(const std::string& path) {
   for (unsigned char c : path)
     if (c < 0x20 || c == 0x7F || c == '\\') return false;
   return true;
+}
+
+std::string LocalOr(const std::string& next, const std::string& fallback) {
+  return IsLocalPath(next) ? next : fallback;
+}
+
+std::string WithQuery(const std::string& path, const std::string& name_value) {
+  return path + (path.find('?') == std::string::npos ? "?" : "&") + name_value;
+}
+
+std::string PercentEncode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace parcours::web

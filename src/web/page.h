@@ -57,5 +57,11 @@ class Form {
 // A path on this site that is safe to redirect to after login: starts with one '/', no
 // scheme or host, no backslash or control character ("/parcours", not "//evil.example").
 bool IsLocalPath(const std::string& path);
+// `next` when it is a local path (IsLocalPath), else `fallback`.
+std::string LocalOr(const std::string& next, const std::string& fallback);
+// The path with one more query parameter ("/parcours" + "done=x" → "/parcours?done=x").
+std::string WithQuery(const std::string& path, const std::string& name_value);
+// Percent-encodes everything but unreserved characters and '/' (for a path in a query value).
+std::string PercentEncode(std::string_view s);
 
 }  // namespace parcours::web

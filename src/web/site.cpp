@@ -59,6 +59,13 @@ Site::Site(SiteServices services, SiteSettings settings) : services_(services), 
   AddCataloguePages();
   AddAccountPages();
   AddVerifyPage();
+  AddParcoursPages();
+}
+
+bool Site::HasRoute(const std::string& method, const std::string& pattern) const {
+  for (const auto& r : routes_)
+    if (r.method == method && r.pattern == pattern) return true;
+  return false;
 }
 
 void Site::Add(const std::string& method, const std::string& pattern, PageHandler handler) {
@@ -222,22 +229,27 @@ WebResponse Site::Page(PageContext& pc, const std::string& name, nlohmann::json 
   data["lang"] = Code(pc.lang);
   data["csrf"] = pc.csrf;
   data["signed_in"] = pc.signed_in();
+  data["has_errors"] = data.contains("errors") && data["errors"].is_array() && !data["errors"].empty();
   nlohmann::json layout = data;
   layout["content"] = Render(name, data);
   const std::string key = title_key.empty() ? name + ".title" : title_key;
   layout["title"] = data.contains("title") ? data["title"].get<std::string>() : Text(pc.lang, key);
   if (pc.user) {
+    // The trainers' and coordinator's pages are linked once they exist.
     layout["user"] = {{"name", pc.user->name},
-                      {"trainer", pc.user->Has(Role::kTrainer)},
-                      {"coordinator", pc.user->Has(Role::kCoordinator)}};
+                      {"trainer", pc.user->Has(Role::kTrainer) && HasRoute("GET", "/trainer")},
+                      {"coordinator", pc.user->Has(Role::kCoordinator) && HasRoute("GET", "/desk")}};
   }
   nlohmann::json langs = nlohmann::json::array();
+  // The same page in another language: its query kept (a reset link keeps its token).
+  std::string here = PercentEncode(pc.req.path);
+  for (const auto& [name, value] : pc.req.query)
+    if (name != "lang") here = WithQuery(here, PercentEncode(name) + "=" + PercentEncode(value));
   for (Lang l : {Lang::kFr, Lang::kDe, Lang::kEn}) {
-    std::string here = pc.req.path;
     langs.push_back({{"code", Code(l)},
                      {"label", Text(l, "language.name")},
                      {"current", l == pc.lang},
-                     {"href", here + "?lang=" + Code(l)}});
+                     {"href", WithQuery(here, std::string("lang=") + Code(l))}});
   }
   layout["langs"] = langs;
   WebResponse r;
@@ -262,8 +274,12 @@ WebResponse Site::DomainErrorPage(PageContext& pc, const DomainError& e) {
   switch (e.code) {
     case ErrorCode::kNotFound: return ErrorPage(pc, 404, "error.not_found");
     case ErrorCode::kForbidden: return ErrorPage(pc, 403, "error.forbidden");
-    case ErrorCode::kUnauthenticated: return WebResponse::Redirect("/login?next=" + pc.req.path);
-    case ErrorCode::kUnavailable: return ErrorPage(pc, 503, "error.unavailable");
+    case ErrorCode::kUnauthenticated: return WebResponse::Redirect("/login?next=" + PercentEncode(pc.req.path));
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kBusy: return ErrorPage(pc, 503, "error.unavailable");
+    case ErrorCode::kAlreadyInModule: return ErrorPage(pc, 409, "error.already_in_module");
+    case ErrorCode::kAlreadyRegistered: return ErrorPage(pc, 409, "error.already_registered");
+    case ErrorCode::kSessionNotOpen: return ErrorPage(pc, 422, "error.session_not_open");
     default: return ErrorPage(pc, 422, "error.rule", Message(pc, e));
   }
 }

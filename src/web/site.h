@@ -85,12 +85,26 @@ class Site {
   // The message of a field error in the page's language (the services speak English).
   std::string Message(PageContext& pc, const DomainError& e);
   bool secure() const { return settings_.public_url.starts_with("https://"); }
+  // A redirect to the login page (coming back here afterwards) when nobody is signed in.
+  std::optional<WebResponse> RequireSignIn(PageContext& pc);
+  bool HasRoute(const std::string& method, const std::string& pattern) const;
+
+  // The ways to arrive at the "choose a password" form: a reset link or an agency's claim link.
+  struct TokenFlow {
+    const char* path;   // "/password/reset", "/claim"
+    const char* texts;  // the i18n section: "reset", "claim"
+    const char* done;   // the notice on /parcours afterwards
+  };
 
  private:
   void Add(const std::string& method, const std::string& pattern, PageHandler handler);
   void AddCataloguePages();
   void AddAccountPages();
   void AddVerifyPage();
+  void AddParcoursPages();
+  void AddTokenPages(const TokenFlow& flow);
+  WebResponse ProfilePage(PageContext& pc, nlohmann::json errors, const std::string& new_calendar_token, int status,
+                          nlohmann::json values = nlohmann::json::object());
   std::optional<WebResponse> CheckPost(PageContext& pc);
   WebResponse Static(PageContext& pc);
 

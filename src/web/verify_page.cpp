@@ -18,6 +18,12 @@ bool WantsJson(const WebRequest& req) {
 }  // namespace
 
 void Site::AddVerifyPage() {
+  // The footer's "verify an attestation": a code typed by hand.
+  Add("GET", "/verify", [this](PageContext& pc) {
+    const std::string code = std::string(Trim(pc.req.Query("code").value_or("")));
+    if (!code.empty()) return WebResponse::Redirect("/verify/" + PercentEncode(code));
+    return Page(pc, "verify_form", nlohmann::json::object());
+  });
   Add("GET", "/verify/{code}", [this](PageContext& pc) {
     auto r = services_.attestations.Verify(pc.params[0]);
     if (WantsJson(pc.req)) {
@@ -31,15 +37,7 @@ void Site::AddVerifyPage() {
                         .dump();
         return resp;
       }
-      const Attestation& a = r->attestation;
-      resp.body = nlohmann::json{{"valid", r->valid},
-                                 {"revoked", a.revoked_at.has_value()},
-                                 {"holder_name", a.holder_name},
-                                 {"pathway_title", a.pathway_title},
-                                 {"total_hours", a.total_hours},
-                                 {"issued_at", FormatLocal(a.issued_at)},
-                                 {"verification_code", a.verification_code}}
-                      .dump();
+      resp.body = VerificationJson(*r).dump();
       resp.headers.push_back({"Cache-Control", "no-store"});
       return resp;
     }
@@ -50,17 +48,38 @@ void Site::AddVerifyPage() {
       page.headers.push_back({"Referrer-Policy", "no-referrer"});
       return page;
     }
-    const Attestation& a = r->attestation;
     data["valid"] = r->valid;
-    data["revoked"] = a.revoked_at.has_value();
-    data["holder"] = a.holder_name;
-    data["pathway"] = a.pathway_title;
-    data["hours"] = FormatNumber(pc.lang, a.total_hours);
-    data["issued"] = FormatDate(pc.lang, a.issued_at);
-    data["code"] = a.verification_code;
-    if (a.revoked_at) {
-      data["revoked_on"] = FormatDate(pc.lang, *a.revoked_at);
-      data["reason"] = a.revoke_reason;
+    data["revoked"] = !r->valid;
+    if (r->certificate) {
+      // An attendance certificate: one session attended.
+      const AttendanceCertificate& c = *r->certificate;
+      data["attendance"] = true;
+      data["holder"] = c.holder_name;
+      data["module"] = c.module_title;
+      data["pathway"] = c.pathway_title;
+      data["slot"] = FormatSlot(pc.lang, c.session_starts_at, c.session_ends_at);
+      data["hours"] = FormatNumber(pc.lang, c.hours);
+      data["issued"] = FormatDate(pc.lang, c.issued_at);
+      data["code"] = c.verification_code;
+      data["certifies"] = Fill(Text(pc.lang, "verify.certifies_attendance"),
+                               {{"name", c.holder_name}, {"module", c.module_title}, {"hours", FormatNumber(pc.lang, c.hours)}});
+      if (c.revoked_at) {
+        data["revoked_on"] = FormatDate(pc.lang, *c.revoked_at);
+        data["reason"] = c.revoke_reason == "attendance corrected" ? Text(pc.lang, "verify.attendance_corrected") : c.revoke_reason;
+      }
+    } else {
+      const Attestation& a = r->attestation;
+      data["holder"] = a.holder_name;
+      data["pathway"] = a.pathway_title;
+      data["hours"] = FormatNumber(pc.lang, a.total_hours);
+      data["issued"] = FormatDate(pc.lang, a.issued_at);
+      data["code"] = a.verification_code;
+      data["certifies"] = Fill(Text(pc.lang, "verify.certifies_attestation"),
+                               {{"name", a.holder_name}, {"pathway", a.pathway_title}, {"hours", FormatNumber(pc.lang, a.total_hours)}});
+      if (a.revoked_at) {
+        data["revoked_on"] = FormatDate(pc.lang, *a.revoked_at);
+        data["reason"] = a.revoke_reason;
+      }
     }
     auto page = Page(pc, "verify", data);
     // The code is the key to the record: never leak it to another site.

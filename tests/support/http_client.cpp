@@ -28,7 +28,10 @@ size_t OnHeader(char* data, size_t size, size_t n, void* out) {
     std::string value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
-    (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
+    auto& headers = *static_cast<std::map<std::string, std::string>*>(out);
+    // Several Set-Cookie lines are kept, one per line.
+    if (name == "set-cookie" && headers.count(name)) headers[name] += "\n" + value;
+    else headers[name] = value;
   }
   return size * n;
 }
@@ -36,6 +39,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* out) {
 void Record(const std::string& method, const std::string& path, const HttpResult& r) {
   const std::string file = ResponsesFile();
   if (file.empty()) return;
+  // The pages (every path outside the API) are no part of the API's contract.
+  if (!path.starts_with("/api/") && !path.starts_with("/health")) return;
   nlohmann::json line = {{"method", method},
                          {"path", path.substr(0, path.find('?'))},
                          {"status", r.status},

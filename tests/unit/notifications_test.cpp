@@ -123,11 +123,13 @@ TEST_CASE("notifications: FormatWhen across the switch to summer time", "[notifi
 
 TEST_CASE("notifications: every kind has a template in fr, de and en", "[notifications]") {
   const auto& templates = EmbeddedTemplates();
-  // four session kinds, the account claim and the login unlock, three languages each
-  CHECK(templates.size() == 18);
+  // four session kinds, the account claim, the login unlock and the password reset, three
+  // languages each
+  CHECK(templates.size() == 21);
   for (const char* lang : kLanguages) {
     CHECK(templates.count(std::string("account_claim.") + lang) == 1);
     CHECK(templates.count(std::string("login_unlock.") + lang) == 1);
+    CHECK(templates.count(std::string("password_reset.") + lang) == 1);
   }
   for (const char* kind : kKinds)
     for (const char* lang : kLanguages) {
@@ -145,7 +147,8 @@ TEST_CASE("notifications: every session template has a subject line naming the m
     REQUIRE(newline != std::string::npos);
     std::string subject = text.substr(0, newline);
     CHECK_FALSE(subject.empty());
-    const bool about_account = key.rfind("account_claim.", 0) == 0 || key.rfind("login_unlock.", 0) == 0;
+    const bool about_account = key.rfind("account_claim.", 0) == 0 || key.rfind("login_unlock.", 0) == 0 ||
+                               key.rfind("password_reset.", 0) == 0;
     if (!about_account) CHECK(subject.find("{{module}}") != std::string::npos);
     CHECK(subject.find('\r') == std::string::npos);
     CHECK(text.find("{{name}}", newline) != std::string::npos);  // the greeting
@@ -158,7 +161,7 @@ TEST_CASE("notifications: templates use only the placeholders the notifier fills
     INFO(key);
     const bool cancelled = key.rfind("session_cancelled.", 0) == 0;
     const bool claim = key.rfind("account_claim.", 0) == 0;
-    const bool unlock = key.rfind("login_unlock.", 0) == 0;
+    const bool unlock = key.rfind("login_unlock.", 0) == 0 || key.rfind("password_reset.", 0) == 0;
     for (std::size_t i = text.find("{{"); i != std::string::npos; i = text.find("{{", i + 2)) {
       auto end = text.find("}}", i + 2);
       REQUIRE(end != std::string::npos);
