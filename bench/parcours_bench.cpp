@@ -41,7 +41,7 @@ class WallClock final : public parcours::Clock {
 };
 
 struct Args {
-  std::string mode, db, url;
+  std::string mode, db, url, cacert;
   int clients = 48;
   int seconds = 10;
 };
@@ -172,6 +172,8 @@ void Report(const std::string& mode, Result r, int clients, int overbooked) {
 
 size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
 
+std::string g_cacert;  // --cacert: the CA of an https:// URL (nginx in front of the servers)
+
 struct CurlState {
   CURL* curl = curl_easy_init();
   curl_slist* headers = nullptr;
@@ -189,6 +191,7 @@ long Perform(CurlState& s, const std::string& url, const std::string& method, co
   curl_easy_setopt(s.curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(s.curl, CURLOPT_WRITEFUNCTION, Discard);
   curl_easy_setopt(s.curl, CURLOPT_NOSIGNAL, 1L);
+  if (!g_cacert.empty()) curl_easy_setopt(s.curl, CURLOPT_CAINFO, g_cacert.c_str());
   if (method == "POST") {
     curl_easy_setopt(s.curl, CURLOPT_POSTFIELDS, "");
     curl_easy_setopt(s.curl, CURLOPT_POSTFIELDSIZE, 0L);
@@ -212,11 +215,13 @@ int main(int argc, char** argv) {
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
     if (k == "--db") a.db = next();
     else if (k == "--url") a.url = next();
+    else if (k == "--cacert") a.cacert = next();
     else if (k == "--clients") a.clients = std::stoi(next());
     else if (k == "--seconds") a.seconds = std::stoi(next());
     else a.mode = k;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
+  g_cacert = a.cacert;
   const long max_ops = static_cast<long>(kSessions) * kPeople;
 
   if (a.mode == "health") {
@@ -231,7 +236,8 @@ int main(int argc, char** argv) {
 
   auto url = DatabaseUrl::Parse(a.db);
   if (!url || (a.mode != "raw" && a.mode != "http")) {
-    std::cerr << "usage: parcours_bench raw|http|health --db URL [--url http://...] [--clients N] [--seconds S]\n";
+    std::cerr << "usage: parcours_bench raw|http|health --db URL [--url http(s)://...] [--cacert FILE] [--clients N] "
+                 "[--seconds S]\n";
     return 2;
   }
   ConnectionPool pool(*url, a.clients + 2);

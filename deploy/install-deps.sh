@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Parcours needs to build, run and test, skipping those present.
 # Usage: deploy/install-deps.sh [runtime|test|bench]   (default: runtime = build + serve;
-# bench adds the tools the benchmarks compare against: TCPDF, wrk)
+# bench adds the tools the benchmarks compare against: TCPDF, wrk; test and bench add what
+# deploy/cluster.sh runs: nginx, the Galera provider, rsync for its state transfers)
 set -euo pipefail
 profile=${1:-runtime}
 pkgs=(
@@ -13,6 +14,9 @@ pkgs=(
 )
 if [[ $profile == bench ]]; then
   pkgs+=(php-cli php-tcpdf poppler-utils)
+fi
+if [[ $profile == test || $profile == bench ]]; then
+  pkgs+=(nginx galera-4 rsync python3-prometheus-client)
 fi
 if [[ $profile == test ]]; then
   pkgs+=(catch2 poppler-utils qpdf zbar-tools python3 python3-jsonschema python3-yaml)
@@ -28,8 +32,9 @@ if ((${#missing[@]})); then
   sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
-  # mariadb-server's postinst would start a system service; policy-rc.d keeps it from running.
-  if [[ " ${missing[*]} " == *" mariadb-server "* && ! -e /usr/sbin/policy-rc.d ]]; then
+  # mariadb-server's and nginx's postinst would start system services; policy-rc.d keeps them
+  # from running.
+  if [[ (" ${missing[*]} " == *" mariadb-server "* || " ${missing[*]} " == *" nginx "*) && ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
     $sudo chmod +x /usr/sbin/policy-rc.d
     trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT

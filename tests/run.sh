@@ -119,6 +119,21 @@ if ((ctest_rc == 0)); then
   fi
 fi
 
+# --- the deployment: three Galera nodes, three servers, nginx ------------------------------------
+# Only for a full run, and only where the Galera provider is installed (the test profile of
+# deploy/install-deps.sh installs it).
+if (($# == 0)); then
+  if [[ -e /usr/lib/galera/libgalera_smm.so ]]; then
+    step "running the deployment tests (tests/cluster.sh)"
+    if ! tests/cluster.sh; then
+      failures+=("deployment tests (tests/cluster.sh)")
+    fi
+  else
+    step "galera-4 is not installed: the deployment tests (tests/cluster.sh) did not run"
+    failures+=("deployment tests not run: galera-4 missing (deploy/install-deps.sh test)")
+  fi
+fi
+
 # Keep ctest's summary for the end, then clean up quietly (the EXIT trap is the safety net).
 summary=$(grep -E '^[0-9]+% tests passed' "$tmp/ctest.log" | tail -n 1 || true)
 total_time=$(grep -E '^Total Test time' "$tmp/ctest.log" | tail -n 1 || true)

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <atomic>
 #include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <fstream>
 #include <iostream>
@@ -28,6 +30,8 @@
 #include "services/outbox_service.h"
 #include "services/scheduler_service.h"
 #include "services/webhook_dispatcher.h"
+#include "common/metrics.h"
+#include "storage/metrics_queries.h"
 #include "storage/migrator.h"
 #include "storage/mysql_store.h"
 
@@ -231,6 +235,13 @@ class Periodic {
 };
 
 
+// Written once listening (atomically: a reader never sees half a number).
+void WritePortFile(const std::string& path, std::uint16_t port) {
+  if (path.empty()) return;
+  std::ofstream(path + ".tmp") << port << "\n";
+  std::rename((path + ".tmp").c_str(), path.c_str());
+}
+
 // The web layer and the HTTP server are siblings: their request and response types meet here.
 http::HttpResponse ServePage(web::Site& site, http::HttpRequest& req) {
   web::WebRequest page;
@@ -254,8 +265,131 @@ http::HttpResponse ServePage(web::Site& site, http::HttpRequest& req) {
   return out;
 }
 
+// What /metrics shows beside the HTTP families that the server counts itself: registration
+// and attestation changes as they are committed, transactions, the pool, the database's
+// backlogs (read at scrape time on a connection of their own) and the process.
+class ServiceMetrics {
+ public:
+  explicit ServiceMetrics(Wiring& w) : w_(w) {
+    w.store->SetCommitObserver([this](const std::vector<std::pair<std::string, std::string>>& actions) {
+      for (const auto& [action, status] : actions) OnCommitted(action, status);
+    });
+    registry.AddCollector([this](metrics::Writer& out) { WriteStore(out); });
+    registry.AddCollector([this](metrics::Writer& out) { WriteDatabase(out); });
+    registry.AddCollector([](metrics::Writer& out) { metrics::WriteProcessMetrics(out); });
+  }
+  ~ServiceMetrics() { w_.store->SetCommitObserver(nullptr); }
+
+  void SchedulerPass(const SchedulerReport& r, int purged) {
+    registry.GetCounter("parcours_scheduler_passes_total", "Scheduler passes run by this process.").Add();
+    const char* help = "Scheduler decisions committed by this process, by kind.";
+    auto add = [&](const char* kind, int n) {
+      if (n > 0) registry.GetCounter("parcours_scheduler_decisions_total", help, {{"decision", kind}}).Add(n);
+    };
+    add("confirmed", r.confirmed);
+    add("cancelled", r.cancelled);
+    add("completed", r.completed);
+    add("reminded", r.reminded);
+    if (!r.failures.empty())
+      registry.GetCounter("parcours_scheduler_step_failures_total", "Scheduler steps that failed (rolled back).")
+          .Add(r.failures.size());
+    if (purged > 0)
+      registry.GetCounter("parcours_purged_rows_total", "Expired throttling, token and idempotency rows purged.").Add(purged);
+  }
+
+  metrics::Registry registry;
+
+ private:
+  void OnCommitted(const std::string& action, const std::string& status) {
+    registry.GetCounter("parcours_audit_events_total", "State changes committed by this process, by audit action.",
+                        {{"action", action}})
+        .Add();
+    const char* help = "Registration changes committed by this process, by outcome.";
+    std::string outcome;
+    if (action == "registration.created") outcome = status == "waitlisted" ? "waitlisted" : "confirmed";
+    else if (action == "registration.withdrawn") outcome = "withdrawn";
+    else if (action == "registration.promoted") outcome = "promoted";
+    else if (action == "registration.cancelled") outcome = "cancelled";
+    else if (action == "registration.transferred") outcome = "transferred";
+    if (!outcome.empty()) registry.GetCounter("parcours_registrations_total", help, {{"outcome", outcome}}).Add();
+    if (action == "attestation.issued")
+      registry.GetCounter("parcours_attestations_issued_total", "Attestations issued (signed and stored).").Add();
+  }
+
+  void WriteStore(metrics::Writer& out) {
+    const auto t = w_.store->stats();
+    out.Single("parcours_db_transactions_committed_total", "Transactions committed.", "counter", static_cast<double>(t.committed));
+    out.Family("parcours_db_transaction_retries_total",
+               "Transaction attempts run again: conflicts (deadlock, lock wait, Galera certification) and lost connections.",
+               "counter");
+    out.Sample("parcours_db_transaction_retries_total", {{"reason", "conflict"}}, static_cast<double>(t.retried_conflict));
+    out.Sample("parcours_db_transaction_retries_total", {{"reason", "connection"}}, static_cast<double>(t.retried_connection));
+    out.Family("parcours_db_transaction_failures_total",
+               "Transactions given up: busy (conflicts outlasted the retry budget, 503), outcome unknown (connection "
+               "lost during COMMIT), unavailable (no database).",
+               "counter");
+    out.Sample("parcours_db_transaction_failures_total", {{"reason", "busy"}}, static_cast<double>(t.busy));
+    out.Sample("parcours_db_transaction_failures_total", {{"reason", "outcome_unknown"}}, static_cast<double>(t.outcome_unknown));
+    out.Sample("parcours_db_transaction_failures_total", {{"reason", "unavailable"}}, static_cast<double>(t.unavailable));
+    const auto p = w_.pool->Stats();
+    out.Family("parcours_db_pool_connections", "Database connections of the pool, by state.", "gauge");
+    out.Sample("parcours_db_pool_connections", {{"state", "in_use"}}, static_cast<double>(p.open - p.idle));
+    out.Sample("parcours_db_pool_connections", {{"state", "idle"}}, static_cast<double>(p.idle));
+    out.Single("parcours_db_pool_size", "Most database connections the pool opens.", "gauge", static_cast<double>(p.size));
+    out.Single("parcours_db_pool_waiting", "Requests waiting now for a database connection.", "gauge", static_cast<double>(p.waiting));
+    out.Single("parcours_db_pool_acquisitions_total", "Connections taken from the pool.", "counter", static_cast<double>(p.acquisitions));
+    out.Single("parcours_db_pool_waits_total", "Acquisitions that found every connection in use and waited.", "counter", static_cast<double>(p.waits));
+    out.Single("parcours_db_pool_wait_seconds_total", "Time spent waiting for a connection.", "counter", p.wait_seconds);
+    out.Single("parcours_db_pool_wait_timeouts_total", "Acquisitions that waited in vain (503).", "counter", static_cast<double>(p.wait_timeouts));
+    out.Single("parcours_db_connect_failures_total", "Connection attempts refused or not ready, by any address.", "counter", static_cast<double>(p.connect_failures));
+    out.Single("parcours_db_failovers_total", "Times new connections moved to another database address.", "counter", static_cast<double>(p.failovers));
+    out.Single("parcours_db_address_index", "Which of the configured database addresses new connections go to (0: the first).", "gauge", static_cast<double>(p.current_address));
+  }
+
+  void WriteDatabase(metrics::Writer& out) {
+    std::optional<DatabaseGauges> g;
+    {
+      std::lock_guard lock(mu_);
+      try {
+        if (!conn_ || conn_->broken) conn_ = w_.pool->ConnectProbe();
+        g = ReadDatabaseGauges(*conn_);
+      } catch (const std::exception&) {
+        conn_.reset();
+      }
+    }
+    out.Single("parcours_database_up", "1 when the database answered this scrape's queries.", "gauge", g ? 1 : 0);
+    if (!g) return;
+    out.Family("parcours_outbox_messages", "Notifications in the outbox, by state (sent ones are not counted).", "gauge");
+    out.Sample("parcours_outbox_messages", {{"state", "pending"}}, static_cast<double>(g->outbox_pending));
+    out.Sample("parcours_outbox_messages", {{"state", "failed"}}, static_cast<double>(g->outbox_failed));
+    out.Single("parcours_outbox_oldest_due_seconds", "How long the most overdue pending notification has been due.", "gauge", g->outbox_oldest_due_seconds);
+    out.Single("parcours_webhook_backlog_items", "Change-feed items not yet delivered to an active webhook.", "gauge", static_cast<double>(g->webhook_backlog));
+    out.Family("parcours_webhooks", "Webhooks by state: failing (last delivery failed, retrying) or inactive (given up).", "gauge");
+    out.Sample("parcours_webhooks", {{"state", "failing"}}, static_cast<double>(g->webhooks_failing));
+    out.Sample("parcours_webhooks", {{"state", "inactive"}}, static_cast<double>(g->webhooks_inactive));
+    out.Single("parcours_scheduler_failing_sessions", "Sessions whose scheduler step keeps failing.", "gauge", static_cast<double>(g->scheduler_failing));
+    if (g->cluster_size) {
+      out.Single("parcours_galera_cluster_size", "Nodes in the primary component, seen from this server's node.", "gauge", static_cast<double>(*g->cluster_size));
+      out.Single("parcours_galera_node_ready", "1 when this server's node accepts work (wsrep_ready).", "gauge", *g->cluster_ready ? 1 : 0);
+    }
+  }
+
+  Wiring& w_;
+  std::mutex mu_;
+  std::unique_ptr<PooledConnection> conn_;
+};
+
+http::HttpResponse MetricsResponse(const metrics::Registry& registry) {
+  http::HttpResponse r;
+  r.status = 200;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = registry.Render();
+  return r;
+}
+
 int Serve(Wiring& w) {
   w.Migrate();
+  ServiceMetrics service_metrics(w);
   if (!w.config.bootstrap_email.empty()) {
     auto r = w.accounts->BootstrapCoordinator(w.config.bootstrap_email, w.config.bootstrap_password,
                                               "Coordinator");
@@ -269,9 +403,10 @@ int Serve(Wiring& w) {
   }
   // Time-driven passes (decisions, completions, reminders) and the notification outbox.
   // Each pass also purges throttling rows no rule reads any more and expired tokens.
-  auto scheduler_pass = [&w](bool wait) {
+  auto scheduler_pass = [&w, &service_metrics](bool wait) {
     auto r = w.scheduler->RunOnce(wait);
     const int purged = w.accounts->PurgeExpired() + w.idempotency->Purge(10000);
+    service_metrics.SchedulerPass(r, purged);
     if (r.confirmed + r.cancelled + r.completed + r.reminded + purged > 0)
       Log("info", "scheduler pass", {{"confirmed", r.confirmed}, {"cancelled", r.cancelled},
                                      {"completed", r.completed}, {"reminded", r.reminded},
@@ -326,6 +461,8 @@ int Serve(Wiring& w) {
   http::Router router;
   http::AddAllRoutes(router, services);
   router.SetFallback(services.pages);
+  auto metrics_handler = [&service_metrics](http::HttpRequest&) { return MetricsResponse(service_metrics.registry); };
+  if (w.config.metrics_public) router.Add(http::Method::kGet, "/metrics", http::Access::kAnyone, metrics_handler);
   http::ServerSettings settings;
   settings.host = w.config.listen_host;
   settings.port = w.config.listen_port;
@@ -341,13 +478,35 @@ int Serve(Wiring& w) {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
   };
+  settings.metrics = &service_metrics.registry;
+  {
+    std::string error;
+    settings.trusted_proxies = *http::ParseTrustedProxies(w.config.trusted_proxies, error);  // validated at load
+  }
   RaiseFileLimit();
+  // The metrics listener: /metrics (and /health) only, on an address of its own.
+  http::Router metrics_router;
+  std::unique_ptr<http::HttpServer> metrics_server;
+  if (w.config.metrics_port >= 0) {
+    metrics_router.Add(http::Method::kGet, "/metrics", http::Access::kAnyone, metrics_handler);
+    metrics_router.Add(http::Method::kGet, "/health", http::Access::kAnyone, [&w](http::HttpRequest&) {
+      const bool ok = w.store->Ping();
+      return http::HttpResponse::Json(ok ? 200 : 503, {{"status", ok ? "ok" : "unavailable"}});
+    });
+    http::ServerSettings metrics_settings = settings;
+    metrics_settings.host = w.config.metrics_host;
+    metrics_settings.port = static_cast<std::uint16_t>(w.config.metrics_port);
+    metrics_settings.worker_threads = 2;
+    metrics_settings.reactor_threads = 1;
+    metrics_settings.max_queue = 16;
+    metrics_server = std::make_unique<http::HttpServer>(metrics_router, *w.accounts, *w.idempotency, metrics_settings);
+    metrics_server->Start();
+    WritePortFile(w.config.metrics_port_file, metrics_server->Port());
+    Log("info", "metrics listening", {{"address", w.config.metrics_host + ":" + std::to_string(metrics_server->Port())}});
+  }
   http::HttpServer server(router, *w.accounts, *w.idempotency, settings);
   server.Start();
-  if (!w.config.port_file.empty()) {
-    std::ofstream(w.config.port_file + ".tmp") << server.Port() << "\n";
-    std::rename((w.config.port_file + ".tmp").c_str(), w.config.port_file.c_str());
-  }
+  WritePortFile(w.config.port_file, server.Port());
   Log("info", "listening", {{"address", w.config.listen_host + ":" + std::to_string(server.Port())},
                             {"test_clock", w.config.test_clock},
                             {"database", w.pool->url().Redacted()}});
@@ -360,6 +519,7 @@ int Serve(Wiring& w) {
   Log("info", "shutting down", {{"signal", sig}});
   stopping = true;
   server.Shutdown(std::chrono::seconds(10));
+  if (metrics_server) metrics_server->Shutdown(std::chrono::seconds(1));
   scheduler.Stop();
   db_probe.Stop();
   webhook_loop.Stop();

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "common/text.h"
+#include "http/client_address.h"
 #include "services/webhook_policy.h"
 
 namespace parcours::app {
@@ -66,6 +67,9 @@ constexpr Setting kSettings[] = {
     {"--organizer-name", "PARCOURS_ORGANIZER_NAME", "organizer_name"},
     {"--tsa-url", "PARCOURS_TSA_URL", "tsa_url"},
     {"--webhook-allow-hosts", "PARCOURS_WEBHOOK_ALLOW_HOSTS", "webhook_allow_hosts"},
+    {"--trusted-proxies", "PARCOURS_TRUSTED_PROXIES", "trusted_proxies"},
+    {"--metrics-listen", "PARCOURS_METRICS_LISTEN", "metrics_listen"},
+    {"--metrics-port-file", "PARCOURS_METRICS_PORT_FILE", "metrics_port_file"},
 };
 
 std::optional<long> ParseNumber(const std::string& s, long min, long max) {
@@ -236,6 +240,24 @@ std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Conf
       out.webhook_allow_hosts.push_back(entry);
     }
   }
+  if (auto v = get("trusted_proxies")) {
+    std::string error;
+    if (!http::ParseTrustedProxies(*v, error)) return "trusted_proxies: " + error;
+    out.trusted_proxies = *v;
+  }
+  if (auto v = get("metrics_listen")) {
+    if (*v == "public") {
+      out.metrics_public = true;
+    } else if (!v->empty()) {
+      auto colon = v->rfind(':');
+      if (colon == std::string::npos) return "metrics_listen must be HOST:PORT (e.g. 127.0.0.1:9464) or 'public'";
+      auto port = v->substr(colon + 1) == "0" ? std::optional<long>(0) : ParseNumber(v->substr(colon + 1), 1, 65535);
+      if (!port) return "metrics_listen: bad port in '" + *v + "'";
+      out.metrics_host = colon == 0 ? "127.0.0.1" : v->substr(0, colon);
+      out.metrics_port = static_cast<int>(*port);
+    }
+  }
+  if (auto v = get("metrics_port_file")) out.metrics_port_file = *v;
   if (auto v = get("public_url")) out.public_base_url = *v;
   if (auto v = get("bootstrap_coordinator_email")) out.bootstrap_email = *v;
   if (auto v = get("bootstrap_coordinator_password")) out.bootstrap_password = *v;

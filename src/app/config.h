@@ -63,6 +63,16 @@ struct Config {
   // Hosts (names or IP addresses) that webhooks may call over plain http:// and at any
   // address, private or loopback included; every other webhook is https:// to a public address.
   std::vector<std::string> webhook_allow_hosts;
+  // Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; empty:
+  // the header is ignored and the TCP peer is the client.
+  std::string trusted_proxies;
+  // GET /metrics (Prometheus text format): on its own listener at metrics_host:metrics_port
+  // (metrics_port -1: no metrics; 0: a free port, written to metrics_port_file), and on the
+  // public listener only when metrics_listen is the word "public".
+  std::string metrics_host = "127.0.0.1";
+  int metrics_port = -1;
+  bool metrics_public = false;
+  std::string metrics_port_file;
 };
 
 // Parses argv (after the subcommand) and the environment. On error, returns the message.

@@ -437,7 +437,9 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     {
       std::lock_guard lock(registry_mu);
       auto& count = per_address[conn->address];
-      refused = connections.size() >= settings.max_connections || count >= settings.max_connections_per_address;
+      const bool capped = !settings.trusted_proxies.Trusts(conn->address);
+      refused = connections.size() >= settings.max_connections ||
+                (capped && count >= settings.max_connections_per_address);
       connections.emplace(conn->id, conn);
       ++count;
     }
@@ -448,6 +450,7 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
       r.extra_headers.push_back({"Retry-After", "5"});
       conn->closing = true;
       Write(*conn, Serialize(r, "", false, false));
+      CountRefusal("too_many_connections");
     }
   }
 
@@ -527,6 +530,7 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
         conn->pending.clear();
         Write(*conn, Serialize(r, "", false, false));
         LogRequest("", "-", "-", e.status, Now(), "");
+        CountRefusal(e.status == 408 ? "timeout" : "malformed");
         return;
       }
       conn->busy = true;
@@ -548,6 +552,7 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
         if (shutting) conn->closing = true;
         Write(*conn, Serialize(r, "", false, !shutting));
         LogRequest("", "-", "-", 503, Now(), shutting ? "draining" : "worker queue full");
+        CountRefusal(shutting ? "shutting_down" : "queue_full");
         if (shutting) return;
       }
     }
@@ -564,7 +569,7 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     req.method = MethodFromString(parsed.method);
     req.headers = std::move(parsed.headers);
     req.body = std::move(parsed.body);
-    req.ctx.client_address = conn->address;
+    req.ctx.client_address = settings.trusted_proxies.ClientAddress(conn->address, req.Header("X-Forwarded-For"));
     auto incoming = req.Header("X-Request-Id");
     req.ctx.request_id = incoming && SaneRequestId(*incoming) ? *incoming : id_prefix + "-" + std::to_string(++next_request);
     std::string error_text;
@@ -595,6 +600,26 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     }
     --in_flight;
     LogRequest(req.ctx.request_id, parsed.method, req.path, resp.status, start, error_text);
+    if (settings.metrics) {
+      // Labels from the route table, never from the client's text: bounded cardinality.
+      const std::string route = req.route ? req.route->pattern : req.path.starts_with("/api/") ? "unmatched" : "pages";
+      const metrics::Labels labels = {{"route", route}, {"method", req.method == Method::kOther ? "OTHER" : ToString(req.method)},
+                                      {"status", std::to_string(resp.status)}};
+      settings.metrics->GetCounter("parcours_http_requests_total", "HTTP requests answered, by route, method and status.", labels).Add();
+      settings.metrics
+          ->GetHistogram("parcours_http_request_duration_seconds",
+                         "Time from a request's dispatch to its answer, by route, method and status.", labels)
+          .Observe(static_cast<double>(Now() - start) / 1e9);
+    }
+  }
+
+  // A request or connection refused before any handler ran (queue full, draining, caps, bad framing).
+  void CountRefusal(const char* reason) {
+    if (settings.metrics)
+      settings.metrics->GetCounter("parcours_http_refused_total",
+                                   "Requests and connections refused before reaching a handler, by reason.",
+                                   {{"reason", reason}})
+          .Add();
   }
 
   // Sends what the socket takes now; the rest waits for the flusher. `conn.mu` held.

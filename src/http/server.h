@@ -21,6 +21,8 @@
 #include <memory>
 #include <string>
 
+#include "common/metrics.h"
+#include "http/client_address.h"
 #include "http/router.h"
 #include "services/account_service.h"
 #include "services/idempotency_service.h"
@@ -45,6 +47,12 @@ struct ServerSettings {
   // only src/app reads clocks.
   std::function<std::int64_t()> monotonic_ns;
   std::function<std::int64_t()> unix_seconds;
+  // Peers whose X-Forwarded-For names the client (the reverse proxy). Connections from them
+  // count toward max_connections but not toward the per-address cap: the proxy carries many
+  // clients on them and limits connections per client itself.
+  TrustedProxies trusted_proxies;
+  // When set: requests counted and timed per route, method and status; refusals by reason.
+  metrics::Registry* metrics = nullptr;
 };
 
 // One JSON object per line on stderr, safe from any thread, stamped with "time" (UTC) from

@@ -5,6 +5,17 @@
 
 namespace parcours {
 
+// The value of the top-level "status" member of an audit row's JSON, or "" (a cheap scan:
+// the JSON is ours, written by nlohmann::json without spaces).
+static std::string StatusOf(const std::string& json) {
+  static const std::string key = "\"status\":\"";
+  const auto at = json.find(key);
+  if (at == std::string::npos) return "";
+  const auto start = at + key.size();
+  const auto end = json.find('"', start);
+  return end == std::string::npos || end - start > 32 ? "" : json.substr(start, end - start);
+}
+
 class MySqlAuditRepository final : public AuditRepository {
  public:
   explicit MySqlAuditRepository(PooledConnection& c) : c_(c) {}
@@ -21,11 +32,17 @@ class MySqlAuditRepository final : public AuditRepository {
     e.after_json.empty() ? ps.setNull(7, 0) : ps.setString(7, e.after_json);
     ps.setString(8, e.request_id);
     ps.executeUpdate();
+    StagedAuditActions().emplace_back(e.action, StatusOf(e.after_json));
   }
 
  private:
   PooledConnection& c_;
 };
+
+std::vector<std::pair<std::string, std::string>>& StagedAuditActions() {
+  static thread_local std::vector<std::pair<std::string, std::string>> staged;
+  return staged;
+}
 
 std::unique_ptr<AuditRepository> MakeAuditRepository(PooledConnection& c) {
   return std::make_unique<MySqlAuditRepository>(c);

@@ -6,7 +6,13 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <map>
+#include <optional>
+#include <random>
+#include <thread>
 #include <sstream>
 #include <stdexcept>
 
@@ -44,48 +50,118 @@ std::vector<std::string> SplitSqlStatements(const std::string& script) {
   return out;
 }
 
+namespace {
+
+constexpr int kLeaseSeconds = 300;  // a holder that died frees the lock after this long
+constexpr int kWaitSeconds = 600;   // how long a process waits for another's migrations
+
+std::map<int, std::string> AppliedVersions(sql::Statement& st) {
+  std::map<int, std::string> done;
+  std::unique_ptr<sql::ResultSet> rs(st.executeQuery("SELECT version, checksum FROM schema_migrations"));
+  while (rs->next()) done[rs->getInt(1)] = rs->getString(2);
+  return done;
+}
+
+bool Pending(const std::vector<Migration>& migrations, const std::map<int, std::string>& done) {
+  for (const auto& m : migrations)
+    if (!done.count(m.version)) return true;
+  return false;
+}
+
+std::string HolderName() {
+  std::random_device rd;
+  char host[64] = "?";
+  gethostname(host, sizeof host - 1);
+  std::ostringstream out;
+  out << host << ":" << getpid() << ":" << std::hex << rd();
+  return out.str().substr(0, 100);
+}
+
+}  // namespace
+
+MigrationLock::MigrationLock(sql::Connection& conn, std::chrono::seconds wait)
+    : conn_(conn), holder_(HolderName()) {
+  std::unique_ptr<sql::Statement> st(conn_.createStatement());
+  st->execute(
+      "CREATE TABLE IF NOT EXISTS schema_migration_lock (id TINYINT NOT NULL PRIMARY KEY, holder VARCHAR(100) "
+      "NOT NULL, expires_at DATETIME(3) NOT NULL) ENGINE=InnoDB");
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    // A holder that died: its lease has passed.
+    st->execute("DELETE FROM schema_migration_lock WHERE id = 1 AND expires_at < UTC_TIMESTAMP(3)");
+    try {
+      std::unique_ptr<sql::PreparedStatement> take(conn_.prepareStatement(
+          "INSERT INTO schema_migration_lock (id, holder, expires_at) VALUES (1, ?, UTC_TIMESTAMP(3) + INTERVAL " +
+          std::to_string(kLeaseSeconds) + " SECOND)"));
+      take->setString(1, holder_);
+      take->execute();
+      return;
+    } catch (const sql::SQLException& e) {
+      // 1062: another process holds it; 1213: it took it at the same time on another cluster
+      // node and won certification.
+      if (e.getErrorCode() != 1062 && e.getErrorCode() != 1213) throw;
+    }
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("another process has held the migration lock (schema_migration_lock) for over " +
+                               std::to_string(wait.count()) + " s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+void MigrationLock::Renew() {
+  std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement(
+      "UPDATE schema_migration_lock SET expires_at = UTC_TIMESTAMP(3) + INTERVAL " + std::to_string(kLeaseSeconds) +
+      " SECOND WHERE id = 1 AND holder = ?"));
+  ps->setString(1, holder_);
+  if (ps->executeUpdate() != 1) throw std::runtime_error("the migration lock was lost (its lease passed)");
+}
+
+MigrationLock::~MigrationLock() {
+  try {
+    std::unique_ptr<sql::PreparedStatement> ps(
+        conn_.prepareStatement("DELETE FROM schema_migration_lock WHERE id = 1 AND holder = ?"));
+    ps->setString(1, holder_);
+    ps->execute();
+  } catch (const sql::SQLException&) {  // the lease frees it
+  }
+}
+
 std::vector<std::string> Migrator::Apply(const std::vector<Migration>& migrations) {
   auto c = pool_.Connect();
   auto& conn = c->conn();
   c->Execute("SET autocommit = 1");
   std::unique_ptr<sql::Statement> st(conn.createStatement());
-  {
-    std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT GET_LOCK('parcours_migrate', 120)"));
-    if (!rs->next() || rs->getInt(1) != 1) throw std::runtime_error("could not take the migration lock");
-  }
+  st->execute(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INT NOT NULL PRIMARY KEY, "
+      "name VARCHAR(200) NOT NULL, checksum VARCHAR(32) NOT NULL, applied_at DATETIME(3) NOT "
+      "NULL) ENGINE=InnoDB");
   std::vector<std::string> applied_now;
-  try {
-    st->execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INT NOT NULL PRIMARY KEY, "
-        "name VARCHAR(200) NOT NULL, checksum VARCHAR(32) NOT NULL, applied_at DATETIME(3) NOT "
-        "NULL) ENGINE=InnoDB");
-    std::map<int, std::string> done;
-    {
-      std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT version, checksum FROM schema_migrations"));
-      while (rs->next()) done[rs->getInt(1)] = rs->getString(2);
-    }
-    for (const auto& m : migrations) {
-      auto it = done.find(m.version);
-      if (it != done.end()) {
-        if (it->second != Checksum(m.sql))
-          throw std::runtime_error("migration " + m.name + " changed after it was applied");
-        continue;
-      }
-      for (const auto& stmt : SplitSqlStatements(m.sql)) st->execute(stmt);
-      std::unique_ptr<sql::PreparedStatement> ps(conn.prepareStatement(
-          "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, "
-          "UTC_TIMESTAMP(3))"));
-      ps->setInt(1, m.version);
-      ps->setString(2, m.name);
-      ps->setString(3, Checksum(m.sql));
-      ps->execute();
-      applied_now.push_back(m.name);
-    }
-  } catch (...) {
-    st->execute("DO RELEASE_LOCK('parcours_migrate')");
-    throw;
+  std::map<int, std::string> done = AppliedVersions(*st);
+  std::optional<MigrationLock> lock;
+  if (Pending(migrations, done)) {
+    // A lock row rather than GET_LOCK, which a Galera cluster takes on one node only: the
+    // row's insert is certified cluster-wide, so one process migrates and the others wait.
+    lock.emplace(conn, std::chrono::seconds(kWaitSeconds));
+    done = AppliedVersions(*st);  // what the previous holder applied
   }
-  st->execute("DO RELEASE_LOCK('parcours_migrate')");
+  for (const auto& m : migrations) {
+    auto it = done.find(m.version);
+    if (it != done.end()) {
+      if (it->second != Checksum(m.sql))
+        throw std::runtime_error("migration " + m.name + " changed after it was applied");
+      continue;
+    }
+    for (const auto& stmt : SplitSqlStatements(m.sql)) st->execute(stmt);
+    std::unique_ptr<sql::PreparedStatement> ps(conn.prepareStatement(
+        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, "
+        "UTC_TIMESTAMP(3))"));
+    ps->setInt(1, m.version);
+    ps->setString(2, m.name);
+    ps->setString(3, Checksum(m.sql));
+    ps->execute();
+    applied_now.push_back(m.name);
+    lock->Renew();
+  }
   return applied_now;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Applies the numbered migrations of sql/migrations (compiled into the binary) once each,
-// in order, recording them in schema_migrations. Safe when several processes start at once
-// (a named lock serialises them).
+// in order, recording them in schema_migrations. Safe when several processes start at once,
+// on one server or on the nodes of a Galera cluster: a lock row serialises them.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,22 @@ struct Migration {
 
 // The migrations built into this binary, in version order.
 const std::vector<Migration>& EmbeddedMigrations();
+
+// The cluster-safe migration lock: the row id = 1 of schema_migration_lock, inserted with
+// autocommit (a second process gets a duplicate key; a concurrent insert on another Galera
+// node fails certification), renewed after each migration, deleted when done. A holder that
+// dies leaves a lease that passes after five minutes. GET_LOCK is not used: under Galera it
+// locks one node only, and three servers starting together raced on the migrations.
+class MigrationLock {
+ public:
+  MigrationLock(sql::Connection& conn, std::chrono::seconds wait);  // blocks; throws after `wait`
+  ~MigrationLock();
+  void Renew();  // throws when the lock was lost
+
+ private:
+  sql::Connection& conn_;
+  std::string holder_;
+};
 
 class Migrator {
  public:

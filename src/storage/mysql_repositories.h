@@ -3,6 +3,9 @@
 // and the unit of work that bundles them over one pooled connection. Storage-internal: the
 // services see only domain/repositories.h.
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "domain/repositories.h"
 #include "storage/connection_pool.h"
@@ -20,6 +23,11 @@ std::unique_ptr<AttendanceRepository> MakeAttendanceRepository(PooledConnection&
 std::unique_ptr<NotificationRepository> MakeNotificationRepository(PooledConnection& c);
 std::unique_ptr<ReportRepository> MakeReportRepository(PooledConnection& c);
 std::unique_ptr<AttestationRepository> MakeAttestationRepository(PooledConnection& c);
+
+// The audit actions written by this thread's current transaction attempt (action, and the
+// "status" of the row after the change when it has one), for the metrics: MySqlStore clears
+// them at each attempt and hands them on only after an acknowledged COMMIT.
+std::vector<std::pair<std::string, std::string>>& StagedAuditActions();
 
 // One transaction's repositories, made on first use over the transaction's connection.
 class MySqlUnitOfWork final : public UnitOfWork {

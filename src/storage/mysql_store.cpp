@@ -34,11 +34,51 @@ std::int64_t SteadyNs() {
 MySqlStore::MySqlStore(ConnectionPool& pool, RetryPolicy policy)
     : pool_(pool),
       policy_(policy),
-      timing_{SteadyNs, [](std::chrono::microseconds d) { std::this_thread::sleep_for(d); }} {}
+      timing_{SteadyNs, [](std::chrono::microseconds d) { std::this_thread::sleep_for(d); },
+              [this](int code) { ++(IsTransientConflict(code) ? retried_conflict_ : retried_connection_); }} {}
 
 void MySqlStore::Transact(const std::function<bool(UnitOfWork&)>& work) {
-  if (unreachable_) throw StoreUnavailable("the database did not answer the last health probe");
-  RunTransaction([this] { return std::make_unique<PooledAttempt>(pool_.Acquire()); }, work, policy_, timing_);
+  if (unreachable_) {
+    ++unavailable_;
+    throw StoreUnavailable("the database did not answer the last health probe");
+  }
+  auto& staged = StagedAuditActions();
+  bool committed = false;
+  try {
+    RunTransaction([this] { return std::make_unique<PooledAttempt>(pool_.Acquire()); },
+                   [&](UnitOfWork& uow) {
+                     staged.clear();  // what an earlier, rolled-back attempt wrote is not stored
+                     committed = work(uow);
+                     return committed;
+                   },
+                   policy_, timing_);
+  } catch (const StoreBusy&) {
+    ++busy_;
+    staged.clear();
+    throw;
+  } catch (const CommitOutcomeUnknown&) {
+    ++outcome_unknown_;
+    staged.clear();
+    throw;
+  } catch (const StoreUnavailable&) {
+    ++unavailable_;
+    staged.clear();
+    throw;
+  } catch (...) {
+    staged.clear();
+    throw;
+  }
+  if (!committed) {
+    staged.clear();
+    return;
+  }
+  ++committed_;
+  if (observer_ && !staged.empty()) observer_(staged);
+  staged.clear();
+}
+
+MySqlStore::Stats MySqlStore::stats() const {
+  return {committed_, retried_conflict_, retried_connection_, busy_, outcome_unknown_, unavailable_};
 }
 
 bool MySqlStore::Ping() {
@@ -47,17 +87,24 @@ bool MySqlStore::Ping() {
   std::unique_lock lock(probe_mu_, std::defer_lock);
   if (!lock.try_lock_for(std::chrono::seconds(1))) return !unreachable_;  // a probe is running
   bool ok = false;
-  try {
-    if (!probe_) probe_ = pool_.ConnectProbe();
-    auto& ps = probe_->Prepare("SELECT 1");
-    Rs rs(ps.executeQuery());
-    ok = rs->next();
-    probe_->Rollback();
-  } catch (const sql::SQLException&) {
-    probe_.reset();
-  } catch (const StoreUnavailable&) {
-    probe_.reset();
+  // Twice: a probe connection that broke (its node went down) is replaced at once by one to
+  // the next address, so that a cluster node's loss does not make this server refuse work.
+  for (int attempt = 0; attempt < 2 && !ok; ++attempt) {
+    const bool had_connection = probe_ != nullptr;
+    try {
+      if (!probe_) probe_ = pool_.ConnectProbe();
+      auto& ps = probe_->Prepare("SELECT 1");
+      Rs rs(ps.executeQuery());
+      ok = rs->next();
+      probe_->Rollback();
+    } catch (const sql::SQLException&) {
+      probe_.reset();
+    } catch (const StoreUnavailable&) {
+      probe_.reset();
+    }
+    if (!had_connection) break;  // a fresh connection failed too: every address was tried
   }
+  if (ok && pool_.TryReturnToFirst()) probe_.reset();  // the preferred node is back
   unreachable_ = !ok;
   return ok;
 }

@@ -4,6 +4,11 @@
 // lost connections are retried in RunTransaction (storage/transaction_runner.h) and nowhere
 // else, with a time budget; COMMIT is sent as a statement so that its failure is seen.
 #include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 #include <memory>
 #include <mutex>
 
@@ -23,6 +28,18 @@ class MySqlStore final : public Store {
   // `serve` probes twice a second.
   bool Ping() override;
 
+  // What happened to transactions, for the metrics (counts since start).
+  struct Stats {
+    std::uint64_t committed = 0, retried_conflict = 0, retried_connection = 0, busy = 0, outcome_unknown = 0,
+                  unavailable = 0;
+  };
+  Stats stats() const;
+  // Called after each COMMIT the server acknowledged with the audit actions the transaction
+  // wrote (action, and the registration status for "registration.*"): the metrics count
+  // state changes that are stored, never those of an attempt that was rolled back and retried.
+  using CommitObserver = std::function<void(const std::vector<std::pair<std::string, std::string>>&)>;
+  void SetCommitObserver(CommitObserver observer) { observer_ = std::move(observer); }
+
  private:
   ConnectionPool& pool_;
   RetryPolicy policy_;
@@ -30,6 +47,9 @@ class MySqlStore final : public Store {
   std::atomic<bool> unreachable_{false};
   std::unique_ptr<PooledConnection> probe_;
   RetryTiming timing_;
+  CommitObserver observer_;
+  std::atomic<std::uint64_t> committed_{0}, retried_conflict_{0}, retried_connection_{0}, busy_{0},
+      outcome_unknown_{0}, unavailable_{0};
 };
 
 }  // namespace parcours

@@ -77,6 +77,7 @@ void RunTransaction(const std::function<std::unique_ptr<TransactionAttempt>()>& 
         throw StoreBusy("conflicts persisted over " + std::to_string(attempts) + " attempts: " + what);
       throw StoreUnavailable("database connection lost: " + what);
     }
+    if (timing.on_retry) timing.on_retry(code);
     // Full jitter: a random wait up to the current backoff, which doubles up to its cap, so
     // that contenders spread out instead of colliding again.
     const auto wait = std::chrono::microseconds(jitter() % (backoff.count() + 1));

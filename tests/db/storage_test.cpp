@@ -93,6 +93,29 @@ TEST_CASE("migrations: concurrent starts apply each migration once", "[db][migra
   REQUIRE(applied == (int)EmbeddedMigrations().size());
 }
 
+TEST_CASE("migrations: a held lock row makes a start wait, a lapsed lease is taken over", "[db][migrations]") {
+  // The lock is a row, not GET_LOCK (node-local on Galera): what another process holds is
+  // seen whatever the connection, and a holder that died frees it when its lease passes.
+  TestDatabase db;
+  ConnectionPool pool(*DatabaseUrl::Parse(db.Url()), 2);
+  db.Execute(
+      "CREATE TABLE schema_migration_lock (id TINYINT NOT NULL PRIMARY KEY, holder VARCHAR(100) NOT NULL, "
+      "expires_at DATETIME(3) NOT NULL) ENGINE=InnoDB");
+  db.Execute("INSERT INTO schema_migration_lock VALUES (1, 'alive', UTC_TIMESTAMP(3) + INTERVAL 1 HOUR)");
+  {
+    auto c = pool.Connect();
+    c->Execute("SET autocommit = 1");
+    const auto t0 = steady_clock::now();
+    REQUIRE_THROWS_WITH(MigrationLock(c->conn(), seconds(1)), Catch::Contains("held the migration lock"));
+    CHECK(steady_clock::now() - t0 >= milliseconds(900));  // it waited before giving up
+  }
+  // Nothing applied meanwhile: the lock row's table is the only one.
+  REQUIRE(db.Count("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()") == 1);
+  db.Execute("UPDATE schema_migration_lock SET holder = 'died', expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND");
+  REQUIRE(Migrator(pool).Apply(EmbeddedMigrations()).size() == EmbeddedMigrations().size());
+  CHECK(db.Count("SELECT COUNT(*) FROM schema_migration_lock") == 0);  // released when done
+}
+
 TEST_CASE("migrations: a changed applied migration stops the start", "[db][migrations]") {
   TestDatabase db;
   ConnectionPool pool(*DatabaseUrl::Parse(db.Url()), 2);

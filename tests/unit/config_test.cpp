@@ -43,6 +43,9 @@ constexpr const char* kVariables[] = {
     "PARCOURS_CENTRE_NAME_EN",
     "PARCOURS_ORGANIZER_NAME",
     "PARCOURS_WEBHOOK_ALLOW_HOSTS",
+    "PARCOURS_TRUSTED_PROXIES",
+    "PARCOURS_METRICS_LISTEN",
+    "PARCOURS_METRICS_PORT_FILE",
 };
 
 // Clears the variables for the test's duration and puts the previous values back after.
@@ -549,6 +552,35 @@ TEST_CASE("config: a bad webhook allow-list entry stops the start", "[config][we
     auto l = Load({"--webhook-allow-hosts", std::string("127.0.0.1,") + bad});
     CHECK(Contains(l.error, "webhook_allow_hosts"));
   }
+}
+
+}  // namespace parcours::app
+
+namespace parcours::app {
+
+TEST_CASE("config: trusted proxies and the metrics listener", "[config]") {
+  CleanEnvironment env;
+  auto none = Load({});
+  REQUIRE_FALSE(none.error);
+  CHECK(none.config.trusted_proxies.empty());
+  CHECK(none.config.metrics_port == -1);  // no /metrics unless asked
+  CHECK_FALSE(none.config.metrics_public);
+
+  env.Set("PARCOURS_TRUSTED_PROXIES", "127.0.0.1, ::1, 10.0.0.0/8");
+  env.Set("PARCOURS_METRICS_LISTEN", "127.0.0.1:9464");
+  auto set = Load({});
+  REQUIRE_FALSE(set.error);
+  CHECK(set.config.trusted_proxies == "127.0.0.1, ::1, 10.0.0.0/8");
+  CHECK(set.config.metrics_host == "127.0.0.1");
+  CHECK(set.config.metrics_port == 9464);
+
+  auto on_public = Load({"--metrics-listen", "public"});
+  REQUIRE_FALSE(on_public.error);
+  CHECK(on_public.config.metrics_public);
+
+  CHECK(Contains(Load({"--trusted-proxies", "nginx.local"}).error, "trusted_proxies: 'nginx.local'"));
+  CHECK(Contains(Load({"--metrics-listen", "9464"}).error, "metrics_listen must be HOST:PORT"));
+  CHECK(Contains(Load({"--metrics-listen", "127.0.0.1:99999"}).error, "metrics_listen: bad port"));
 }
 
 }  // namespace parcours::app

@@ -114,4 +114,20 @@ TEST_CASE("connection_pool: Redacted hides the password", "[connection_pool]") {
   CHECK(sock->Redacted() == "mysql://parcours:***@unix(/run/mysqld/mysqld.sock)/parcours");
 }
 
+TEST_CASE("connection_pool: several addresses name a cluster's nodes, the first preferred", "[connection_pool]") {
+  auto u = DatabaseUrl::Parse("mysql://parcours:secret@127.0.0.1:3401,127.0.0.1:3402,db3.example.lu/parcours");
+  REQUIRE(u);
+  CHECK(u->host == "127.0.0.1");
+  CHECK(u->port == 3401);
+  REQUIRE(u->fallbacks.size() == 2);
+  CHECK(u->fallbacks[0] == std::pair<std::string, int>{"127.0.0.1", 3402});
+  CHECK(u->fallbacks[1] == std::pair<std::string, int>{"db3.example.lu", 3306});
+  CHECK(u->AddressCount() == 3);
+  CHECK(u->Address(2) == "db3.example.lu:3306");
+  CHECK(u->Redacted() == "mysql://parcours:***@127.0.0.1:3401,127.0.0.1:3402,db3.example.lu:3306/parcours");
+  CHECK(DatabaseUrl::Parse("mysql://u:p@a:1,,b:2/db") == std::nullopt);
+  CHECK(DatabaseUrl::Parse("mysql://u:p@a:1,b:70000/db") == std::nullopt);
+  CHECK(DatabaseUrl::Parse("mysql://u:p@a:1,/db") == std::nullopt);
+}
+
 }  // namespace parcours

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The deployment tests: deploy/cluster.sh starts three MariaDB Galera nodes, three
+# `parcours serve` (--test-clock) and nginx in a temporary directory on free loopback ports,
+# then tests/deploy/cluster_test.py checks the invariants through them (the rush, each
+# decision once, migrations once, the feed, a node killed mid-rush, a rolling update, backup
+# and restore, /metrics). tests/run.sh calls it when the Galera provider is installed
+# (deploy/install-deps.sh test installs it). It prints one line per test, then
+# "N passed, N failed".
+#
+# Usage: tests/cluster.sh [test-name filter]     (the binary: $PARCOURS_TEST_BINARY or build-test/parcours)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+binary=${PARCOURS_TEST_BINARY:-$root/build-test/parcours}
+[[ -x $binary ]] || { echo "tests/cluster.sh: no binary at $binary (build first)" >&2; exit 2; }
+[[ -e /usr/lib/galera/libgalera_smm.so ]] || { echo "tests/cluster.sh: galera-4 is not installed (deploy/install-deps.sh test)" >&2; exit 2; }
+
+# A block of free ports: the deployment uses BASE+10 .. BASE+201.
+base=""
+for _ in $(seq 50); do
+  candidate=$((20000 + (RANDOM % 400) * 100))
+  if [[ -z $(ss -ltnH | awk -v lo="$candidate" -v hi=$((candidate + 210)) '{ n = split($4, a, ":"); p = a[n] + 0; if (p >= lo && p <= hi) print p }') ]]; then
+    base=$candidate
+    break
+  fi
+done
+[[ -n $base ]] || { echo "tests/cluster.sh: no free block of ports" >&2; exit 2; }
+
+dir=$(mktemp -d /tmp/parcours-cluster.XXXXXX)
+chmod 755 "$dir"
+cleanup() {
+  deploy/cluster.sh stop "$dir" >/dev/null 2>&1 || true
+  rm -rf -- "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+t0=$EPOCHREALTIME
+echo "==> starting 3 Galera nodes, 3 servers and nginx (deploy/cluster.sh, ports from $base)"
+if ! PARCOURS_SCRYPT_N=1024 CLUSTER_NODES=3 CLUSTER_SERVERS=3 CLUSTER_TEST_CLOCK=1 CLUSTER_BASE_PORT=$base \
+  PARCOURS_BINARY=$binary deploy/cluster.sh start "$dir"; then
+  for f in "$dir"/node*/mariadb.err "$dir"/server*.log; do [[ -f $f ]] && { echo "--- $f"; tail -n 20 "$f"; }; done
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+set +e
+/usr/bin/python3 tests/deploy/cluster_test.py "$dir" "$@"
+rc=$?
+set -e
+if ((rc != 0)); then
+  for f in "$dir"/server*.log; do echo "--- errors in $f"; grep '"level":"error"' "$f" | tail -n 10; done
+fi
+echo "==> deployment tests took $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s"
+exit $rc
