@@ -66,6 +66,8 @@ constexpr Setting kSettings[] = {
     {"--organizer-name", "PARCOURS_ORGANIZER_NAME", "organizer_name"},
     {"--tsa-url", "PARCOURS_TSA_URL", "tsa_url"},
     {"--webhook-allow-hosts", "PARCOURS_WEBHOOK_ALLOW_HOSTS", "webhook_allow_hosts"},
+    {"--retention-days", "PARCOURS_RETENTION_DAYS", "retention_days"},
+    {"--notification-retention-days", "PARCOURS_NOTIFICATION_RETENTION_DAYS", "notification_retention_days"},
 };
 
 std::optional<long> ParseNumber(const std::string& s, long min, long max) {
@@ -182,6 +184,8 @@ std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Conf
   if (auto e = number("signups_per_hour", 1, 1000000, out.signups_per_hour)) return e;
   if (auto e = number("scheduler_interval", 1, 86400, out.scheduler_interval_seconds)) return e;
   if (auto e = number("outbox_interval_ms", 10, 600000, out.outbox_interval_ms)) return e;
+  if (auto e = number("retention_days", 0, 36500, out.retention_days)) return e;
+  if (auto e = number("notification_retention_days", 1, 36500, out.notification_retention_days)) return e;
   if (auto v = get("smtp_url")) {
     if (!v->starts_with("smtp://") && !v->starts_with("smtps://"))
       return "smtp_url must start with smtp:// or smtps://";

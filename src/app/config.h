@@ -63,6 +63,11 @@ struct Config {
   // Hosts (names or IP addresses) that webhooks may call over plain http:// and at any
   // address, private or loopback included; every other webhook is https:// to a public address.
   std::vector<std::string> webhook_allow_hosts;
+  // Personal data: participants with no activity for retention_days are erased by the
+  // scheduler (0: never, the default); delivered notifications are deleted after
+  // notification_retention_days.
+  int retention_days = 0;
+  int notification_retention_days = 90;
 };
 
 // Parses argv (after the subcommand) and the environment. On error, returns the message.
