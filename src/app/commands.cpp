@@ -307,9 +307,9 @@ int Serve(Wiring& w) {
     Log("warning", "no SMTP relay configured (PARCOURS_SMTP_URL): notifications stay in the outbox");
   }
 
-  // Health of the database, twice a second: while it does not answer, requests fail at once
+  // Health of the database, four times a second: while it does not answer, requests fail at once
   // with 503 instead of waiting on a frozen server.
-  Periodic db_probe("database probe", std::chrono::milliseconds(500), [&w] { w.store->Probe(); });
+  Periodic db_probe("database probe", std::chrono::milliseconds(250), [&w] { w.store->Probe(); });
   WebhookSenderSettings sender_settings;
   sender_settings.policy = WebhookUrlPolicy(w.config.webhook_allow_hosts);
   CurlWebhookSender webhook_sender(sender_settings);
