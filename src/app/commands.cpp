@@ -17,6 +17,7 @@
 
 #include "app/config.h"
 #include "app/demo_people.h"
+#include "app/offline_routes.h"
 #include "common/time.h"
 #include "http/handlers.h"
 #include "http/server.h"
@@ -124,6 +125,8 @@ struct Wiring {
   std::unique_ptr<ReportService> reports;
   std::unique_ptr<AttestationService> attestations;
   std::unique_ptr<WebhookService> webhooks;
+  std::unique_ptr<PersonalDataService> personal_data;
+  std::unique_ptr<AuditTrailService> audit_trail;
 
   const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
 
@@ -156,6 +159,11 @@ struct Wiring {
     reports = std::make_unique<ReportService>(*store, clock());
     webhooks = std::make_unique<WebhookService>(*store, clock(), random,
                                                 WebhookSettings{WebhookUrlPolicy(config.webhook_allow_hosts)});
+    RetentionSettings retention;
+    retention.inactive_after = std::chrono::days(config.retention_days);
+    retention.notifications_after = std::chrono::days(config.notification_retention_days);
+    personal_data = std::make_unique<PersonalDataService>(*store, clock(), retention, notify);
+    audit_trail = std::make_unique<AuditTrailService>(*store);
     IssuerSettings issuer;
     issuer.public_url = config.public_base_url;
     // Per language: its own setting (…_DE), else the setting for every language, else the default.
@@ -405,7 +413,9 @@ int Serve(Wiring& w) {
   // Each pass also purges throttling rows no rule reads any more and expired tokens.
   auto scheduler_pass = [&w, &service_metrics](bool wait) {
     auto r = w.scheduler->RunOnce(wait);
-    const int purged = w.accounts->PurgeExpired() + w.idempotency->Purge(10000);
+    const auto retention = w.personal_data->RunRetention();
+    const int purged = w.accounts->PurgeExpired() + w.idempotency->Purge(10000) + retention.notifications_purged;
+    if (retention.erased > 0) Log("info", "retention: inactive people erased", {{"erased", retention.erased}});
     service_metrics.SchedulerPass(r, purged);
     if (r.confirmed + r.cancelled + r.completed + r.reminded + purged > 0)
       Log("info", "scheduler pass", {{"confirmed", r.confirmed}, {"cancelled", r.cancelled},
@@ -435,9 +445,9 @@ int Serve(Wiring& w) {
     Log("warning", "no SMTP relay configured (PARCOURS_SMTP_URL): notifications stay in the outbox");
   }
 
-  // Health of the database, twice a second: while it does not answer, requests fail at once
+  // Health of the database, four times a second: while it does not answer, requests fail at once
   // with 503 instead of waiting on a frozen server.
-  Periodic db_probe("database probe", std::chrono::milliseconds(500), [&w] { w.store->Ping(); });
+  Periodic db_probe("database probe", std::chrono::milliseconds(250), [&w] { w.store->Probe(); });
   WebhookSenderSettings sender_settings;
   sender_settings.policy = WebhookUrlPolicy(w.config.webhook_allow_hosts);
   CurlWebhookSender webhook_sender(sender_settings);
@@ -454,6 +464,8 @@ int Serve(Wiring& w) {
                             if (outbox_loop) outbox_loop->Wake();
                             webhook_loop.Wake();
                           }};
+  services.personal_data = w.personal_data.get();
+  services.audit_trail = w.audit_trail.get();
   // The pages, beside the API on the same port: every path outside /api/ that no API route has.
   web::Site site({*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.attestations, w.clock(), w.random},
                  {w.config.public_base_url});
@@ -578,36 +590,9 @@ int CreateCoordinator(Wiring& w, const std::vector<std::string>& pos) {
   return 0;
 }
 
-// A Store for commands that only need the route table.
-class NoStore final : public Store {
- public:
-  void Transact(const std::function<bool(UnitOfWork&)>&) override {
-    throw StoreUnavailable("no database");
-  }
-  bool Ping() override { return false; }
-};
-
 int Routes() {
-  NoStore store;
-  SystemClock clock;
-  OpenSslRandom random;
-  AccountSettings settings;
-  settings.scrypt.n = 1024;
-  HashingGate gate;
-  AccountService accounts(store, clock, random, gate, settings);
-  CatalogueService catalogue(store, clock);
-  RegistrationService registrations(store, clock);
-  AttendanceService attendance(store, clock);
-  AgencyService agencies(store, clock, random, "");
-  ReportService reports(store, clock);
-  AttestationService attestations(store, clock, random, nullptr, nullptr, {});
-  WebhookService webhooks(store, clock, random);
-  SchedulerService scheduler(store, clock);
-  http::Services services{accounts, catalogue, registrations, attendance, agencies, reports, attestations,
-                          webhooks, scheduler, store, nullptr, {}};
-  http::Router router;
-  http::AddAllRoutes(router, services);
-  for (const auto& line : router.Describe()) std::cout << line << "\n";
+  OfflineRoutes offline;
+  for (const auto& line : offline.router.Describe()) std::cout << line << "\n";
   return 0;
 }
 

@@ -70,6 +70,8 @@ constexpr Setting kSettings[] = {
     {"--trusted-proxies", "PARCOURS_TRUSTED_PROXIES", "trusted_proxies"},
     {"--metrics-listen", "PARCOURS_METRICS_LISTEN", "metrics_listen"},
     {"--metrics-port-file", "PARCOURS_METRICS_PORT_FILE", "metrics_port_file"},
+    {"--retention-days", "PARCOURS_RETENTION_DAYS", "retention_days"},
+    {"--notification-retention-days", "PARCOURS_NOTIFICATION_RETENTION_DAYS", "notification_retention_days"},
 };
 
 std::optional<long> ParseNumber(const std::string& s, long min, long max) {
@@ -186,6 +188,8 @@ std::optional<std::string> LoadConfig(const std::vector<std::string>& args, Conf
   if (auto e = number("signups_per_hour", 1, 1000000, out.signups_per_hour)) return e;
   if (auto e = number("scheduler_interval", 1, 86400, out.scheduler_interval_seconds)) return e;
   if (auto e = number("outbox_interval_ms", 10, 600000, out.outbox_interval_ms)) return e;
+  if (auto e = number("retention_days", 0, 36500, out.retention_days)) return e;
+  if (auto e = number("notification_retention_days", 1, 36500, out.notification_retention_days)) return e;
   if (auto v = get("smtp_url")) {
     if (!v->starts_with("smtp://") && !v->starts_with("smtps://"))
       return "smtp_url must start with smtp:// or smtps://";

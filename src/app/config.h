@@ -73,6 +73,11 @@ struct Config {
   int metrics_port = -1;
   bool metrics_public = false;
   std::string metrics_port_file;
+  // Personal data: participants with no activity for retention_days are erased by the
+  // scheduler (0: never, the default); delivered notifications are deleted after
+  // notification_retention_days.
+  int retention_days = 0;
+  int notification_retention_days = 90;
 };
 
 // Parses argv (after the subcommand) and the environment. On error, returns the message.

@@ -137,4 +137,6 @@ std::optional<NotificationKind> NotificationKindFromString(const std::string& s)
   return std::nullopt;
 }
 
+bool IsErased(const User& u) { return u.email.starts_with(kErasedEmailPrefix); }
+
 }  // namespace parcours

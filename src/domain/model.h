@@ -302,6 +302,42 @@ struct AuditEntry {
   std::string after_json;
   std::string request_id;
   TimePoint at;
+  // The person and the session the row concerns, if any (filled by services/audit.h), so
+  // that the trail can be read by person and by session.
+  std::optional<Id> person_id;
+  std::optional<Id> session_id;
+};
+
+// ---- People's rights over their data (GDPR articles 15, 16, 17, 20) -------------------------
+
+// An erased person's row stays (registrations, attendance and attestations refer to it, so the
+// yearly counts and the waiting lists stay exact) but holds nothing about them: its e-mail is
+// "erased:<id>", which no address can be, with no name, organisation, password or role.
+inline constexpr const char* kErasedEmailPrefix = "erased:";
+bool IsErased(const User& u);
+
+// A message of the outbox as a person's data export shows it.
+struct NotificationRecord {
+  Notification message;
+  std::string status;  // pending, sent, failed
+  std::optional<TimePoint> sent_at;
+};
+
+// An audit row as read back.
+struct AuditRecord {
+  Id id = 0;
+  AuditEntry entry;
+};
+
+// Which audit rows to read, newest first. `person` matches rows about the person and rows
+// the person wrote (actor "user:<id>"); `from` inclusive, `to` exclusive.
+struct AuditFilter {
+  std::optional<Id> person;
+  std::optional<Id> session;
+  std::optional<std::string> action;
+  std::optional<TimePoint> from, to;
+  Id before_id = 0;  // keyset pagination: rows with a smaller id (0: from the newest)
+  int limit = 50;
 };
 
 }  // namespace parcours

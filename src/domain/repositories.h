@@ -20,6 +20,7 @@ class UserRepository {
   virtual std::optional<User> FindByEmail(const std::string& email, bool for_update) = 0;
   virtual std::optional<Id> Insert(const User& user) = 0;  // nullopt: e-mail taken
   virtual bool AnyCoordinator() = 0;
+  // Also records `created` as the person's last sign-in (the retention pass reads it).
   virtual void InsertToken(const std::string& token_hash, Id user_id, TimePoint created,
                            TimePoint expires) = 0;
   // The user behind an unexpired, unrevoked token.
@@ -271,6 +272,67 @@ class AuditRepository {
  public:
   virtual ~AuditRepository() = default;
   virtual void Append(const AuditEntry& e) = 0;
+  // Rows matching the filter, newest first, at most filter.limit.
+  virtual std::vector<AuditRecord> List(const AuditFilter& filter) = 0;
+};
+
+// What is held about one person: read for their export (GDPR articles 15 and 20), changed by
+// their rectification (16), removed or pseudonymised by their erasure (17) and the retention
+// pass. Every table that names a person is read or changed here; a new one must be added.
+class PersonalDataRepository {
+ public:
+  virtual ~PersonalDataRepository() = default;
+  // The person's row, locked until the transaction ends (one erasure or rectification of a
+  // person at a time; a registration of theirs waits for it).
+  virtual std::optional<User> LockPerson(Id id) = 0;
+  virtual std::optional<TimePoint> LastLogin(Id id) = 0;
+  virtual void UpdateProfile(Id id, const std::string& name, const std::string& organisation,
+                             const std::string& language) = 0;
+
+  // The export.
+  virtual std::vector<Registration> RegistrationsOf(Id id) = 0;  // oldest first
+  virtual std::vector<AttendanceRecord> AttendanceOf(Id id) = 0;
+  virtual std::vector<Attestation> AttestationsOf(Id id) = 0;
+  virtual std::vector<NotificationRecord> NotificationsOf(Id id) = 0;
+  virtual std::vector<AgencyEnrolment> EnrolmentsOf(Id id) = 0;
+  virtual std::vector<Id> SessionsTaughtBy(Id id) = 0;
+  struct SignIn {
+    TimePoint created_at, expires_at;
+    bool revoked = false;
+  };
+  virtual std::vector<SignIn> SignInsOf(Id id) = 0;
+
+  // The erasure. What stops or shapes it: confirmed places and teaching in sessions that have
+  // not ended, and whether any record (registration, attendance, attestation, teaching) names
+  // the person.
+  struct Holdings {
+    int upcoming_confirmed = 0;
+    int upcoming_teaching = 0;
+    std::vector<Registration> upcoming_waitlisted;  // withdrawn by the erasure
+    bool has_records = false;
+  };
+  virtual Holdings HoldingsOf(Id id, TimePoint now) = 0;
+  // Audit rows that may carry the person's data: rows about them or written by them, and any
+  // row whose JSON holds their e-mail address.
+  virtual std::vector<AuditRecord> AuditRowsToScrub(Id id, const std::string& email) = 0;
+  virtual void RewriteAudit(Id row, const std::string& before_json, const std::string& after_json) = 0;
+  struct Erased {
+    int tokens = 0, notifications = 0, enrolments = 0, attestations = 0, idempotency = 0, login_rows = 0;
+    bool row_deleted = false;
+  };
+  // Deletes the person's tokens, links, sign-in traces (`login_email_hash`: their throttling
+  // rows), messages and stored answers that hold their e-mail; blanks what agencies sent about
+  // them; revokes their attestations (reason "erased") and deletes the PDFs and the name on
+  // them; then deletes the person's row when no record names them, else pseudonymises it.
+  virtual Erased Erase(Id id, const std::string& email, const std::string& login_email_hash,
+                       bool has_records, TimePoint now) = 0;
+
+  // The retention pass: participants (ids from `from_id` on, ascending) with no sign-in,
+  // registration change, session, attendance mark or attestation since `cutoff` and no valid
+  // attestation, at most `limit`.
+  virtual std::vector<Id> InactiveParticipants(TimePoint cutoff, Id from_id, int limit) = 0;
+  // Deletes sent or failed notifications created before `before`, at most `limit`.
+  virtual int PurgeDeliveredNotifications(TimePoint before, int limit) = 0;
 };
 
 // The claim a request with an Idempotency-Key holds (see CommitFenceScope below).
@@ -325,6 +387,7 @@ class UnitOfWork {
   virtual NotificationRepository& notifications() = 0;
   virtual ReportRepository& reports() = 0;
   virtual AttestationRepository& attestations() = 0;
+  virtual PersonalDataRepository& personal_data() = 0;
 };
 
 // Runs work in one transaction: committed when `work` returns true, rolled back when it

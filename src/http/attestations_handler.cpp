@@ -83,6 +83,22 @@ void AddAttestationRoutes(Router& router, Services& s) {
     return Reply(req, s.attestations.Revoke(req.ctx, *id, *reason), 200, AttestationJson);
   }));
 
+  // After the holder corrected their name: the old attestation revoked, a new one issued.
+  router.Add(Method::kPost, "/api/v1/attestations/{id}/reissue", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
+    auto id = IdParam(req, 0);
+    if (!id) return NotFound(req, "attestation");
+    std::optional<std::string> reason;
+    if (!req.body.empty()) {
+      HttpResponse bad;
+      auto body = BodyObject(req, bad);
+      if (!body) return bad;
+      FieldReader f(*body);
+      reason = f.String("reason", false, 4000);
+      if (!f.ok()) return HttpResponse::Problem(f.Problem("The re-issue has invalid fields."), req.ctx.request_id);
+    }
+    return Reply(req, s.attestations.Reissue(req.ctx, *id, reason.value_or("")), 201, AttestationJson);
+  }));
+
   router.Add(Method::kGet, "/api/v1/registrations/{id}/certificate.pdf", Access::kSignedIn, [&s](HttpRequest& req) {
     auto id = IdParam(req, 0);
     if (!id) return NotFound(req, "registration");

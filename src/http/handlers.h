@@ -15,6 +15,8 @@
 #include "services/webhook_service.h"
 #include "services/catalogue_service.h"
 #include "services/registration_service.h"
+#include "services/personal_data_service.h"
+#include "services/audit_trail_service.h"
 
 namespace parcours::http {
 
@@ -35,6 +37,9 @@ struct Services {
   // The pages (src/web, wired by src/app): an API route that a browser asks for HTML
   // (/api/v1/verify/{code}) answers with the page of the same thing.
   Handler pages;
+  // People's rights over their data and the audit trail (routes added when both are set).
+  PersonalDataService* personal_data = nullptr;
+  AuditTrailService* audit_trail = nullptr;
 };
 
 // Route guards: a caller who may not use a route is refused before anything of the request is
@@ -58,6 +63,7 @@ void AddAttendanceRoutes(Router& router, Services& s);
 void AddAgencyRoutes(Router& router, Services& s);
 void AddAttestationRoutes(Router& router, Services& s);
 void AddResourceRoutes(Router& router, Services& s);
+void AddPersonalDataRoutes(Router& router, Services& s);
 
 inline void AddAllRoutes(Router& router, Services& s) {
   AddOperationsRoutes(router, s);
@@ -68,6 +74,7 @@ inline void AddAllRoutes(Router& router, Services& s) {
   AddAgencyRoutes(router, s);
   AddAttestationRoutes(router, s);
   AddResourceRoutes(router, s);
+  AddPersonalDataRoutes(router, s);
   // The query parameters each route reads (any other is a 400): documented in api/openapi.yaml
   // and compared with it by the route check (`parcours routes`).
   const std::vector<std::string> page = {"limit", "cursor"};
@@ -81,6 +88,10 @@ inline void AddAllRoutes(Router& router, Services& s) {
   router.AllowQuery(Method::kGet, "/api/v1/reports/participation", {"year", "format"});
   router.AllowQuery(Method::kGet, "/api/v1/reports/sessions", {"year"});
   router.AllowQuery(Method::kGet, "/api/v1/participants/{id}/progress", {"pathway_id"});
+  if (s.personal_data && s.audit_trail) {
+    router.AllowQuery(Method::kGet, "/api/v1/audit", {"person", "session", "action", "from", "to", "limit", "cursor"});
+    router.AllowQuery(Method::kGet, "/api/v1/audit.csv", {"person", "session", "action", "from", "to"});
+  }
 }
 
 }  // namespace parcours::http

@@ -21,8 +21,6 @@ std::string ResetPaceKey(const std::string& address) { return "reset " + address
 
 std::chrono::milliseconds Ms(std::chrono::seconds s) { return s; }
 
-std::string LoginEmailHash(const std::string& email) { return Sha256Hex("login-email\n" + email); }
-
 // An address the account logged in from, hashed with the account: the table shows neither.
 std::string KnownAddressHash(Id user_id, const std::string& address) {
   return Sha256Hex("known-address\n" + std::to_string(user_id) + "\n" + address);
@@ -44,6 +42,8 @@ Unexpected<DomainError> TooManySignups(std::chrono::seconds retry_after) {
 
 Unexpected<DomainError> InvalidToken() { return Invalid({{"token", "is unknown, used or expired"}}); }
 }  // namespace
+
+std::string LoginEmailHash(const std::string& email) { return Sha256Hex("login-email\n" + email); }
 
 Result<std::string> AccountService::Hash(const std::string& password) {
   auto pass = gate_.Enter();
@@ -532,7 +532,7 @@ Result<User> AccountService::GetUser(const RequestContext& ctx, Id id) {
   if (!who.IsCoordinator() && !(who.kind == Principal::Kind::kUser && who.user_id == id))
     return Error(ErrorCode::kNotFound, "No person you may see has this id.");
   return Transact(store_, [&](UnitOfWork& uow) -> Result<User> {
-    if (auto user = uow.users().FindById(id)) return *user;
+    if (auto user = uow.users().FindById(id); user && !IsErased(*user)) return *user;
     return Error(ErrorCode::kNotFound, "No person you may see has this id.");
   });
 }

@@ -61,6 +61,10 @@ struct IssuedToken {
   TimePoint expires_at;
 };
 
+// The key of the login throttling rows of an e-mail (normalised, or as typed when invalid):
+// its SHA-256, so that the rows tell nothing about which accounts exist.
+std::string LoginEmailHash(const std::string& email);
+
 class AccountService {
  public:
   AccountService(Store& store, const Clock& clock, RandomSource& random, HashingGate& gate,

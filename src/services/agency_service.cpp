@@ -271,7 +271,8 @@ Result<CsvImportResult> AgencyService::ImportCsv(const RequestContext& ctx, cons
 
 Result<std::string> AgencyService::ExportCsv(const RequestContext& ctx, const std::string& code, int year) {
   if (auto denied = CheckAgencyAccess(ctx.principal, code)) return Fail(*denied);
-  auto [from, to] = YearBounds(year);
+  const auto bounds = YearBounds(year);  // (no structured binding: clang 14 cannot capture one)
+  const TimePoint from = bounds.first, to = bounds.second;
   std::vector<CsvRow> rows = {{"external_id", "registration_id", "session_id", "module", "starts_at",
                                "email", "name", "organisation", "status", "waitlist_position"}};
   bool found = true;

@@ -52,24 +52,50 @@ const IssuerWording& IssuerSettings::For(const std::string& language) const {
 
 Result<Attestation> AttestationService::Issue(const RequestContext& ctx, Id participant_id, Id pathway_id) {
   if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
+  return IssueOrReplace(ctx, participant_id, pathway_id, std::nullopt, "");
+}
+
+Result<Attestation> AttestationService::Reissue(const RequestContext& ctx, Id id, const std::string& reason) {
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
+  std::vector<FieldError> errors;
+  CheckText("reason", reason, 2000, errors, false);
+  if (!errors.empty()) return Invalid(errors);
+  std::optional<Attestation> old;
+  store_.Transact([&](UnitOfWork& uow) {
+    old = uow.attestations().FindAttestation(id);
+    return true;
+  });
+  if (!old) return Error(ErrorCode::kNotFound, "No attestation has this id.");
+  if (old->revoked_at)
+    return Error(ErrorCode::kConflict, "A revoked attestation is not re-issued; issue a new one (POST /attestations).");
+  const std::string why = Trim(reason).empty() ? "re-issued" : "re-issued: " + std::string(Trim(reason));
+  return IssueOrReplace(ctx, old->participant_id, old->pathway_id, old, why);
+}
+
+Result<Attestation> AttestationService::IssueOrReplace(const RequestContext& ctx, Id participant_id, Id pathway_id,
+                                                       const std::optional<Attestation>& replaced,
+                                                       const std::string& revoke_reason) {
   if (!identity_) return Error(ErrorCode::kUnavailable, "No signing key is configured (PARCOURS_SIGNING_KEY/CERT).");
   // 1. What to print, read in a short transaction.
   std::optional<User> holder;
   std::optional<Pathway> pathway;
   std::map<Id, CompletedModule> done;
-  bool exists = false;
+  std::optional<Attestation> valid;
   store_.Transact([&](UnitOfWork& uow) {
     holder = uow.users().FindById(participant_id);
     pathway = uow.catalogue().FindPathway(pathway_id);
     done.clear();
     if (holder && pathway) {
       for (auto& c : uow.attendance().CompletedModules(participant_id, pathway->modules)) done[c.module_id] = c;
-      exists = uow.attestations().FindValid(participant_id, pathway_id).has_value();
+      valid = uow.attestations().FindValid(participant_id, pathway_id);
     }
     return true;
   });
   if (!pathway) return Error(ErrorCode::kNotFound, "No pathway has this id.");
-  if (!holder) return Invalid({{"participant_id", "no person has this id"}});
+  // An erased person is nobody an attestation can name.
+  if (!holder || IsErased(*holder)) return Invalid({{"participant_id", "no person has this id"}});
+  const bool exists = valid && !(replaced && valid->id == replaced->id);
+  if (replaced && !valid) return Error(ErrorCode::kConflict, "The attestation was revoked meanwhile.");
   std::vector<FieldError> missing;
   certificates::AttestationContent content;
   for (const auto& m : pathway->modules) {
@@ -110,21 +136,28 @@ Result<Attestation> AttestationService::Issue(const RequestContext& ctx, Id part
                                              settings_.timestamp_authority);
   a.sha256 = certificates::Sha256Hex(pdf);
 
-  // 3. Store; the unique key keeps one valid attestation per person and pathway.
-  Result<Attestation> out;
-  store_.Transact([&](UnitOfWork& uow) {
-    auto id = uow.attestations().Insert(a, pdf);
-    if (!id) {
-      out = Error(ErrorCode::kAlreadyExists, "A valid attestation already exists for this person and pathway.");
-      return false;
+  // 3. Store (a re-issue revokes the attestation it replaces first, in the same transaction);
+  // the unique key keeps one valid attestation per person and pathway.
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Attestation> {
+    if (replaced) {
+      if (!uow.attestations().Revoke(replaced->id, revoke_reason, now))
+        return Error(ErrorCode::kConflict, "The attestation was revoked meanwhile.");
+      Attestation revoked = *replaced;
+      revoked.revoked_at = now;
+      revoked.revoke_reason = revoke_reason;
+      auto after = AuditJson(revoked);
+      after["reason"] = revoke_reason;
+      Audit(uow, ctx, now, "attestation.revoked", "attestation", replaced->id, AuditJson(*replaced), after);
     }
+    auto id = uow.attestations().Insert(a, pdf);
+    if (!id) return Error(ErrorCode::kAlreadyExists, "A valid attestation already exists for this person and pathway.");
     Attestation stored = a;
     stored.id = *id;
-    Audit(uow, ctx, now, "attestation.issued", "attestation", *id, nullptr, AuditJson(stored));
-    out = stored;
-    return true;
+    auto after = AuditJson(stored);
+    if (replaced) after["replaces"] = IdString(replaced->id);
+    Audit(uow, ctx, now, replaced ? "attestation.reissued" : "attestation.issued", "attestation", *id, nullptr, after);
+    return stored;
   });
-  return out;
 }
 
 Result<std::vector<Attestation>> AttestationService::IssueAll(const RequestContext& ctx, Id pathway_id) {
@@ -144,7 +177,9 @@ Result<std::vector<Attestation>> AttestationService::IssueAll(const RequestConte
   for (Id participant : candidates) {
     auto r = Issue(ctx, participant, pathway_id);
     if (r) issued.push_back(*r);
-    else if (r.error().code != ErrorCode::kAlreadyExists) return Fail(r.error());  // issued concurrently: skip
+    // Issued concurrently, or the person was erased (their attendance still counts): skip.
+    else if (r.error().code != ErrorCode::kAlreadyExists && r.error().code != ErrorCode::kInvalidInput)
+      return Fail(r.error());
   }
   return issued;
 }
@@ -170,6 +205,7 @@ Result<IssuedPdf> AttestationService::Pdf(const RequestContext& ctx, Id id) {
   });
   if (!a) return Error(ErrorCode::kNotFound, "No attestation has this id.");
   if (!MaySee(ctx.principal, *a)) return Error(ErrorCode::kForbidden, "Only the holder and coordinators download an attestation.");
+  if (!pdf || pdf->empty()) return Error(ErrorCode::kNotFound, "The file of this attestation was deleted (its holder was erased).");
   return IssuedPdf{*pdf, "attestation-" + a->verification_code + ".pdf"};
 }
 
@@ -277,7 +313,8 @@ Result<IssuedPdf> AttestationService::AttendanceCertificate(const RequestContext
     return true;
   });
   const Principal& who = ctx.principal;
-  if (!reg || !(who.IsCoordinator() || (who.kind == Principal::Kind::kUser && who.user_id == reg->participant_id)))
+  if (!reg || !(who.IsCoordinator() || (who.kind == Principal::Kind::kUser && who.user_id == reg->participant_id)) ||
+      !holder || IsErased(*holder))
     return Error(ErrorCode::kNotFound, "No registration of yours has this id.");
   if (!mark || !(mark->status == AttendanceStatus::kPresent || mark->status == AttendanceStatus::kPartial))
     return Error(ErrorCode::kRuleViolation, "There is no recorded attendance for this registration.");

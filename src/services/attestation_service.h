@@ -74,6 +74,10 @@ class AttestationService {
   Result<Attestation> Get(const RequestContext& ctx, Id id);
   Result<IssuedPdf> Pdf(const RequestContext& ctx, Id id);
   Result<Attestation> Revoke(const RequestContext& ctx, Id id, const std::string& reason);
+  // A valid attestation issued again with what is true now (after the holder corrected their
+  // name): the old one is revoked ("re-issued: <reason>") and the new one issued in one
+  // transaction, both audited. A revoked attestation is never re-issued this way.
+  Result<Attestation> Reissue(const RequestContext& ctx, Id id, const std::string& reason);
   Result<PublicVerification> Verify(const std::string& code);
   // The caller's own attestations (valid and revoked), newest first.
   Result<std::vector<Attestation>> ListMine(const RequestContext& ctx);
@@ -83,6 +87,9 @@ class AttestationService {
   Result<IssuedPdf> AttendanceCertificate(const RequestContext& ctx, Id registration_id);
 
  private:
+  // Issues, or replaces `replaced` (revoking it with `revoke_reason`) when given.
+  Result<Attestation> IssueOrReplace(const RequestContext& ctx, Id participant_id, Id pathway_id,
+                                     const std::optional<Attestation>& replaced, const std::string& revoke_reason);
   Store& store_;
   const Clock& clock_;
   RandomSource& random_;

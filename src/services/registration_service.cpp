@@ -50,8 +50,10 @@ Result<Registration> RegistrationService::Register(const RequestContext& ctx,
     const TimePoint now = clock_.Now();
     if (!IsBuiltinChannel(channel) && !uow.agencies().Find(channel))
       return Invalid({{"channel", "must be DIRECT, SPECIALISED or an agency code"}});
-    if (participant != who.user_id && !uow.users().FindById(participant))
-      return Invalid({{"participant_id", "no person has this id"}});
+    if (participant != who.user_id) {
+      auto person = uow.users().FindById(participant);
+      if (!person || IsErased(*person)) return Invalid({{"participant_id", "no person has this id"}});
+    }
     // The row lock on the session serialises every registration change of this session; the
     // unique keys on registrations hold the per-session and per-module rules across sessions.
     auto session = uow.catalogue().FindSession(in.session_id, true);

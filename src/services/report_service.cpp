@@ -24,7 +24,8 @@ void Add(ParticipationRow& into, const ParticipationRow& from) {
 
 Result<ParticipationReport> ReportService::Participation(const RequestContext& ctx, int year) {
   if (auto y = CheckYear(ctx, year); !y) return Fail(y.error());
-  auto [from, to] = YearBounds(year);
+  const auto bounds = YearBounds(year);  // (no structured binding: clang 14 cannot capture one)
+  const TimePoint from = bounds.first, to = bounds.second;
   ParticipationReport report;
   report.year = year;
   report.channels = {"IFEN", "FEDAS", "DIRECT", "SPECIALISED"};
@@ -111,7 +112,8 @@ std::string ReportService::ParticipationCsv(const ParticipationReport& r) {
 
 Result<SessionsReport> ReportService::Sessions(const RequestContext& ctx, int year) {
   if (auto y = CheckYear(ctx, year); !y) return Fail(y.error());
-  auto [from, to] = YearBounds(year);
+  const auto bounds = YearBounds(year);  // (no structured binding: clang 14 cannot capture one)
+  const TimePoint from = bounds.first, to = bounds.second;
   SessionsReport report;
   report.year = year;
   store_.Transact([&](UnitOfWork& uow) {

@@ -4,6 +4,55 @@
 #include "storage/mysql_rows.h"
 
 namespace parcours {
+namespace {
+
+// The filters every listing shares, then newest first.
+#define AUDIT_FILTERS                                                                            \
+  "AND (? IS NULL OR action = ?) AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?) "          \
+  "AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"
+
+void SetOptionalString(sql::PreparedStatement& ps, int index, const std::optional<std::string>& v) {
+  v ? ps.setString(index, *v) : ps.setNull(index, 0);
+}
+
+// Binds AUDIT_FILTERS from parameter `first` on.
+void BindFilters(sql::PreparedStatement& ps, int first, const AuditFilter& f) {
+  const auto at = [](const std::optional<TimePoint>& t) {
+    return t ? std::optional<std::string>(FormatSqlUtc(*t)) : std::nullopt;
+  };
+  SetOptionalString(ps, first, f.action);
+  SetOptionalString(ps, first + 1, f.action);
+  SetOptionalString(ps, first + 2, at(f.from));
+  SetOptionalString(ps, first + 3, at(f.from));
+  SetOptionalString(ps, first + 4, at(f.to));
+  SetOptionalString(ps, first + 5, at(f.to));
+  ps.setInt64(first + 6, f.before_id);
+  ps.setInt64(first + 7, f.before_id);
+  ps.setInt(first + 8, f.limit);
+}
+
+}  // namespace
+
+std::optional<Id> ReadOptionalId(sql::ResultSet& rs, const char* col) {
+  if (rs.isNull(col)) return std::nullopt;
+  return rs.getInt64(col);
+}
+
+AuditRecord ReadAuditRecord(sql::ResultSet& rs) {
+  AuditRecord r;
+  r.id = rs.getInt64("id");
+  r.entry.at = ReadTime(rs, "at");
+  r.entry.actor = Str(rs, "actor");
+  r.entry.action = Str(rs, "action");
+  r.entry.entity_type = Str(rs, "entity_type");
+  r.entry.entity_id = rs.getInt64("entity_id");
+  r.entry.before_json = rs.isNull("before_json") ? "" : Str(rs, "before_json");
+  r.entry.after_json = rs.isNull("after_json") ? "" : Str(rs, "after_json");
+  r.entry.request_id = Str(rs, "request_id");
+  r.entry.person_id = ReadOptionalId(rs, "person_id");
+  r.entry.session_id = ReadOptionalId(rs, "session_id");
+  return r;
+}
 
 // The value of the top-level "status" member of an audit row's JSON, or "" (a cheap scan:
 // the JSON is ours, written by nlohmann::json without spaces).
@@ -22,7 +71,7 @@ class MySqlAuditRepository final : public AuditRepository {
   void Append(const AuditEntry& e) override {
     auto& ps = c_.Prepare(
         "INSERT INTO audit_log (at, actor, action, entity_type, entity_id, before_json, "
-        "after_json, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        "after_json, request_id, person_id, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ps.setString(1, FormatSqlUtc(e.at));
     ps.setString(2, e.actor);
     ps.setString(3, e.action);
@@ -31,8 +80,33 @@ class MySqlAuditRepository final : public AuditRepository {
     e.before_json.empty() ? ps.setNull(6, 0) : ps.setString(6, e.before_json);
     e.after_json.empty() ? ps.setNull(7, 0) : ps.setString(7, e.after_json);
     ps.setString(8, e.request_id);
+    e.person_id ? ps.setInt64(9, *e.person_id) : ps.setNull(9, 0);
+    e.session_id ? ps.setInt64(10, *e.session_id) : ps.setNull(10, 0);
     ps.executeUpdate();
     StagedAuditActions().emplace_back(e.action, StatusOf(e.after_json));
+  }
+
+  std::vector<AuditRecord> List(const AuditFilter& f) override {
+    // One statement per leading filter, so that each reads its own index.
+    if (f.person) {
+      auto& ps = c_.Prepare(AUDIT_COLUMNS "WHERE (person_id = ? OR actor = ?) AND (? IS NULL OR session_id = ?) "
+                                          AUDIT_FILTERS);
+      ps.setInt64(1, *f.person);
+      ps.setString(2, "user:" + std::to_string(*f.person));
+      f.session ? ps.setInt64(3, *f.session) : ps.setNull(3, 0);
+      f.session ? ps.setInt64(4, *f.session) : ps.setNull(4, 0);
+      BindFilters(ps, 5, f);
+      return ReadAll<AuditRecord>(ps, ReadAuditRecord);
+    }
+    if (f.session) {
+      auto& ps = c_.Prepare(AUDIT_COLUMNS "WHERE session_id = ? " AUDIT_FILTERS);
+      ps.setInt64(1, *f.session);
+      BindFilters(ps, 2, f);
+      return ReadAll<AuditRecord>(ps, ReadAuditRecord);
+    }
+    auto& ps = c_.Prepare(AUDIT_COLUMNS "WHERE 1 = 1 " AUDIT_FILTERS);
+    BindFilters(ps, 1, f);
+    return ReadAll<AuditRecord>(ps, ReadAuditRecord);
   }
 
  private:

@@ -23,6 +23,7 @@ std::unique_ptr<AttendanceRepository> MakeAttendanceRepository(PooledConnection&
 std::unique_ptr<NotificationRepository> MakeNotificationRepository(PooledConnection& c);
 std::unique_ptr<ReportRepository> MakeReportRepository(PooledConnection& c);
 std::unique_ptr<AttestationRepository> MakeAttestationRepository(PooledConnection& c);
+std::unique_ptr<PersonalDataRepository> MakePersonalDataRepository(PooledConnection& c);
 
 // The audit actions written by this thread's current transaction attempt (action, and the
 // "status" of the row after the change when it has one), for the metrics: MySqlStore clears
@@ -44,6 +45,7 @@ class MySqlUnitOfWork final : public UnitOfWork {
   NotificationRepository& notifications() override { return Get(notifications_, MakeNotificationRepository); }
   ReportRepository& reports() override { return Get(reports_, MakeReportRepository); }
   AttestationRepository& attestations() override { return Get(attestations_, MakeAttestationRepository); }
+  PersonalDataRepository& personal_data() override { return Get(personal_data_, MakePersonalDataRepository); }
 
  private:
   template <class R>
@@ -63,6 +65,7 @@ class MySqlUnitOfWork final : public UnitOfWork {
   std::unique_ptr<NotificationRepository> notifications_;
   std::unique_ptr<ReportRepository> reports_;
   std::unique_ptr<AttestationRepository> attestations_;
+  std::unique_ptr<PersonalDataRepository> personal_data_;
 };
 
 }  // namespace parcours

@@ -237,6 +237,13 @@ inline Attestation ReadAttestation(sql::ResultSet& rs) {
   return a;
 }
 
+// Audit rows as read back (audit_repository.cpp; the personal-data repository reads them too).
+#define AUDIT_COLUMNS                                                                          \
+  "SELECT id, at, actor, action, entity_type, entity_id, before_json, after_json, request_id, " \
+  "person_id, session_id FROM audit_log "
+std::optional<Id> ReadOptionalId(sql::ResultSet& rs, const char* col);
+AuditRecord ReadAuditRecord(sql::ResultSet& rs);
+
 #define NOTIFICATION_COLUMNS                                                                    \
   "SELECT id, user_id, kind, to_email, language, subject, body_text, ics, attempts, created_at " \
   "FROM notifications "

@@ -81,11 +81,11 @@ MySqlStore::Stats MySqlStore::stats() const {
   return {committed_, retried_conflict_, retried_connection_, busy_, outcome_unknown_, unavailable_};
 }
 
-bool MySqlStore::Ping() {
-  // One probe at a time, on its own connection with one-second timeouts: health checks
-  // answer within about a second whatever the pool is doing, and a frozen server fails them.
+bool MySqlStore::Probe() {
+  // One probe at a time, on its own connection with one-second timeouts.
   std::unique_lock lock(probe_mu_, std::defer_lock);
   if (!lock.try_lock_for(std::chrono::seconds(1))) return !unreachable_;  // a probe is running
+  probe_started_ns_ = SteadyNs();
   bool ok = false;
   // Twice: a probe connection that broke (its node went down) is replaced at once by one to
   // the next address, so that a cluster node's loss does not make this server refuse work.
@@ -106,7 +106,21 @@ bool MySqlStore::Ping() {
   }
   if (ok && pool_.TryReturnToFirst()) probe_.reset();  // the preferred node is back
   unreachable_ = !ok;
+  probe_done_ns_ = SteadyNs();
+  probe_started_ns_ = 0;
   return ok;
+}
+
+bool MySqlStore::Ping() {
+  const std::int64_t now = SteadyNs();
+  const std::int64_t started = probe_started_ns_;
+  if (started != 0 && now - started > std::chrono::nanoseconds(kSlowProbe).count()) {
+    unreachable_ = true;  // requests fail at once from now on, until a probe succeeds
+    return false;
+  }
+  if (started == 0 && now - probe_done_ns_ > std::chrono::nanoseconds(std::chrono::seconds(1)).count())
+    return Probe();
+  return !unreachable_;
 }
 
 }  // namespace parcours

@@ -53,6 +53,10 @@ class MySqlUserRepository final : public UserRepository {
     ps.setString(3, FormatSqlUtc(created));
     ps.setString(4, FormatSqlUtc(expires));
     ps.executeUpdate();
+    auto& login = c_.Prepare("UPDATE users SET last_login_at = ? WHERE id = ?");
+    login.setString(1, FormatSqlUtc(created));
+    login.setInt64(2, user);
+    login.executeUpdate();
   }
   std::optional<User> FindByToken(const std::string& hash, TimePoint now) override {
     auto& ps = c_.Prepare(

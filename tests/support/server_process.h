@@ -25,6 +25,8 @@ class ServerProcess {
   int port() const { return port_; }
   // Sends SIGTERM and waits; returns the exit status.
   int Stop();
+  // SIGKILL: the process dies at once, mid-request (crash tests); waits for it.
+  void Kill();
   const std::string& log_file() const { return log_; }
 
  private:

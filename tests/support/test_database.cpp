@@ -2,6 +2,7 @@
 
 #include <cppconn/connection.h>
 #include <cppconn/resultset.h>
+#include <cppconn/resultset_metadata.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
@@ -66,6 +67,20 @@ std::string TestDatabase::Scalar(const std::string& sql) const {
   std::unique_ptr<sql::ResultSet> rs(st->executeQuery(sql));
   if (!rs->next() || rs->isNull(1)) return "";
   return std::string(rs->getString(1));
+}
+
+std::vector<std::vector<std::string>> TestDatabase::Rows(const std::string& sql) const {
+  auto c = Connect(admin_url_, name_);
+  std::unique_ptr<sql::Statement> st(c->createStatement());
+  std::unique_ptr<sql::ResultSet> rs(st->executeQuery(sql));
+  const unsigned columns = rs->getMetaData()->getColumnCount();
+  std::vector<std::vector<std::string>> out;
+  while (rs->next()) {
+    std::vector<std::string> row;
+    for (unsigned i = 1; i <= columns; ++i) row.push_back(rs->isNull(i) ? "" : std::string(rs->getString(i)));
+    out.push_back(std::move(row));
+  }
+  return out;
 }
 
 }  // namespace parcours::testing

@@ -1,6 +1,7 @@
 #pragma once
 // A fresh, uniquely named database on the test server, dropped when the object goes away.
 #include <string>
+#include <vector>
 
 namespace parcours::testing {
 
@@ -20,6 +21,8 @@ class TestDatabase {
   // First column of the first row as text ("" when no row or NULL).
   std::string Scalar(const std::string& sql) const;
   long long Count(const std::string& sql) const { return std::stoll(Scalar(sql)); }
+  // Every row, each column as text (NULL as "").
+  std::vector<std::vector<std::string>> Rows(const std::string& sql) const;
 
  private:
   std::string admin_url_;

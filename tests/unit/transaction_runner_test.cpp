@@ -46,6 +46,7 @@ class FakeUnitOfWork final : public UnitOfWork {
   NotificationRepository& notifications() override { Unused(); }
   ReportRepository& reports() override { Unused(); }
   AttestationRepository& attestations() override { Unused(); }
+  PersonalDataRepository& personal_data() override { Unused(); }
 
  private:
   FakeIdempotency& idempotency_;
