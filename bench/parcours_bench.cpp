@@ -58,14 +58,15 @@ Data Setup(Store& store, const std::string& tag) {
   WallClock clock;
   const TimePoint now = clock.Now();
   store.Transact([&](UnitOfWork& u) {
-    Module m;
-    m.code = "BENCH-" + tag;
-    m.title = "Bench";
-    m.hours = 4;
-    Id module = *u.catalogue().InsertModule(m);
+    // One module per session: a person holds one active place per module, and each client
+    // registers one person into every session in turn, as in a catalogue opening.
     for (int i = 0; i < kSessions; ++i) {
+      Module m;
+      m.code = "BENCH-" + tag + "-" + std::to_string(i);
+      m.title = "Bench";
+      m.hours = 4;
       Session s;
-      s.module_id = module;
+      s.module_id = *u.catalogue().InsertModule(m);
       s.starts_at = now + std::chrono::hours(24 * 60);
       s.ends_at = s.starts_at + std::chrono::hours(4);
       s.decision_at = s.starts_at - std::chrono::hours(24 * 14);
@@ -197,7 +198,9 @@ long Perform(CurlState& s, const std::string& url, const std::string& method, co
     curl_easy_setopt(s.curl, CURLOPT_POSTFIELDSIZE, 0L);
   }
   curl_slist_free_all(s.headers);
-  s.headers = curl_slist_append(nullptr, "Connection: keep-alive");
+  // An ordinary HTTP/1.1 client: no Connection header, so the connection persists only because
+  // HTTP/1.1 is persistent by default (RFC 9112 section 9.3).
+  s.headers = nullptr;
   if (!token.empty()) s.headers = curl_slist_append(s.headers, ("Authorization: Bearer " + token).c_str());
   curl_easy_setopt(s.curl, CURLOPT_HTTPHEADER, s.headers);
   if (curl_easy_perform(s.curl) != CURLE_OK) return 0;

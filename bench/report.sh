@@ -55,12 +55,12 @@ echo "    $(sql -N -e 'SELECT COUNT(*) FROM attendance') attendance rows in $(/u
 
 export PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL=bench@parcours.local PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD=lilac-report-run-7
 bench_serve
-token=$(curl -s -X POST "$url/api/v1/auth/login" -d '{"email":"bench@parcours.local","password":"lilac-report-run-7"}' |
+token=$(curl -s -X POST "$url/api/v1/auth/login" -H "Content-Type: application/json" -d '{"email":"bench@parcours.local","password":"lilac-report-run-7"}' |
   /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
 time_http() {  # $1: path; prints one duration in ms per line
   for _ in $(seq "$reps"); do
-    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" -H 'Connection: keep-alive' "$url$1"
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$url$1"
   done | awk '{printf "%.1f\n", $1 * 1000}'
 }
 time_sql() {

@@ -536,6 +536,26 @@ TEST_CASE("audit and idempotency rows", "[db][audit]") {
   REQUIRE(d.db.Scalar("SELECT before_json IS NULL FROM audit_log WHERE entity_id = 7") == "1");
 }
 
+TEST_CASE("idempotency rows: the purge removes rows created before the cutoff, in batches", "[db][audit]") {
+  Db d;
+  d.Tx([&](UnitOfWork& u) {
+    IdempotencyRecord r;
+    r.fingerprint = std::string(64, 'f');
+    for (int i = 0; i < 3; ++i) {
+      r.claim_token = "old-" + std::to_string(i);
+      r.created_at = T("2027-01-01 00:00:00.000");
+      REQUIRE(u.idempotency().Insert("user:1", "old" + std::to_string(i), r));
+    }
+    r.claim_token = "new";
+    r.created_at = T("2027-01-02 12:00:00.000");
+    REQUIRE(u.idempotency().Insert("user:1", "new", r));
+  });
+  d.Tx([&](UnitOfWork& u) { CHECK(u.idempotency().PurgeBefore(T("2027-01-02 00:00:00.000"), 2) == 2); });
+  d.Tx([&](UnitOfWork& u) { CHECK(u.idempotency().PurgeBefore(T("2027-01-02 00:00:00.000"), 2) == 1); });
+  d.Tx([&](UnitOfWork& u) { CHECK(u.idempotency().PurgeBefore(T("2027-01-02 00:00:00.000"), 2) == 0); });
+  CHECK(d.db.Count("SELECT COUNT(*) FROM idempotency_keys") == 1);
+}
+
 TEST_CASE("transactions: false or an exception rolls back, true commits", "[db][store]") {
   Db d;
   d.store->Transact([&](UnitOfWork& u) {
