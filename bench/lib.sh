@@ -25,9 +25,9 @@ bench_cleanup() {
   rm -rf -- "$tmp"
 }
 
-# Starts `build/parcours serve` on a free port; sets $server_pid and $url.
+# Starts `build/parcours serve` (or $bin/parcours) on a free port; sets $server_pid and $url.
 bench_serve() {
-  build/parcours serve --database-url "$db" --listen 127.0.0.1:0 --port-file "$tmp/port" 2>"$tmp/server.log" &
+  "${bin:-build}"/parcours serve --database-url "$db" --listen 127.0.0.1:0 --port-file "$tmp/port" 2>"$tmp/server.log" &
   server_pid=$!
   for _ in $(seq 100); do [[ -s $tmp/port ]] && break; sleep 0.1; done
   url="http://127.0.0.1:$(cat "$tmp/port")"
