@@ -19,7 +19,7 @@ if [[ $profile == test || $profile == bench ]]; then
   pkgs+=(nginx galera-4 rsync python3-prometheus-client)
 fi
 if [[ $profile == test ]]; then
-  pkgs+=(catch2 poppler-utils qpdf zbar-tools python3 python3-jsonschema python3-yaml)
+  pkgs+=(catch2 poppler-utils qpdf zbar-tools python3 python3-jsonschema python3-yaml clang)
   # Node may come from elsewhere (a nodesource build bundles npm and conflicts with Debian's npm).
   command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi

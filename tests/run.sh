@@ -107,6 +107,76 @@ if (($# == 0)); then
   fi
 fi
 
+# --- sanitizers and fuzzing ------------------------------------------------------------------------
+# build-san/: clang with AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer's coverage
+# (PARCOURS_FUZZ=ON). Each fuzz target of tests/fuzz runs briefly from its seeds (and replays the
+# regressions), then the unit, db and a chosen part of the api tests run again on the sanitized
+# build, the server included; every sanitizer report is written under $tmp/sanitizer and any
+# report fails the run. PARCOURS_SANITIZERS=auto runs it on a full run (no ctest filter), =1
+# always; the default is 0 (off) until the open fuzz finding (tests/fuzz/regressions/
+# ics_roundtrip) is fixed and the test binaries are known to build with clang 14 (README).
+# PARCOURS_FUZZ_SECONDS sets the fuzz smoke per target (30).
+san_mode=${PARCOURS_SANITIZERS:-0}
+if [[ $san_mode == 1 || ($san_mode == auto && $# -eq 0) ]]; then
+  step "building with ASan+UBSan and fuzz targets (build-san/, clang)"
+  fuzz_targets=$(sed -n 's/^set(PARCOURS_FUZZ_TARGETS \(.*\))$/\1/p' tests/fuzz/CMakeLists.txt)
+  # The tests that run again on the sanitized build (a ctest -R regex, e.g. '^(unit|db): |^api: ';
+  # empty, the default for now: none, and only the fuzz targets are built).
+  san_filter=${PARCOURS_SAN_TESTS-}
+  san_exclude=${PARCOURS_SAN_EXCLUDE:-'^api: (crash|outage)'}
+  build_targets=()
+  [[ -z $san_filter ]] && build_targets=(--target $(printf 'fuzz_%s ' $fuzz_targets))
+  CC=clang CXX=clang++ cmake -S . -B build-san -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARCOURS_BUILD_TESTS=ON \
+    -DPARCOURS_FUZZ=ON >/dev/null
+  if ! cmake --build build-san -j2 "${build_targets[@]}" >"$tmp/build-san.log" 2>&1; then
+    tail -n 40 "$tmp/build-san.log"
+    failures+=("the sanitizer build (build-san/) failed")
+  else
+    mkdir -p "$tmp/sanitizer"
+    export ASAN_OPTIONS="detect_leaks=1:log_path=$tmp/sanitizer/asan:strict_string_checks=1:detect_stack_use_after_return=1"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$tmp/sanitizer/ubsan"
+    fuzz_seconds=${PARCOURS_FUZZ_SECONDS:-30}
+    for target in $fuzz_targets; do
+      step "fuzz smoke: $target for ${fuzz_seconds} s"
+      mkdir -p "$tmp/fuzz/$target"
+      seeds=(tests/fuzz/corpus/$target)
+      [[ -d tests/fuzz/regressions/$target ]] && seeds+=(tests/fuzz/regressions/$target)
+      # libFuzzer's own output (and a finding's report) goes to its log, not to log_path.
+      if ! ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+        "build-san/tests/fuzz/fuzz_$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$tmp/fuzz/$target-" "$tmp/fuzz/$target" "${seeds[@]}" \
+        >"$tmp/fuzz/$target.log" 2>&1; then
+        grep -m 20 -E 'ERROR|FUZZ FINDING|runtime error|SUMMARY|^#' "$tmp/fuzz/$target.log" | tail -n 20
+        failures+=("fuzz target $target found a crash (input and log kept in $tmp/fuzz; copy the input to tests/fuzz/regressions/$target/)")
+        cp -r "$tmp/fuzz" "$root/build-san/fuzz-findings" 2>/dev/null || true
+      else
+        grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$tmp/fuzz/$target.log" | tr '\n' ' '
+        echo
+      fi
+    done
+    if [[ -n $san_filter ]]; then
+      step "running unit, db and api tests on the sanitized build (ctest -R '$san_filter' -E '$san_exclude')"
+      set +e
+      PARCOURS_TEST_BINARY=$root/build-san/parcours PARCOURS_TEST_RESPONSES= \
+        ctest --test-dir build-san --output-on-failure -j1 --no-tests=error -R "$san_filter" -E "$san_exclude" \
+          >"$tmp/ctest-san.log" 2>&1
+      san_rc=$?
+      set -e
+      grep -E '^[0-9]+% tests passed|^Total Test time' "$tmp/ctest-san.log" | sed 's/^/    sanitized: /'
+      if ((san_rc != 0)); then
+        awk '/^The following tests FAILED:/ { on = 1 } on' "$tmp/ctest-san.log"
+        failures+=("tests on the sanitized build (build-san/, exit code $san_rc)")
+      fi
+    fi
+    if [[ -n $(ls -A "$tmp/sanitizer") ]]; then
+      head -n 60 "$tmp"/sanitizer/*
+      mkdir -p "$root/build-san/sanitizer-reports" && cp "$tmp"/sanitizer/* "$root/build-san/sanitizer-reports/"
+      failures+=("sanitizer reports: $(ls "$tmp/sanitizer" | wc -l) (copied to build-san/sanitizer-reports/)")
+    fi
+    unset ASAN_OPTIONS UBSAN_OPTIONS
+  fi
+fi
+
 # --- recorded responses vs OpenAPI ----------------------------------------------------------------
 if ((ctest_rc == 0)); then
   if [[ -s $PARCOURS_TEST_RESPONSES ]]; then
