@@ -70,7 +70,7 @@ results=()
 run() { # label nodes servers
   local label=$1 nodes=$2 servers=$3 d base
   d=$work/$label
-  base=$((20000 + (RANDOM % 400) * 100))
+  base=$(deploy/free-port-block.sh)
   current=$d
   echo "==> $label: $servers server(s) on $nodes database node(s)" >&2
   CLUSTER_NODES=$nodes CLUSTER_SERVERS=$servers CLUSTER_BASE_PORT=$base PARCOURS_BINARY=$root/$build/parcours \
