@@ -19,7 +19,10 @@ clients=${1:-48}
 seconds=${2:-10}
 build=${BENCH_BUILD_DIR:-build}
 
-deploy/install-deps.sh bench >/dev/null
+# What deploy/cluster.sh runs (deploy/install-deps.sh test or bench installs it).
+for tool in /usr/sbin/nginx /usr/lib/galera/libgalera_smm.so /usr/bin/rsync; do
+  [[ -e $tool ]] || { echo "bench/cluster.sh: $tool is missing (deploy/install-deps.sh bench)" >&2; exit 2; }
+done
 if [[ $build == build ]]; then
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPARCOURS_BUILD_TESTS=OFF >/dev/null
   cmake --build build -j2 --target parcours parcours_bench >/dev/null
@@ -67,7 +70,7 @@ results=()
 run() { # label nodes servers
   local label=$1 nodes=$2 servers=$3 d base
   d=$work/$label
-  base=$((20000 + (RANDOM % 400) * 100))
+  base=$(deploy/free-port-block.sh)
   current=$d
   echo "==> $label: $servers server(s) on $nodes database node(s)" >&2
   CLUSTER_NODES=$nodes CLUSTER_SERVERS=$servers CLUSTER_BASE_PORT=$base PARCOURS_BINARY=$root/$build/parcours \

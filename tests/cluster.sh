@@ -15,16 +15,7 @@ binary=${PARCOURS_TEST_BINARY:-$root/build-test/parcours}
 [[ -x $binary ]] || { echo "tests/cluster.sh: no binary at $binary (build first)" >&2; exit 2; }
 [[ -e /usr/lib/galera/libgalera_smm.so ]] || { echo "tests/cluster.sh: galera-4 is not installed (deploy/install-deps.sh test)" >&2; exit 2; }
 
-# A block of free ports: the deployment uses BASE+10 .. BASE+201.
-base=""
-for _ in $(seq 50); do
-  candidate=$((20000 + (RANDOM % 400) * 100))
-  if [[ -z $(ss -ltnH | awk -v lo="$candidate" -v hi=$((candidate + 210)) '{ n = split($4, a, ":"); p = a[n] + 0; if (p >= lo && p <= hi) print p }') ]]; then
-    base=$candidate
-    break
-  fi
-done
-[[ -n $base ]] || { echo "tests/cluster.sh: no free block of ports" >&2; exit 2; }
+base=$(deploy/free-port-block.sh) || exit 2
 
 dir=$(mktemp -d /tmp/parcours-cluster.XXXXXX)
 chmod 755 "$dir"

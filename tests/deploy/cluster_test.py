@@ -78,6 +78,15 @@ def session(module_id, capacity, starts, ends, min_registrants=0, decision_at=No
     return r.json()["id"]
 
 
+def set_clock_everywhere(now):
+    """Every server's test clock to `now`, then a fresh coordinator token: the first server to
+    move purges tokens that expired on its new clock. The route needs no token."""
+    for base in SERVERS:
+        r = Client(base).post("/api/v1/test-clock", {"now": now})
+        assert r.status == 200, r
+    state["coordinator"] = login(ENV["COORDINATOR_EMAIL"], ENV["COORDINATOR_PASSWORD"])
+
+
 def enrolment(session_id, email):
     return {"session_id": session_id, "participant": {"email": email, "name": "Rush " + email.split("@")[0]}}
 
@@ -345,10 +354,11 @@ def test_each_scheduler_decision_is_taken_once_when_three_servers_decide_togethe
     push_all(jobs, 8)
 
     def set_clock(base):
-        return Client(base, token=state["coordinator"]).post("/api/v1/test-clock", {"now": "2027-01-11T10:00:00+01:00"}).status
+        return Client(base).post("/api/v1/test-clock", {"now": "2027-01-11T10:00:00+01:00"}).status
 
     with concurrent.futures.ThreadPoolExecutor(len(SERVERS)) as pool:
         assert list(pool.map(set_clock, SERVERS)) == [200] * len(SERVERS)
+    state["coordinator"] = login(ENV["COORDINATOR_EMAIL"], ENV["COORDINATOR_PASSWORD"])  # the old one expired
     ids = ",".join(map(str, sessions))
     decided = DB.rows(f"SELECT entity_id, COUNT(*) FROM audit_log WHERE entity_type = 'session' AND entity_id IN ({ids}) "
                       f"AND action IN ('session.confirmed', 'session.cancelled_by_threshold') GROUP BY entity_id")
@@ -421,8 +431,8 @@ def test_backup_and_restore_give_the_same_registrations_attendance_attestations_
     s = session(pathway["modules"][0]["id"], 10, "2027-01-20T09:00:00+01:00", "2027-01-20T13:00:00+01:00")
     results = push_all([(f"B{RUN}-{i}", enrolment(s, f"backup{i}-{RUN}@example.lu")) for i in range(5)], 5)
     people = [r.json()["participant_id"] for r in results.values()]
-    for base in SERVERS:  # every server's clock: attendance is allowed from the session's start
-        assert Client(base, token=state["coordinator"]).post("/api/v1/test-clock", {"now": "2027-01-20T12:00:00+01:00"}).status == 200
+    set_clock_everywhere("2027-01-20T12:00:00+01:00")  # attendance is allowed from the session's start
+    coordinator = nginx(state["coordinator"])
     r = coordinator.put(f"/api/v1/sessions/{s}/attendance",
                         {"records": [{"participant_id": p, "status": "present"} for p in people]})
     assert r.status == 200, r

@@ -115,7 +115,9 @@ def decode_cursor(cursor):
 
 
 class Database:
-    """The database through the mariadb command-line client (no Python driver needed)."""
+    """The database through the mariadb command-line client (no Python driver needed). Each
+    query waits until its node has applied what any node committed before (wsrep_sync_wait):
+    a Galera node applies the others' writes shortly after they commit."""
 
     def __init__(self, admin_url, database):
         u = urllib.parse.urlsplit(admin_url)
@@ -132,7 +134,8 @@ class Database:
     def rows(self, sql, database=None):
         out = subprocess.run(
             ["mariadb", "--no-defaults", "-h", self.host, "-P", str(self.port), "-u", self.user,
-             f"-p{self.password}", "-N", "-B", "-e", sql, database or self.database],
+             f"-p{self.password}", "-N", "-B", "-e", "SET SESSION wsrep_sync_wait = 1; " + sql,
+             database or self.database],
             check=True, capture_output=True, text=True).stdout
         return [line.split("\t") for line in out.splitlines()]
 
