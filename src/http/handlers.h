@@ -15,6 +15,10 @@
 #include "services/webhook_service.h"
 #include "services/catalogue_service.h"
 #include "services/registration_service.h"
+#include "services/door_service.h"
+#include "services/history_service.h"
+#include "services/operations_service.h"
+#include "services/people_service.h"
 
 namespace parcours::http {
 
@@ -35,6 +39,11 @@ struct Services {
   // The pages (src/web, wired by src/app): an API route that a browser asks for HTML
   // (/api/v1/verify/{code}) answers with the page of the same thing.
   Handler pages;
+  // The trainers' and coordinator's operations (issue 10), set by src/app.
+  PeopleService* people = nullptr;
+  DoorService* door = nullptr;
+  HistoryService* history = nullptr;
+  OperationsService* operations = nullptr;
 };
 
 // Route guards: a caller who may not use a route is refused before anything of the request is
@@ -58,6 +67,15 @@ void AddAttendanceRoutes(Router& router, Services& s);
 void AddAgencyRoutes(Router& router, Services& s);
 void AddAttestationRoutes(Router& router, Services& s);
 void AddResourceRoutes(Router& router, Services& s);
+void AddSessionRoutes(Router& router, Services& s);
+void AddDoorRoutes(Router& router, Services& s);
+void AddPeopleRoutes(Router& router, Services& s);
+
+// JSON shared by several handler files (attendance_handler.cpp).
+json SheetJson(const AttendanceSheet& sheet);
+json ProgressJson(const PathwayProgress& p);
+// A CSV import refused row by row (agencies_handler.cpp): 422 naming rows[N].field.
+HttpResponse CsvRowsProblem(const HttpRequest& req, const std::vector<CsvRowError>& rows);
 
 inline void AddAllRoutes(Router& router, Services& s) {
   AddOperationsRoutes(router, s);
@@ -68,19 +86,28 @@ inline void AddAllRoutes(Router& router, Services& s) {
   AddAgencyRoutes(router, s);
   AddAttestationRoutes(router, s);
   AddResourceRoutes(router, s);
+  AddSessionRoutes(router, s);
+  AddDoorRoutes(router, s);
+  AddPeopleRoutes(router, s);
   // The query parameters each route reads (any other is a 400): documented in api/openapi.yaml
   // and compared with it by the route check (`parcours routes`).
   const std::vector<std::string> page = {"limit", "cursor"};
   router.AllowQuery(Method::kGet, "/api/v1/pathways", page);
   router.AllowQuery(Method::kGet, "/api/v1/modules", page);
   router.AllowQuery(Method::kGet, "/api/v1/sessions", {"module_id", "from", "to", "status", "limit", "cursor"});
-  router.AllowQuery(Method::kGet, "/api/v1/sessions/{id}/registrations", page);
+  router.AllowQuery(Method::kGet, "/api/v1/sessions/{id}/registrations", {"status", "limit", "cursor"});
   router.AllowQuery(Method::kGet, "/api/v1/me/registrations", page);
   router.AllowQuery(Method::kGet, "/api/v1/agencies/{code}/changes", {"since", "cursor", "limit"});
   router.AllowQuery(Method::kGet, "/api/v1/agencies/{code}/enrolments.csv", {"year"});
   router.AllowQuery(Method::kGet, "/api/v1/reports/participation", {"year", "format"});
   router.AllowQuery(Method::kGet, "/api/v1/reports/sessions", {"year"});
   router.AllowQuery(Method::kGet, "/api/v1/participants/{id}/progress", {"pathway_id"});
+  router.AllowQuery(Method::kGet, "/api/v1/me/sessions", {"when", "limit", "cursor"});
+  router.AllowQuery(Method::kGet, "/api/v1/people", {"q", "role", "limit", "cursor"});
+  router.AllowQuery(Method::kGet, "/api/v1/people/{id}/audit", page);
+  router.AllowQuery(Method::kGet, "/api/v1/operations/decisions", {"within_days", "at_risk"});
+  router.AllowQuery(Method::kGet, "/api/v1/operations/dashboard", {"within_days"});
+  router.AllowQuery(Method::kGet, "/api/v1/pathways/{id}/completions", {"due"});
 }
 
 }  // namespace parcours::http

@@ -121,7 +121,7 @@ Result<User> AccountService::Create(const RequestContext& ctx, const NewAccount&
     if (!id) return Error(ErrorCode::kAlreadyExists, "An account with this e-mail already exists.");
     User created = user;
     created.id = *id;
-    Audit(uow, ctx, now, "user.created", "user", *id, nullptr, ToJson(created));
+    Audit(uow, ctx, now, "user.created", "user", *id, nullptr, ToJson(created), *id);
     return created;
   });
 }
@@ -180,7 +180,7 @@ Result<IssuedToken> AccountService::Login(const RequestContext& ctx, const std::
           const std::string token = NewSecret(random_, kUnlockTokenPrefix);
           guard.InsertUnlock({Sha256Hex(token), user->id, known, now, now + Ms(settings_.unlock_lifetime)});
           Notifier(uow).LoginUnlock(*user, settings_.public_url + "/login/unlock?token=" + token, now);
-          Audit(uow, ctx, now, "user.login_held", "user", user->id, nullptr, nullptr);
+          Audit(uow, ctx, now, "user.login_held", "user", user->id, nullptr, nullptr, user->id);
         }
         out = Error(ErrorCode::kLoginConfirmationSent,
                     "This account has met many failed logins, and this address has not been used with it "
@@ -206,7 +206,7 @@ Result<IssuedToken> AccountService::Unlock(const RequestContext& ctx, const std:
     uow.logins().RememberAddress(unlock->user_id, unlock->address_hash, now);
     uow.logins().RememberAddress(unlock->user_id,
                                  KnownAddressHash(unlock->user_id, ClientAddressKey(ctx.client_address)), now);
-    Audit(uow, ctx, now, "user.login_confirmed", "user", unlock->user_id, nullptr, nullptr);
+    Audit(uow, ctx, now, "user.login_confirmed", "user", unlock->user_id, nullptr, nullptr, unlock->user_id);
     return NewToken(uow, unlock->user_id, now);
   });
 }
@@ -326,7 +326,7 @@ Result<Unit> AccountService::SetPasswordWithToken(const RequestContext& ctx, con
     auto id = uow.users().ConsumePasswordReset(token_hash, clock_.Now());
     if (!id) return InvalidToken();
     uow.users().SetPasswordHash(*id, *hash);
-    Audit(uow, ctx, clock_.Now(), "user.password_set", "user", *id, nullptr, nullptr);
+    Audit(uow, ctx, clock_.Now(), "user.password_set", "user", *id, nullptr, nullptr, *id);
     return Unit{};
   });
 }
