@@ -127,6 +127,10 @@ struct Wiring {
   std::unique_ptr<WebhookService> webhooks;
   std::unique_ptr<PersonalDataService> personal_data;
   std::unique_ptr<AuditTrailService> audit_trail;
+  std::unique_ptr<PeopleService> people;
+  std::unique_ptr<DoorService> door;
+  std::unique_ptr<HistoryService> history;
+  std::unique_ptr<OperationsService> operations;
 
   const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
 
@@ -185,6 +189,10 @@ struct Wiring {
       identity = certificates::LoadIdentity(PemOrFile(config.signing_key), PemOrFile(config.signing_cert));
     attestations = std::make_unique<AttestationService>(
         *store, clock(), random, std::make_shared<certificates::Renderer>(templates), identity, issuer);
+    people = std::make_unique<PeopleService>(*store, clock());
+    door = std::make_unique<DoorService>(*store, clock(), random, config.public_base_url, notify);
+    history = std::make_unique<HistoryService>(*store, clock());
+    operations = std::make_unique<OperationsService>(*store, clock(), *catalogue, *attestations, *scheduler);
   }
 
   // PARCOURS_SIGNING_KEY/CERT hold either PEM text or the path of a PEM file.
@@ -470,6 +478,10 @@ int Serve(Wiring& w) {
   web::Site site({*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.attestations, w.clock(), w.random},
                  {w.config.public_base_url});
   services.pages = [&site](http::HttpRequest& req) { return ServePage(site, req); };
+  services.people = w.people.get();
+  services.door = w.door.get();
+  services.history = w.history.get();
+  services.operations = w.operations.get();
   http::Router router;
   http::AddAllRoutes(router, services);
   router.SetFallback(services.pages);

@@ -127,6 +127,8 @@ const char* ToString(NotificationKind k) {
     case NotificationKind::kAccountClaim: return "account_claim";
     case NotificationKind::kLoginUnlock: return "login_unlock";
     case NotificationKind::kPasswordReset: return "password_reset";
+    case NotificationKind::kSessionChanged: return "session_changed";
+    case NotificationKind::kMovedToWaitlist: return "moved_to_waitlist";
   }
   return "registration_confirmed";
 }
@@ -138,5 +140,21 @@ std::optional<NotificationKind> NotificationKindFromString(const std::string& s)
 }
 
 bool IsErased(const User& u) { return u.email.starts_with(kErasedEmailPrefix); }
+const char* ToString(AttendanceSource s) {
+  switch (s) {
+    case AttendanceSource::kSheet: return "sheet";
+    case AttendanceSource::kCheckIn: return "check_in";
+    case AttendanceSource::kWalkIn: return "walk_in";
+    case AttendanceSource::kImport: return "import";
+  }
+  return "sheet";
+}
+
+std::optional<AttendanceSource> AttendanceSourceFromString(const std::string& s) {
+  for (auto v : {AttendanceSource::kSheet, AttendanceSource::kCheckIn, AttendanceSource::kWalkIn,
+                 AttendanceSource::kImport})
+    if (s == ToString(v)) return v;
+  return std::nullopt;
+}
 
 }  // namespace parcours

@@ -176,6 +176,11 @@ struct Session {
   int waitlist_count = 0;
   std::vector<Id> trainer_ids;
   int ics_sequence = 0;  // RFC 5545 SEQUENCE of the session's calendar event
+  // The link of an online or hybrid session: for its registrants and staff only (never in
+  // the public catalogue).
+  std::string online_link;
+  bool imported = false;                         // a past session a history import recorded
+  std::optional<TimePoint> sheet_confirmed_at;   // the trainer confirmed the attendance sheet
   bool Teaches(Id user) const;
 };
 
@@ -192,12 +197,19 @@ struct Registration {
   std::optional<int> waitlist_position;  // 1-based, only while waitlisted
   std::string channel = "DIRECT";
   bool module_override = false;  // the coordinator allowed a second place in the module
+  bool imported = false;         // participation from before Parcours: history, not a place
   TimePoint created_at, updated_at;
 };
 
 enum class AttendanceStatus { kPresent, kAbsent, kExcused, kPartial };
 const char* ToString(AttendanceStatus s);
 std::optional<AttendanceStatus> AttendanceStatusFromString(const std::string& s);
+
+// How a mark came: the sheet (trainer or coordinator), the participant's own check-in, a
+// walk-in recorded at the door, or a history import.
+enum class AttendanceSource { kSheet, kCheckIn, kWalkIn, kImport };
+const char* ToString(AttendanceSource s);
+std::optional<AttendanceSource> AttendanceSourceFromString(const std::string& s);
 
 struct AttendanceRecord {
   Id session_id = 0;
@@ -206,6 +218,8 @@ struct AttendanceRecord {
   double hours = 0;  // credited hours: module hours when present, given hours when partial
   Id marked_by = 0;
   TimePoint marked_at;
+  AttendanceSource source = AttendanceSource::kSheet;
+  std::optional<Id> import_id;  // source kImport: the history import that recorded it
 };
 
 // A module completed along a pathway: the earliest full attendance of one of its sessions.
@@ -225,11 +239,13 @@ enum class NotificationKind {
   kAccountClaim,
   kLoginUnlock,  // a link that confirms a login from a new address while the account is under attack
   kPasswordReset,  // a one-time link to choose a new password ("forgot password")
+  kSessionChanged,   // the session's date or place changed: an updated invitation
+  kMovedToWaitlist,  // the coordinator lowered the capacity below the confirmed registrants
 };
 inline constexpr NotificationKind kAllNotificationKinds[] = {
     NotificationKind::kRegistrationConfirmed, NotificationKind::kPromoted, NotificationKind::kSessionCancelled,
     NotificationKind::kReminder, NotificationKind::kAccountClaim, NotificationKind::kLoginUnlock,
-    NotificationKind::kPasswordReset};
+    NotificationKind::kPasswordReset, NotificationKind::kSessionChanged, NotificationKind::kMovedToWaitlist};
 const char* ToString(NotificationKind k);
 std::optional<NotificationKind> NotificationKindFromString(const std::string& s);
 
@@ -306,6 +322,7 @@ struct AuditEntry {
   // that the trail can be read by person and by session.
   std::optional<Id> person_id;
   std::optional<Id> session_id;
+  Id id = 0;  // set when read back
 };
 
 // ---- People's rights over their data (GDPR articles 15, 16, 17, 20) -------------------------
@@ -338,6 +355,47 @@ struct AuditFilter {
   std::optional<TimePoint> from, to;
   Id before_id = 0;  // keyset pagination: rows with a smaller id (0: from the newest)
   int limit = 50;
+};
+
+// A registrant as staff see them: the registration with the person's name and organisation.
+struct Registrant {
+  Registration registration;
+  std::string name, email, organisation;
+};
+
+// The coordinator's search for people: by name, e-mail or organisation (accents and case
+// ignored), optionally by role; keyset-paginated on id.
+struct PersonFilter {
+  std::string query;  // empty: everyone
+  std::optional<Role> role;
+  Id after_id = 0;
+  int limit = 50;
+};
+
+// The earliest full attendance of one module of a pathway by one person.
+struct PersonCompletion {
+  Id participant_id = 0;
+  CompletedModule module;
+};
+
+// A message the outbox gave up on (status failed).
+struct FailedNotification {
+  Id id = 0;
+  Id user_id = 0;
+  NotificationKind kind = NotificationKind::kRegistrationConfirmed;
+  std::string to_email;
+  int attempts = 0;
+  std::string last_error;
+  TimePoint created_at;
+};
+
+// A history import: who recorded past participation, when, from which file.
+struct HistoryImport {
+  Id id = 0;
+  Id imported_by = 0;
+  TimePoint imported_at;
+  std::string file_sha256;
+  int row_count = 0;
 };
 
 }  // namespace parcours

@@ -1,5 +1,8 @@
 #include "domain/registration_transitions.h"
 
+#include <algorithm>
+#include <set>
+
 #include "domain/rules.h"
 
 namespace parcours {
@@ -29,6 +32,8 @@ void Transition::Append(Transition other) {
   if (other.inserted) inserted = std::move(other.inserted);
   for (auto& s : other.sessions) Keep(sessions, s);
   if (other.cancellation) cancellation = std::move(other.cancellation);
+  edited = edited || other.edited;
+  reset_reminder = reset_reminder || other.reset_reminder;
   for (auto& a : other.audit) audit.push_back(std::move(a));
   for (auto& n : other.notices) notices.push_back(std::move(n));
   for (auto& f : other.feed) feed.push_back(std::move(f));
@@ -139,6 +144,147 @@ Transition RemindTransition(const Session& session, const std::vector<Registrati
   for (const auto& r : confirmed)
     t.notices.push_back({NotificationKind::kReminder, r.participant_id, session, RegistrationStatus::kConfirmed,
                          std::nullopt, false});
+  return t;
+}
+
+namespace {
+
+std::vector<Id> Sorted(std::vector<Id> ids) {
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+// What agencies see of a session (its public fields, the online link aside).
+bool PublicFieldsChanged(const Session& a, const Session& b) {
+  return a.starts_at != b.starts_at || a.ends_at != b.ends_at || a.decision_at != b.decision_at ||
+         a.capacity != b.capacity || a.min_registrants != b.min_registrants || a.location != b.location ||
+         a.mode != b.mode || Sorted(a.trainer_ids) != Sorted(b.trainer_ids);
+}
+
+}  // namespace
+
+Result<Transition> EditTransition(const Session& before, Session after, const std::vector<Registration>& confirmed,
+                                  const std::vector<Registration>& waitlisted, bool move_to_waitlist, TimePoint now) {
+  after.trainer_ids = Sorted(after.trainer_ids);
+  const bool reschedule = ScheduleChanged(before, after);
+  const bool visible = PublicFieldsChanged(before, after);
+  Transition t;
+  if (!reschedule && !visible && before.online_link == after.online_link) return t;  // nothing changes
+
+  std::vector<Registration> moved, promoted;
+  if (after.capacity < before.confirmed_count) {
+    if (!move_to_waitlist)
+      return Invalid({{"capacity", "is below the " + std::to_string(before.confirmed_count) +
+                                       " confirmed registrants: give move_to_waitlist: true to move the last "
+                                       "confirmed to the waiting list"}});
+    const int excess = before.confirmed_count - after.capacity;
+    for (int k = 0; k < excess && k < static_cast<int>(confirmed.size()); ++k)
+      moved.push_back(confirmed[confirmed.size() - 1 - k]);
+    std::reverse(moved.begin(), moved.end());  // in arrival order
+  } else if (after.capacity > before.confirmed_count) {
+    const int free = after.capacity - before.confirmed_count;
+    for (int k = 0; k < free && k < static_cast<int>(waitlisted.size()); ++k) promoted.push_back(waitlisted[k]);
+  }
+  after.confirmed_count = before.confirmed_count - static_cast<int>(moved.size()) + static_cast<int>(promoted.size());
+  after.waitlist_count = before.waitlist_count + static_cast<int>(moved.size()) - static_cast<int>(promoted.size());
+  after.ics_sequence = before.ics_sequence + (reschedule ? 1 : 0);
+
+  std::set<Id> changed_ids;
+  for (const auto& r : moved) {
+    const Registration waiting = WithStatus(r, RegistrationStatus::kWaitlisted, now);
+    changed_ids.insert(r.id);
+    t.changed.push_back(waiting);
+    t.audit.push_back({"registration.moved_to_waitlist", "registration", r.id, r, waiting});
+    t.notices.push_back({NotificationKind::kMovedToWaitlist, r.participant_id, after, RegistrationStatus::kWaitlisted,
+                         std::nullopt, false});
+    t.feed.push_back({"enrolment", "waitlisted", waiting, before.id, std::nullopt});
+  }
+  for (const auto& r : promoted) {
+    const Registration confirmed_now = WithStatus(r, RegistrationStatus::kConfirmed, now);
+    changed_ids.insert(r.id);
+    t.changed.push_back(confirmed_now);
+    t.audit.push_back({"registration.promoted", "registration", r.id, r, confirmed_now});
+    t.notices.push_back({NotificationKind::kPromoted, r.participant_id, after, RegistrationStatus::kConfirmed,
+                         std::nullopt, false});
+    t.feed.push_back({"promoted", "confirmed", confirmed_now, before.id, std::nullopt});
+  }
+  std::set<std::string> agencies;
+  if (before.agency) agencies.insert(*before.agency);
+  for (const auto* list : {&confirmed, &waitlisted})
+    for (const auto& r : *list) {
+      if (!IsBuiltinChannel(r.channel)) agencies.insert(r.channel);
+      if (reschedule && !changed_ids.count(r.id))
+        t.notices.push_back({NotificationKind::kSessionChanged, r.participant_id, after, r.status, std::nullopt, false});
+    }
+  if (visible)
+    for (const auto& code : agencies)
+      t.feed.push_back({"session_changed", ToString(after.status), std::nullopt, before.id, code});
+  t.audit.push_back({"session.updated", "session", before.id, before, after});
+  t.edited = true;
+  t.reset_reminder = before.starts_at != after.starts_at;
+  t.sessions.push_back(after);
+  return t;
+}
+
+Result<Transition> WalkInTransition(const Session& session, const WalkInRequest& in,
+                                    const std::optional<Registration>& existing, TimePoint now) {
+  if (session.status == SessionStatus::kCancelled)
+    return Error(ErrorCode::kSessionNotOpen, "The session is cancelled.");
+  Transition t;
+  if (existing && existing->status == RegistrationStatus::kConfirmed) return t;  // already in: nothing changes
+  Session after = session;
+  if (after.confirmed_count >= after.capacity) {
+    if (!in.capacity_override)
+      return Error(ErrorCode::kConflict, "The session is full (" + std::to_string(session.capacity) +
+                                             " places): only a coordinator lets someone in beyond its capacity.");
+    after.capacity = after.confirmed_count + 1;
+    t.audit.push_back({"session.capacity_override", "session", session.id, session, after});
+  }
+  ++after.confirmed_count;
+  if (existing) {  // waiting: confirmed at the door
+    --after.waitlist_count;
+    const Registration confirmed = WithStatus(*existing, RegistrationStatus::kConfirmed, now);
+    t.changed.push_back(confirmed);
+    t.audit.push_back({"registration.walk_in", "registration", existing->id, *existing, confirmed});
+    t.feed.push_back({"promoted", "confirmed", confirmed, session.id, std::nullopt});
+  } else {
+    Registration r;
+    r.session_id = session.id;
+    r.module_id = session.module_id;
+    r.participant_id = in.participant_id;
+    r.status = RegistrationStatus::kConfirmed;
+    r.channel = in.channel;
+    r.module_override = in.module_override;
+    r.created_at = r.updated_at = now;
+    t.inserted = r;
+    t.audit.push_back({"registration.walk_in", "registration", 0, {}, r});
+    if (in.module_override) t.audit.push_back({"registration.module_override", "registration", 0, {}, r});
+    t.feed.push_back({"enrolment", "confirmed", r, session.id, std::nullopt});
+  }
+  if (after.capacity != session.capacity) {
+    t.edited = true;  // the capacity is written with the session's other fields
+  }
+  t.sessions.push_back(after);
+  return t;
+}
+
+Transition ImportTransition(const Session& session, Id participant_id, const std::string& channel, TimePoint now) {
+  Transition t;
+  Session after = session;
+  Registration r;
+  r.session_id = session.id;
+  r.module_id = session.module_id;
+  r.participant_id = participant_id;
+  r.status = RegistrationStatus::kConfirmed;
+  r.channel = channel;
+  r.imported = true;
+  r.created_at = r.updated_at = now;
+  ++after.confirmed_count;
+  after.capacity = std::max(after.capacity, after.confirmed_count);
+  t.inserted = r;
+  t.audit.push_back({"registration.imported", "registration", 0, {}, r});
+  t.edited = after.capacity != session.capacity;
+  t.sessions.push_back(after);
   return t;
 }
 

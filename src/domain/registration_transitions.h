@@ -58,6 +58,10 @@ struct Transition {
   // Sessions whose counters (or status) changed, as they are after the transition.
   std::vector<Session> sessions;
   std::optional<SessionCancellation> cancellation;  // of sessions.front()
+  // An edit of sessions.front()'s own fields (times, sizes, place, link, trainers), written in
+  // full; reset_reminder: its start moved, so its reminder is due again.
+  bool edited = false;
+  bool reset_reminder = false;
   std::vector<AuditEvent> audit;
   std::vector<NoticeEvent> notices;
   std::vector<FeedEvent> feed;
@@ -95,5 +99,37 @@ Transition CancelTransition(const Session& session, const std::vector<Registrati
 
 // Reminds the confirmed registrants of a session that starts soon.
 Transition RemindTransition(const Session& session, const std::vector<Registration>& confirmed);
+
+// A coordinator's edit of a session (`after`: the edited session, see ApplySessionEdit) with
+// what it causes, given the session's confirmed and waitlisted registrations in arrival order:
+// - a capacity below the confirmed count moves the last confirmed to the waiting list, told by
+//   message, only with `move_to_waitlist` (else a 422 on capacity);
+// - a capacity above it promotes the first waiting, in order, as a withdrawal does;
+// - a changed date, place, mode or link gives every other registrant an updated invitation
+//   (same UID, SEQUENCE + 1);
+// - the session's agency, and any agency with registrants in it, get a session_changed item.
+// Nothing changed: an empty transition.
+Result<Transition> EditTransition(const Session& before, Session after, const std::vector<Registration>& confirmed,
+                                  const std::vector<Registration>& waitlisted, bool move_to_waitlist, TimePoint now);
+
+struct WalkInRequest {
+  Id participant_id = 0;
+  std::string channel = "DIRECT";
+  bool module_override = false;
+  // The coordinator lets the person in beyond the capacity, which is raised to fit (audited).
+  bool capacity_override = false;
+};
+// Someone at the door of a session that runs: a new confirmed registration, or their waiting
+// one confirmed; beyond the capacity only with the coordinator's override. Nobody is sent a
+// message (the person is in the room). `existing`: the person's active registration in this
+// session, if any (confirmed: nothing changes). Fails when the session is cancelled, or with
+// 409 when it is full and not overridden.
+Result<Transition> WalkInTransition(const Session& session, const WalkInRequest& in,
+                                    const std::optional<Registration>& existing, TimePoint now);
+
+// Participation from before Parcours, recorded in an imported past session: a confirmed
+// registration marked imported (history, not a place: it never holds the module's unique key),
+// with no message and no agency feed item. The session's capacity grows to fit.
+Transition ImportTransition(const Session& session, Id participant_id, const std::string& channel, TimePoint now);
 
 }  // namespace parcours

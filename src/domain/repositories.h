@@ -49,6 +49,10 @@ class UserRepository {
   virtual bool DeleteCalendarFeed(Id user_id) = 0;  // false: there was none
   virtual std::optional<TimePoint> CalendarFeedCreated(Id user_id) = 0;
   virtual std::optional<Id> CalendarFeedUser(const std::string& token_hash) = 0;
+  // The coordinator's search (name, e-mail, organisation; accents and case ignored), by id.
+  virtual std::vector<User> Search(const PersonFilter& f) = 0;
+  // The people with these ids (any order; unknown ids are left out).
+  virtual std::vector<User> FindMany(const std::vector<Id>& ids) = 0;
 };
 
 // The throttling state that every server process shares. Client addresses appear as their
@@ -191,6 +195,23 @@ class CatalogueRepository {
   virtual void BumpIcsSequence(Id id) = 0;
   // Scheduled or confirmed sessions of a module that have not started, other than `except`.
   virtual std::vector<Session> OpenSessionsOfModule(Id module_id, Id except, TimePoint now) = 0;
+
+  // Writes an edited session: times, decision date, sizes, place, mode, online link, calendar
+  // sequence and trainers. reset_reminder: the start moved, the reminder is due again.
+  virtual void UpdateSession(const Session& s, bool reset_reminder) = 0;
+  // The sessions a person teaches. upcoming: those ending at or after `since`, soonest first;
+  // else those ending before it, latest first. Keyset on (starts_at, id) in that order.
+  virtual std::vector<Session> TaughtBy(Id user_id, TimePoint since, bool upcoming,
+                                        std::optional<TimePoint> after_starts_at, Id after_id, int limit) = 0;
+  // Scheduled sessions whose decision date lies within [from, to), soonest first.
+  virtual std::vector<Session> DecisionsBetween(TimePoint from, TimePoint to, int limit) = 0;
+  // The imported session of a module at this start, if a history import made one.
+  virtual std::optional<Session> FindImportedSession(Id module_id, TimePoint starts_at) = 0;
+  // The secret of the session's check-in codes, stored first by whoever asks first.
+  virtual std::string CheckInSecret(Id session_id, const std::string& candidate) = 0;
+  virtual void ConfirmSheet(Id session_id, Id by, TimePoint at) = 0;
+  // Every module, for lookups by code (history imports).
+  virtual std::vector<Module> AllModules() = 0;
 };
 
 // The unique key that refused a registration: one active registration per person and session,
@@ -210,6 +231,10 @@ class RegistrationRepository {
                                                        int limit) = 0;
   // Every registration of the session with the given status, in arrival order.
   virtual std::vector<Registration> WithStatus(Id session_id, RegistrationStatus status) = 0;
+  // The session's registrations with each person's name, e-mail and organisation, by id;
+  // only those with `status` when given.
+  virtual std::vector<Registrant> Registrants(Id session_id, std::optional<RegistrationStatus> status,
+                                              Id after_id, int limit) = 0;
 };
 
 class AttendanceRepository {
@@ -221,6 +246,9 @@ class AttendanceRepository {
   // For each of `module_ids`, the earliest session the person attended in full.
   virtual std::vector<CompletedModule> CompletedModules(Id participant_id,
                                                         const std::vector<Module>& modules) = 0;
+  // Every mark of a person, latest session first.
+  virtual std::vector<AttendanceRecord> ForParticipant(Id participant_id) = 0;
+  virtual Id InsertHistoryImport(const HistoryImport& h) = 0;
 };
 
 class NotificationRepository {
@@ -240,6 +268,8 @@ class NotificationRepository {
   // Ends a claim without an outcome: the message is due again at once.
   virtual void Release(Id id, const std::string& token) = 0;
   virtual std::vector<Notification> ForUser(Id user_id) = 0;
+  // The messages the outbox gave up on, latest first.
+  virtual std::vector<FailedNotification> Failed(int limit) = 0;
 };
 
 class AttestationRepository {
@@ -266,6 +296,17 @@ class AttestationRepository {
   virtual std::optional<AttendanceCertificate> FindCertificateByCode(const std::string& code) = 0;
   virtual std::optional<std::string> CertificatePdf(Id id) = 0;
   virtual bool RevokeCertificate(Id id, const std::string& reason, TimePoint at) = 0;  // false: already
+  // For everyone, the earliest full attendance of each module of the pathway (one read for a
+  // whole batch), by person then date.
+  virtual std::vector<PersonCompletion> PathwayCompletions(const Pathway& p) = 0;
+  // Every attestation of the pathway, valid or revoked (a revoked one is never re-issued by
+  // the batch).
+  virtual std::vector<Attestation> OfPathway(Id pathway_id) = 0;
+  virtual std::vector<Attestation> OfParticipant(Id participant_id) = 0;
+  // Inserts several attestations at once; for each, its id, or nullopt when a valid
+  // attestation of that person and pathway exists already (that one is skipped, the others
+  // are stored).
+  virtual std::vector<std::optional<Id>> InsertMany(const std::vector<std::pair<Attestation, std::string>>& batch) = 0;
 };
 
 class AuditRepository {
@@ -274,6 +315,11 @@ class AuditRepository {
   virtual void Append(const AuditEntry& e) = 0;
   // Rows matching the filter, newest first, at most filter.limit.
   virtual std::vector<AuditRecord> List(const AuditFilter& filter) = 0;
+  virtual void AppendMany(const std::vector<AuditEntry>& entries) = 0;
+  // A person's trail, latest first, below `before_id` (0: from the latest).
+  virtual std::vector<AuditEntry> AboutSubject(Id subject_id, Id before_id, int limit) = 0;
+  // The latest rows of one action (e.g. the webhook items given up on).
+  virtual std::vector<AuditEntry> LatestOfAction(const std::string& action, int limit) = 0;
 };
 
 // What is held about one person: read for their export (GDPR articles 15 and 20), changed by

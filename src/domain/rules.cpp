@@ -135,11 +135,104 @@ bool CountsTowardPathway(const AttendanceRecord& r, double module_hours) {
 
 std::optional<DomainError> CheckCanMarkAttendance(const Principal& who, const Session& s,
                                                   TimePoint now) {
-  if (who.IsCoordinator()) return std::nullopt;
-  if (who.kind != Principal::Kind::kUser || !s.Teaches(who.user_id))
+  if (!who.IsCoordinator() && (who.kind != Principal::Kind::kUser || !s.Teaches(who.user_id)))
     return DomainError{ErrorCode::kForbidden, "Only the session's trainers and coordinators mark attendance.", {}};
   if (now < s.starts_at)
-    return DomainError{ErrorCode::kRuleViolation, "Attendance can be marked from the session's start on.", {}};
+    return DomainError{ErrorCode::kRuleViolation,
+                       "Attendance is recorded from the session's start on (" + FormatLocal(s.starts_at) + "), by everyone.",
+                       {}};
+  return std::nullopt;
+}
+
+bool IsValidOnlineLink(const std::string& link) {
+  if (link.empty()) return true;
+  if (link.size() > 2000 || !IsValidUtf8(link)) return false;
+  if (!(link.rfind("https://", 0) == 0 || link.rfind("http://", 0) == 0)) return false;
+  const std::size_t host = link.find("://") + 3;
+  if (host >= link.size() || link[host] == '/') return false;
+  for (unsigned char c : link)
+    if (c <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\') return false;
+  return true;
+}
+
+Result<Session> ApplySessionEdit(const Session& s, const SessionEdit& e, TimePoint now) {
+  if (s.status == SessionStatus::kCancelled || s.status == SessionStatus::kCompleted)
+    return Error(ErrorCode::kConflict, std::string("The session is ") + ToString(s.status) + ": it no longer changes.");
+  std::vector<FieldError> errors;
+  const bool started = now >= s.starts_at;
+  const char* fixed = "cannot change once the session has started";
+  Session after = s;
+  if (e.starts_at && *e.starts_at != s.starts_at) {
+    if (started) errors.push_back({"starts_at", fixed});
+    else if (*e.starts_at <= now) errors.push_back({"starts_at", "must be in the future"});
+    after.starts_at = *e.starts_at;
+    if (!e.decision_at && s.status == SessionStatus::kScheduled) after.decision_at += after.starts_at - s.starts_at;
+  }
+  if (e.ends_at) after.ends_at = *e.ends_at;
+  if (after.ends_at <= after.starts_at) errors.push_back({"ends_at", "must be after starts_at"});
+  else if (after.ends_at - after.starts_at > std::chrono::hours(24 * 366))
+    errors.push_back({"ends_at", "must be within a year of starts_at"});
+  if (e.capacity && *e.capacity != s.capacity) {
+    if (started) errors.push_back({"capacity", fixed});
+    after.capacity = *e.capacity;
+  }
+  if (after.capacity < 1 || after.capacity > kMaxCapacity) errors.push_back({"capacity", "must be between 1 and 100000"});
+  if (e.min_registrants && *e.min_registrants != s.min_registrants) {
+    if (started) errors.push_back({"min_registrants", fixed});
+    after.min_registrants = *e.min_registrants;
+  }
+  if (after.min_registrants < 0 || after.min_registrants > kMaxCapacity)
+    errors.push_back({"min_registrants", "must be between 0 and 100000"});
+  else if (after.capacity >= 1 && after.min_registrants > after.capacity)
+    errors.push_back({e.min_registrants ? "min_registrants" : "capacity", "min_registrants must not exceed capacity"});
+  if (e.decision_at && *e.decision_at != s.decision_at) {
+    if (started) errors.push_back({"decision_at", fixed});
+    else if (s.status != SessionStatus::kScheduled)
+      errors.push_back({"decision_at", "cannot change: the session was already decided"});
+    after.decision_at = *e.decision_at;
+  }
+  if (after.decision_at > after.starts_at) errors.push_back({"decision_at", "must not be after starts_at"});
+  if (e.location) {
+    CheckText("location", *e.location, 300, errors, false);
+    after.location = std::string(Trim(*e.location));
+  }
+  if (e.online_link) {
+    if (!IsValidOnlineLink(*e.online_link))
+      errors.push_back({"online_link", "must be empty or an http(s) URL of at most 2000 characters"});
+    after.online_link = *e.online_link;
+  }
+  if (e.mode) after.mode = *e.mode;
+  if (e.trainer_ids) {
+    if (e.trainer_ids->size() > 20) errors.push_back({"trainer_ids", "must list at most 20 trainers"});
+    after.trainer_ids = *e.trainer_ids;
+  }
+  if (!errors.empty()) return Invalid(errors);
+  return after;
+}
+
+bool ScheduleChanged(const Session& before, const Session& after) {
+  return before.starts_at != after.starts_at || before.ends_at != after.ends_at ||
+         before.location != after.location || before.mode != after.mode || before.online_link != after.online_link;
+}
+
+long long CheckInStep(TimePoint t) {
+  return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count() / kCheckInPeriod.count();
+}
+
+TimePoint CheckInStepEnd(long long step) {
+  return TimePoint(std::chrono::duration_cast<std::chrono::milliseconds>(kCheckInPeriod * (step + 1)));
+}
+
+std::optional<DomainError> CheckCheckInOpen(const Session& s, TimePoint now) {
+  if (s.status == SessionStatus::kCancelled)
+    return DomainError{ErrorCode::kRuleViolation, "The session was cancelled.", {}};
+  if (now < s.starts_at || now > s.ends_at)
+    return DomainError{ErrorCode::kRuleViolation,
+                       "Check-in is open while the session runs, from " + FormatLocal(s.starts_at) + " to " +
+                           FormatLocal(s.ends_at) + ".",
+                       {}};
+  if (s.sheet_confirmed_at)
+    return DomainError{ErrorCode::kConflict, "The attendance sheet was confirmed: check-in is closed.", {}};
   return std::nullopt;
 }
 

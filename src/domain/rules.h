@@ -68,9 +68,39 @@ struct AttendanceMark {
 Expected<double, std::string> CreditedHours(const AttendanceMark& mark, double module_hours);
 // Only presence for the full module hours counts toward a pathway.
 bool CountsTowardPathway(const AttendanceRecord& r, double module_hours);
-// May this caller mark attendance now? Coordinators at any time (backfilling); the
-// session's trainers from its start on.
+// May this caller mark attendance now? The session's trainers and coordinators, from its
+// start on: nobody, coordinator included, records attendance in advance (later corrections
+// are possible, and audited).
 std::optional<DomainError> CheckCanMarkAttendance(const Principal& who, const Session& s,
                                                   TimePoint now);
+
+// A coordinator's edit of a session: each field given replaces the session's; the others stay.
+struct SessionEdit {
+  std::optional<TimePoint> starts_at, ends_at, decision_at;
+  std::optional<int> capacity, min_registrants;
+  std::optional<std::string> location, online_link;
+  std::optional<SessionMode> mode;
+  std::optional<std::vector<Id>> trainer_ids;
+  // Lowering the capacity below the confirmed registrants moves the last confirmed to the
+  // waiting list only when the coordinator says so explicitly.
+  bool move_to_waitlist = false;
+};
+// The session as edited, or the field errors (422) or the state conflict (409: cancelled or
+// completed). Once the session has started its start, capacity, threshold and decision date
+// are fixed; a decision date changes only while undecided; a moved start moves an undecided
+// session's decision date by as much, unless one is given.
+Result<Session> ApplySessionEdit(const Session& s, const SessionEdit& e, TimePoint now);
+// Did the date, the place, the mode or the link change (registrants get a new invitation)?
+bool ScheduleChanged(const Session& before, const Session& after);
+// An online link: empty, or an http(s) URL of at most 2000 characters without spaces.
+bool IsValidOnlineLink(const std::string& link);
+
+// Self check-in: the codes rotate every kCheckInPeriod; a code is accepted only in the period
+// it was shown for (never after its rotation), and only while the session runs.
+constexpr std::chrono::seconds kCheckInPeriod{60};
+long long CheckInStep(TimePoint t);
+TimePoint CheckInStepEnd(long long step);
+// Is the check-in open at `now` (from the start to the end of the session)?
+std::optional<DomainError> CheckCheckInOpen(const Session& s, TimePoint now);
 
 }  // namespace parcours

@@ -38,6 +38,16 @@ HttpResponse BadYear(const HttpRequest& req) {
 
 }  // namespace
 
+HttpResponse CsvRowsProblem(const HttpRequest& req, const std::vector<CsvRowError>& rows) {
+  std::vector<FieldError> errors;
+  for (const auto& e : rows)
+    errors.push_back({"rows[" + std::to_string(e.row) + "]" + (e.field.empty() ? "" : "." + e.field), e.message});
+  return HttpResponse::Problem({ErrorCode::kInvalidInput,
+                                "The file has invalid rows; nothing was applied. Row numbers count the header as row 1.",
+                                errors},
+                               req.ctx.request_id);
+}
+
 void AddAgencyRoutes(Router& router, Services& s) {
   router.Add(Method::kPut, "/api/v1/agencies/{code}/enrolments/{external_id}", Access::kSignedIn,
              AgencyOrCoordinator([&s](HttpRequest& req) {
@@ -123,15 +133,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
                                    req.ctx.request_id);
     auto r = s.agencies.ImportCsv(req.ctx, req.params[0], req.body);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
-    if (!r->errors.empty()) {
-      std::vector<FieldError> errors;
-      for (const auto& e : r->errors)
-        errors.push_back({"rows[" + std::to_string(e.row) + "]" + (e.field.empty() ? "" : "." + e.field), e.message});
-      return HttpResponse::Problem({ErrorCode::kInvalidInput,
-                                    "The file has invalid rows; nothing was applied. Row numbers count the header as row 1.",
-                                    errors},
-                                   req.ctx.request_id);
-    }
+    if (!r->errors.empty()) return CsvRowsProblem(req, r->errors);
     json items = json::array();
     for (const auto& e : r->applied) items.push_back(EnrolmentJson(e));
     return HttpResponse::Json(200, {{"applied", r->applied.size()}, {"items", items}});

@@ -3,27 +3,6 @@
 #include "services/views.h"
 
 namespace parcours::http {
-namespace {
-
-json SheetJson(const AttendanceSheet& sheet) {
-  json records = json::array();
-  for (const auto& line : sheet.lines) {
-    json r = {{"participant_id", IdString(line.participant_id)}, {"name", line.name}};
-    if (line.mark) {
-      r["status"] = ToString(line.mark->status);
-      r["hours"] = line.mark->hours;
-      r["marked_at"] = FormatLocal(line.mark->marked_at);
-    } else {
-      r["status"] = nullptr;
-      r["hours"] = nullptr;
-      r["marked_at"] = nullptr;
-    }
-    records.push_back(r);
-  }
-  return {{"session_id", IdString(sheet.session.id)},
-          {"module_hours", sheet.module_hours},
-          {"records", records}};
-}
 
 json ProgressJson(const PathwayProgress& p) {
   json modules = json::array();
@@ -44,7 +23,30 @@ json ProgressJson(const PathwayProgress& p) {
           {"modules", modules}};
 }
 
-}  // namespace
+json SheetJson(const AttendanceSheet& sheet) {
+  json records = json::array();
+  for (const auto& line : sheet.lines) {
+    json r = {{"participant_id", IdString(line.participant_id)}, {"name", line.name},
+              {"organisation", line.organisation}};
+    if (line.mark) {
+      r["status"] = ToString(line.mark->status);
+      r["hours"] = line.mark->hours;
+      r["marked_at"] = FormatLocal(line.mark->marked_at);
+      r["source"] = ToString(line.mark->source);
+    } else {
+      r["status"] = nullptr;
+      r["hours"] = nullptr;
+      r["marked_at"] = nullptr;
+      r["source"] = nullptr;
+    }
+    records.push_back(r);
+  }
+  return {{"session_id", IdString(sheet.session.id)},
+          {"module_hours", sheet.module_hours},
+          {"sheet_confirmed_at",
+           sheet.session.sheet_confirmed_at ? json(FormatLocal(*sheet.session.sheet_confirmed_at)) : json(nullptr)},
+          {"records", records}};
+}
 
 void AddAttendanceRoutes(Router& router, Services& s) {
   router.Add(Method::kPut, "/api/v1/sessions/{id}/attendance", Access::kSignedIn, StaffOnly([&s](HttpRequest& req) {

@@ -42,9 +42,10 @@ void AddAttestationRoutes(Router& router, Services& s) {
     FieldReader f(*body);
     auto participant = f.IdString("participant_id");
     auto pathway = f.IdString("pathway_id");
+    auto reason = f.String("reason", false, 4000);
     if (!f.ok())
       return HttpResponse::Problem(f.Problem("Name the participant and the pathway."), req.ctx.request_id);
-    return Reply(req, s.attestations.Issue(req.ctx, *participant, *pathway), 201, AttestationJson);
+    return Reply(req, s.attestations.Issue(req.ctx, *participant, *pathway, reason.value_or("")), 201, AttestationJson);
   }));
 
   router.Add(Method::kPost, "/api/v1/pathways/{id}/attestations", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
@@ -55,6 +56,25 @@ void AddAttestationRoutes(Router& router, Services& s) {
     json items = json::array();
     for (const auto& a : *r) items.push_back(AttestationJson(a));
     return HttpResponse::Json(201, {{"items", items}, {"next_cursor", nullptr}});
+  }));
+
+  router.Add(Method::kGet, "/api/v1/pathways/{id}/completions", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
+    auto id = IdParam(req, 0);
+    if (!id) return NotFound(req, "pathway");
+    const std::string due = req.Query("due").value_or("false");
+    if (due != "true" && due != "false")
+      return HttpResponse::Problem({ErrorCode::kMalformed, "Invalid query parameters.", {{"due", "must be true or false"}}},
+                                   req.ctx.request_id);
+    auto r = s.attestations.Completions(req.ctx, *id);
+    if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
+    json items = json::array();
+    for (const auto& c : *r) {
+      if (due == "true" && !c.due) continue;
+      items.push_back({{"participant_id", IdString(c.person.id)}, {"name", c.person.name}, {"email", c.person.email},
+                       {"organisation", c.person.organisation}, {"completed_on", FormatLocal(c.completed_at).substr(0, 10)},
+                       {"due", c.due}, {"attestation", c.attestation ? AttestationJson(*c.attestation) : json(nullptr)}});
+    }
+    return HttpResponse::Json(200, ListJson(items, std::nullopt));
   }));
 
   router.Add(Method::kGet, "/api/v1/attestations/{id}", Access::kSignedIn, [&s](HttpRequest& req) {

@@ -102,15 +102,8 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     auto location = f.String("location", false, 2000);
     auto mode = f.String("mode", false, 20);
     if (mode && !SessionModeFromString(*mode)) f.AddError("mode", "must be onsite, online or hybrid");
-    std::vector<Id> trainers;
-    if (const json* list = f.Array("trainer_ids", false, 20)) {
-      for (std::size_t i = 0; i < list->size(); ++i) {
-        std::optional<Id> id;
-        if ((*list)[i].is_string()) id = ParseId((*list)[i].get_ref<const std::string&>());
-        if (!id) f.AddError("trainer_ids[" + std::to_string(i) + "]", "must be an id (a string of digits)");
-        else trainers.push_back(*id);
-      }
-    }
+    auto online_link = f.String("online_link", false, 4000);
+    auto trainers = f.Ids("trainer_ids", false, 20);
     if (!f.ok()) return InvalidFields(req, f);
     x.module_id = *module_id;
     x.starts_at = *starts;
@@ -127,8 +120,9 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     x.agency = agency;
     x.location = location.value_or("");
     x.mode = mode ? *SessionModeFromString(*mode) : SessionMode::kOnsite;
-    x.trainer_ids = trainers;
-    return Reply(req, s.catalogue.CreateSession(req.ctx, in), 201, [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
+    x.trainer_ids = trainers.value_or(std::vector<Id>{});
+    x.online_link = online_link.value_or("");
+    return Reply(req, s.catalogue.CreateSession(req.ctx, in), 201, [lang = PreferredLanguage(req)](const Session& v) { return StaffJson(v, lang); });
   }));
 
   router.Add(Method::kGet, "/api/v1/sessions", Access::kAnyone, [&s](HttpRequest& req) {

@@ -17,6 +17,10 @@
 #include "services/registration_service.h"
 #include "services/personal_data_service.h"
 #include "services/audit_trail_service.h"
+#include "services/door_service.h"
+#include "services/history_service.h"
+#include "services/operations_service.h"
+#include "services/people_service.h"
 
 namespace parcours::http {
 
@@ -40,6 +44,11 @@ struct Services {
   // People's rights over their data and the audit trail (routes added when both are set).
   PersonalDataService* personal_data = nullptr;
   AuditTrailService* audit_trail = nullptr;
+  // The trainers' and coordinator's operations (issue 10), set by src/app.
+  PeopleService* people = nullptr;
+  DoorService* door = nullptr;
+  HistoryService* history = nullptr;
+  OperationsService* operations = nullptr;
 };
 
 // Route guards: a caller who may not use a route is refused before anything of the request is
@@ -64,6 +73,15 @@ void AddAgencyRoutes(Router& router, Services& s);
 void AddAttestationRoutes(Router& router, Services& s);
 void AddResourceRoutes(Router& router, Services& s);
 void AddPersonalDataRoutes(Router& router, Services& s);
+void AddSessionRoutes(Router& router, Services& s);
+void AddDoorRoutes(Router& router, Services& s);
+void AddPeopleRoutes(Router& router, Services& s);
+
+// JSON shared by several handler files (attendance_handler.cpp).
+json SheetJson(const AttendanceSheet& sheet);
+json ProgressJson(const PathwayProgress& p);
+// A CSV import refused row by row (agencies_handler.cpp): 422 naming rows[N].field.
+HttpResponse CsvRowsProblem(const HttpRequest& req, const std::vector<CsvRowError>& rows);
 
 inline void AddAllRoutes(Router& router, Services& s) {
   AddOperationsRoutes(router, s);
@@ -75,13 +93,16 @@ inline void AddAllRoutes(Router& router, Services& s) {
   AddAttestationRoutes(router, s);
   AddResourceRoutes(router, s);
   AddPersonalDataRoutes(router, s);
+  AddSessionRoutes(router, s);
+  AddDoorRoutes(router, s);
+  AddPeopleRoutes(router, s);
   // The query parameters each route reads (any other is a 400): documented in api/openapi.yaml
   // and compared with it by the route check (`parcours routes`).
   const std::vector<std::string> page = {"limit", "cursor"};
   router.AllowQuery(Method::kGet, "/api/v1/pathways", page);
   router.AllowQuery(Method::kGet, "/api/v1/modules", page);
   router.AllowQuery(Method::kGet, "/api/v1/sessions", {"module_id", "from", "to", "status", "limit", "cursor"});
-  router.AllowQuery(Method::kGet, "/api/v1/sessions/{id}/registrations", page);
+  router.AllowQuery(Method::kGet, "/api/v1/sessions/{id}/registrations", {"status", "limit", "cursor"});
   router.AllowQuery(Method::kGet, "/api/v1/me/registrations", page);
   router.AllowQuery(Method::kGet, "/api/v1/agencies/{code}/changes", {"since", "cursor", "limit"});
   router.AllowQuery(Method::kGet, "/api/v1/agencies/{code}/enrolments.csv", {"year"});
@@ -92,6 +113,12 @@ inline void AddAllRoutes(Router& router, Services& s) {
     router.AllowQuery(Method::kGet, "/api/v1/audit", {"person", "session", "action", "from", "to", "limit", "cursor"});
     router.AllowQuery(Method::kGet, "/api/v1/audit.csv", {"person", "session", "action", "from", "to"});
   }
+  router.AllowQuery(Method::kGet, "/api/v1/me/sessions", {"when", "limit", "cursor"});
+  router.AllowQuery(Method::kGet, "/api/v1/people", {"q", "role", "limit", "cursor"});
+  router.AllowQuery(Method::kGet, "/api/v1/people/{id}/audit", page);
+  router.AllowQuery(Method::kGet, "/api/v1/operations/decisions", {"within_days", "at_risk"});
+  router.AllowQuery(Method::kGet, "/api/v1/operations/dashboard", {"within_days"});
+  router.AllowQuery(Method::kGet, "/api/v1/pathways/{id}/completions", {"due"});
 }
 
 }  // namespace parcours::http

@@ -131,6 +131,36 @@ std::optional<TimePoint> FieldReader::Time(const std::string& name, bool require
   return t;
 }
 
+std::optional<bool> FieldReader::Boolean(const std::string& name, bool required) {
+  const json* v = Get(name, required);
+  if (!v) return std::nullopt;
+  if (!v->is_boolean()) {
+    AddError(name, "must be true or false");
+    return std::nullopt;
+  }
+  return v->get<bool>();
+}
+
+std::optional<std::vector<long long>> FieldReader::Ids(const std::string& name, bool required,
+                                                       std::size_t max_items) {
+  const json* list = Array(name, required, max_items);
+  if (!list) return std::nullopt;
+  std::vector<long long> ids;
+  bool good = true;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    std::optional<long long> id;
+    if ((*list)[i].is_string()) id = ParseId((*list)[i].get_ref<const std::string&>());
+    if (!id) {
+      AddError(name + "[" + std::to_string(i) + "]", "must be an id (a string of digits)");
+      good = false;
+    } else {
+      ids.push_back(*id);
+    }
+  }
+  if (!good) return std::nullopt;
+  return ids;
+}
+
 std::optional<long long> FieldReader::IdString(const std::string& name, bool required) {
   const json* v = Get(name, required);
   if (!v) return std::nullopt;

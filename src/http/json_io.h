@@ -29,6 +29,10 @@ class FieldReader {
   std::optional<long long> IdString(const std::string& name, bool required = true);
   std::optional<std::vector<std::string>> Strings(const std::string& name, bool required = true,
                                                   std::size_t max_items = 100);
+  std::optional<bool> Boolean(const std::string& name, bool required = false);
+  // An array of ids (strings of digits), each bad item named as name[i].
+  std::optional<std::vector<long long>> Ids(const std::string& name, bool required = true,
+                                            std::size_t max_items = 100);
   // The array at `name`, or nullopt (with an error when required or not an array).
   const json* Array(const std::string& name, bool required = true, std::size_t max_items = 100);
   bool Has(const std::string& name);

@@ -31,8 +31,21 @@ void AddRegistrationRoutes(Router& router, Services& s) {
     if (!id) return NotFound(req, "session");
     auto page = ReadPage(req);
     if (!page) return HttpResponse::Problem(page.error(), req.ctx.request_id);
-    return ReplyPage(req, s.registrations.ListForSession(req.ctx, *id, *page),
-                     [](const Registration& r) { return ToJson(r); });
+    std::optional<RegistrationStatus> status;
+    if (auto v = req.Query("status")) {
+      status = RegistrationStatusFromString(*v);
+      if (!status)
+        return HttpResponse::Problem({ErrorCode::kMalformed, "Invalid query parameters.",
+                                      {{"status", "must be confirmed, waitlisted, withdrawn or cancelled"}}},
+                                     req.ctx.request_id);
+    }
+    return ReplyPage(req, s.registrations.ListForSession(req.ctx, *id, *page, status), [](const Registrant& r) {
+      json j = ToJson(r.registration);
+      j["name"] = r.name;
+      j["email"] = r.email;
+      j["organisation"] = r.organisation;
+      return j;
+    });
   });
 
   router.Add(Method::kGet, "/api/v1/me/registrations", Access::kSignedIn, [&s](HttpRequest& req) {

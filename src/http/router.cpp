@@ -204,4 +204,14 @@ std::optional<json> BodyObject(const HttpRequest& req, HttpResponse& out) {
   return std::move(*parsed);
 }
 
+std::optional<HttpResponse> RefuseBody(const HttpRequest& req) {
+  if (req.body.empty()) return std::nullopt;
+  HttpResponse bad;
+  auto body = BodyObject(req, bad);
+  if (!body) return bad;
+  FieldReader f(*body);
+  if (f.ok()) return std::nullopt;
+  return HttpResponse::Problem(f.Problem("This request has no fields."), req.ctx.request_id);
+}
+
 }  // namespace parcours::http

@@ -121,6 +121,9 @@ HttpResponse ReplyPage(const HttpRequest& req, const Result<Page<T>>& r, F to_js
 // single resource). Defined beside the routes it names (resources_handler.cpp).
 std::string LocationOf(const std::string& route, const HttpRequest& req, const json& created);
 
+// For a route that reads no body: nullopt when the body is empty or an empty JSON object, else
+// the 4xx to answer (a field is a 400 naming it).
+std::optional<HttpResponse> RefuseBody(const HttpRequest& req);
 // Parses the body as a JSON object; on failure `out` holds the 400 (or 415: not sent as
 // application/json) response.
 std::optional<json> BodyObject(const HttpRequest& req, HttpResponse& out);

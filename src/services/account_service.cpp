@@ -125,7 +125,7 @@ Result<User> AccountService::Create(const RequestContext& ctx, const NewAccount&
     if (!id) return Error(ErrorCode::kAlreadyExists, "An account with this e-mail already exists.");
     User created = user;
     created.id = *id;
-    Audit(uow, ctx, now, "user.created", "user", *id, nullptr, ToJson(created));
+    Audit(uow, ctx, now, "user.created", "user", *id, nullptr, ToJson(created), *id);
     return created;
   });
 }
@@ -184,7 +184,7 @@ Result<IssuedToken> AccountService::Login(const RequestContext& ctx, const std::
           const std::string token = NewSecret(random_, kUnlockTokenPrefix);
           guard.InsertUnlock({Sha256Hex(token), user->id, known, now, now + Ms(settings_.unlock_lifetime)});
           Notifier(uow).LoginUnlock(*user, settings_.public_url + "/login/unlock?token=" + token, now);
-          Audit(uow, ctx, now, "user.login_held", "user", user->id, nullptr, nullptr);
+          Audit(uow, ctx, now, "user.login_held", "user", user->id, nullptr, nullptr, user->id);
         }
         out = Error(ErrorCode::kLoginConfirmationSent,
                     "This account has met many failed logins, and this address has not been used with it "
@@ -210,7 +210,7 @@ Result<IssuedToken> AccountService::Unlock(const RequestContext& ctx, const std:
     uow.logins().RememberAddress(unlock->user_id, unlock->address_hash, now);
     uow.logins().RememberAddress(unlock->user_id,
                                  KnownAddressHash(unlock->user_id, ClientAddressKey(ctx.client_address)), now);
-    Audit(uow, ctx, now, "user.login_confirmed", "user", unlock->user_id, nullptr, nullptr);
+    Audit(uow, ctx, now, "user.login_confirmed", "user", unlock->user_id, nullptr, nullptr, unlock->user_id);
     return NewToken(uow, unlock->user_id, now);
   });
 }

@@ -89,7 +89,7 @@ Result<EnrolmentResult> AgencyService::PutInTransaction(UnitOfWork& uow, const R
     u.created_at = now;
     if (auto id = uow.users().Insert(u)) {
       u.id = *id;
-      Audit(uow, ctx, now, "user.created", "user", u.id, nullptr, ToJson(u));
+      Audit(uow, ctx, now, "user.created", "user", u.id, nullptr, ToJson(u), u.id);
       const std::string token = NewSecret(random_, "pr_");
       uow.users().InsertPasswordReset(Sha256Hex(token), u.id, now, now + kClaimLifetime);
       Notifier(uow).AccountClaim(u, public_url_ + "/claim?token=" + token, agency->name, now);

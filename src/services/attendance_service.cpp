@@ -4,16 +4,11 @@
 #include <set>
 
 #include "domain/rules.h"
+#include "services/attendance_marks.h"
 #include "services/audit.h"
 #include "services/views.h"
 
 namespace parcours {
-namespace {
-
-nlohmann::json MarkJson(const AttendanceRecord& r) {
-  return {{"session_id", IdString(r.session_id)}, {"participant_id", IdString(r.participant_id)},
-          {"status", ToString(r.status)}, {"hours", r.hours}};
-}
 
 AttendanceSheet BuildSheet(UnitOfWork& uow, const Session& s) {
   AttendanceSheet sheet;
@@ -24,26 +19,28 @@ AttendanceSheet BuildSheet(UnitOfWork& uow, const Session& s) {
   for (const auto& r : uow.registrations().WithStatus(s.id, RegistrationStatus::kConfirmed)) {
     AttendanceLine line;
     line.participant_id = r.participant_id;
-    if (auto u = uow.users().FindById(r.participant_id)) line.name = u->name;
     if (auto it = marks.find(r.participant_id); it != marks.end()) {
       line.mark = it->second;
       marks.erase(it);
     }
     sheet.lines.push_back(std::move(line));
   }
-  for (auto& [pid, m] : marks) {  // marked, then withdrawn: still shown
-    AttendanceLine line{pid, "", m};
-    if (auto u = uow.users().FindById(pid)) line.name = u->name;
-    sheet.lines.push_back(std::move(line));
-  }
+  for (auto& [pid, m] : marks) sheet.lines.push_back({pid, "", m});  // marked, then withdrawn: still shown
+  std::vector<Id> ids;
+  for (const auto& line : sheet.lines) ids.push_back(line.participant_id);
+  std::map<Id, User> people;
+  for (auto& u : uow.users().FindMany(ids)) people[u.id] = std::move(u);
+  for (auto& line : sheet.lines)
+    if (auto it = people.find(line.participant_id); it != people.end()) {
+      line.name = it->second.name;
+      line.organisation = it->second.organisation;
+    }
   return sheet;
 }
 
 bool MaySeeSheet(const Principal& who, const Session& s) {
   return who.IsCoordinator() || (who.kind == Principal::Kind::kUser && s.Teaches(who.user_id));
 }
-
-}  // namespace
 
 Result<AttendanceSheet> AttendanceService::Mark(const RequestContext& ctx, Id session_id,
                                                 const std::vector<AttendanceInput>& records) {
@@ -85,14 +82,7 @@ Result<AttendanceSheet> AttendanceService::Mark(const RequestContext& ctx, Id se
       out = Invalid(errors);
       return false;
     }
-    for (const auto& change : changes) {
-      auto before = uow.attendance().Find(change.session_id, change.participant_id);
-      if (before && before->status == change.status && before->hours == change.hours) continue;
-      uow.attendance().Upsert(change);
-      Audit(uow, ctx, now, before ? "attendance.changed" : "attendance.marked", "attendance",
-            change.session_id, before ? MarkJson(*before) : nlohmann::json(), MarkJson(change));
-      unit_.RecordFeed(uow, confirmed[change.participant_id], "attendance", ToString(change.status), now);
-    }
+    for (const auto& change : changes) WriteMark(uow, unit_, ctx, confirmed[change.participant_id], change, now);
     out = BuildSheet(uow, *s);
     return true;
   });
@@ -133,28 +123,31 @@ Result<PathwayProgress> AttendanceService::Progress(const RequestContext& ctx, I
       out = Error(ErrorCode::kNotFound, "No participant has this id.");
       return false;
     }
-    PathwayProgress p;
-    p.participant_id = participant_id;
-    p.pathway = *pathway;
-    std::map<Id, CompletedModule> done;
-    for (auto& c : uow.attendance().CompletedModules(participant_id, pathway->modules))
-      done[c.module_id] = c;
-    bool all = !pathway->modules.empty();
-    for (const auto& m : pathway->modules) {
-      ModuleProgress mp{m, std::nullopt};
-      if (auto it = done.find(m.id); it != done.end()) {
-        mp.completed = it->second;
-        p.hours_completed += m.hours;
-      } else {
-        all = false;
-      }
-      p.modules.push_back(mp);
-    }
-    p.complete = all;
-    out = p;
+    out = ProgressOf(uow, participant_id, *pathway);
     return true;
   });
   return out;
+}
+
+PathwayProgress ProgressOf(UnitOfWork& uow, Id participant_id, const Pathway& pathway) {
+  PathwayProgress p;
+  p.participant_id = participant_id;
+  p.pathway = pathway;
+  std::map<Id, CompletedModule> done;
+  for (auto& c : uow.attendance().CompletedModules(participant_id, pathway.modules)) done[c.module_id] = c;
+  bool all = !pathway.modules.empty();
+  for (const auto& m : pathway.modules) {
+    ModuleProgress mp{m, std::nullopt};
+    if (auto it = done.find(m.id); it != done.end()) {
+      mp.completed = it->second;
+      p.hours_completed += m.hours;
+    } else {
+      all = false;
+    }
+    p.modules.push_back(mp);
+  }
+  p.complete = all;
+  return p;
 }
 
 }  // namespace parcours

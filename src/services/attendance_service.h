@@ -22,6 +22,7 @@ struct AttendanceLine {
   Id participant_id = 0;
   std::string name;
   std::optional<AttendanceRecord> mark;  // nullopt: not marked yet
+  std::string organisation;
 };
 
 struct AttendanceSheet {
@@ -42,6 +43,13 @@ struct PathwayProgress {
   bool complete = false;
   std::vector<ModuleProgress> modules;
 };
+
+// The sheet as staff see it, read in the caller's transaction.
+AttendanceSheet BuildSheet(UnitOfWork& uow, const Session& s);
+// A person's progress along a pathway, read in the caller's transaction.
+PathwayProgress ProgressOf(UnitOfWork& uow, Id participant_id, const Pathway& pathway);
+// May this caller see the session's sheet and registrants (its trainers, coordinators)?
+bool MaySeeSheet(const Principal& who, const Session& s);
 
 class AttendanceService {
  public:

@@ -58,6 +58,21 @@ struct PublicVerification {
 // and for an attendance certificate also module_title, session_starts_at, session_ends_at
 // (pathway_title is then the module's pathway, or the module's own title outside any pathway).
 nlohmann::json VerificationJson(const PublicVerification& v);
+// Someone who completed a pathway: when (the earliest full attendance of its last module) and
+// their latest attestation of it, if any. `due`: no attestation at all, so the batch issues one
+// (a revoked attestation is never re-issued by the batch).
+struct PathwayCompletion {
+  User person;
+  TimePoint completed_at;
+  std::optional<Attestation> attestation;
+  bool due = false;
+};
+
+// Per pathway, how many completions the batch would issue an attestation to.
+struct DueAttestations {
+  Pathway pathway;
+  int due = 0;
+};
 
 class AttestationService {
  public:
@@ -68,9 +83,19 @@ class AttestationService {
       : store_(store), clock_(clock), random_(random), renderer_(std::move(renderer)),
         identity_(std::move(identity)), settings_(std::move(settings)) {}
 
-  Result<Attestation> Issue(const RequestContext& ctx, Id participant_id, Id pathway_id);
-  // Everyone who completed the pathway and has no valid attestation yet.
+  // One person's attestation, an explicit act of the coordinator: after a revocation it is a
+  // re-issue, audited as attestation.reissued with the revoked attestations and `reason`.
+  Result<Attestation> Issue(const RequestContext& ctx, Id participant_id, Id pathway_id,
+                            const std::string& reason = "");
+  // Everyone who completed the pathway and never held an attestation of it (a revoked one is
+  // never re-issued here). Reads once, renders and signs on every core, stores in chunks of
+  // kStoreChunk per transaction (each attestation with its audit row); safe to repeat.
   Result<std::vector<Attestation>> IssueAll(const RequestContext& ctx, Id pathway_id);
+  static constexpr std::size_t kStoreChunk = 100;
+  // Who completed the pathway, with their attestation if any (coordinators).
+  Result<std::vector<PathwayCompletion>> Completions(const RequestContext& ctx, Id pathway_id);
+  // For every pathway, the completions due an attestation (coordinators).
+  Result<std::vector<DueAttestations>> Due(const RequestContext& ctx);
   Result<Attestation> Get(const RequestContext& ctx, Id id);
   Result<IssuedPdf> Pdf(const RequestContext& ctx, Id id);
   Result<Attestation> Revoke(const RequestContext& ctx, Id id, const std::string& reason);
@@ -87,9 +112,19 @@ class AttestationService {
   Result<IssuedPdf> AttendanceCertificate(const RequestContext& ctx, Id registration_id);
 
  private:
-  // Issues, or replaces `replaced` (revoking it with `revoke_reason`) when given.
+  // Issues (after a revocation, a re-issue audited with `reason`), or replaces `replaced`,
+  // revoking it with `revoke_reason`, in the same transaction.
   Result<Attestation> IssueOrReplace(const RequestContext& ctx, Id participant_id, Id pathway_id,
-                                     const std::optional<Attestation>& replaced, const std::string& revoke_reason);
+                                     const std::string& reason, const std::optional<Attestation>& replaced,
+                                     const std::string& revoke_reason);
+  // What to print for a person: the attestation's fields (a fresh verification code) and the
+  // certificate's content. `done`: their completed modules of the pathway.
+  std::pair<Attestation, certificates::AttestationContent> Draft(const User& holder, const Pathway& pathway,
+                                                                  const std::map<Id, CompletedModule>& done,
+                                                                  TimePoint now);
+  // The signed PDF of a draft; sets its sha256.
+  std::string Seal(Attestation& a, const certificates::AttestationContent& content, TimePoint now) const;
+
   Store& store_;
   const Clock& clock_;
   RandomSource& random_;

@@ -30,9 +30,11 @@ inline void SetAuditSubjects(AuditEntry& e, const nlohmann::json& before, const 
                                                                                : named("session_id");
 }
 
-inline void Audit(UnitOfWork& uow, const RequestContext& ctx, TimePoint at, std::string action,
-                  std::string entity_type, Id entity_id, const nlohmann::json& before,
-                  const nlohmann::json& after) {
+// `subject`: the person the change concerns when the row's JSON does not name them (their
+// record shows it); otherwise the person and session are read from the row (SetAuditSubjects).
+inline AuditEntry AuditRow(const RequestContext& ctx, TimePoint at, std::string action, std::string entity_type,
+                           Id entity_id, const nlohmann::json& before, const nlohmann::json& after,
+                           std::optional<Id> subject = std::nullopt) {
   AuditEntry e;
   e.actor = ctx.principal.Label();
   e.action = std::move(action);
@@ -43,7 +45,14 @@ inline void Audit(UnitOfWork& uow, const RequestContext& ctx, TimePoint at, std:
   e.request_id = ctx.request_id;
   e.at = at;
   SetAuditSubjects(e, before, after);
-  uow.audit().Append(e);
+  if (subject) e.person_id = subject;
+  return e;
+}
+
+inline void Audit(UnitOfWork& uow, const RequestContext& ctx, TimePoint at, std::string action,
+                  std::string entity_type, Id entity_id, const nlohmann::json& before,
+                  const nlohmann::json& after, std::optional<Id> subject = std::nullopt) {
+  uow.audit().Append(AuditRow(ctx, at, std::move(action), std::move(entity_type), entity_id, before, after, subject));
 }
 
 }  // namespace parcours

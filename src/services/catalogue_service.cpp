@@ -1,8 +1,10 @@
 #include "services/catalogue_service.h"
 
 #include <cmath>
+#include <map>
 #include <set>
 
+#include "common/time.h"
 #include "domain/rules.h"
 #include "services/audit.h"
 #include "services/views.h"
@@ -19,6 +21,25 @@ void CheckModule(const std::string& prefix, const Module& m, std::vector<FieldEr
     errors.push_back({prefix + "code", "must be 1–32 letters, digits, '-' or '_'"});
   CheckText(prefix + "title", m.title, 300, errors);
   CheckModuleHours(prefix + "hours", m.hours, errors);
+}
+
+// The people named as trainers must be trainers (or coordinators), each listed once.
+std::vector<FieldError> CheckTrainers(UnitOfWork& uow, const std::vector<Id>& ids) {
+  std::vector<FieldError> errors;
+  std::set<Id> seen;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto t = uow.users().FindById(ids[i]);
+    if (!t || !(t->Has(Role::kTrainer) || t->Has(Role::kCoordinator)))
+      errors.push_back({"trainer_ids[" + std::to_string(i) + "]", "is not a trainer"});
+    if (!seen.insert(ids[i]).second) errors.push_back({"trainer_ids[" + std::to_string(i) + "]", "is listed twice"});
+  }
+  return errors;
+}
+
+// Whole calendar days (Luxembourg) from the day of `from` to the day of `to`.
+int CalendarDaysBetween(TimePoint from, TimePoint to) {
+  auto day = [](TimePoint t) { return *LuxembourgDayStart(FormatLocal(t).substr(0, 10)); };
+  return static_cast<int>(std::lround(std::chrono::duration<double, std::ratio<86400>>(day(to) - day(from)).count()));
 }
 
 Result<Id> AfterId(const PageRequest& page) {
@@ -146,6 +167,8 @@ Result<Session> CatalogueService::CreateSession(const RequestContext& ctx, NewSe
   std::vector<FieldError> errors;
   CheckNewSession(s, in.decision_given, errors);
   CheckText("location", s.location, 300, errors, false);
+  if (!IsValidOnlineLink(s.online_link))
+    errors.push_back({"online_link", "must be empty or an http(s) URL of at most 2000 characters"});
   if (s.trainer_ids.size() > 20) errors.push_back({"trainer_ids", "must list at most 20 trainers"});
   if (!errors.empty()) return Invalid(errors);
   s.status = SessionStatus::kScheduled;
@@ -158,14 +181,7 @@ Result<Session> CatalogueService::CreateSession(const RequestContext& ctx, NewSe
       refs.push_back({"module_id", "no module has this id"});
     if (s.agency && !uow.agencies().Find(*s.agency))
       refs.push_back({"agency", "no agency has this code"});
-    std::set<Id> seen;
-    for (std::size_t i = 0; i < s.trainer_ids.size(); ++i) {
-      auto t = uow.users().FindById(s.trainer_ids[i]);
-      if (!t || !(t->Has(Role::kTrainer) || t->Has(Role::kCoordinator)))
-        refs.push_back({"trainer_ids[" + std::to_string(i) + "]", "is not a trainer"});
-      if (!seen.insert(s.trainer_ids[i]).second)
-        refs.push_back({"trainer_ids[" + std::to_string(i) + "]", "is listed twice"});
-    }
+    for (auto& e : CheckTrainers(uow, s.trainer_ids)) refs.push_back(std::move(e));
     if (!refs.empty()) {
       out = Invalid(refs);
       return false;
@@ -230,6 +246,95 @@ Result<Session> CatalogueService::CancelSession(const RequestContext& ctx, Id id
     why.text = std::string(Trim(reason));
     unit_.Cancel(uow, ctx, *s, why, false, clock_.Now());
     out = *s;
+    return true;
+  });
+  return out;
+}
+
+Result<Session> CatalogueService::EditSession(const RequestContext& ctx, Id id, const SessionEdit& edit) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Session> {
+    auto s = uow.catalogue().FindSession(id, true);
+    if (!s) return Error(ErrorCode::kNotFound, "No session has this id.");
+    const TimePoint now = clock_.Now();
+    auto after = ApplySessionEdit(*s, edit, now);
+    if (!after) return Fail(after.error());
+    if (edit.trainer_ids)
+      if (auto errors = CheckTrainers(uow, *edit.trainer_ids); !errors.empty()) return Invalid(errors);
+    return unit_.Edit(uow, ctx, *s, *after, edit.move_to_waitlist, now);
+  });
+}
+
+Result<Session> CatalogueService::ConfirmSession(const RequestContext& ctx, Id id) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Session> {
+    auto s = uow.catalogue().FindSession(id, true);
+    if (!s) return Error(ErrorCode::kNotFound, "No session has this id.");
+    if (s->status != SessionStatus::kScheduled)
+      return Error(ErrorCode::kConflict, std::string("The session is already ") + ToString(s->status) + ".");
+    const TimePoint now = clock_.Now();
+    const auto before = ToJson(*s);
+    uow.catalogue().MarkDecided(s->id, SessionStatus::kConfirmed, false, now);
+    s->status = SessionStatus::kConfirmed;
+    Audit(uow, ctx, now, "session.confirmed_early", "session", s->id, before, ToJson(*s));
+    return *s;
+  });
+}
+
+Result<Page<SessionWithModule>> CatalogueService::TaughtSessions(const RequestContext& ctx, bool upcoming,
+                                                                 const PageRequest& page) {
+  const Principal& who = ctx.principal;
+  if (!who.Has(Role::kTrainer) && !who.Has(Role::kCoordinator))
+    return Error(ErrorCode::kForbidden, "Only trainers (and coordinators) teach sessions.");
+  std::optional<TimePoint> after_starts;
+  Id after_id = 0;
+  if (page.cursor) {
+    auto key = DecodeCursor(*page.cursor);
+    if (!key || !key->b) return Error(ErrorCode::kMalformed, "Invalid query parameters.", {{"cursor", "is not a cursor of this list"}});
+    after_starts = TimePoint(std::chrono::milliseconds(key->a));
+    after_id = *key->b;
+  }
+  const TimePoint now = clock_.Now();
+  const TimePoint today = *LuxembourgDayStart(FormatLocal(now).substr(0, 10));
+  const TimePoint tomorrow = AddLuxembourgDays(today, 1);
+  std::vector<SessionWithModule> rows;
+  store_.Transact([&](UnitOfWork& uow) {
+    rows.clear();
+    std::map<Id, Module> modules;
+    for (auto& s : uow.catalogue().TaughtBy(who.user_id, today, upcoming, after_starts, after_id, page.limit + 1)) {
+      auto m = modules.find(s.module_id);
+      if (m == modules.end()) m = modules.emplace(s.module_id, *uow.catalogue().FindModule(s.module_id)).first;
+      const bool runs_today = s.starts_at < tomorrow && s.ends_at >= today;
+      rows.push_back({std::move(s), m->second, runs_today});
+    }
+    return true;
+  });
+  return MakePage(std::move(rows), page.limit, [](const SessionWithModule& x) {
+    return EncodeCursor(x.session.starts_at.time_since_epoch().count(), x.session.id);
+  });
+}
+
+Result<std::vector<ComingDecision>> CatalogueService::Decisions(const RequestContext& ctx, int within_days,
+                                                               bool at_risk_only) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (within_days < 0 || within_days > 366)
+    return Error(ErrorCode::kMalformed, "Invalid query parameters.", {{"within_days", "must be an integer from 0 to 366"}});
+  const TimePoint now = clock_.Now();
+  // Up to the end of the N-th day from today; a decision already due but not yet taken (the
+  // scheduler's next pass) is listed too, with 0 days left.
+  const TimePoint until = AddLuxembourgDays(*LuxembourgDayStart(FormatLocal(now).substr(0, 10)), within_days + 1);
+  std::vector<ComingDecision> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    out.clear();
+    std::map<Id, Module> modules;
+    for (auto& s : uow.catalogue().DecisionsBetween(TimePoint{}, until, 1000)) {
+      const bool at_risk = s.confirmed_count < s.min_registrants;
+      if (at_risk_only && !at_risk) continue;
+      auto m = modules.find(s.module_id);
+      if (m == modules.end()) m = modules.emplace(s.module_id, *uow.catalogue().FindModule(s.module_id)).first;
+      const int days = std::max(0, CalendarDaysBetween(now, s.decision_at));
+      out.push_back({std::move(s), m->second, days, at_risk});
+    }
     return true;
   });
   return out;

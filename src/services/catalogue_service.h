@@ -8,10 +8,27 @@
 #include "common/clock.h"
 #include "domain/errors.h"
 #include "domain/repositories.h"
+#include "domain/rules.h"
 #include "services/pagination.h"
 #include "services/registration_unit.h"
 
 namespace parcours {
+
+// A session with its module, as staff lists show it.
+struct SessionWithModule {
+  Session session;
+  Module module;
+  bool today = false;  // it runs (in part) today, Luxembourg time
+};
+
+// A coming decision: the session, its module, the whole days left until its decision date
+// (Luxembourg calendar) and whether it is at risk (fewer confirmed than min_registrants).
+struct ComingDecision {
+  Session session;
+  Module module;
+  int days_left = 0;
+  bool at_risk = false;
+};
 
 struct NewSession {
   Session session;           // module_id, times, capacity, agency, location, mode, trainers
@@ -35,6 +52,17 @@ class CatalogueService {
   Result<Page<Session>> ListSessions(SessionFilter filter, const PageRequest& page);
   // Cancels a scheduled or confirmed session; its active registrations become cancelled.
   Result<Session> CancelSession(const RequestContext& ctx, Id id, const std::string& reason);
+  // Edits a session (coordinator): see ApplySessionEdit for the rules and EditTransition for
+  // what follows (waiting list, messages, agency feed), in one transaction.
+  Result<Session> EditSession(const RequestContext& ctx, Id id, const SessionEdit& edit);
+  // Confirms a scheduled session before its decision date, whatever its numbers (coordinator).
+  Result<Session> ConfirmSession(const RequestContext& ctx, Id id);
+  // The sessions the caller teaches: upcoming (those ending today or later, soonest first) or
+  // past (latest first).
+  Result<Page<SessionWithModule>> TaughtSessions(const RequestContext& ctx, bool upcoming, const PageRequest& page);
+  // Scheduled sessions whose decision date is at most `within_days` days away (coordinator);
+  // only those at risk when asked.
+  Result<std::vector<ComingDecision>> Decisions(const RequestContext& ctx, int within_days, bool at_risk_only);
 
  private:
   Store& store_;

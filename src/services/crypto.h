@@ -23,6 +23,8 @@ std::string Sha256(std::string_view data);     // raw 32 bytes
 std::string Sha256Hex(std::string_view data);  // 64 hex digits
 // A bearer secret: 256 random bits, base64url, with a readable prefix ("pt_", "pak_").
 std::string NewSecret(RandomSource& random, std::string_view prefix);
+// HMAC-SHA256 of `data` under `key`: raw 32 bytes.
+std::string HmacSha256(std::string_view key, std::string_view data);
 // Equality whose time does not depend on where the inputs differ (tokens, CSRF).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -12,14 +12,15 @@ struct Phrases {
   const char* other_dates;
   const char* none;
   const char* free_places;
+  const char* online_link;
 };
 
 Phrases PhrasesFor(const std::string& lang) {
   if (lang == "de")
-    return {"Weitere Termine dieses Moduls:", "Zurzeit ist kein weiterer Termin offen; wir informieren Sie, sobald ein neuer veröffentlicht wird.", "freie Plätze"};
+    return {"Weitere Termine dieses Moduls:", "Zurzeit ist kein weiterer Termin offen; wir informieren Sie, sobald ein neuer veröffentlicht wird.", "freie Plätze", "Zugangslink:"};
   if (lang == "en")
-    return {"Other dates for this module:", "No other date is open at the moment; we will let you know when a new one is published.", "places free"};
-  return {"Autres dates pour ce module :", "Aucune autre date n'est ouverte pour le moment ; nous vous informerons dès qu'une nouvelle date sera publiée.", "places libres"};
+    return {"Other dates for this module:", "No other date is open at the moment; we will let you know when a new one is published.", "places free", "Online link:"};
+  return {"Autres dates pour ce module :", "Aucune autre date n'est ouverte pour le moment ; nous vous informerons dès qu'une nouvelle date sera publiée.", "places libres", "Lien de connexion :"};
 }
 
 std::string DatePart(const std::string& rfc, const std::string& lang) {
@@ -100,7 +101,9 @@ void Notifier::Registration(NotificationKind kind, Id participant_id, const Sess
       {"module", facts.module.title},
       {"when", FormatWhen(s.starts_at, s.ends_at, lang)},
       {"location", s.location.empty() ? "—" : s.location},
-      {"reason", reason ? WordCancelReason(*reason, lang) : ""}};
+      {"reason", reason ? WordCancelReason(*reason, lang) : ""},
+      // A whole line, or nothing when the session has no online link.
+      {"online", s.online_link.empty() ? "" : std::string(PhrasesFor(lang).online_link) + " " + s.online_link + "\n"}};
   if (kind == NotificationKind::kSessionCancelled) {
     Phrases p = PhrasesFor(lang);
     std::string list;
@@ -125,7 +128,7 @@ void Notifier::Registration(NotificationKind kind, Id participant_id, const Sess
   n.subject = msg.subject;
   n.body_text = msg.body;
   CalendarEvent e{SessionEventUid(s.id, user->id), s.starts_at, s.ends_at, now,
-                  facts.module.title, s.location, "", s.ics_sequence,
+                  facts.module.title, s.location, s.online_link, s.ics_sequence,
                   kind == NotificationKind::kSessionCancelled};
   e.organizer = CalendarParty{settings_.organizer_name, settings_.organizer_email};
   e.attendee = CalendarParty{user->name, user->email};

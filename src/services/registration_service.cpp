@@ -114,12 +114,12 @@ Result<Registration> RegistrationService::Transfer(const RequestContext& ctx, Id
   });
 }
 
-Result<Page<Registration>> RegistrationService::ListForSession(const RequestContext& ctx,
-                                                               Id session_id,
-                                                               const PageRequest& page) {
+Result<Page<Registrant>> RegistrationService::ListForSession(const RequestContext& ctx, Id session_id,
+                                                             const PageRequest& page,
+                                                             std::optional<RegistrationStatus> status) {
   auto after = AfterId(page);
   if (!after) return Fail(after.error());
-  Result<Page<Registration>> out;
+  Result<Page<Registrant>> out;
   store_.Transact([&](UnitOfWork& uow) {
     auto session = uow.catalogue().FindSession(session_id, false);
     if (!session) {
@@ -133,7 +133,8 @@ Result<Page<Registration>> RegistrationService::ListForSession(const RequestCont
       out = Error(ErrorCode::kForbidden, "Only the session's trainers and coordinators see its registrants.");
       return false;
     }
-    out = ToPage(uow.registrations().ListForSession(session_id, *after, page.limit + 1), page.limit);
+    out = MakePage(uow.registrations().Registrants(session_id, status, *after, page.limit + 1), page.limit,
+                   [](const Registrant& r) { return EncodeCursor(r.registration.id); });
     return true;
   });
   return out;

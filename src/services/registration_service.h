@@ -38,8 +38,10 @@ class RegistrationService {
   // Moves an active registration to another date of its module in one transaction (the old
   // place is withdrawn, promoting the first waiting person there); returns the new one.
   Result<Registration> Transfer(const RequestContext& ctx, Id registration_id, Id session_id);
-  Result<Page<Registration>> ListForSession(const RequestContext& ctx, Id session_id,
-                                            const PageRequest& page);
+  // The session's registrants with their names and organisations (its trainers,
+  // coordinators); only those with `status` when given.
+  Result<Page<Registrant>> ListForSession(const RequestContext& ctx, Id session_id, const PageRequest& page,
+                                          std::optional<RegistrationStatus> status = std::nullopt);
   Result<Page<Registration>> ListMine(const RequestContext& ctx, const PageRequest& page);
   // The same page, each registration with its session and module (read in one transaction).
   Result<Page<RegistrationDetail>> ListMineDetailed(const RequestContext& ctx, const PageRequest& page);

@@ -12,8 +12,19 @@ namespace {
 
 nlohmann::json StateJson(const AuditEvent::State& state) {
   if (const auto* r = std::get_if<Registration>(&state)) return ToJson(*r);
-  if (const auto* s = std::get_if<Session>(&state)) return ToJson(*s);
+  if (const auto* s = std::get_if<Session>(&state)) {
+    nlohmann::json j = ToJson(*s);
+    j["online_link"] = s->online_link;  // in the trail, not in the public view
+    return j;
+  }
   return nullptr;
+}
+
+// The person a registration's audit row concerns.
+std::optional<Id> SubjectOf(const AuditEvent& a) {
+  if (const auto* r = std::get_if<Registration>(&a.after)) return r->participant_id;
+  if (const auto* r = std::get_if<Registration>(&a.before)) return r->participant_id;
+  return std::nullopt;
 }
 
 // The new registration's id wherever the transition refers to it by 0.
@@ -54,6 +65,7 @@ Result<std::optional<Registration>> RegistrationUnit::Apply(UnitOfWork& uow, con
   const Id new_id = inserted ? inserted->id : 0;
 
   for (const auto& s : t.sessions) {
+    if (t.edited && s.id == t.sessions.front().id) uow.catalogue().UpdateSession(s, t.reset_reminder);
     if (t.cancellation && s.id == t.sessions.front().id) {
       uow.catalogue().UpdateSessionStatus(s.id, SessionStatus::kCancelled, s.cancel_reason);
       uow.catalogue().RecordCancellation(s.id, t.cancellation->reason);
@@ -63,11 +75,13 @@ Result<std::optional<Registration>> RegistrationUnit::Apply(UnitOfWork& uow, con
     uow.catalogue().UpdateSessionCounts(s.id, s.confirmed_count, s.waitlist_count);
   }
 
+  std::vector<AuditEntry> rows;
   for (auto& a : t.audit) {
     if (auto* r = std::get_if<Registration>(&a.after)) Resolve(*r, new_id);
-    Audit(uow, ctx, now, a.action, a.entity_type, a.entity_id == 0 ? new_id : a.entity_id, StateJson(a.before),
-          StateJson(a.after));
+    rows.push_back(AuditRow(ctx, now, a.action, a.entity_type, a.entity_id == 0 ? new_id : a.entity_id,
+                            StateJson(a.before), StateJson(a.after), SubjectOf(a)));
   }
+  if (!rows.empty()) uow.audit().AppendMany(rows);
 
   Notifier notifier(uow, settings_);
   std::map<Id, std::vector<Session>> alternatives;  // per module, read once
@@ -158,6 +172,40 @@ void RegistrationUnit::Cancel(UnitOfWork& uow, const RequestContext& ctx, Sessio
 void RegistrationUnit::Remind(UnitOfWork& uow, const Session& session, TimePoint now) const {
   auto t = RemindTransition(session, uow.registrations().WithStatus(session.id, RegistrationStatus::kConfirmed));
   Apply(uow, RequestContext{}, t, now, std::nullopt);
+}
+
+Result<Session> RegistrationUnit::Edit(UnitOfWork& uow, const RequestContext& ctx, Session& session,
+                                       const Session& after, bool move_to_waitlist, TimePoint now) const {
+  auto t = EditTransition(session, after, uow.registrations().WithStatus(session.id, RegistrationStatus::kConfirmed),
+                          uow.registrations().WithStatus(session.id, RegistrationStatus::kWaitlisted),
+                          move_to_waitlist, now);
+  if (!t) return Fail(t.error());
+  if (t->sessions.empty()) return session;  // nothing changed
+  Apply(uow, ctx, *t, now, std::nullopt);  // inserts nothing: cannot meet a unique key
+  session = t->sessions.front();
+  return session;
+}
+
+Result<Registration> RegistrationUnit::WalkIn(UnitOfWork& uow, const RequestContext& ctx, Session& session,
+                                              const WalkInRequest& in, TimePoint now) const {
+  auto existing = uow.registrations().FindActive(session.id, in.participant_id);
+  auto t = WalkInTransition(session, in, existing, now);
+  if (!t) return Fail(t.error());
+  if (t->sessions.empty()) return *existing;  // confirmed already
+  auto applied = Apply(uow, ctx, *t, now, std::nullopt);
+  if (!applied) return Fail(applied.error());
+  session = t->sessions.front();
+  if (*applied) return **applied;
+  return t->changed.front();
+}
+
+Result<Registration> RegistrationUnit::Import(UnitOfWork& uow, const RequestContext& ctx, Session& session,
+                                              Id participant_id, const std::string& channel, TimePoint now) const {
+  auto t = ImportTransition(session, participant_id, channel, now);
+  auto applied = Apply(uow, ctx, t, now, std::nullopt);
+  if (!applied) return Fail(applied.error());
+  session = t.sessions.front();
+  return **applied;
 }
 
 void RegistrationUnit::RecordFeed(UnitOfWork& uow, const Registration& reg, const std::string& kind,

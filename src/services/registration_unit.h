@@ -39,6 +39,16 @@ class RegistrationUnit {
   void Cancel(UnitOfWork& uow, const RequestContext& ctx, Session& session, const CancelReason& reason,
               bool by_threshold, TimePoint now) const;
   void Remind(UnitOfWork& uow, const Session& session, TimePoint now) const;
+  // A coordinator's edit of `session` (row-locked), as edited by ApplySessionEdit; promotions,
+  // moves to the waiting list, messages and feed items as EditTransition says.
+  Result<Session> Edit(UnitOfWork& uow, const RequestContext& ctx, Session& session, const Session& after,
+                       bool move_to_waitlist, TimePoint now) const;
+  // A walk-in at the door of `session` (row-locked): the person's confirmed registration.
+  Result<Registration> WalkIn(UnitOfWork& uow, const RequestContext& ctx, Session& session, const WalkInRequest& in,
+                              TimePoint now) const;
+  // A past participation recorded in an imported session (row-locked).
+  Result<Registration> Import(UnitOfWork& uow, const RequestContext& ctx, Session& session, Id participant_id,
+                              const std::string& channel, TimePoint now) const;
   // A feed item about a registration outside these transitions (attendance marks).
   void RecordFeed(UnitOfWork& uow, const Registration& reg, const std::string& kind, const std::string& status,
                   TimePoint now) const;

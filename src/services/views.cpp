@@ -59,7 +59,15 @@ json ToJson(const Session& s, const std::string& language) {
           {"cancel_reason_params", s.cancellation ? ToJson(*s.cancellation) : json(nullptr)},
           {"confirmed_count", s.confirmed_count},
           {"waitlist_count", s.waitlist_count},
-          {"trainer_ids", trainers}};
+          {"trainer_ids", trainers},
+          {"imported", s.imported}};
+}
+
+json StaffJson(const Session& s, const std::string& language) {
+  json j = ToJson(s, language);
+  j["online_link"] = s.online_link;
+  j["sheet_confirmed_at"] = s.sheet_confirmed_at ? json(FormatLocal(*s.sheet_confirmed_at)) : json(nullptr);
+  return j;
 }
 
 json ToJson(const Registration& r) {
@@ -69,6 +77,7 @@ json ToJson(const Registration& r) {
           {"status", ToString(r.status)},
           {"waitlist_position", r.waitlist_position ? json(*r.waitlist_position) : json(nullptr)},
           {"channel", r.channel},
+          {"imported", r.imported},
           {"created_at", FormatLocal(r.created_at)},
           {"updated_at", FormatLocal(r.updated_at)}};
 }

@@ -1,8 +1,5 @@
 #include "services/webhook_service.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 
 #include "common/text.h"
@@ -15,12 +12,7 @@ namespace parcours {
 
 std::string WebhookService::Signature(const std::string& secret, const std::string& timestamp,
                                       const std::string& body) {
-  const std::string message = timestamp + "." + body;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
-  return "v1=" + HexEncode(std::string(reinterpret_cast<char*>(mac), len));
+  return "v1=" + HexEncode(HmacSha256(secret, timestamp + "." + body));
 }
 
 std::chrono::milliseconds WebhookService::Backoff(int failures) {

@@ -11,14 +11,12 @@ class MySqlAttendanceRepository final : public AttendanceRepository {
  public:
   explicit MySqlAttendanceRepository(PooledConnection& c) : c_(c) {}
   std::vector<AttendanceRecord> ForSession(Id session_id) override {
-    auto& ps = c_.Prepare("SELECT session_id, participant_id, status, hours, marked_by, marked_at "
-                          "FROM attendance WHERE session_id = ? ORDER BY participant_id");
+    auto& ps = c_.Prepare(ATTENDANCE_COLUMNS "WHERE session_id = ? ORDER BY participant_id");
     ps.setInt64(1, session_id);
     return ReadAll<AttendanceRecord>(ps, ReadAttendance);
   }
   std::optional<AttendanceRecord> Find(Id session_id, Id participant_id) override {
-    auto& ps = c_.Prepare("SELECT session_id, participant_id, status, hours, marked_by, marked_at "
-                          "FROM attendance WHERE session_id = ? AND participant_id = ?");
+    auto& ps = c_.Prepare(ATTENDANCE_COLUMNS "WHERE session_id = ? AND participant_id = ?");
     ps.setInt64(1, session_id);
     ps.setInt64(2, participant_id);
     return ReadOne<AttendanceRecord>(ps, ReadAttendance);
@@ -37,9 +35,9 @@ class MySqlAttendanceRepository final : public AttendanceRepository {
     const std::string starts_at = Str(*k, "starts_at"), channel = Str(*k, "channel");
     auto& ps = c_.Prepare(
         "INSERT INTO attendance (session_id, participant_id, status, hours, marked_by, marked_at, "
-        "module_id, channel, starts_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-        "status = VALUES(status), hours = VALUES(hours), marked_by = VALUES(marked_by), "
-        "marked_at = VALUES(marked_at)");
+        "module_id, channel, starts_at, source, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY "
+        "UPDATE status = VALUES(status), hours = VALUES(hours), marked_by = VALUES(marked_by), "
+        "marked_at = VALUES(marked_at), source = VALUES(source), import_id = VALUES(import_id)");
     ps.setInt64(1, r.session_id);
     ps.setInt64(2, r.participant_id);
     ps.setString(3, ToString(r.status));
@@ -49,6 +47,8 @@ class MySqlAttendanceRepository final : public AttendanceRepository {
     ps.setInt64(7, module_id);
     ps.setString(8, channel);
     ps.setString(9, starts_at);
+    ps.setString(10, ToString(r.source));
+    r.import_id ? ps.setInt64(11, *r.import_id) : ps.setNull(11, 0);
     ps.executeUpdate();
   }
   std::vector<CompletedModule> CompletedModules(Id participant_id, const std::vector<Module>& modules) override {
@@ -68,6 +68,22 @@ class MySqlAttendanceRepository final : public AttendanceRepository {
          }))
       if (seen.insert(c.module_id).second) out.push_back(c);
     return out;
+  }
+
+  std::vector<AttendanceRecord> ForParticipant(Id participant_id) override {
+    auto& ps = c_.Prepare(ATTENDANCE_COLUMNS "WHERE participant_id = ? ORDER BY starts_at DESC, session_id DESC");
+    ps.setInt64(1, participant_id);
+    return ReadAll<AttendanceRecord>(ps, ReadAttendance);
+  }
+  Id InsertHistoryImport(const HistoryImport& h) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO history_imports (imported_by, imported_at, file_sha256, row_count) VALUES (?, ?, ?, ?)");
+    ps.setInt64(1, h.imported_by);
+    ps.setString(2, FormatSqlUtc(h.imported_at));
+    ps.setString(3, h.file_sha256);
+    ps.setInt(4, h.row_count);
+    ps.executeUpdate();
+    return LastInsertId(c_);
   }
 
  private:

@@ -3,6 +3,8 @@
 
 #include "storage/mysql_rows.h"
 
+#include <map>
+
 namespace parcours {
 
 #define CERTIFICATE_COLUMNS                                                                             \
@@ -18,16 +20,7 @@ class MySqlAttestationRepository final : public AttestationRepository {
         "INSERT INTO attestations (participant_id, pathway_id, verification_code, issued_at, "
         "holder_name, pathway_title, total_hours, language, sha256, pdf_base64) VALUES "
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    ps.setInt64(1, a.participant_id);
-    ps.setInt64(2, a.pathway_id);
-    ps.setString(3, a.verification_code);
-    ps.setString(4, FormatSqlUtc(a.issued_at));
-    ps.setString(5, a.holder_name);
-    ps.setString(6, a.pathway_title);
-    ps.setDouble(7, a.total_hours);
-    ps.setString(8, a.language);
-    ps.setString(9, a.sha256);
-    ps.setString(10, Base64UrlEncode(pdf));
+    Bind(ps, 1, a, pdf);
     if (!ExecuteInsert(ps)) return std::nullopt;
     return LastInsertId(c_);
   }
@@ -159,6 +152,87 @@ class MySqlAttestationRepository final : public AttestationRepository {
     return a;
   }
 
+  std::vector<PersonCompletion> PathwayCompletions(const Pathway& p) override {
+    // Full presence at a session of a module of the pathway; the first per person and module.
+        "SELECT a.participant_id, a.module_id, a.session_id, a.starts_at FROM attendance a JOIN modules m ON "
+        "m.id = a.module_id WHERE m.pathway_id = ? AND a.status = 'present' AND a.hours >= m.hours "
+        "ORDER BY a.participant_id, a.module_id, a.starts_at, a.session_id");
+    ps.setInt64(1, p.id);
+    std::vector<PersonCompletion> out;
+    Rs rs(ps.executeQuery());
+    while (rs->next()) {
+      PersonCompletion c{rs->getInt64("participant_id"),
+                         {rs->getInt64("module_id"), rs->getInt64("session_id"), ReadTime(*rs, "starts_at")}};
+      if (!out.empty() && out.back().participant_id == c.participant_id && out.back().module.module_id == c.module.module_id)
+        continue;
+      out.push_back(c);
+    }
+    return out;
+  }
+  std::vector<Attestation> OfPathway(Id pathway_id) override {
+    auto& ps = c_.Prepare(ATTESTATION_COLUMNS "WHERE pathway_id = ? ORDER BY id");
+    ps.setInt64(1, pathway_id);
+  }
+  std::vector<Attestation> OfParticipant(Id participant_id) override {
+    auto& ps = c_.Prepare(ATTESTATION_COLUMNS "WHERE participant_id = ? ORDER BY id");
+  }
+  std::vector<std::optional<Id>> InsertMany(const std::vector<std::pair<Attestation, std::string>>& batch) override {
+    // Multi-row statements: a round trip per 20 attestations instead of two per attestation.
+    static const MultiRowText kInsert(
+        "INSERT INTO attestations (participant_id, pathway_id, verification_code, issued_at, holder_name, "
+        "pathway_title, total_hours, language, sha256, pdf_base64) VALUES",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 20);
+    std::vector<std::optional<Id>> ids;
+    for (std::size_t done = 0; done < batch.size();) {
+      const int n = static_cast<int>(std::min<std::size_t>(batch.size() - done, kInsert.max_rows()));
+      auto& ps = c_.Prepare(kInsert.For(n));
+      for (int i = 0; i < n; ++i) Bind(ps, 1 + i * 10, batch[done + i].first, batch[done + i].second);
+      bool all = true;
+      try {
+        ps.executeUpdate();
+      } catch (const sql::SQLException& e) {
+        // One of them has a valid attestation already (issued concurrently): the statement was
+        // rolled back as a whole; insert these one by one, skipping that one.
+        if (e.getErrorCode() != kDuplicateKey) throw;
+        all = false;
+      }
+      std::map<std::string, Id> by_code;
+      if (all) {
+        std::vector<std::string> codes;
+        for (int i = 0; i < n; ++i) codes.push_back(batch[done + i].first.verification_code);
+        by_code = IdsOfCodes(codes);
+      }
+      for (int i = 0; i < n; ++i) {
+        const auto& [a, pdf] = batch[done + i];
+        if (all) ids.push_back(by_code.at(a.verification_code));
+        else ids.push_back(Insert(a, pdf));
+      }
+      done += n;
+    }
+    return ids;
+  }
+
+  static void Bind(sql::PreparedStatement& ps, int first, const Attestation& a, const std::string& pdf) {
+    ps.setInt64(first, a.participant_id);
+    ps.setInt64(first + 1, a.pathway_id);
+    ps.setString(first + 2, a.verification_code);
+    ps.setString(first + 3, FormatSqlUtc(a.issued_at));
+    ps.setString(first + 4, a.holder_name);
+    ps.setString(first + 5, a.pathway_title);
+    ps.setDouble(first + 6, a.total_hours);
+    ps.setString(first + 7, a.language);
+    ps.setString(first + 8, a.sha256);
+    ps.setString(first + 9, Base64UrlEncode(pdf));
+  }
+  // The ids of attestations just inserted, by verification code (a unique key: ids of a
+  // multi-row insert need not be consecutive under Galera's interleaved auto-increment).
+  std::map<std::string, Id> IdsOfCodes(const std::vector<std::string>& codes) {
+        "SELECT id, verification_code FROM attestations WHERE verification_code IN "
+        "(SELECT j.code FROM JSON_TABLE(?, '$[*]' COLUMNS (code CHAR(19) CHARACTER SET ascii PATH '$')) j)");
+    ps.setString(1, nlohmann::json(codes).dump());
+    std::map<std::string, Id> out;
+    while (rs->next()) out[Str(*rs, "verification_code")] = rs->getInt64("id");
+  }
   PooledConnection& c_;
 };
 

@@ -65,25 +65,59 @@ static std::string StatusOf(const std::string& json) {
   return end == std::string::npos || end - start > 32 ? "" : json.substr(start, end - start);
 }
 
+constexpr int kBindsPerEntry = 10;
+
+void Bind(sql::PreparedStatement& ps, int first, const AuditEntry& e) {
+  ps.setString(first, FormatSqlUtc(e.at));
+  ps.setString(first + 1, e.actor);
+  ps.setString(first + 2, e.action);
+  ps.setString(first + 3, e.entity_type);
+  ps.setInt64(first + 4, e.entity_id);
+  e.before_json.empty() ? ps.setNull(first + 5, 0) : ps.setString(first + 5, e.before_json);
+  e.after_json.empty() ? ps.setNull(first + 6, 0) : ps.setString(first + 6, e.after_json);
+  ps.setString(first + 7, e.request_id);
+  e.person_id ? ps.setInt64(first + 8, *e.person_id) : ps.setNull(first + 8, 0);
+  e.session_id ? ps.setInt64(first + 9, *e.session_id) : ps.setNull(first + 9, 0);
+}
+
+// An audit row as a person's record shows it: the entry with its id.
+AuditEntry ReadEntry(sql::ResultSet& rs) {
+  AuditRecord r = ReadAuditRecord(rs);
+  r.entry.id = r.id;
+  return r.entry;
+}
+
 class MySqlAuditRepository final : public AuditRepository {
  public:
   explicit MySqlAuditRepository(PooledConnection& c) : c_(c) {}
-  void Append(const AuditEntry& e) override {
-    auto& ps = c_.Prepare(
-        "INSERT INTO audit_log (at, actor, action, entity_type, entity_id, before_json, "
-        "after_json, request_id, person_id, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    ps.setString(1, FormatSqlUtc(e.at));
-    ps.setString(2, e.actor);
-    ps.setString(3, e.action);
-    ps.setString(4, e.entity_type);
-    ps.setInt64(5, e.entity_id);
-    e.before_json.empty() ? ps.setNull(6, 0) : ps.setString(6, e.before_json);
-    e.after_json.empty() ? ps.setNull(7, 0) : ps.setString(7, e.after_json);
-    ps.setString(8, e.request_id);
-    e.person_id ? ps.setInt64(9, *e.person_id) : ps.setNull(9, 0);
-    e.session_id ? ps.setInt64(10, *e.session_id) : ps.setNull(10, 0);
-    ps.executeUpdate();
-    StagedAuditActions().emplace_back(e.action, StatusOf(e.after_json));
+  void Append(const AuditEntry& e) override { AppendMany({e}); }
+  void AppendMany(const std::vector<AuditEntry>& entries) override {
+    static const MultiRowText kInsert(
+        "INSERT INTO audit_log (at, actor, action, entity_type, entity_id, before_json, after_json, request_id, "
+        "person_id, session_id) VALUES",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 50);
+    for (std::size_t done = 0; done < entries.size();) {
+      const int n = static_cast<int>(std::min<std::size_t>(entries.size() - done, kInsert.max_rows()));
+      auto& ps = c_.Prepare(kInsert.For(n));
+      for (int i = 0; i < n; ++i) Bind(ps, 1 + i * kBindsPerEntry, entries[done + i]);
+      ps.executeUpdate();
+      done += n;
+    }
+    for (const auto& e : entries) StagedAuditActions().emplace_back(e.action, StatusOf(e.after_json));
+  }
+  std::vector<AuditEntry> AboutSubject(Id subject_id, Id before_id, int limit) override {
+    auto& ps = c_.Prepare(AUDIT_COLUMNS "WHERE person_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?");
+    ps.setInt64(1, subject_id);
+    ps.setInt64(2, before_id);
+    ps.setInt64(3, before_id);
+    ps.setInt(4, limit);
+    return ReadAll<AuditEntry>(ps, ReadEntry);
+  }
+  std::vector<AuditEntry> LatestOfAction(const std::string& action, int limit) override {
+    auto& ps = c_.Prepare(AUDIT_COLUMNS "WHERE action = ? ORDER BY id DESC LIMIT ?");
+    ps.setString(1, action);
+    ps.setInt(2, limit);
+    return ReadAll<AuditEntry>(ps, ReadEntry);
   }
 
   std::vector<AuditRecord> List(const AuditFilter& f) override {

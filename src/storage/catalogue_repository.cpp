@@ -70,7 +70,8 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
   Id InsertSession(const Session& s) override {
     auto& ps = c_.Prepare(
         "INSERT INTO sessions (module_id, starts_at, ends_at, decision_at, capacity, "
-        "min_registrants, agency_code, location, mode, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "min_registrants, agency_code, location, mode, status, online_link, imported) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ps.setInt64(1, s.module_id);
     ps.setString(2, FormatSqlUtc(s.starts_at));
     ps.setString(3, FormatSqlUtc(s.ends_at));
@@ -82,15 +83,20 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setString(8, s.location);
     ps.setString(9, ToString(s.mode));
     ps.setString(10, ToString(s.status));
+    ps.setString(11, s.online_link);
+    ps.setInt(12, s.imported ? 1 : 0);
     ps.executeUpdate();
     Id id = LastInsertId(c_);
+    InsertTrainers(id, s.trainer_ids);
+    return id;
+  }
+  void InsertTrainers(Id session_id, const std::vector<Id>& trainers) {
     auto& tr = c_.Prepare("INSERT INTO session_trainers (session_id, user_id) VALUES (?, ?)");
-    for (Id t : s.trainer_ids) {
-      tr.setInt64(1, id);
+    for (Id t : trainers) {
+      tr.setInt64(1, session_id);
       tr.setInt64(2, t);
       tr.executeUpdate();
     }
-    return id;
   }
   std::optional<Session> FindSession(Id id, bool for_update) override {
     auto& ps = for_update ? c_.Prepare(SESSION_COLUMNS "WHERE s.id = ? FOR UPDATE")
@@ -210,6 +216,84 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setInt64(2, except);
     ps.setString(3, FormatSqlUtc(now));
     return ReadAll<Session>(ps, ReadSession);
+  }
+
+  void UpdateSession(const Session& s, bool reset_reminder) override {
+    auto& ps = c_.Prepare(
+        "UPDATE sessions SET starts_at = ?, ends_at = ?, decision_at = ?, capacity = ?, min_registrants = ?, "
+        "location = ?, mode = ?, online_link = ?, ics_sequence = ?, "
+        "reminder_sent_at = IF(?, NULL, reminder_sent_at) WHERE id = ?");
+    ps.setString(1, FormatSqlUtc(s.starts_at));
+    ps.setString(2, FormatSqlUtc(s.ends_at));
+    ps.setString(3, FormatSqlUtc(s.decision_at));
+    ps.setInt(4, s.capacity);
+    ps.setInt(5, s.min_registrants);
+    ps.setString(6, s.location);
+    ps.setString(7, ToString(s.mode));
+    ps.setString(8, s.online_link);
+    ps.setInt(9, s.ics_sequence);
+    ps.setInt(10, reset_reminder ? 1 : 0);
+    ps.setInt64(11, s.id);
+    ps.executeUpdate();
+    auto& clear = c_.Prepare("DELETE FROM session_trainers WHERE session_id = ?");
+    clear.setInt64(1, s.id);
+    clear.executeUpdate();
+    InsertTrainers(s.id, s.trainer_ids);
+  }
+  std::vector<Session> TaughtBy(Id user_id, TimePoint since, bool upcoming, std::optional<TimePoint> after_starts_at,
+                                Id after_id, int limit) override {
+    auto& ps = upcoming
+                   ? c_.Prepare(SESSION_COLUMNS
+                                "JOIN session_trainers st ON st.session_id = s.id WHERE st.user_id = ? AND "
+                                "s.ends_at >= ? AND (? IS NULL OR (s.starts_at, s.id) > (?, ?)) "
+                                "ORDER BY s.starts_at, s.id LIMIT ?")
+                   : c_.Prepare(SESSION_COLUMNS
+                                "JOIN session_trainers st ON st.session_id = s.id WHERE st.user_id = ? AND "
+                                "s.ends_at < ? AND (? IS NULL OR (s.starts_at, s.id) < (?, ?)) "
+                                "ORDER BY s.starts_at DESC, s.id DESC LIMIT ?");
+    ps.setInt64(1, user_id);
+    ps.setString(2, FormatSqlUtc(since));
+    for (int i = 3; i <= 4; ++i) after_starts_at ? ps.setString(i, FormatSqlUtc(*after_starts_at)) : ps.setNull(i, 0);
+    ps.setInt64(5, after_id);
+    ps.setInt(6, limit);
+    return ReadAll<Session>(ps, ReadSession);
+  }
+  std::vector<Session> DecisionsBetween(TimePoint from, TimePoint to, int limit) override {
+    auto& ps = c_.Prepare(SESSION_COLUMNS
+                          "WHERE s.status = 'scheduled' AND s.decision_at >= ? AND s.decision_at < ? "
+                          "ORDER BY s.decision_at, s.id LIMIT ?");
+    ps.setString(1, FormatSqlUtc(from));
+    ps.setString(2, FormatSqlUtc(to));
+    ps.setInt(3, limit);
+    return ReadAll<Session>(ps, ReadSession);
+  }
+  std::optional<Session> FindImportedSession(Id module_id, TimePoint starts_at) override {
+    auto& ps = c_.Prepare(SESSION_COLUMNS
+                          "WHERE s.module_id = ? AND s.starts_at = ? AND s.imported = 1 ORDER BY s.id LIMIT 1 "
+                          "FOR UPDATE");
+    ps.setInt64(1, module_id);
+    ps.setString(2, FormatSqlUtc(starts_at));
+    return ReadOne<Session>(ps, ReadSession);
+  }
+  std::string CheckInSecret(Id session_id, const std::string& candidate) override {
+    auto& set = c_.Prepare("UPDATE sessions SET check_in_secret = ? WHERE id = ? AND check_in_secret IS NULL");
+    set.setString(1, candidate);
+    set.setInt64(2, session_id);
+    set.executeUpdate();
+    auto& get = c_.Prepare("SELECT check_in_secret FROM sessions WHERE id = ?");
+    get.setInt64(1, session_id);
+    return ReadOne<std::string>(get, [](sql::ResultSet& rs) { return Str(rs, "check_in_secret"); }).value_or("");
+  }
+  void ConfirmSheet(Id session_id, Id by, TimePoint at) override {
+    auto& ps = c_.Prepare("UPDATE sessions SET sheet_confirmed_at = ?, sheet_confirmed_by = ? WHERE id = ?");
+    ps.setString(1, FormatSqlUtc(at));
+    ps.setInt64(2, by);
+    ps.setInt64(3, session_id);
+    ps.executeUpdate();
+  }
+  std::vector<Module> AllModules() override {
+    auto& ps = c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules ORDER BY id");
+    return ReadAll<Module>(ps, ReadModule);
   }
 
 #define SCHEDULER_FAILURE_COLUMNS                                                               \

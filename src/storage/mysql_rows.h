@@ -63,6 +63,25 @@ inline bool ExecuteInsert(sql::PreparedStatement& ps) {
   }
 }
 
+// The text of an INSERT of n rows ("head (?, ...), (?, ...)"), built once for each n up to
+// max_rows and kept for the process's life: prepared statements are cached by the text's
+// address. Meant as a function-local static.
+class MultiRowText {
+ public:
+  MultiRowText(const std::string& head, const std::string& row, int max_rows) {
+    std::string text = head;
+    for (int n = 1; n <= max_rows; ++n) {
+      text += (n == 1 ? " " : ", ") + row;
+      texts_.push_back(text);
+    }
+  }
+  int max_rows() const { return static_cast<int>(texts_.size()); }
+  const char* For(int n) const { return texts_.at(n - 1).c_str(); }
+
+ private:
+  std::vector<std::string> texts_;
+};
+
 inline Id LastInsertId(PooledConnection& c) {
   auto& ps = c.Prepare("SELECT LAST_INSERT_ID()");
   Rs rs(ps.executeQuery());
@@ -101,6 +120,7 @@ inline Module ReadModule(sql::ResultSet& rs) {
   "SELECT s.id, s.module_id, s.starts_at, s.ends_at, s.decision_at, s.capacity, "          \
   "s.min_registrants, s.agency_code, s.location, s.mode, s.status, s.cancel_reason, "      \
   "s.confirmed_count, s.waitlist_count, s.ics_sequence, s.cancel_reason_code, s.cancel_reason_params, "        \
+  "s.online_link, s.imported, s.sheet_confirmed_at, "                                                      \
   "(SELECT GROUP_CONCAT(t.user_id ORDER BY t.user_id) " \
   "FROM session_trainers t WHERE t.session_id = s.id) AS trainers FROM sessions s "
 
@@ -150,12 +170,15 @@ inline Session ReadSession(sql::ResultSet& rs) {
   if (!rs.isNull("cancel_reason_code"))
     s.cancellation = ReadCancelReason(Str(rs, "cancel_reason_code"),
                                       rs.isNull("cancel_reason_params") ? "" : Str(rs, "cancel_reason_params"));
+  s.online_link = Str(rs, "online_link");
+  s.imported = rs.getInt("imported") != 0;
+  s.sheet_confirmed_at = ReadOptionalTime(rs, "sheet_confirmed_at");
   return s;
 }
 
 // Waitlist position: rank among the session's waitlisted registrations by arrival (id).
 #define REGISTRATION_COLUMNS                                                                  \
-  "SELECT r.id, r.session_id, r.module_id, r.participant_id, r.status, r.channel, r.module_override, " \
+  "SELECT r.id, r.session_id, r.module_id, r.participant_id, r.status, r.channel, r.module_override, r.imported, " \
   "r.created_at, r.updated_at, CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w " \
   "WHERE w.session_id = r.session_id AND w.status = 'waitlisted' AND w.id <= r.id) END AS pos "  \
   "FROM registrations r "
@@ -169,6 +192,7 @@ inline Registration ReadRegistration(sql::ResultSet& rs) {
   r.status = Known(RegistrationStatusFromString(Str(rs, "status")), "registration status");
   r.channel = Str(rs, "channel");
   r.module_override = rs.getInt("module_override") != 0;
+  r.imported = rs.getInt("imported") != 0;
   r.created_at = ReadTime(rs, "created_at");
   r.updated_at = ReadTime(rs, "updated_at");
   if (!rs.isNull("pos")) r.waitlist_position = rs.getInt("pos");
@@ -190,6 +214,9 @@ std::optional<T> ReadOne(sql::PreparedStatement& ps, F read) {
   return read(*rs);
 }
 
+#define ATTENDANCE_COLUMNS \
+  "SELECT session_id, participant_id, status, hours, marked_by, marked_at, source, import_id FROM attendance "
+
 inline AttendanceRecord ReadAttendance(sql::ResultSet& rs) {
   AttendanceRecord a;
   a.session_id = rs.getInt64("session_id");
@@ -198,6 +225,8 @@ inline AttendanceRecord ReadAttendance(sql::ResultSet& rs) {
   a.hours = rs.getDouble("hours");
   a.marked_by = rs.getInt64("marked_by");
   a.marked_at = ReadTime(rs, "marked_at");
+  a.source = Known(AttendanceSourceFromString(Str(rs, "source")), "attendance source");
+  if (!rs.isNull("import_id")) a.import_id = rs.getInt64("import_id");
   return a;
 }
 

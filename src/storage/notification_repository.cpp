@@ -75,6 +75,23 @@ class MySqlNotificationRepository final : public NotificationRepository {
     ps.setInt64(1, user_id);
     return ReadAll<Notification>(ps, ReadNotification);
   }
+  std::vector<FailedNotification> Failed(int limit) override {
+    auto& ps = c_.Prepare(
+        "SELECT id, user_id, kind, to_email, attempts, last_error, created_at FROM notifications "
+        "WHERE status = 'failed' ORDER BY id DESC LIMIT ?");
+    ps.setInt(1, limit);
+    return ReadAll<FailedNotification>(ps, [](sql::ResultSet& rs) {
+      FailedNotification f;
+      f.id = rs.getInt64("id");
+      f.user_id = rs.getInt64("user_id");
+      f.kind = Known(NotificationKindFromString(Str(rs, "kind")), "notification kind");
+      f.to_email = Str(rs, "to_email");
+      f.attempts = rs.getInt("attempts");
+      f.last_error = Str(rs, "last_error");
+      f.created_at = ReadTime(rs, "created_at");
+      return f;
+    });
+  }
 
  private:
   PooledConnection& c_;

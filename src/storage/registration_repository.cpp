@@ -14,14 +14,15 @@ class MySqlRegistrationRepository final : public RegistrationRepository {
     // The module is the session's, copied here (a session's module never changes).
     auto& ps = c_.Prepare(
         "INSERT INTO registrations (session_id, module_id, participant_id, status, channel, module_override, "
-        "created_at, updated_at) SELECT s.id, s.module_id, ?, ?, ?, ?, ?, ? FROM sessions s WHERE s.id = ?");
+        "imported, created_at, updated_at) SELECT s.id, s.module_id, ?, ?, ?, ?, ?, ?, ? FROM sessions s WHERE s.id = ?");
     ps.setInt64(1, r.participant_id);
     ps.setString(2, ToString(r.status));
     ps.setString(3, r.channel);
     ps.setInt(4, r.module_override ? 1 : 0);
-    ps.setString(5, FormatSqlUtc(r.created_at));
-    ps.setString(6, FormatSqlUtc(r.updated_at));
-    ps.setInt64(7, r.session_id);
+    ps.setInt(5, r.imported ? 1 : 0);
+    ps.setString(6, FormatSqlUtc(r.created_at));
+    ps.setString(7, FormatSqlUtc(r.updated_at));
+    ps.setInt64(8, r.session_id);
     try {
       if (ps.executeUpdate() == 0) throw std::invalid_argument("a registration for an unknown session");
     } catch (const sql::SQLException& e) {
@@ -62,7 +63,7 @@ class MySqlRegistrationRepository final : public RegistrationRepository {
     // Positions by window function: one pass over the session instead of a count per row.
     auto& ps = c_.Prepare(
         "SELECT * FROM (SELECT r.id, r.session_id, r.module_id, r.participant_id, r.status, r.channel, "
-        "r.module_override, r.created_at, r.updated_at, CASE WHEN r.status = 'waitlisted' THEN ROW_NUMBER() OVER "
+        "r.module_override, r.imported, r.created_at, r.updated_at, CASE WHEN r.status = 'waitlisted' THEN ROW_NUMBER() OVER "
         "(PARTITION BY r.status ORDER BY r.id) END AS pos FROM registrations r WHERE "
         "r.session_id = ?) x WHERE x.id > ? ORDER BY x.id LIMIT ?");
     ps.setInt64(1, session_id);
@@ -84,6 +85,24 @@ class MySqlRegistrationRepository final : public RegistrationRepository {
     ps.setInt64(1, session_id);
     ps.setString(2, ToString(status));
     return ReadAll<Registration>(ps, ReadRegistration);
+  }
+  std::vector<Registrant> Registrants(Id session_id, std::optional<RegistrationStatus> status, Id after_id,
+                                      int limit) override {
+    // As ListForSession, with the person; waiting positions by window function.
+    auto& ps = c_.Prepare(
+        "SELECT x.*, u.name AS person_name, u.email AS person_email, u.organisation AS person_organisation FROM "
+        "(SELECT r.id, r.session_id, r.module_id, r.participant_id, r.status, r.channel, r.module_override, "
+        "r.imported, r.created_at, r.updated_at, CASE WHEN r.status = 'waitlisted' THEN ROW_NUMBER() OVER "
+        "(PARTITION BY r.status ORDER BY r.id) END AS pos FROM registrations r WHERE r.session_id = ?) x "
+        "JOIN users u ON u.id = x.participant_id WHERE x.id > ? AND (? IS NULL OR x.status = ?) ORDER BY x.id LIMIT ?");
+    ps.setInt64(1, session_id);
+    ps.setInt64(2, after_id);
+    for (int i = 3; i <= 4; ++i) status ? ps.setString(i, ToString(*status)) : ps.setNull(i, 0);
+    ps.setInt(5, limit);
+    return ReadAll<Registrant>(ps, [](sql::ResultSet& rs) {
+      return Registrant{ReadRegistration(rs), Str(rs, "person_name"), Str(rs, "person_email"),
+                        Str(rs, "person_organisation")};
+    });
   }
 
  private:

@@ -25,7 +25,8 @@ class MySqlReportRepository final : public ReportRepository {
     auto& ps = c_.Prepare(
         "SELECT s.id, s.module_id, s.starts_at, s.ends_at, s.decision_at, s.capacity, s.min_registrants, "
         "s.agency_code, s.location, s.mode, s.status, s.cancel_reason, s.confirmed_count, s.waitlist_count, "
-        "s.ics_sequence, s.cancel_reason_code, s.cancel_reason_params, NULL AS trainers, s.cancelled_by_threshold, "
+        "s.ics_sequence, s.cancel_reason_code, s.cancel_reason_params, s.online_link, s.imported, "
+        "s.sheet_confirmed_at, NULL AS trainers, s.cancelled_by_threshold, "
         "(SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status IN ('confirmed', "
         "'cancelled')) AS registered, "
         "(SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id AND a.status IN ('present', "

@@ -165,6 +165,39 @@ class MySqlUserRepository final : public UserRepository {
     ps.setString(1, token_hash);
     return ReadOne<Id>(ps, [](sql::ResultSet& rs) { return rs.getInt64("user_id"); });
   }
+  std::vector<User> Search(const PersonFilter& f) override {
+    // Names and organisations compared accent- and case-blind (é = e, ß = ss), e-mails as
+    // stored (lower case); the query's own % and _ are literal.
+    auto& ps = c_.Prepare(
+        "SELECT id, email, name, organisation, language, roles, password_hash, created_at FROM users "
+        "WHERE id > ? AND (? = '' OR name COLLATE utf8mb4_unicode_ci LIKE ? OR email LIKE ? OR "
+        "organisation COLLATE utf8mb4_unicode_ci LIKE ?) AND (? = 0 OR (roles & ?) <> 0) ORDER BY id LIMIT ?");
+    std::string pattern = "%";
+    for (char c : f.query) {
+      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+      pattern += c;
+    }
+    pattern += "%";
+    ps.setInt64(1, f.after_id);
+    ps.setString(2, f.query);
+    ps.setString(3, pattern);
+    ps.setString(4, AsciiLower(pattern));
+    ps.setString(5, pattern);
+    const unsigned bit = f.role ? RoleBit(*f.role) : 0u;
+    ps.setUInt(6, bit);
+    ps.setUInt(7, bit);
+    ps.setInt(8, f.limit);
+    return ReadAll<User>(ps, ReadUser);
+  }
+  std::vector<User> FindMany(const std::vector<Id>& ids) override {
+    if (ids.empty()) return {};
+    // One statement whatever the number of ids: the list travels as a JSON array.
+    auto& ps = c_.Prepare(
+        "SELECT id, email, name, organisation, language, roles, password_hash, created_at FROM users WHERE id IN "
+        "(SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j)");
+    ps.setString(1, nlohmann::json(ids).dump());
+    return ReadAll<User>(ps, ReadUser);
+  }
 
  private:
   PooledConnection& c_;

@@ -59,6 +59,10 @@ TEST_CASE("attestations: issued after a pathway completed over two years, signed
     for (const auto& s : {a, b}) REQUIRE(c->Post("/api/v1/sessions/" + s + "/registrations", nullptr).status == 201);
     people.push_back({r.json()["id"], std::move(c)});
   }
+  // Both sessions are over: their sheets are filled in (nobody marks a session in advance).
+  f.SetClock("2028-03-02T18:00:00+01:00");
+  f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));
+  for (std::size_t i = 0; i < people.size(); ++i) people[i].client->set_token(f.Login(std::get<0>(who[i]), "a-long-password"));
   auto mark = [&](const std::string& session, const json& records) {
     REQUIRE(f.coordinator->Put("/api/v1/sessions/" + session + "/attendance", {{"records", records}}).status == 200);
   };
@@ -168,10 +172,24 @@ TEST_CASE("attestations: issued after a pathway completed over two years, signed
             .body.find("Cette attestation a été révoquée.") != std::string::npos);
   CHECK(Run(verify + file + " 2>&1", &status).find("REVOKED") != std::string::npos);
   CHECK(status == 1);
-  auto reissued = f.coordinator->Post("/api/v1/attestations", {{"participant_id", people[0].id}, {"pathway_id", pid}});
+  // The batch never re-issues a revoked attestation: that is the coordinator's explicit act.
+  auto batch_after = f.coordinator->Post("/api/v1/pathways/" + pid + "/attestations", nullptr);
+  REQUIRE(batch_after.status == 201);
+  CHECK(batch_after.json()["items"].empty());
+  auto completions = f.coordinator->Get("/api/v1/pathways/" + pid + "/completions");
+  REQUIRE(completions.status == 200);
+  REQUIRE(completions.json()["items"].size() == 2);
+  CHECK(completions.json()["items"][0]["due"] == false);
+  CHECK(completions.json()["items"][1]["due"] == false);
+  CHECK(f.coordinator->Get("/api/v1/pathways/" + pid + "/completions?due=true").json()["items"].empty());
+  CHECK(people[0].client->Get("/api/v1/pathways/" + pid + "/completions").status == 403);
+  auto reissued = f.coordinator->Post("/api/v1/attestations",
+                                      {{"participant_id", people[0].id}, {"pathway_id", pid}, {"reason", "Corrigée"}});
   CHECK(reissued.status == 201);
   CHECK(reissued.json()["verification_code"] != code);
-  CHECK(f.db.Count("SELECT COUNT(*) FROM audit_log WHERE action IN ('attestation.issued', 'attestation.revoked')") == 4);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM audit_log WHERE action IN ('attestation.issued', 'attestation.revoked')") == 3);
+  CHECK(f.db.Scalar("SELECT JSON_UNQUOTE(JSON_EXTRACT(after_json, '$.reason')) FROM audit_log "
+                    "WHERE action = 'attestation.reissued'") == "Corrigée");
 
   // A per-session attendance certificate, signed on demand.
   auto regs = people[1].client->Get("/api/v1/me/registrations").json()["items"];

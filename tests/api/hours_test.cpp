@@ -43,6 +43,8 @@ TEST_CASE("hours: partial attendance takes at most two decimals", "[api][attenda
   auto session = f.Session(f.Module("ATT", 4), 10);
   auto [p, token] = f.Participant("p@ex.lu");
   REQUIRE(f.coordinator->Post("/api/v1/sessions/" + session + "/registrations", {{"participant_id", p}}).status == 201);
+  f.SetClock("2027-03-04T10:00:00+01:00");  // the session has started: its sheet is open
+  f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));
   const std::string sheet = "/api/v1/sessions/" + session + "/attendance";
   for (double bad : {0.004, 3.999, 1.234}) {
     INFO(bad);

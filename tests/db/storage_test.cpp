@@ -12,6 +12,7 @@
 #include "storage/connection_pool.h"
 #include "storage/migrator.h"
 #include "storage/mysql_store.h"
+#include "store_fixture.h"
 #include "test_database.h"
 
 using namespace parcours;
@@ -22,23 +23,7 @@ namespace {
 
 TimePoint T(const char* sql_utc) { return *ParseSqlUtc(sql_utc); }
 
-struct Db {
-  TestDatabase db;
-  std::unique_ptr<ConnectionPool> pool;
-  std::unique_ptr<MySqlStore> store;
-  Db() {
-    pool = std::make_unique<ConnectionPool>(*DatabaseUrl::Parse(db.Url()), 8);
-    Migrator(*pool).Apply(EmbeddedMigrations());
-    store = std::make_unique<MySqlStore>(*pool);
-  }
-  template <class F>
-  void Tx(F f) {
-    store->Transact([&](UnitOfWork& u) {
-      f(u);
-      return true;
-    });
-  }
-};
+using Db = parcours::testing::StoreFixture;
 
 User NewUser(const std::string& email, unsigned roles = RoleBit(Role::kParticipant)) {
   User u;

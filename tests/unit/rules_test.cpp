@@ -441,15 +441,19 @@ Principal Person(Id id, unsigned roles) {
 
 }  // namespace
 
-TEST_CASE("rules: coordinators mark attendance at any time", "[rules]") {
+TEST_CASE("rules: coordinators mark attendance from the session's start on, and correct past sheets", "[rules]") {
   Session s = ValidSession();
   s.trainer_ids = {7};
   Principal coordinator = Person(3, RoleBit(Role::kCoordinator));
   ManualClock clock(s.starts_at - days(10));
-  CHECK_FALSE(CheckCanMarkAttendance(coordinator, s, clock.Now()));
+  auto early = CheckCanMarkAttendance(coordinator, s, clock.Now());
+  REQUIRE(early);
+  CHECK(early->code == ErrorCode::kRuleViolation);
+  clock.Set(s.starts_at - std::chrono::milliseconds(1));
+  CHECK(CheckCanMarkAttendance(coordinator, s, clock.Now()));
   clock.Set(s.starts_at);
   CHECK_FALSE(CheckCanMarkAttendance(coordinator, s, clock.Now()));
-  clock.Set(s.ends_at + days(60));  // backfilling
+  clock.Set(s.ends_at + days(60));  // correcting a past sheet
   CHECK_FALSE(CheckCanMarkAttendance(coordinator, s, clock.Now()));
 }
 
