@@ -115,10 +115,23 @@ TEST_CASE("desk: a new date or place sends an updated invitation, and agencies s
   CHECK(uid(ics) == uid(first_ics));
   CHECK(f.db.Count("SELECT COUNT(*) FROM agency_changes WHERE agency_code = 'IFEN'") == feed_before + 1);
 
+  // The online link goes to staff and registrants, never to the public catalogue.
+  auto bad_link = Patch(*f.coordinator, path, {{"online_link", "javascript:alert(1)"}});
+  CHECK(bad_link.status == 422);
+  CHECK(Field(bad_link) == "online_link");
+  auto linked = Patch(*f.coordinator, path, {{"mode", "hybrid"}, {"online_link", "https://meet.example/ltas"}});
+  REQUIRE(linked.status == 200);
+  CHECK(linked.json()["online_link"] == "https://meet.example/ltas");
+  CHECK_FALSE(f.Client()->Get(path).json().contains("online_link"));
+  CHECK(f.db.Scalar("SELECT ics_sequence FROM sessions WHERE id = " + session) == "2");
+  CHECK(f.db.Scalar("SELECT ics FROM notifications WHERE kind = 'session_changed' ORDER BY id DESC LIMIT 1")
+            .find("meet.example/ltas") != std::string::npos);
+  const long long changed = f.db.Count("SELECT COUNT(*) FROM notifications WHERE kind = 'session_changed'");
+
   // A capacity change alone is no new invitation.
   REQUIRE(Patch(*f.coordinator, path, {{"capacity", 12}}).status == 200);
-  CHECK(f.db.Count("SELECT COUNT(*) FROM notifications WHERE kind = 'session_changed'") == 3);
-  CHECK(f.db.Scalar("SELECT ics_sequence FROM sessions WHERE id = " + session) == "1");
+  CHECK(f.db.Count("SELECT COUNT(*) FROM notifications WHERE kind = 'session_changed'") == changed);
+  CHECK(f.db.Scalar("SELECT ics_sequence FROM sessions WHERE id = " + session) == "2");
   // Nothing changes once cancelled.
   REQUIRE(f.coordinator->Post(path + "/cancel", {{"reason", "Formatrice malade"}}).status == 200);
   CHECK(Patch(*f.coordinator, path, {{"capacity", 20}}).status == 409);
