@@ -20,6 +20,8 @@ if [[ $profile == test || $profile == bench ]]; then
 fi
 if [[ $profile == test ]]; then
   pkgs+=(catch2 poppler-utils qpdf zbar-tools python3 python3-jsonschema python3-yaml clang)
+  # The browser tests drive Debian's chromium headless (Playwright downloads no browser).
+  pkgs+=(chromium fonts-liberation)
   # Node may come from elsewhere (a nodesource build bundles npm and conflicts with Debian's npm).
   command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi

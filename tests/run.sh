@@ -36,6 +36,29 @@ if ! "$redocly" "${lint_args[@]}"; then
   failures+=("OpenAPI lint of api/openapi.yaml (redocly)")
 fi
 
+# --- browser-test packages ------------------------------------------------------------------------
+# Playwright and axe-core for tests/web, in a local folder (never global; no browser download: the
+# tests drive Debian's chromium, which deploy/install-deps.sh test installs). Only when chromium is
+# truly absent is the browser tier skipped, and said so; a failed npm install fails the run.
+web_dir=build-test/web-tests
+chromium=${PARCOURS_CHROMIUM:-/usr/bin/chromium}
+web_specs=$(ls tests/web/*.spec.mjs | wc -l)
+web_skip=()
+if [[ ! -x $chromium ]]; then
+  step "SKIPPING the browser tier (tests/web): no chromium at $chromium (deploy/install-deps.sh test installs it)"
+  web_skip=(-E '^web: ')
+  web_specs=0
+elif [[ ! -x $web_dir/node_modules/.bin/playwright ]] || ! cmp -s tests/web/package.json "$web_dir/package.json"; then
+  step "installing the browser-test packages (@playwright/test, @axe-core/playwright into $web_dir)"
+  mkdir -p "$web_dir"
+  cp tests/web/package.json "$web_dir/"
+  if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix "$web_dir" --no-audit --no-fund; then
+    rm -f "$web_dir/package.json"  # tried again next run
+    failures+=("npm install of the browser-test packages into $web_dir")
+  fi
+fi
+rm -rf build-test/screenshots
+
 # --- throw-away MariaDB ---------------------------------------------------------------------------
 tmp=$(mktemp -d /tmp/parcours-test.XXXXXX)
 cleaned=false
@@ -89,7 +112,7 @@ export PARCOURS_TEST_SOURCE_DIR=$root
 # --- ctest ----------------------------------------------------------------------------------------
 step "running ctest"
 set +e
-ctest --test-dir build-test --output-on-failure -j1 --no-tests=error --output-junit "$tmp/ctest.xml" "$@" 2>&1 |
+ctest --test-dir build-test --output-on-failure -j1 --no-tests=error --output-junit "$tmp/ctest.xml" "${web_skip[@]}" "$@" 2>&1 |
   tee "$tmp/ctest.log"
 ctest_rc=${PIPESTATUS[0]}
 set -e
@@ -102,7 +125,8 @@ if (($# == 0)); then
   step "checking that every test case of every program ran and passed"
   if ! /usr/bin/python3 tests/support/check_test_counts.py "$tmp/ctest.xml" \
     "build-test/tests/unit_tests=unit:" "build-test/tests/db_tests=db:" \
-    "build-test/tests/api_tests=api:" "build-test/tests/cert/cert_tests=cert:"; then
+    "build-test/tests/api_tests=api:" "build-test/tests/cert/cert_tests=cert:" \
+    "web=$web_specs"; then
     failures+=("some test cases did not run under ctest (tests/support/check_test_counts.py)")
   fi
 fi

@@ -33,7 +33,10 @@ data ToData(const nlohmann::json& j) {
       for (const auto& item : j) d.push_back(ToData(item));
       return d;
     }
-    case nlohmann::json::value_t::string: return data(j.get<std::string>());
+    // An empty string is false in a section ({{#agency}}, {{^transfer_from}}), as in mustache.js;
+    // as a variable it renders nothing either way.
+    case nlohmann::json::value_t::string:
+      return j.get_ref<const std::string&>().empty() ? data(false) : data(j.get<std::string>());
     case nlohmann::json::value_t::boolean: return data(j.get<bool>());
     case nlohmann::json::value_t::null: return data(false);
     case nlohmann::json::value_t::number_integer:

@@ -7,7 +7,10 @@ no test case: Catch2 prints "No test cases matched" and ctest counts them as pas
 compares, per program, the test cases the program lists with the entries ctest ran (from its
 JUnit report), and looks for that message in every entry's output.
 
-Usage: check_test_counts.py JUNIT.xml PROGRAM=PREFIX [PROGRAM=PREFIX ...]
+Usage: check_test_counts.py JUNIT.xml PROGRAM=PREFIX [PROGRAM=PREFIX ...] [web=N]
+
+`web=N`: the browser tier has N journey files, one ctest entry each ("web: <file>"); each must
+have run and passed.
 """
 import subprocess
 import sys
@@ -36,6 +39,13 @@ def main():
     problems = []
     for spec in sys.argv[2:]:
         program, prefix = spec.split("=", 1)
+        if program == "web":
+            ran = [c for c in cases if c.startswith("web: ")]
+            if len(ran) != int(prefix):
+                problems.append(f"browser tier: {prefix} journey files, {len(ran)} ctest entries 'web: ...'")
+            problems += [f"'{c}' did not pass" for c in ran if not cases[c]["passed"]]
+            print(f"browser tier: {prefix} journey files, {len(ran)} run by ctest")
+            continue
         names = listed(program)
         if not names:
             problems.append(f"{program} lists no test cases")

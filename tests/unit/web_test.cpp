@@ -75,6 +75,20 @@ TEST_CASE("web: every template renders and escapes what it is given", "[unit][we
   CHECK(Render("error", data).find("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&apos;&amp;") != std::string::npos);
 }
 
+TEST_CASE("web: an empty text is false in a template's section", "[unit][web]") {
+  // "mon parcours": a date of a module the person is not registered in offers to register, not
+  // to move a registration (transfer_from is empty).
+  nlohmann::json date = {{"id", "7"}, {"href", "/sessions/7"}, {"slot", "s"}, {"place", "p"}, {"agency", ""},
+                         {"full", false}, {"places_left", "3"}, {"waitlist", "0"}, {"transfer_from", ""}};
+  nlohmann::json module = {{"title", "M"}, {"hours", "4"}, {"done", false}, {"dates", {date}}, {"has_dates", true}};
+  nlohmann::json pathway = {{"title", "P"}, {"modules", {module}}, {"summary", ""}, {"hours_done", "0"},
+                            {"hours_total", "4"}, {"progress_value", "0"}, {"progress_max", "4"}, {"complete", false}};
+  nlohmann::json data = {{"t", Texts(Lang::kFr)}, {"csrf", "x"}, {"pathways", {pathway}}, {"none", false}, {"notice", ""}};
+  const std::string out = Render("parcours", data);
+  CHECK(out.find("/sessions/7/register") != std::string::npos);
+  CHECK(out.find("/transfer") == std::string::npos);
+}
+
 TEST_CASE("web: every text a template names exists in French, German and English", "[unit][web]") {
   std::set<std::string> keys;
   const std::regex use("\\{\\{[#^/]?t\\.([a-z_]+\\.[a-z_]+)\\}\\}");
