@@ -457,13 +457,13 @@ case $cmd in
   kill-node)
     kill_node "$node_arg"
     for ((i = 1; i <= servers; i++)); do
-      (($(node_of_server "$i") == node_arg)) && stop_server "$i" KILL
+      if (($(node_of_server "$i") == node_arg)); then stop_server "$i" KILL; fi
     done
     ;;
   start-node)
     start_node "$node_arg"
     for ((i = 1; i <= servers; i++)); do
-      (($(node_of_server "$i") == node_arg)) && start_server "$i"
+      if (($(node_of_server "$i") == node_arg)); then start_server "$i"; fi
     done
     ;;
   kill-server) stop_server "$node_arg" KILL ;;

@@ -571,7 +571,9 @@ def test_a_rolling_update_of_the_servers_fails_no_request_a_client_sees():
     stop.set()
     for t in threads:
         t.join()
-    failures = {k: [x for x in v if x not in (200, 201)] for k, v in seen.items()}
+    # A POST the client sent again under its Idempotency-Key ("201 after 2") is allowed.
+    failures = {k: [x for x in v if x not in (200, 201) and not str(x).startswith(("200 after", "201 after"))]
+                for k, v in seen.items()}
     assert not any(failures.values()), {k: v[:10] for k, v in failures.items()}
     assert len(seen["PUT"]) > 50, {k: len(v) for k, v in seen.items()}
     codes = ",".join(f"'{c}'" for c in created)
