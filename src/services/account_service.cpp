@@ -307,6 +307,14 @@ Result<bool> AccountService::BootstrapCoordinator(const std::string& email,
   system.request_id = "bootstrap";
   NewAccount in{email, password, name, "", "fr", {}};
   auto created = Create(system, in, RoleBit(Role::kCoordinator) | RoleBit(Role::kTrainer), false);
+  if (!created && created.error().code == ErrorCode::kAlreadyExists) {
+    // Several servers started together and another one created it meanwhile.
+    store_.Transact([&](UnitOfWork& uow) {
+      exists = uow.users().AnyCoordinator();
+      return true;
+    });
+    if (exists) return false;
+  }
   if (!created) return Fail(created.error());
   return true;
 }

@@ -87,9 +87,11 @@ bool MySqlStore::Probe() {
   if (!lock.try_lock_for(std::chrono::seconds(1))) return !unreachable_;  // a probe is running
   probe_started_ns_ = SteadyNs();
   bool ok = false;
-  // Twice: a probe connection that broke (its node went down) is replaced at once by one to
-  // the next address, so that a cluster node's loss does not make this server refuse work.
-  for (int attempt = 0; attempt < 2 && !ok; ++attempt) {
+  // With several addresses, twice: a probe connection that broke (its node went down) is
+  // replaced at once by one to the next address, so that a cluster node's loss does not make
+  // this server refuse work. With one address, a second try would only double the wait.
+  const int attempts = pool_.url().AddressCount() > 1 ? 2 : 1;
+  for (int attempt = 0; attempt < attempts && !ok; ++attempt) {
     const bool had_connection = probe_ != nullptr;
     try {
       if (!probe_) probe_ = pool_.ConnectProbe();
