@@ -130,30 +130,9 @@ class MySqlAttestationRepository final : public AttestationRepository {
     return ps.executeUpdate() > 0;
   }
 
- private:
-  static AttendanceCertificate ReadCertificate(sql::ResultSet& rs) {
-    AttendanceCertificate a;
-    a.id = rs.getInt64("id");
-    a.registration_id = rs.getInt64("registration_id");
-    a.participant_id = rs.getInt64("participant_id");
-    a.session_id = rs.getInt64("session_id");
-    a.verification_code = Str(rs, "verification_code");
-    a.issued_at = ReadTime(rs, "issued_at");
-    a.holder_name = Str(rs, "holder_name");
-    a.module_title = Str(rs, "module_title");
-    a.pathway_title = Str(rs, "pathway_title");
-    a.hours = rs.getDouble("hours");
-    a.session_starts_at = ReadTime(rs, "session_starts_at");
-    a.session_ends_at = ReadTime(rs, "session_ends_at");
-    a.language = Str(rs, "language");
-    a.sha256 = Str(rs, "sha256");
-    a.revoked_at = ReadOptionalTime(rs, "revoked_at");
-    a.revoke_reason = Str(rs, "revoke_reason");
-    return a;
-  }
-
   std::vector<PersonCompletion> PathwayCompletions(const Pathway& p) override {
     // Full presence at a session of a module of the pathway; the first per person and module.
+    auto& ps = c_.Prepare(
         "SELECT a.participant_id, a.module_id, a.session_id, a.starts_at FROM attendance a JOIN modules m ON "
         "m.id = a.module_id WHERE m.pathway_id = ? AND a.status = 'present' AND a.hours >= m.hours "
         "ORDER BY a.participant_id, a.module_id, a.starts_at, a.session_id");
@@ -172,9 +151,12 @@ class MySqlAttestationRepository final : public AttestationRepository {
   std::vector<Attestation> OfPathway(Id pathway_id) override {
     auto& ps = c_.Prepare(ATTESTATION_COLUMNS "WHERE pathway_id = ? ORDER BY id");
     ps.setInt64(1, pathway_id);
+    return ReadAll<Attestation>(ps, ReadAttestation);
   }
   std::vector<Attestation> OfParticipant(Id participant_id) override {
     auto& ps = c_.Prepare(ATTESTATION_COLUMNS "WHERE participant_id = ? ORDER BY id");
+    ps.setInt64(1, participant_id);
+    return ReadAll<Attestation>(ps, ReadAttestation);
   }
   std::vector<std::optional<Id>> InsertMany(const std::vector<std::pair<Attestation, std::string>>& batch) override {
     // Multi-row statements: a round trip per 20 attestations instead of two per attestation.
@@ -212,6 +194,7 @@ class MySqlAttestationRepository final : public AttestationRepository {
     return ids;
   }
 
+ private:
   static void Bind(sql::PreparedStatement& ps, int first, const Attestation& a, const std::string& pdf) {
     ps.setInt64(first, a.participant_id);
     ps.setInt64(first + 1, a.pathway_id);
@@ -227,12 +210,37 @@ class MySqlAttestationRepository final : public AttestationRepository {
   // The ids of attestations just inserted, by verification code (a unique key: ids of a
   // multi-row insert need not be consecutive under Galera's interleaved auto-increment).
   std::map<std::string, Id> IdsOfCodes(const std::vector<std::string>& codes) {
+    auto& ps = c_.Prepare(
         "SELECT id, verification_code FROM attestations WHERE verification_code IN "
         "(SELECT j.code FROM JSON_TABLE(?, '$[*]' COLUMNS (code CHAR(19) CHARACTER SET ascii PATH '$')) j)");
     ps.setString(1, nlohmann::json(codes).dump());
     std::map<std::string, Id> out;
+    Rs rs(ps.executeQuery());
     while (rs->next()) out[Str(*rs, "verification_code")] = rs->getInt64("id");
+    return out;
   }
+ private:
+  static AttendanceCertificate ReadCertificate(sql::ResultSet& rs) {
+    AttendanceCertificate a;
+    a.id = rs.getInt64("id");
+    a.registration_id = rs.getInt64("registration_id");
+    a.participant_id = rs.getInt64("participant_id");
+    a.session_id = rs.getInt64("session_id");
+    a.verification_code = Str(rs, "verification_code");
+    a.issued_at = ReadTime(rs, "issued_at");
+    a.holder_name = Str(rs, "holder_name");
+    a.module_title = Str(rs, "module_title");
+    a.pathway_title = Str(rs, "pathway_title");
+    a.hours = rs.getDouble("hours");
+    a.session_starts_at = ReadTime(rs, "session_starts_at");
+    a.session_ends_at = ReadTime(rs, "session_ends_at");
+    a.language = Str(rs, "language");
+    a.sha256 = Str(rs, "sha256");
+    a.revoked_at = ReadOptionalTime(rs, "revoked_at");
+    a.revoke_reason = Str(rs, "revoke_reason");
+    return a;
+  }
+
   PooledConnection& c_;
 };
 
