@@ -180,7 +180,12 @@ Result<Page<AgencyChange>> AgencyService::Changes(const RequestContext& ctx, con
     if (!key || key->b || key->a < 0) return Error(ErrorCode::kMalformed, "Invalid query parameters.", {{"since", "is not a cursor of this feed"}});
     after = key->a;
   }
-  SequenceFeed(store_, code);
+  try {
+    SequenceFeed(store_, code);
+  } catch (const StoreBusy&) {
+    // Numbering is contended (a rush through several servers or nodes): serve the items that
+    // are numbered; the next read or the webhook dispatcher numbers the rest, in commit order.
+  }
   Result<Page<AgencyChange>> out;
   store_.Transact([&](UnitOfWork& uow) {
     if (!uow.agencies().Find(code)) {

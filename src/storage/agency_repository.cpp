@@ -123,7 +123,16 @@ class MySqlAgencyRepository final : public AgencyRepository {
     for (Id id : ids) {
       assign.setInt64(1, ++last);
       assign.setInt64(2, id);
-      assign.executeUpdate();
+      try {
+        assign.executeUpdate();
+      } catch (const sql::SQLException& e) {
+        // Under Galera the row lock above holds on this node only: another node may have
+        // numbered items from the same `last` and its write set been applied here since. The
+        // number is taken: this is a conflict like a deadlock, and the whole transaction runs
+        // again from a fresh read (transaction_runner retries 1213).
+        if (e.getErrorCode() != kDuplicateKey) throw;
+        throw sql::SQLException("agency feed numbering raced with another node", "40001", 1213);
+      }
     }
     auto& bump = c_.Prepare("UPDATE agencies SET last_change_seq = ? WHERE code = ?");
     bump.setInt64(1, last);

@@ -63,7 +63,7 @@ class MySqlPersonalDataRepository final : public PersonalDataRepository {
 
   std::vector<AttendanceRecord> AttendanceOf(Id id) override {
     auto& ps = c_.Prepare(
-        "SELECT session_id, participant_id, status, hours, marked_by, marked_at FROM attendance "
+        ATTENDANCE_COLUMNS
         "WHERE participant_id = ? ORDER BY starts_at, session_id");
     ps.setInt64(1, id);
     return ReadAll<AttendanceRecord>(ps, ReadAttendance);

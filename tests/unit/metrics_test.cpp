@@ -36,7 +36,7 @@ TEST_CASE("metrics: a histogram's buckets are cumulative and end with +Inf, sum 
         "latency_seconds_count{route=\"/x\"} 4\n");
 }
 
-TEST_CASE("metrics: the same labels give the same child; collectors add their families", "[metrics]") {
+TEST_CASE("metrics: the same labels give the same child, and collectors add their families", "[metrics]") {
   Registry r;
   auto& a = r.GetCounter("c_total", "C.", {{"x", "1"}});
   auto& b = r.GetCounter("c_total", "C.", {{"x", "1"}});

@@ -70,7 +70,7 @@ TEST_CASE("speed meeting: pairs from many small structures reach the upper bound
   }
 }
 
-TEST_CASE("speed meeting: one structure only gives no round; the same seed gives the same plan",
+TEST_CASE("speed meeting: one structure only gives no round, and the same seed gives the same plan",
           "[speed-meeting]") {
   SpeedMeetingRequest one;
   one.structure_of = {4, 4, 4, 4};
