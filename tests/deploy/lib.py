@@ -171,6 +171,11 @@ KNOWN_OPEN = {
     # Issue 14, item 6: during the rolling update every request through nginx ended in an
     # SSL EOF (nginx itself unreachable after the node-kill test), not yet analysed.
     "test_a_rolling_update_of_the_servers_fails_no_request_a_client_sees",
+    # Issue 14, item 5 (and issue 15's cluster test): intermittent. In 1 of 3 runs, all 600
+    # enrolments answered 201 but the registrations counted afterwards were not 600 (the
+    # per-enrolment check now says which are missing). Unexplained: possibly an acknowledged
+    # write lost under Galera. It must be analysed before either issue closes.
+    "test_rush_over_three_servers_keeps_capacity_exact_and_waiting_lists_gapless",
 }
 
 
