@@ -332,8 +332,7 @@ class PersonalDataRepository {
   // person at a time; a registration of theirs waits for it).
   virtual std::optional<User> LockPerson(Id id) = 0;
   virtual std::optional<TimePoint> LastLogin(Id id) = 0;
-  virtual void UpdateProfile(Id id, const std::string& name, const std::string& organisation,
-                             const std::string& language) = 0;
+  // (The rectification itself is UserRepository::UpdateProfile, shared with the profile page.)
 
   // The export.
   virtual std::vector<Registration> RegistrationsOf(Id id) = 0;  // oldest first

@@ -137,7 +137,7 @@ Result<User> PersonalDataService::Rectify(const RequestContext& ctx, Id person, 
       return nlohmann::json{{"name", u.name}, {"organisation", u.organisation}, {"language", u.language}};
     };
     if (profile(after) != profile(*user)) {
-      uow.personal_data().UpdateProfile(person, after.name, after.organisation, after.language);
+      uow.users().UpdateProfile(person, after.name, after.organisation, after.language);
       Audit(uow, ctx, clock_.Now(), "user.rectified", "user", person, profile(*user), profile(after));
     }
     after.password_hash.clear();

@@ -45,16 +45,6 @@ class MySqlPersonalDataRepository final : public PersonalDataRepository {
     return ReadOptionalTime(*rs, "last_login_at");
   }
 
-  void UpdateProfile(Id id, const std::string& name, const std::string& organisation,
-                     const std::string& language) override {
-    auto& ps = c_.Prepare("UPDATE users SET name = ?, organisation = ?, language = ? WHERE id = ?");
-    ps.setString(1, name);
-    ps.setString(2, organisation);
-    ps.setString(3, language);
-    ps.setInt64(4, id);
-    ps.executeUpdate();
-  }
-
   std::vector<Registration> RegistrationsOf(Id id) override {
     auto& ps = c_.Prepare(REGISTRATION_COLUMNS "WHERE r.participant_id = ? ORDER BY r.id");
     ps.setInt64(1, id);
