@@ -245,13 +245,18 @@ server_db_url() { # i: its own node first, then the others
   echo "mysql://parcours:$db_password@$addresses/parcours"
 }
 
+# The key and certificate are made together in a private directory and moved into place by
+# one rename, so that servers started at the same time never read a key from one run of openssl
+# and a certificate from another (seen as "the first certificate does not match the key").
 signing_files() {
-  if [[ ! -s $dir/signing/key.pem ]]; then
-    mkdir -p "$dir/signing"
-    (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 \
-      -subj "/CN=Parcours cluster signing/O=Parcours test" -keyout "$dir/signing/key.pem" \
-      -out "$dir/signing/cert.pem" 2>/dev/null)
-  fi
+  [[ -s $dir/signing/key.pem && -s $dir/signing/cert.pem ]] && return 0
+  local tmp
+  tmp=$(mktemp -d "$dir/.signing.XXXXXX")
+  (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 \
+    -subj "/CN=Parcours cluster signing/O=Parcours test" -keyout "$tmp/key.pem" \
+    -out "$tmp/cert.pem" 2>/dev/null)
+  chmod 755 "$tmp"
+  mv -T "$tmp" "$dir/signing" 2>/dev/null || rm -rf -- "$tmp"  # another start made it first
 }
 
 server_healthy() { curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$(server_port "$1")/health"; }
@@ -423,6 +428,7 @@ case $cmd in
     # The servers start together: their migrations must be applied once (the lock row).
     # Wait for these only: a bare `wait` would also wait for the database nodes, children of
     # this shell that run on.
+    signing_files  # once, before the servers start side by side
     starting=()
     for ((i = 1; i <= servers; i++)); do
       start_server "$i" &

@@ -7,7 +7,8 @@
 # (deploy/install-deps.sh test installs it). It prints one line per test, then
 # "N passed, N failed".
 #
-# Usage: tests/cluster.sh [test-name filter]     (the binary: $PARCOURS_TEST_BINARY or build-test/parcours)
+# Usage: tests/cluster.sh [test-name filter]     (the binary: $PARCOURS_TEST_BINARY or build-test/parcours;
+#        CLUSTER_KEEP=1 keeps the temporary directory, its logs and data, for analysis)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -21,7 +22,7 @@ dir=$(mktemp -d /tmp/parcours-cluster.XXXXXX)
 chmod 755 "$dir"
 cleanup() {
   deploy/cluster.sh stop "$dir" >/dev/null 2>&1 || true
-  rm -rf -- "$dir"
+  if [[ -n ${CLUSTER_KEEP:-} ]]; then echo "==> kept $dir (CLUSTER_KEEP)"; else rm -rf -- "$dir"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT

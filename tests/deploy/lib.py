@@ -41,6 +41,8 @@ class Client:
         if self.https:
             self.context = ssl.create_default_context(cafile=ca_file)
         self.conn = None
+        self.sent = 0    # requests sent on the current connection
+        self.resent = 0  # requests sent again after a kept-alive connection closed under them
 
     def _connect(self):
         if self.https:
@@ -61,19 +63,32 @@ class Client:
             data = json.dumps(body).encode()
             h["Content-Type"] = "application/json"
         h.update(headers or {})
-        if self.conn is None:
-            self._connect()
-        try:
-            self.conn.request(method, path, body=data, headers=h)
-            r = self.conn.getresponse()
-            payload = r.read()
-            resp = Response(r.status, r.getheaders(), payload)
-            if resp.headers.get("connection", "").lower() == "close":
+        # A kept-alive connection may be closed by the other end just as a request goes out
+        # (nginx closes its idle connections when it reloads). Like browsers and urllib3, the
+        # client then sends the request once more on a new connection, when it may: the method
+        # is idempotent or the request carries an Idempotency-Key (RFC 9112, section 9.3.1).
+        may_resend = method in ("GET", "HEAD", "PUT", "DELETE") or "Idempotency-Key" in h
+        for attempt in (1, 2):
+            reused = self.conn is not None and self.sent > 0
+            if self.conn is None:
+                self._connect()
+            try:
+                self.sent += 1
+                self.conn.request(method, path, body=data, headers=h)
+                r = self.conn.getresponse()
+                payload = r.read()
+                resp = Response(r.status, r.getheaders(), payload)
+                if resp.headers.get("connection", "").lower() == "close":
+                    self.close()
+                return resp
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ssl.SSLEOFError):
                 self.close()
-            return resp
-        except Exception:
-            self.close()
-            raise
+                if not (reused and may_resend and attempt == 1):
+                    raise
+                self.resent += 1
+            except Exception:
+                self.close()
+                raise
 
     def close(self):
         if self.conn is not None:
@@ -82,6 +97,7 @@ class Client:
             except Exception:
                 pass
         self.conn = None
+        self.sent = 0
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
@@ -168,13 +184,11 @@ def read_env(path):
 # Tests of work still open, named in the issue that tracks it: a failure is printed in full but
 # does not fail the run, so that the rest stays a gate. Remove a name as soon as its test passes.
 KNOWN_OPEN = {
-    # Issue 14, item 6: during the rolling update every request through nginx ended in an
-    # SSL EOF (nginx itself unreachable after the node-kill test), not yet analysed.
-    "test_a_rolling_update_of_the_servers_fails_no_request_a_client_sees",
-    # Issue 14, item 5 (and issue 15's cluster test): intermittent. In 1 of 3 runs, all 600
-    # enrolments answered 201 but the registrations counted afterwards were not 600 (the
-    # per-enrolment check now says which are missing). Unexplained: possibly an acknowledged
-    # write lost under Galera. It must be analysed before either issue closes.
+    # Issue 14, item 5 (and issue 15's cluster test): intermittent. In 3 of 8 runs of an
+    # earlier session, all 600 enrolments answered 201 but one registration was missing
+    # afterwards; in 16 runs since, with every retried transaction traced, none was.
+    # Unexplained: possibly an acknowledged write lost under Galera. On a failure the test prints what the database holds of the missing enrolment
+    # (tests/cluster.sh with CLUSTER_KEEP=1 keeps the servers' logs). Analyse before closing.
     "test_rush_over_three_servers_keeps_capacity_exact_and_waiting_lists_gapless",
 }
 
