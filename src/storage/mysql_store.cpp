@@ -17,6 +17,13 @@ class PooledAttempt final : public TransactionAttempt {
   void Commit() override { lease_->Commit(); }
   void Rollback() override { lease_->Rollback(); }
   void Discard() override { lease_->broken = true; }
+  bool Alive() override {
+    try {
+      return lease_->conn().isValid();
+    } catch (const sql::SQLException&) {
+      return false;
+    }
+  }
 
  private:
   ConnectionPool::Lease lease_;

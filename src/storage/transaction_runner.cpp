@@ -59,9 +59,15 @@ void RunTransaction(const std::function<std::unique_ptr<TransactionAttempt>()>& 
     } catch (const sql::SQLException& e) {
       code = e.getErrorCode();
       what = e.what();
-      if (IsConnectionLost(code) || IsNodeUnavailable(code)) {
+      // No server code: a lost link, or the driver refusing a call on a live connection.
+      const bool lost = IsConnectionLost(code) && (code != 0 || !attempt->Alive());
+      if (code == 0 && !lost) {
+        RollbackQuietly(*attempt);
+        throw;  // a programming error: a 500 with its log line, not "database unavailable"
+      }
+      if (lost || IsNodeUnavailable(code)) {
         attempt->Discard();
-        if (committing && IsConnectionLost(code))
+        if (committing && lost)
           throw CommitOutcomeUnknown("connection lost during COMMIT: " + what);
       } else {
         RollbackQuietly(*attempt);

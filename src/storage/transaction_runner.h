@@ -32,6 +32,10 @@ class TransactionAttempt {
   virtual void Commit() = 0;    // throws sql::SQLException when the server refuses or is lost
   virtual void Rollback() = 0;  // throws sql::SQLException when the connection is unusable
   virtual void Discard() = 0;   // the connection is broken: never reuse it
+  // Whether the connection still answers (a ping). Asked only when the driver raised an error
+  // without a server code: the link is gone, or the driver refused a call (a programming
+  // error, such as reading a column that is not there), which must not pass for an outage.
+  virtual bool Alive() = 0;
 };
 
 struct RetryPolicy {
@@ -52,7 +56,7 @@ struct RetryTiming {
 
 // Error classes of the server's codes (exposed for tests).
 bool IsTransientConflict(int mysql_error);  // deadlock, lock wait timeout, certification failure
-bool IsConnectionLost(int mysql_error);     // 2006, 2013, ... (and 0: the driver lost the link)
+bool IsConnectionLost(int mysql_error);     // 2006, 2013, ... (and 0, when the connection is not Alive())
 bool IsNodeUnavailable(int mysql_error);    // a cluster node that cannot take work now (1047)
 
 // Runs `work` in a transaction from `begin()`, committing when it returns true. Returns only

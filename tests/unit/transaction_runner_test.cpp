@@ -56,6 +56,7 @@ class FakeUnitOfWork final : public UnitOfWork {
 struct FakeServer {
   std::deque<int> commit_answers;
   int begun = 0, commits = 0, rollbacks = 0, discarded = 0;
+  bool alive = true;  // what a ping of the connection answers
   FakeIdempotency idempotency;
 
   class Attempt final : public TransactionAttempt {
@@ -73,6 +74,7 @@ struct FakeServer {
     }
     void Rollback() override { ++s_.rollbacks; }
     void Discard() override { ++s_.discarded; }
+    bool Alive() override { return s_.alive; }
 
    private:
     FakeServer& s_;
@@ -192,4 +194,33 @@ TEST_CASE("transactions: false rolls back, and a lost Idempotency-Key claim stop
                     IdempotencyClaimLost);
   CHECK(server.commits == 1);
   CHECK(server.rollbacks == 2);
+}
+
+TEST_CASE("transactions: a driver error without a server code is an outage only when the connection is gone",
+          "[unit][store]") {
+  FakeTime time;
+  auto failing_once = [](int& runs) {
+    return [&runs](UnitOfWork&) -> bool {
+      if (++runs == 1) throw sql::SQLException("Invalid value for getString", "", 0);
+      return true;
+    };
+  };
+  SECTION("on a live connection it is a programming error: rethrown after a rollback, not retried") {
+    FakeServer server;
+    int runs = 0;
+    REQUIRE_THROWS_AS(RunTransaction(server.Begin(), failing_once(runs), RetryPolicy{}, time.Timing()),
+                      sql::SQLException);
+    CHECK(runs == 1);
+    CHECK(server.rollbacks == 1);
+    CHECK(server.discarded == 0);
+  }
+  SECTION("on a connection that no longer answers it is a lost link: retried on a new one") {
+    FakeServer server;
+    server.alive = false;
+    int runs = 0;
+    RunTransaction(server.Begin(), failing_once(runs), RetryPolicy{}, time.Timing());
+    CHECK(runs == 2);
+    CHECK(server.discarded == 1);
+    CHECK(server.commits == 1);
+  }
 }
