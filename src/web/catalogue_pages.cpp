@@ -168,7 +168,7 @@ void Site::AddCataloguePages() {
       data["csrf"] = "";  // the kept content is everyone's: nothing of this person in it
       data["signed_in"] = false;
       // The months offered change with the month; the sessions shown when the first starts.
-      kept = kept_catalogue_.Put(key, reading, Render("catalogue", data),
+      kept = kept_catalogue_.Put(key, reading, Render("catalogue", data, pc.lang),
                                  std::min(snapshot->stamp.valid_until, NextMonthStart(now)));
     }
     WebResponse r = PageWithContent(pc, kept->value, "catalogue.title");

@@ -225,8 +225,7 @@ WebResponse Site::Handle(const WebRequest& req) {
 }
 
 void Site::AddCommon(PageContext& pc, nlohmann::json& data) const {
-  data["t"] = Texts(pc.lang);
-  data["lang"] = Code(pc.lang);
+  data["lang"] = Code(pc.lang);  // the texts ({{t.…}}) come from Render(name, data, lang)
   data["csrf"] = pc.csrf;
   data["signed_in"] = pc.signed_in();
   data["has_errors"] = data.contains("errors") && data["errors"].is_array() && !data["errors"].empty();
@@ -235,7 +234,7 @@ void Site::AddCommon(PageContext& pc, nlohmann::json& data) const {
 WebResponse Site::Page(PageContext& pc, const std::string& name, nlohmann::json data, int status,
                         const std::string& title_key) {
   AddCommon(pc, data);
-  std::string content = Render(name, data);
+  std::string content = Render(name, data, pc.lang);
   return Layout(pc, std::move(content), std::move(data), status, title_key.empty() ? name + ".title" : title_key);
 }
 
@@ -273,7 +272,7 @@ WebResponse Site::Layout(PageContext& pc, std::string content, nlohmann::json la
   layout["langs"] = langs;
   WebResponse r;
   r.status = status;
-  r.body = Render("layout", layout);
+  r.body = Render("layout", layout, pc.lang);
   return r;
 }
 
