@@ -25,10 +25,28 @@ bench_cleanup() {
   rm -rf -- "$tmp"
 }
 
-# Starts `build/parcours serve` (or $bin/parcours) on a free port; sets $server_pid and $url.
+# Starts `build/parcours serve` (or $bin/parcours, or $server) on a free port; sets $server_pid and $url.
 bench_serve() {
-  "${bin:-build}"/parcours serve --database-url "$db" --listen 127.0.0.1:0 --port-file "$tmp/port" 2>"$tmp/server.log" &
+  "${server:-${bin:-build}/parcours}" serve --database-url "$db" --listen 127.0.0.1:0 --port-file "$tmp/port" 2>"$tmp/server.log" &
   server_pid=$!
   for _ in $(seq 100); do [[ -s $tmp/port ]] && break; sleep 0.1; done
   url="http://127.0.0.1:$(cat "$tmp/port")"
+}
+
+# The demo data of deploy/run.sh (LTAS catalogue, `parcours demo-people`) in $db, with random
+# passwords; uses $bin/parcours. Sets PARCOURS_DEMO_PARTICIPANT_PASSWORD among others.
+bench_demo_data() {
+  export PARCOURS_DATABASE_URL=$db
+  export PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL=coordinator@bench.local PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD=$(openssl rand -hex 12)
+  export PARCOURS_DEMO_PARTICIPANT_PASSWORD=$(openssl rand -hex 12) PARCOURS_DEMO_TRAINER_PASSWORD=$(openssl rand -hex 12)
+  "$bin"/parcours migrate >/dev/null
+  "$bin"/parcours seed sql/seed/ltas_demo.sql >/dev/null
+  "$bin"/parcours demo-people >/dev/null
+}
+
+# A person token of the demo participant from the server at $url.
+bench_demo_token() {
+  curl -sf -H 'Content-Type: application/json' \
+    -d "{\"email\":\"participant@parcours.local\",\"password\":\"$PARCOURS_DEMO_PARTICIPANT_PASSWORD\"}" \
+    "$url/api/v1/auth/login" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
 }

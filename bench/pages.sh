@@ -16,12 +16,7 @@ repeats=${1:-500}
 bin=${PARCOURS_BENCH_BUILD:-build}
 [[ $bin == build ]] && bench_build parcours pages_bench
 bench_setup parcours-pages
-export PARCOURS_DATABASE_URL=$db
-export PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL=coordinator@bench.local PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD=$(openssl rand -hex 12)
-export PARCOURS_DEMO_PARTICIPANT_PASSWORD=$(openssl rand -hex 12) PARCOURS_DEMO_TRAINER_PASSWORD=$(openssl rand -hex 12)
-"$bin"/parcours migrate >/dev/null
-"$bin"/parcours seed sql/seed/ltas_demo.sql >/dev/null
-"$bin"/parcours demo-people >/dev/null
+bench_demo_data
 "$bin"/pages_bench direct "$db" participant@parcours.local "$PARCOURS_DEMO_PARTICIPANT_PASSWORD" "$repeats"
 bench_serve
 "$bin"/pages_bench http "$url" participant@parcours.local "$PARCOURS_DEMO_PARTICIPANT_PASSWORD" "$repeats"

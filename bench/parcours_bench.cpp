@@ -2,7 +2,9 @@
 //   raw     the registration use case driven directly from C++ (RegistrationService over
 //           MySqlStore), no HTTP: the database ceiling;
 //   http    POST /api/v1/sessions/{id}/registrations over keep-alive HTTP;
-//   health  GET /health over keep-alive HTTP: the server's bare request rate.
+//   health  GET /health over keep-alive HTTP: the server's bare request rate;
+//   opening the opening of a catalogue (bench/opening.sh): a scripted mix of reads and
+//           registrations by thousands of people.
 // Each prints one JSON line: committed/s, p50/p99 latency, errors, overbooking.
 #include <curl/curl.h>
 
@@ -10,6 +12,8 @@
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <map>
+#include <strings.h>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -44,6 +48,7 @@ struct Args {
   std::string mode, db, url, cacert;
   int clients = 48;
   int seconds = 10;
+  int people = 5000;  // opening
 };
 
 struct Data {
@@ -52,33 +57,39 @@ struct Data {
   std::vector<std::string> tokens;
 };
 
-// Fresh sessions and people (with bearer tokens) in the given database.
-Data Setup(Store& store, const std::string& tag) {
+// Fresh sessions and people (with bearer tokens) in the given database; consecutive sessions
+// share a module, `per_module` at a time.
+Data Setup(Store& store, const std::string& tag, int sessions = kSessions, int people = kPeople,
+           int capacity = kCapacity, int per_module = 1) {
   Data d;
   WallClock clock;
   const TimePoint now = clock.Now();
   store.Transact([&](UnitOfWork& u) {
     // One module per session: a person holds one active place per module, and each client
     // registers one person into every session in turn, as in a catalogue opening.
-    for (int i = 0; i < kSessions; ++i) {
-      Module m;
-      m.code = "BENCH-" + tag + "-" + std::to_string(i);
-      m.title = "Bench";
-      m.hours = 4;
+    Id module_id = 0;
+    for (int i = 0; i < sessions; ++i) {
+      if (i % per_module == 0) {
+        Module m;
+        m.code = "BENCH-" + tag + "-" + std::to_string(i);
+        m.title = "Bench " + std::to_string(i / per_module);
+        m.hours = 4;
+        module_id = *u.catalogue().InsertModule(m);
+      }
       Session s;
-      s.module_id = *u.catalogue().InsertModule(m);
-      s.starts_at = now + std::chrono::hours(24 * 60);
+      s.module_id = module_id;
+      s.starts_at = now + std::chrono::hours(24 * (60 + i));
       s.ends_at = s.starts_at + std::chrono::hours(4);
       s.decision_at = s.starts_at - std::chrono::hours(24 * 14);
-      s.capacity = kCapacity;
+      s.capacity = capacity;
       s.min_registrants = 10;
       d.sessions.push_back(u.catalogue().InsertSession(s));
     }
     return true;
   });
-  for (int batch = 0; batch < kPeople; batch += 500) {
+  for (int batch = 0; batch < people; batch += 500) {
     store.Transact([&](UnitOfWork& u) {
-      for (int i = batch; i < std::min(kPeople, batch + 500); ++i) {
+      for (int i = batch; i < std::min(people, batch + 500); ++i) {
         User p;
         p.email = "bench-" + tag + "-" + std::to_string(i) + "@bench.lu";
         p.name = "Bench " + std::to_string(i);
@@ -187,26 +198,129 @@ struct CurlState {
   }
 };
 
-long Perform(CurlState& s, const std::string& url, const std::string& method, const std::string& token) {
+struct Answer {
+  long status = 0;  // 0: no answer (connection failed)
+  std::string etag;
+};
+
+size_t KeepEtag(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  if (line.size() > 5 && strncasecmp(line.c_str(), "etag:", 5) == 0) {
+    auto v = line.substr(5);
+    v.erase(0, v.find_first_not_of(" \t"));
+    v.erase(v.find_last_not_of(" \t\r\n") + 1);
+    *static_cast<std::string*>(out) = v;
+  }
+  return size * n;
+}
+
+// One request; `headers` are whole header lines ("Authorization: Bearer ...").
+Answer Fetch(CurlState& s, const std::string& url, const std::string& method, const std::vector<std::string>& headers) {
+  Answer a;
   curl_easy_setopt(s.curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(s.curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(s.curl, CURLOPT_WRITEFUNCTION, Discard);
+  curl_easy_setopt(s.curl, CURLOPT_HEADERFUNCTION, KeepEtag);
+  curl_easy_setopt(s.curl, CURLOPT_HEADERDATA, &a.etag);
   curl_easy_setopt(s.curl, CURLOPT_NOSIGNAL, 1L);
   if (!g_cacert.empty()) curl_easy_setopt(s.curl, CURLOPT_CAINFO, g_cacert.c_str());
+  curl_easy_setopt(s.curl, CURLOPT_HTTPGET, 1L);
   if (method == "POST") {
     curl_easy_setopt(s.curl, CURLOPT_POSTFIELDS, "");
     curl_easy_setopt(s.curl, CURLOPT_POSTFIELDSIZE, 0L);
   }
+  curl_easy_setopt(s.curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_slist_free_all(s.headers);
   // An ordinary HTTP/1.1 client: no Connection header, so the connection persists only because
   // HTTP/1.1 is persistent by default (RFC 9112 section 9.3).
   s.headers = nullptr;
-  if (!token.empty()) s.headers = curl_slist_append(s.headers, ("Authorization: Bearer " + token).c_str());
+  for (const auto& h : headers) s.headers = curl_slist_append(s.headers, h.c_str());
   curl_easy_setopt(s.curl, CURLOPT_HTTPHEADER, s.headers);
-  if (curl_easy_perform(s.curl) != CURLE_OK) return 0;
-  long status = 0;
-  curl_easy_getinfo(s.curl, CURLINFO_RESPONSE_CODE, &status);
-  return status;
+  if (curl_easy_perform(s.curl) != CURLE_OK) return a;
+  curl_easy_getinfo(s.curl, CURLINFO_RESPONSE_CODE, &a.status);
+  return a;
+}
+
+long Perform(CurlState& s, const std::string& url, const std::string& method, const std::string& token) {
+  std::vector<std::string> headers;
+  if (!token.empty()) headers.push_back("Authorization: Bearer " + token);
+  return Fetch(s, url, method, headers).status;
+}
+
+// The opening of a catalogue (bench/opening.sh). People arrive over `seconds` (40 % of them in
+// the first tenth, the rest evenly after), each served by the next free client: the catalogue
+// (the page for one person in two, the JSON for the other), the page of the session they want
+// twice (the second time as a browser reloads: If-None-Match with the ETag it got, when it got
+// one), a registration (most sessions fill and spill into their waiting lists), "mon parcours".
+// Signed in throughout: pages with the session cookie, the registration with the bearer token.
+void Opening(const Args& a, const Data& data, int people) {
+  struct Kind {
+    std::vector<double> ms;
+    long ok = 0, not_modified = 0, errors = 0;
+  };
+  std::map<std::string, Kind> kinds;
+  std::mutex mu;
+  std::atomic<int> next{0};
+  const auto start = Steady::now();
+  const double span = a.seconds;
+  auto arrival = [&](int k) {
+    const double f = static_cast<double>(k) / people;
+    const double t = f < 0.4 ? f / 0.4 * 0.1 * span : 0.1 * span + (f - 0.4) / 0.6 * 0.9 * span;
+    return start + std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(t));
+  };
+  std::vector<std::thread> threads;
+  for (int c = 0; c < a.clients; ++c)
+    threads.emplace_back([&] {
+      CurlState s;
+      std::map<std::string, Kind> mine;
+      auto timed = [&](const std::string& kind, const std::string& path, const std::string& method,
+                       const std::vector<std::string>& headers, long expected) {
+        auto t0 = Steady::now();
+        Answer r = Fetch(s, a.url + path, method, headers);
+        Kind& k = mine[kind];
+        k.ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+        if (r.status == expected) ++k.ok;
+        else if (r.status == 304) ++k.not_modified;
+        else ++k.errors;
+        return r;
+      };
+      for (;;) {
+        const int k = next++;
+        if (k >= people) break;
+        std::this_thread::sleep_until(arrival(k));
+        const std::string cookie = "Cookie: parcours_session=" + data.tokens[k];
+        const std::string session = std::to_string(data.sessions[(k * 7919L) % data.sessions.size()]);
+        if (k % 2 == 0) timed("catalogue page", "/", "GET", {cookie}, 200);
+        else timed("catalogue json", "/api/v1/sessions?limit=100", "GET", {}, 200);
+        Answer first = timed("session page", "/sessions/" + session, "GET", {cookie}, 200);
+        std::vector<std::string> reload = {cookie};
+        if (!first.etag.empty()) reload.push_back("If-None-Match: " + first.etag);
+        timed("session page", "/sessions/" + session, "GET", reload, 200);
+        timed("registration", "/api/v1/sessions/" + session + "/registrations", "POST",
+              {"Authorization: Bearer " + data.tokens[k]}, 201);
+        timed("mon parcours", "/parcours", "GET", {cookie}, 200);
+      }
+      std::lock_guard lock(mu);
+      for (auto& [name, k] : mine) {
+        Kind& t = kinds[name];
+        t.ms.insert(t.ms.end(), k.ms.begin(), k.ms.end());
+        t.ok += k.ok;
+        t.not_modified += k.not_modified;
+        t.errors += k.errors;
+      }
+    });
+  for (auto& t : threads) t.join();
+  const double seconds = std::chrono::duration<double>(Steady::now() - start).count();
+  nlohmann::json out = {{"mode", "opening"}, {"clients", a.clients}, {"people", people}, {"seconds", seconds}};
+  long errors = 0;
+  for (auto& [name, k] : kinds) {
+    errors += k.errors;
+    out["kinds"][name] = {{"requests", k.ms.size()}, {"ok", k.ok}, {"not_modified", k.not_modified},
+                          {"errors", k.errors}, {"p50_ms", Percentile(k.ms, 0.50)}, {"p99_ms", Percentile(k.ms, 0.99)}};
+  }
+  out["errors"] = errors;
+  out["registrations_per_second"] = kinds["registration"].ok / seconds;
+  std::cout << out.dump() << std::endl;
 }
 
 }  // namespace
@@ -221,6 +335,7 @@ int main(int argc, char** argv) {
     else if (k == "--cacert") a.cacert = next();
     else if (k == "--clients") a.clients = std::stoi(next());
     else if (k == "--seconds") a.seconds = std::stoi(next());
+    else if (k == "--people") a.people = std::stoi(next());
     else a.mode = k;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -238,15 +353,23 @@ int main(int argc, char** argv) {
   }
 
   auto url = DatabaseUrl::Parse(a.db);
-  if (!url || (a.mode != "raw" && a.mode != "http")) {
-    std::cerr << "usage: parcours_bench raw|http|health --db URL [--url http(s)://...] [--cacert FILE] [--clients N] "
-                 "[--seconds S]\n";
+  if (!url || (a.mode != "raw" && a.mode != "http" && a.mode != "opening")) {
+    std::cerr << "usage: parcours_bench raw|http|health|opening --db URL [--url http(s)://...] [--cacert FILE] "
+                 "[--clients N] [--seconds S] [--people N]\n";
     return 2;
   }
-  ConnectionPool pool(*url, a.clients + 2);
+  ConnectionPool pool(*url, std::min(a.clients, 64) + 2);
   Migrator(pool).Apply(EmbeddedMigrations());
   MySqlStore store(pool);
   const std::string tag = a.mode + std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000);
+  if (a.mode == "opening") {
+    // 100 sessions of 30 places, five per module: 3,000 places for 5,000 people.
+    Data data = Setup(store, tag, 100, a.people, 30, 5);
+    Opening(a, data, a.people);
+    std::cout << nlohmann::json{{"mode", "opening-check"}, {"overbooked_sessions", Overbooked(store, data)}}.dump()
+              << std::endl;
+    return 0;
+  }
   Data data = Setup(store, tag);
 
   if (a.mode == "raw") {

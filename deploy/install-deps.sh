@@ -14,6 +14,8 @@ pkgs=(
 )
 if [[ $profile == bench ]]; then
   pkgs+=(php-cli php-tcpdf poppler-utils)
+  # bench/reads.sh and bench/profile_reads.sh (issue 13): the HTTP load client and the profiler.
+  pkgs+=(wrk linux-perf)
 fi
 if [[ $profile == test || $profile == bench ]]; then
   pkgs+=(nginx galera-4 rsync python3-prometheus-client)

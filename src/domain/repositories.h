@@ -161,6 +161,16 @@ struct SessionFilter {
   int limit = 50;
 };
 
+// What the catalogue shows changes in two ways, each counted by a number that only grows with
+// committed changes, so that equal numbers read from any process mean the same catalogue:
+// `structure` counts pathways, modules and sessions written (created, edited, cancelled,
+// decided), `counts` the changes of sessions' confirmed and waiting counts (registrations).
+struct CatalogueVersion {
+  std::int64_t structure = 0;
+  std::int64_t counts = 0;
+  bool operator==(const CatalogueVersion&) const = default;
+};
+
 class CatalogueRepository {
  public:
   virtual ~CatalogueRepository() = default;
@@ -212,6 +222,8 @@ class CatalogueRepository {
   virtual void ConfirmSheet(Id session_id, Id by, TimePoint at) = 0;
   // Every module, for lookups by code (history imports).
   virtual std::vector<Module> AllModules() = 0;
+  // The catalogue's version (0013_catalogue_version.sql), one cheap read.
+  virtual CatalogueVersion ReadCatalogueVersion() = 0;
 };
 
 // The unique key that refused a registration: one active registration per person and session,

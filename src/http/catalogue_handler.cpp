@@ -1,6 +1,7 @@
 #include "common/time.h"
 #include "domain/rules.h"
 #include "http/handlers.h"
+#include "services/catalogue_cache.h"
 #include "services/views.h"
 
 namespace parcours::http {
@@ -24,9 +25,61 @@ std::optional<Module> ReadModule(FieldReader& f, const json& obj, const std::str
   return m;
 }
 
+// GET /api/v1/sessions: the filters, then one page of the list.
+HttpResponse ListSessions(const HttpRequest& req, Services& s) {
+  auto page = ReadPage(req);
+  if (!page) return HttpResponse::Problem(page.error(), req.ctx.request_id);
+  SessionFilter filter;
+  std::vector<FieldError> errors;
+  if (auto v = req.Query("module_id")) {
+    if (auto id = ParseId(*v)) filter.module_id = *id;
+    else errors.push_back({"module_id", "must be an id"});
+  }
+  auto read_time = [&](const char* name, std::optional<TimePoint>& out) {
+    auto v = req.Query(name);
+    if (!v) return;
+    // Dates (YYYY-MM-DD) are taken as the start of that day in Luxembourg.
+    auto t = v->size() == 10 ? LuxembourgDayStart(*v) : ParseRfc3339(*v);
+    if (t) out = *t;
+    else errors.push_back({name, "must be a date (YYYY-MM-DD) or an RFC 3339 date-time"});
+  };
+  read_time("from", filter.from);
+  read_time("to", filter.to);
+  if (auto v = req.Query("status")) {
+    if (auto st = SessionStatusFromString(*v)) filter.status = *st;
+    else errors.push_back({"status", "must be scheduled, confirmed, cancelled or completed"});
+  }
+  if (!errors.empty())
+    return HttpResponse::Problem({ErrorCode::kMalformed, "Invalid query parameters.", errors}, req.ctx.request_id);
+  return ReplyPage(req, s.catalogue.ListSessions(filter, *page), [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
+}
+
+// A public catalogue read, kept per language, path and query while the catalogue shows the
+// same (catalogue_cache.h), with an ETag: the server answers 304 to an If-None-Match that
+// names it. "no-cache": any cache may keep it but must ask again each time, since a
+// cancellation must be seen at once.
+HttpResponse KeptRead(const HttpRequest& req, Services& s, CatalogueCache<RenderedBody>& kept,
+                      const std::function<HttpResponse()>& answer) {
+  const CatalogueReading reading = s.catalogue.ReadVersion();
+  std::string key = PreferredLanguage(req) + " " + req.path;
+  for (const auto& [name, value] : req.query) key += "\n" + name + "=" + value;
+  auto entry = kept.Find(key, reading);
+  if (!entry) {
+    HttpResponse r = answer();
+    if (r.status != 200) return r;
+    std::string etag = BodyEtag(r.body);
+    entry = kept.Put(key, reading, RenderedBody{std::move(r.body), std::move(etag)});
+  }
+  HttpResponse out;
+  out.body = entry->value.body;
+  out.extra_headers = {{"ETag", entry->value.etag}, {"Cache-Control", "no-cache"}, {"Vary", "Accept-Language"}};
+  return out;
+}
+
 }  // namespace
 
 void AddCatalogueRoutes(Router& router, Services& s) {
+  auto kept = std::make_shared<CatalogueCache<RenderedBody>>();
   router.Add(Method::kPost, "/api/v1/pathways", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
     HttpResponse bad;
     auto body = BodyObject(req, bad);
@@ -51,16 +104,20 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     return Reply(req, s.catalogue.CreatePathway(req.ctx, p), 201, [](const Pathway& x) { return ToJson(x); });
   }));
 
-  router.Add(Method::kGet, "/api/v1/pathways", Access::kAnyone, [&s](HttpRequest& req) {
-    auto page = ReadPage(req);
-    if (!page) return HttpResponse::Problem(page.error(), req.ctx.request_id);
-    return ReplyPage(req, s.catalogue.ListPathways(*page), [](const Pathway& x) { return ToJson(x); });
+  router.Add(Method::kGet, "/api/v1/pathways", Access::kAnyone, [&s, kept](HttpRequest& req) {
+    return KeptRead(req, s, *kept, [&] {
+      auto page = ReadPage(req);
+      if (!page) return HttpResponse::Problem(page.error(), req.ctx.request_id);
+      return ReplyPage(req, s.catalogue.ListPathways(*page), [](const Pathway& x) { return ToJson(x); });
+    });
   });
 
-  router.Add(Method::kGet, "/api/v1/pathways/{id}", Access::kAnyone, [&s](HttpRequest& req) {
-    auto id = IdParam(req, 0);
-    if (!id) return NotFound(req, "pathway");
-    return Reply(req, s.catalogue.GetPathway(*id), 200, [](const Pathway& x) { return ToJson(x); });
+  router.Add(Method::kGet, "/api/v1/pathways/{id}", Access::kAnyone, [&s, kept](HttpRequest& req) {
+    return KeptRead(req, s, *kept, [&] {
+      auto id = IdParam(req, 0);
+      if (!id) return NotFound(req, "pathway");
+      return Reply(req, s.catalogue.GetPathway(*id), 200, [](const Pathway& x) { return ToJson(x); });
+    });
   });
 
   router.Add(Method::kPost, "/api/v1/modules", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
@@ -125,38 +182,17 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     return Reply(req, s.catalogue.CreateSession(req.ctx, in), 201, [lang = PreferredLanguage(req)](const Session& v) { return StaffJson(v, lang); });
   }));
 
-  router.Add(Method::kGet, "/api/v1/sessions", Access::kAnyone, [&s](HttpRequest& req) {
-    auto page = ReadPage(req);
-    if (!page) return HttpResponse::Problem(page.error(), req.ctx.request_id);
-    SessionFilter filter;
-    std::vector<FieldError> errors;
-    if (auto v = req.Query("module_id")) {
-      if (auto id = ParseId(*v)) filter.module_id = *id;
-      else errors.push_back({"module_id", "must be an id"});
-    }
-    auto read_time = [&](const char* name, std::optional<TimePoint>& out) {
-      auto v = req.Query(name);
-      if (!v) return;
-      // Dates (YYYY-MM-DD) are taken as the start of that day in Luxembourg.
-      auto t = v->size() == 10 ? LuxembourgDayStart(*v) : ParseRfc3339(*v);
-      if (t) out = *t;
-      else errors.push_back({name, "must be a date (YYYY-MM-DD) or an RFC 3339 date-time"});
-    };
-    read_time("from", filter.from);
-    read_time("to", filter.to);
-    if (auto v = req.Query("status")) {
-      if (auto st = SessionStatusFromString(*v)) filter.status = *st;
-      else errors.push_back({"status", "must be scheduled, confirmed, cancelled or completed"});
-    }
-    if (!errors.empty())
-      return HttpResponse::Problem({ErrorCode::kMalformed, "Invalid query parameters.", errors}, req.ctx.request_id);
-    return ReplyPage(req, s.catalogue.ListSessions(filter, *page), [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
+  router.Add(Method::kGet, "/api/v1/sessions", Access::kAnyone, [&s, kept](HttpRequest& req) {
+    return KeptRead(req, s, *kept, [&] { return ListSessions(req, s); });
   });
 
-  router.Add(Method::kGet, "/api/v1/sessions/{id}", Access::kAnyone, [&s](HttpRequest& req) {
-    auto id = IdParam(req, 0);
-    if (!id) return NotFound(req, "session");
-    return Reply(req, s.catalogue.GetSession(*id), 200, [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
+  router.Add(Method::kGet, "/api/v1/sessions/{id}", Access::kAnyone, [&s, kept](HttpRequest& req) {
+    return KeptRead(req, s, *kept, [&] {
+      auto id = IdParam(req, 0);
+      if (!id) return NotFound(req, "session");
+      return Reply(req, s.catalogue.GetSession(*id), 200,
+                   [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
+    });
   });
 
   router.Add(Method::kPost, "/api/v1/sessions/{id}/cancel", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {

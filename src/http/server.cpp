@@ -22,6 +22,7 @@
 #include "domain/repositories.h"
 #include "http/error_map.h"
 #include "http/http_parser.h"
+#include "services/catalogue_cache.h"
 #include "services/crypto.h"
 
 namespace parcours::http {
@@ -381,6 +382,20 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     }
   }
 
+  // A GET whose If-None-Match names the answer's ETag gets 304 and no body (RFC 9110 13.1.2),
+  // for every route and page that sets an ETag.
+  static void NotModifiedIfUnchanged(const HttpRequest& req, HttpResponse& r) {
+    if (r.status != 200 || (req.method != Method::kGet && req.method != Method::kHead)) return;
+    auto condition = req.Header("If-None-Match");
+    if (!condition) return;
+    for (const auto& [name, value] : r.extra_headers) {
+      if (name != "ETag" || !EtagMatches(*condition, value)) continue;
+      r.status = 304;
+      r.body.clear();
+      return;
+    }
+  }
+
   // The bytes of an answer: status line, headers (ours, then the handler's), body.
   std::string Serialize(const HttpResponse& r, const std::string& request_id, bool head, bool keep_alive) {
     std::string out;
@@ -388,8 +403,10 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     out += "HTTP/1.1 " + std::to_string(r.status) + " " + Reason(r.status) + "\r\n";
     out += "Date: " + Date() + "\r\n";
     if (!request_id.empty()) out += "X-Request-Id: " + request_id + "\r\n";
-    out += "Content-Type: " + HeaderSafe(r.content_type) + "\r\n";
-    out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+    if (r.status != 304) {  // a 304 describes the representation it stands for, which has a length
+      out += "Content-Type: " + HeaderSafe(r.content_type) + "\r\n";
+      out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+    }
     out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
     out += "X-Content-Type-Options: nosniff\r\n";
     if (IsHtml(r.content_type)) {
@@ -586,6 +603,7 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
       req.query = std::move(target->query);
       resp = Execute(req, error_text);
     }
+    NotModifiedIfUnchanged(req, resp);
     const bool keep_alive = parsed.keep_alive && !draining;
     std::string bytes = Serialize(resp, req.ctx.request_id, req.method == Method::kHead, keep_alive);
     {

@@ -129,6 +129,17 @@ Result<PathwayProgress> AttendanceService::Progress(const RequestContext& ctx, I
   return out;
 }
 
+Result<std::vector<PathwayProgress>> AttendanceService::MyProgress(const RequestContext& ctx,
+                                                                  const std::vector<Pathway>& pathways) {
+  if (ctx.principal.kind != Principal::Kind::kUser) return Error(ErrorCode::kForbidden, "Sign in to see your progress.");
+  std::vector<PathwayProgress> out;
+  store_.Transact([&](UnitOfWork& uow) {
+    for (const auto& p : pathways) out.push_back(ProgressOf(uow, ctx.principal.user_id, p));
+    return true;
+  });
+  return out;
+}
+
 PathwayProgress ProgressOf(UnitOfWork& uow, Id participant_id, const Pathway& pathway) {
   PathwayProgress p;
   p.participant_id = participant_id;

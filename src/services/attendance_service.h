@@ -59,6 +59,9 @@ class AttendanceService {
                                const std::vector<AttendanceInput>& records);
   Result<AttendanceSheet> Sheet(const RequestContext& ctx, Id session_id);
   Result<PathwayProgress> Progress(const RequestContext& ctx, Id participant_id, Id pathway_id);
+  // The signed-in person's own progress along pathways they already hold (from the catalogue
+  // snapshot): one query for all of them.
+  Result<std::vector<PathwayProgress>> MyProgress(const RequestContext& ctx, const std::vector<Pathway>& pathways);
 
  private:
   Store& store_;

@@ -340,4 +340,54 @@ Result<std::vector<ComingDecision>> CatalogueService::Decisions(const RequestCon
   return out;
 }
 
+const Module* CatalogueSnapshot::FindModule(Id id) const {
+  for (const auto& m : modules)
+    if (m.id == id) return &m;
+  return nullptr;
+}
+
+const Pathway* CatalogueSnapshot::FindPathway(Id id) const {
+  for (const auto& p : pathways)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+const Session* CatalogueSnapshot::FindUpcoming(Id id) const {
+  for (const auto& s : upcoming)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+CatalogueReading CatalogueService::ReadVersion() {
+  CatalogueReading r;
+  r.now = clock_.Now();
+  if (!cache_settings_.monotonic_ns) return r;
+  store_.Transact([&](UnitOfWork& uow) {
+    r.version = uow.catalogue().ReadCatalogueVersion();
+    return true;
+  });
+  r.at_ns = cache_settings_.monotonic_ns();
+  r.bound_ns = std::chrono::nanoseconds(cache_settings_.counts_bound).count();
+  r.enabled = true;
+  return r;
+}
+
+std::shared_ptr<const CatalogueSnapshotEntry> CatalogueService::Snapshot(const CatalogueReading& r) {
+  if (auto kept = snapshot_.Find("", r)) return kept;
+  constexpr int kMost = 5000;  // far above a year's catalogue (1,200 sessions)
+  CatalogueSnapshot snap;
+  SessionFilter coming;
+  coming.from = r.now;
+  coming.limit = kMost;
+  store_.Transact([&](UnitOfWork& uow) {
+    snap.pathways = uow.catalogue().ListPathways(0, kMost);
+    snap.modules = uow.catalogue().ListModules(0, kMost, false);
+    snap.upcoming = uow.catalogue().ListSessions(coming);
+    return true;
+  });
+  // Once the first of them starts, the list of coming sessions is another one.
+  const TimePoint until = snap.upcoming.empty() ? TimePoint::max() : snap.upcoming.front().starts_at;
+  return snapshot_.Put("", r, std::move(snap), until);
+}
+
 }  // namespace parcours

@@ -9,6 +9,7 @@
 #include "domain/errors.h"
 #include "domain/repositories.h"
 #include "domain/rules.h"
+#include "services/catalogue_cache.h"
 #include "services/pagination.h"
 #include "services/registration_unit.h"
 
@@ -35,6 +36,18 @@ struct NewSession {
   bool decision_given = false;
   bool min_registrants_given = false;
 };
+
+// The catalogue as its pages show it, read at once: every pathway (with its modules), every
+// module, and the sessions that have not started, soonest first.
+struct CatalogueSnapshot {
+  std::vector<Pathway> pathways;
+  std::vector<Module> modules;
+  std::vector<Session> upcoming;
+  const Module* FindModule(Id id) const;
+  const Pathway* FindPathway(Id id) const;
+  const Session* FindUpcoming(Id id) const;
+};
+using CatalogueSnapshotEntry = CatalogueCache<CatalogueSnapshot>::Entry;
 
 class CatalogueService {
  public:
@@ -64,10 +77,19 @@ class CatalogueService {
   // only those at risk when asked.
   Result<std::vector<ComingDecision>> Decisions(const RequestContext& ctx, int within_days, bool at_risk_only);
 
+  // Kept reads (catalogue_cache.h): set once at start; without it nothing is kept.
+  void SetCache(CatalogueCacheSettings settings) { cache_settings_ = std::move(settings); }
+  // The catalogue's version for this request (one query; none when nothing is kept).
+  CatalogueReading ReadVersion();
+  // The snapshot that is fresh for `r`, read again from the database when it is not.
+  std::shared_ptr<const CatalogueSnapshotEntry> Snapshot(const CatalogueReading& r);
+
  private:
   Store& store_;
   const Clock& clock_;
   RegistrationUnit unit_;
+  CatalogueCacheSettings cache_settings_;
+  CatalogueCache<CatalogueSnapshot> snapshot_{1};
 };
 
 }  // namespace parcours

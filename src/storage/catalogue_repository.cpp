@@ -13,7 +13,9 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setString(1, p.code);
     ps.setString(2, p.title);
     if (!ExecuteInsert(ps)) return std::nullopt;
-    return LastInsertId(c_);
+    const Id id = LastInsertId(c_);
+    BumpStructure();
+    return id;
   }
   std::optional<Id> InsertModule(const Module& m) override {
     auto& ps = c_.Prepare(
@@ -25,7 +27,9 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setString(4, m.title);
     ps.setDouble(5, m.hours);
     if (!ExecuteInsert(ps)) return std::nullopt;
-    return LastInsertId(c_);
+    const Id id = LastInsertId(c_);
+    BumpStructure();
+    return id;
   }
   std::vector<Module> ModulesOf(Id pathway_id) {
     auto& ps = c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules "
@@ -88,6 +92,7 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.executeUpdate();
     Id id = LastInsertId(c_);
     InsertTrainers(id, s.trainer_ids);
+    BumpStructure();
     return id;
   }
   void InsertTrainers(Id session_id, const std::vector<Id>& trainers) {
@@ -134,6 +139,7 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setString(2, reason);
     ps.setInt64(3, id);
     ps.executeUpdate();
+    BumpStructure();
   }
   void RecordCancellation(Id id, const CancelReason& reason) override {
     auto& ps = c_.Prepare("UPDATE sessions SET cancel_reason_code = ?, cancel_reason_params = ? WHERE id = ?");
@@ -141,13 +147,14 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setString(2, CancelParamsJson(reason));
     ps.setInt64(3, id);
     ps.executeUpdate();
+    BumpStructure();
   }
   void UpdateSessionCounts(Id id, int confirmed, int waitlisted) override {
     auto& ps = c_.Prepare("UPDATE sessions SET confirmed_count = ?, waitlist_count = ? WHERE id = ?");
     ps.setInt(1, confirmed);
     ps.setInt(2, waitlisted);
     ps.setInt64(3, id);
-    ps.executeUpdate();
+    if (ps.executeUpdate() > 0) BumpCounts(id);  // 0: the same counts again
   }
 
   // The claims read only the id: a row this version cannot read (an unknown status, say) then
@@ -196,6 +203,7 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setInt(3, by_threshold ? 1 : 0);
     ps.setInt64(4, id);
     ps.executeUpdate();
+    BumpStructure();
   }
   void MarkReminded(Id id, TimePoint at) override {
     auto& ps = c_.Prepare("UPDATE sessions SET reminder_sent_at = ? WHERE id = ?");
@@ -239,6 +247,7 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     clear.setInt64(1, s.id);
     clear.executeUpdate();
     InsertTrainers(s.id, s.trainer_ids);
+    BumpStructure();
   }
   std::vector<Session> TaughtBy(Id user_id, TimePoint since, bool upcoming, std::optional<TimePoint> after_starts_at,
                                 Id after_id, int limit) override {
@@ -290,6 +299,14 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setInt64(2, by);
     ps.setInt64(3, session_id);
     ps.executeUpdate();
+  }
+  CatalogueVersion ReadCatalogueVersion() override {
+    auto& ps = c_.Prepare(
+        "SELECT COALESCE(MAX(IF(shard = 32, version, 0)), 0), COALESCE(SUM(IF(shard < 32, version, 0)), 0) "
+        "FROM catalogue_version");
+    return ReadOne<CatalogueVersion>(ps, [](sql::ResultSet& rs) {
+             return CatalogueVersion{rs.getInt64(1), rs.getInt64(2)};
+           }).value_or(CatalogueVersion{});
   }
   std::vector<Module> AllModules() override {
     auto& ps = c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules ORDER BY id");
@@ -345,6 +362,17 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
 #undef SCHEDULER_FAILURE_COLUMNS
 
  private:
+  // Every write to what the catalogue shows calls one of these in its transaction
+  // (0013_catalogue_version.sql): row 32 for the structure, rows 0-31 for a session's counts.
+  void BumpStructure() {
+    auto& ps = c_.Prepare("UPDATE catalogue_version SET version = version + 1 WHERE shard = 32");
+    ps.executeUpdate();
+  }
+  void BumpCounts(Id session_id) {
+    auto& ps = c_.Prepare("UPDATE catalogue_version SET version = version + 1 WHERE shard = ?");
+    ps.setInt(1, static_cast<int>(session_id % 32));
+    ps.executeUpdate();
+  }
   PooledConnection& c_;
 };
 

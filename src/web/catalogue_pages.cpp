@@ -7,6 +7,7 @@
 #include "common/time.h"
 #include "services/views.h"
 #include "web/site.h"
+#include "web/view.h"
 
 namespace parcours::web {
 namespace {
@@ -49,6 +50,79 @@ json SessionView(Lang lang, const Session& s, TimePoint now) {
   return v;
 }
 
+// The catalogue page's data: pathways and one-off modules with their coming sessions (those
+// the filters keep), and the filters' choices.
+json CatalogueData(Lang lang, const CatalogueSnapshot& snap, const SessionFilter& filter,
+                   const std::string& month_value, std::optional<SessionMode> mode, TimePoint now) {
+  std::map<Id, json> by_module;
+  for (const auto& s : snap.upcoming) {
+    if (filter.from && s.starts_at < *filter.from) continue;
+    if (filter.to && s.starts_at >= *filter.to) continue;
+    if (filter.module_id && s.module_id != *filter.module_id) continue;
+    if (mode && s.mode != *mode) continue;
+    by_module[s.module_id].push_back(SessionView(lang, s, now));
+  }
+  auto module_view = [&](const Module& m) {
+    json v = {{"id", IdString(m.id)}, {"title", m.title}, {"hours", FormatNumber(lang, m.hours)},
+              {"sessions", by_module.count(m.id) ? by_module[m.id] : json::array()}};
+    v["has_sessions"] = !v["sessions"].empty();
+    return v;
+  };
+  json module_options = json::array();
+  json pathway_views = json::array();
+  for (const auto& p : snap.pathways) {
+    json mods = json::array();
+    for (const auto& m : p.modules) {
+      mods.push_back(module_view(m));
+      module_options.push_back({{"id", IdString(m.id)}, {"title", m.title}, {"selected", filter.module_id == m.id}});
+    }
+    pathway_views.push_back({{"title", p.title}, {"code", p.code}, {"total_hours", FormatNumber(lang, p.TotalHours())},
+                             {"module_count", std::to_string(p.modules.size())}, {"modules", mods}});
+  }
+  json one_offs = json::array();
+  for (const auto& m : snap.modules) {
+    if (m.pathway_id) continue;
+    one_offs.push_back(module_view(m));
+    module_options.push_back({{"id", IdString(m.id)}, {"title", m.title}, {"selected", filter.module_id == m.id}});
+  }
+  // Months: this one and the eleven after.
+  json months = json::array();
+  {
+    const auto local = now + std::chrono::minutes(LuxembourgOffsetMinutes(now));
+    std::chrono::year_month_day ymd(std::chrono::floor<std::chrono::days>(local));
+    int y = int(ymd.year());
+    unsigned mo = unsigned(ymd.month());
+    for (int i = 0; i < 12; ++i) {
+      char value[8];
+      std::snprintf(value, sizeof value, "%04d-%02u", y, mo);
+      months.push_back({{"value", value}, {"label", FormatMonth(lang, y, mo)}, {"selected", month_value == value}});
+      if (++mo == 13) {
+        mo = 1;
+        ++y;
+      }
+    }
+  }
+  json modes = json::array();
+  for (auto m : {SessionMode::kOnsite, SessionMode::kOnline, SessionMode::kHybrid})
+    modes.push_back({{"value", ToString(m)}, {"label", Text(lang, ModeKey(m))}, {"selected", mode && *mode == m}});
+  return {{"pathways", pathway_views},
+          {"one_offs", one_offs},
+          {"has_one_offs", !one_offs.empty()},
+          {"module_options", module_options},
+          {"months", months},
+          {"modes", modes},
+          {"filtered", filter.module_id.has_value() || !month_value.empty() || mode.has_value()}};
+}
+
+// The first instant of the next month, Luxembourg time.
+TimePoint NextMonthStart(TimePoint now) {
+  const auto local = now + std::chrono::minutes(LuxembourgOffsetMinutes(now));
+  std::chrono::year_month_day ymd(std::chrono::floor<std::chrono::days>(local));
+  const int y = int(ymd.year());
+  const unsigned mo = unsigned(ymd.month());
+  return LuxembourgLocalToUtc(mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1, 1).value_or(TimePoint::max());
+}
+
 }  // namespace
 
 void Site::AddCataloguePages() {
@@ -81,83 +155,49 @@ void Site::AddCataloguePages() {
     }
     if (!problems.empty()) return ErrorPage(pc, 400, "error.bad_filter");
 
-    parcours::PageRequest all;
-    all.limit = 500;
-    auto pathways = services_.catalogue.ListPathways(all);
-    auto modules = services_.catalogue.ListModules(all);
-    auto sessions = services_.catalogue.ListSessions(filter, all);
-    if (!pathways || !modules || !sessions) return ErrorPage(pc, 503, "error.unavailable");
-
-    std::map<Id, json> by_module;
-    for (const auto& s : sessions->items) {
-      if (mode && s.mode != *mode) continue;
-      by_module[s.module_id].push_back(SessionView(pc.lang, s, now));
+    // The content is the same for everyone who asks in this language with these filters: it
+    // is kept while the catalogue shows the same (catalogue_cache.h).
+    const CatalogueReading reading = services_.catalogue.ReadVersion();
+    std::string key = Code(pc.lang);
+    for (const auto& [name, value] : pc.req.query) key += "\n" + name + "=" + value;
+    auto kept = kept_catalogue_.Find(key, reading);
+    if (!kept) {
+      auto snapshot = services_.catalogue.Snapshot(reading);
+      json data = CatalogueData(pc.lang, snapshot->value, filter, month_value, mode, now);
+      AddCommon(pc, data);
+      data["csrf"] = "";  // the kept content is everyone's: nothing of this person in it
+      data["signed_in"] = false;
+      // The months offered change with the month; the sessions shown when the first starts.
+      kept = kept_catalogue_.Put(key, reading, Render("catalogue", data, pc.lang),
+                                 std::min(snapshot->stamp.valid_until, NextMonthStart(now)));
     }
-    auto module_view = [&](const Module& m) {
-      json v = {{"id", IdString(m.id)}, {"title", m.title}, {"hours", FormatNumber(pc.lang, m.hours)},
-                {"sessions", by_module.count(m.id) ? by_module[m.id] : json::array()}};
-      v["has_sessions"] = !v["sessions"].empty();
-      return v;
-    };
-    json module_options = json::array();
-    json pathway_views = json::array();
-    for (const auto& p : pathways->items) {
-      json mods = json::array();
-      for (const auto& m : p.modules) {
-        mods.push_back(module_view(m));
-        module_options.push_back({{"id", IdString(m.id)}, {"title", m.title}, {"selected", filter.module_id == m.id}});
-      }
-      pathway_views.push_back({{"title", p.title}, {"code", p.code}, {"total_hours", FormatNumber(pc.lang, p.TotalHours())},
-                               {"module_count", std::to_string(p.modules.size())}, {"modules", mods}});
-    }
-    json one_offs = json::array();
-    for (const auto& m : modules->items) {
-      if (m.pathway_id) continue;
-      one_offs.push_back(module_view(m));
-      module_options.push_back({{"id", IdString(m.id)}, {"title", m.title}, {"selected", filter.module_id == m.id}});
-    }
-    // Months: this one and the eleven after.
-    json months = json::array();
-    {
-      const auto local = now + std::chrono::minutes(LuxembourgOffsetMinutes(now));
-      std::chrono::year_month_day ymd(std::chrono::floor<std::chrono::days>(local));
-      int y = int(ymd.year());
-      unsigned mo = unsigned(ymd.month());
-      for (int i = 0; i < 12; ++i) {
-        char value[8];
-        std::snprintf(value, sizeof value, "%04d-%02u", y, mo);
-        months.push_back({{"value", value}, {"label", FormatMonth(pc.lang, y, mo)}, {"selected", month_value == value}});
-        if (++mo == 13) {
-          mo = 1;
-          ++y;
-        }
-      }
-    }
-    json modes = json::array();
-    for (auto m : {SessionMode::kOnsite, SessionMode::kOnline, SessionMode::kHybrid})
-      modes.push_back({{"value", ToString(m)}, {"label", Text(pc.lang, ModeKey(m))}, {"selected", mode && *mode == m}});
-    json data = {{"pathways", pathway_views},
-                 {"one_offs", one_offs},
-                 {"has_one_offs", !one_offs.empty()},
-                 {"module_options", module_options},
-                 {"months", months},
-                 {"modes", modes},
-                 {"filtered", filter.module_id.has_value() || !month_value.empty() || mode.has_value()}};
-    return Page(pc, "catalogue", data);
+    WebResponse r = PageWithContent(pc, kept->value, "catalogue.title");
+    Revalidated(pc, r);
+    return r;
   });
 
   Add("GET", "/sessions/{id}", [this](PageContext& pc) {
     auto id = ParseId(pc.params[0]);
     if (!id) return ErrorPage(pc, 404, "error.not_found");
-    auto session = services_.catalogue.GetSession(*id);
+    // A coming session, its module and pathway from the catalogue's snapshot (no query when
+    // it is fresh); a past one from the database.
+    const CatalogueReading reading = services_.catalogue.ReadVersion();
+    auto snapshot = services_.catalogue.Snapshot(reading);
+    const CatalogueSnapshot& snap = snapshot->value;
+    Result<Session> session = Error(ErrorCode::kNotFound, "");
+    if (const Session* coming = snap.FindUpcoming(*id)) session = *coming;
+    else session = services_.catalogue.GetSession(*id);
     if (!session) return DomainErrorPage(pc, session.error());
-    auto module = services_.catalogue.GetModule(session->module_id);
+    Result<Module> module = Error(ErrorCode::kNotFound, "");
+    if (const Module* m = snap.FindModule(session->module_id)) module = *m;
+    else module = services_.catalogue.GetModule(session->module_id);
     if (!module) return DomainErrorPage(pc, module.error());
-    const TimePoint now = services_.clock.Now();
+    const TimePoint now = reading.now;
     json data = {{"session", SessionView(pc.lang, *session, now)}, {"module", {{"title", module->title}, {"hours", FormatNumber(pc.lang, module->hours)}}}};
     data["title"] = module->title;
     if (module->pathway_id) {
-      if (auto p = services_.catalogue.GetPathway(*module->pathway_id)) data["pathway"] = {{"title", p->title}};
+      if (const Pathway* p = snap.FindPathway(*module->pathway_id)) data["pathway"] = {{"title", p->title}};
+      else if (auto q = services_.catalogue.GetPathway(*module->pathway_id)) data["pathway"] = {{"title", q->title}};
     }
     const bool open = session->status != SessionStatus::kCancelled && session->status != SessionStatus::kCompleted &&
                       session->starts_at > now;
@@ -181,7 +221,9 @@ void Site::AddCataloguePages() {
     data["just_waitlisted"] = done == "waitlisted";
     data["just_withdrawn"] = done == "withdrawn";
     data["next"] = "/sessions/" + IdString(session->id);
-    return Page(pc, "session", data);
+    WebResponse r = Page(pc, "session", data);
+    Revalidated(pc, r);
+    return r;
   });
 
   Add("POST", "/sessions/{id}/register", [this](PageContext& pc) {

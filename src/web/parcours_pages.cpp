@@ -52,13 +52,20 @@ std::optional<WebResponse> Site::RequireSignIn(PageContext& pc) {
 void Site::AddParcoursPages() {
   Add("GET", "/parcours", [this](PageContext& pc) {
     if (auto r = RequireSignIn(pc)) return *r;
-    const TimePoint now = services_.clock.Now();
+    // The catalogue (pathways, coming dates) from its snapshot; the person's registrations,
+    // attestations and completed modules in one query each.
+    const CatalogueReading reading = services_.catalogue.ReadVersion();
+    auto snapshot = services_.catalogue.Snapshot(reading);
+    const CatalogueSnapshot& snap = snapshot->value;
+    const TimePoint now = reading.now;
     parcours::PageRequest all;
     all.limit = 500;
-    auto pathways = services_.catalogue.ListPathways(all);
     auto mine = services_.registrations.ListMineDetailed(pc.ctx, all);
     auto attestations = services_.attestations.ListMine(pc.ctx);
-    if (!pathways || !mine || !attestations) return ErrorPage(pc, 503, "error.unavailable");
+    auto progresses = services_.attendance.MyProgress(pc.ctx, snap.pathways);
+    if (!mine || !attestations || !progresses) return ErrorPage(pc, 503, "error.unavailable");
+    std::map<Id, std::vector<const Session*>> coming_by_module;
+    for (const auto& s : snap.upcoming) coming_by_module[s.module_id].push_back(&s);
     // The person's active registration per module, and the modules they ever registered in.
     std::map<Id, const RegistrationDetail*> active_by_module;
     std::set<Id> touched_modules;
@@ -67,9 +74,9 @@ void Site::AddParcoursPages() {
       if (Active(d.registration)) active_by_module[d.session.module_id] = &d;
     }
     json views = json::array();
-    for (const auto& p : pathways->items) {
-      auto progress = services_.attendance.Progress(pc.ctx, pc.user->id, p.id);
-      if (!progress) continue;
+    for (std::size_t pi = 0; pi < snap.pathways.size(); ++pi) {
+      const Pathway& p = snap.pathways[pi];
+      const PathwayProgress* progress = &(*progresses)[pi];
       bool started = false;
       for (const auto& m : progress->modules) started |= m.completed.has_value() || touched_modules.count(m.module.id);
       if (!started) continue;
@@ -97,28 +104,22 @@ void Site::AddParcoursPages() {
                            {"position", r.waitlist_position ? std::to_string(*r.waitlist_position) : ""},
                            {"open", current->session.starts_at > now}};
         }
-        SessionFilter filter;
-        filter.module_id = mp.module.id;
-        filter.from = now;
-        parcours::PageRequest few;
-        few.limit = 6;
         json dates = json::array();
-        if (auto sessions = services_.catalogue.ListSessions(filter, few)) {
-          for (const auto& s : sessions->items) {
-            if (s.status == SessionStatus::kCancelled || s.status == SessionStatus::kCompleted) continue;
-            if (current && s.id == current->session.id) continue;
-            const int left = std::max(0, s.capacity - s.confirmed_count);
-            dates.push_back({{"id", IdString(s.id)},
-                             {"href", "/sessions/" + IdString(s.id)},
-                             {"slot", FormatSlot(pc.lang, s.starts_at, s.ends_at)},
-                             {"place", Place(pc.lang, s)},
-                             {"agency", s.agency.value_or("")},
-                             {"full", left == 0},
-                             {"places_left", std::to_string(left)},
-                             {"waitlist", std::to_string(s.waitlist_count)},
-                             {"transfer_from", current ? IdString(current->registration.id) : ""}});
-            if (dates.size() == 3) break;
-          }
+        for (const Session* sp : coming_by_module[mp.module.id]) {
+          const Session& s = *sp;
+          if (s.status == SessionStatus::kCancelled || s.status == SessionStatus::kCompleted) continue;
+          if (current && s.id == current->session.id) continue;
+          const int left = std::max(0, s.capacity - s.confirmed_count);
+          dates.push_back({{"id", IdString(s.id)},
+                           {"href", "/sessions/" + IdString(s.id)},
+                           {"slot", FormatSlot(pc.lang, s.starts_at, s.ends_at)},
+                           {"place", Place(pc.lang, s)},
+                           {"agency", s.agency.value_or("")},
+                           {"full", left == 0},
+                           {"places_left", std::to_string(left)},
+                           {"waitlist", std::to_string(s.waitlist_count)},
+                           {"transfer_from", current ? IdString(current->registration.id) : ""}});
+          if (dates.size() == 3) break;
         }
         mv["dates"] = dates;
         mv["has_dates"] = !dates.empty();
@@ -149,7 +150,9 @@ void Site::AddParcoursPages() {
     const std::string done = pc.req.Query("done").value_or("");
     data["notice"] = done.empty() ? "" : Text(pc.lang, "notice." + done);
     if (data["notice"].get<std::string>().starts_with("[")) data["notice"] = "";
-    return Page(pc, "parcours", data);
+    WebResponse r = Page(pc, "parcours", data);
+    Revalidated(pc, r);
+    return r;
   });
 
   Add("GET", "/registrations", [this](PageContext& pc) {

@@ -212,6 +212,8 @@ WebResponse Site::Handle(const WebRequest& req) {
   }
   for (const auto& c : pc.set_cookies) resp.headers.push_back({"Set-Cookie", c});
   if (resp.content_type.starts_with("text/html")) {
+    // The server answers 304 to an If-None-Match naming it (pages marked Revalidated).
+    if (resp.status == 200 && method == "GET") resp.headers.push_back({"ETag", BodyEtag(resp.body)});
     bool cache_set = false;
     for (const auto& [k, v] : resp.headers) cache_set |= k == "Cache-Control";
     // Pages for a signed-in person are private to them; public ones may be cached briefly.
@@ -222,18 +224,34 @@ WebResponse Site::Handle(const WebRequest& req) {
   return resp;
 }
 
-WebResponse Site::Page(PageContext& pc, const std::string& name, nlohmann::json data, int status,
-                        const std::string& title_key) {
-  const auto& t = Texts(pc.lang);
-  data["t"] = t;
-  data["lang"] = Code(pc.lang);
+void Site::AddCommon(PageContext& pc, nlohmann::json& data) const {
+  data["lang"] = Code(pc.lang);  // the texts ({{t.…}}) come from Render(name, data, lang)
   data["csrf"] = pc.csrf;
   data["signed_in"] = pc.signed_in();
   data["has_errors"] = data.contains("errors") && data["errors"].is_array() && !data["errors"].empty();
-  nlohmann::json layout = data;
-  layout["content"] = Render(name, data);
-  const std::string key = title_key.empty() ? name + ".title" : title_key;
-  layout["title"] = data.contains("title") ? data["title"].get<std::string>() : Text(pc.lang, key);
+}
+
+WebResponse Site::Page(PageContext& pc, const std::string& name, nlohmann::json data, int status,
+                        const std::string& title_key) {
+  AddCommon(pc, data);
+  std::string content = Render(name, data, pc.lang);
+  return Layout(pc, std::move(content), std::move(data), status, title_key.empty() ? name + ".title" : title_key);
+}
+
+WebResponse Site::PageWithContent(PageContext& pc, std::string content, const std::string& title_key) {
+  nlohmann::json layout = nlohmann::json::object();
+  AddCommon(pc, layout);
+  return Layout(pc, std::move(content), std::move(layout), 200, title_key);
+}
+
+void Site::Revalidated(PageContext& pc, WebResponse& r) const {
+  r.headers.push_back({"Cache-Control", pc.user ? "private, no-cache" : "no-cache"});
+}
+
+WebResponse Site::Layout(PageContext& pc, std::string content, nlohmann::json layout, int status,
+                         const std::string& title_key) {
+  layout["content"] = std::move(content);
+  if (!layout.contains("title")) layout["title"] = Text(pc.lang, title_key);
   if (pc.user) {
     // The trainers' and coordinator's pages are linked once they exist.
     layout["user"] = {{"name", pc.user->name},
@@ -254,7 +272,7 @@ WebResponse Site::Page(PageContext& pc, const std::string& name, nlohmann::json 
   layout["langs"] = langs;
   WebResponse r;
   r.status = status;
-  r.body = Render("layout", layout);
+  r.body = Render("layout", layout, pc.lang);
   return r;
 }
 

@@ -23,6 +23,7 @@
 #include "services/account_service.h"
 #include "services/attendance_service.h"
 #include "services/attestation_service.h"
+#include "services/catalogue_cache.h"
 #include "services/catalogue_service.h"
 #include "services/registration_service.h"
 #include "web/i18n.h"
@@ -74,6 +75,12 @@ class Site {
   // language, navigation, CSRF token, the signed-in person).
   WebResponse Page(PageContext& pc, const std::string& name, nlohmann::json data, int status = 200,
                     const std::string& title_key = "");
+  // A full page whose content (templates/<name>.mustache) is already rendered, e.g. kept
+  // from an earlier request (the catalogue's).
+  WebResponse PageWithContent(PageContext& pc, std::string content, const std::string& title_key);
+  // Marks an answer that a browser may keep and revalidate (its ETag, If-None-Match → 304):
+  // "private, no-cache" for a signed-in person (never kept by a shared cache), else "no-cache".
+  void Revalidated(PageContext& pc, WebResponse& r) const;
   // An error page in the person's language (403, 404, 422 with messages...).
   WebResponse ErrorPage(PageContext& pc, int status, const std::string& message_key,
                          const std::string& detail = "");
@@ -114,9 +121,16 @@ class Site {
     std::vector<std::string> segments;
     PageHandler handler;
   };
+  // The data every page's templates see (texts, language, CSRF token, signed in or not).
+  void AddCommon(PageContext& pc, nlohmann::json& data) const;
+  WebResponse Layout(PageContext& pc, std::string content, nlohmann::json layout, int status,
+                     const std::string& title_key);
+
   SiteServices services_;
   SiteSettings settings_;
   std::vector<Route> routes_;
+  // The catalogue page's content per language and query (catalogue_cache.h).
+  CatalogueCache<std::string> kept_catalogue_;
 };
 
 // Cookie header value for a name/value with the site's attributes.

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "web/assets.h"
+#include "web/i18n.h"
 
 namespace parcours::web {
 namespace {
@@ -56,21 +57,54 @@ mustache& Template(const std::string& name) {
   return *slot;
 }
 
-}  // namespace
-
-std::string Render(const std::string& name, const nlohmann::json& json_data) {
-  data d = ToData(json_data);
-  // Partials are the templates whose names start with '_' ({{> _session_row}}).
+// Partials are the templates whose names start with '_' ({{> _session_row}}).
+void AddPartials(data& d) {
   for (const auto& [path, text] : EmbeddedWebFiles()) {
     if (!path.starts_with("templates/_") || !path.ends_with(".mustache")) continue;
     const std::string partial = path.substr(10, path.size() - 10 - 9);
     const std::string* source = &text;
     d.set(partial, kainjow::mustache::partial([source] { return *source; }));
   }
+}
+
+std::string RenderIn(const std::string& name, kainjow::mustache::context<std::string>& ctx) {
   auto& tmpl = Template(name);
-  std::string out = tmpl.render(d);
+  std::string out = tmpl.render(ctx);
   if (!tmpl.is_valid()) throw std::runtime_error("template " + name + ": " + tmpl.error_message());
   return out;
+}
+
+// What every page of a language sees beneath its own data: the texts as "t", and the
+// partials. Built once and only read afterwards, so threads share it.
+const data& Beneath(Lang lang) {
+  auto make = [](Lang l) {
+    data d = data::type::object;
+    d.set("t", ToData(Texts(l)));
+    AddPartials(d);
+    return d;
+  };
+  static const data fr = make(Lang::kFr), de = make(Lang::kDe), en = make(Lang::kEn);
+  switch (lang) {
+    case Lang::kDe: return de;
+    case Lang::kEn: return en;
+    default: return fr;
+  }
+}
+
+}  // namespace
+
+std::string Render(const std::string& name, const nlohmann::json& json_data) {
+  data d = ToData(json_data);
+  AddPartials(d);
+  kainjow::mustache::context<std::string> ctx(&d);
+  return RenderIn(name, ctx);
+}
+
+std::string Render(const std::string& name, const nlohmann::json& json_data, Lang lang) {
+  data d = ToData(json_data);
+  kainjow::mustache::context<std::string> ctx(&Beneath(lang));
+  ctx.push(&d);  // searched first
+  return RenderIn(name, ctx);
 }
 
 }  // namespace parcours::web

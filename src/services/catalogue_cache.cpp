@@ -1,0 +1,31 @@
+#include "services/catalogue_cache.h"
+
+#include <cstdio>
+#include <functional>
+
+namespace parcours {
+
+std::string BodyEtag(std::string_view body) {
+  // libstdc++'s hash of bytes is fixed (no per-process seed): every process of a release
+  // gives the same tag for the same bytes, as a proxy in front of several needs.
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "\"%016zx\"", std::hash<std::string_view>{}(body));
+  return buf;
+}
+
+bool EtagMatches(std::string_view header, std::string_view etag) {
+  auto opaque = [](std::string_view t) { return t.starts_with("W/") ? t.substr(2) : t; };
+  std::size_t i = 0;
+  while (i < header.size()) {
+    std::size_t end = header.find(',', i);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view item = header.substr(i, end - i);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item == "*" || (!item.empty() && opaque(item) == opaque(etag))) return true;
+    i = end + 1;
+  }
+  return false;
+}
+
+}  // namespace parcours

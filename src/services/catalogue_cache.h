@@ -1,0 +1,99 @@
+#pragma once
+// Reads of the catalogue kept in this process and served while they still show the database
+// (issue 13). Several processes share one database, so nothing here is told of a change: each
+// request reads the catalogue's version (one cheap query, CatalogueRepository::
+// ReadCatalogueVersion) and a kept value is served only when
+//   - its structure version is the current one (a session created, edited, cancelled or
+//     decided is seen by the next request of every process), and
+//   - its counts version is the current one, or it was computed less than `counts_bound` ago
+//     (places left and waiting lists are at most that old: one second by default), and
+//   - the clock has not reached its `valid_until` (a page of coming sessions is stale once
+//     the first of them starts).
+// A value is computed after the version was read, so it is at least as new as its stamp.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/clock.h"
+#include "domain/repositories.h"
+
+namespace parcours {
+
+// Where kept values are checked: the clock that bounds the age of counts (monotonic
+// nanoseconds, from src/app) and the bound. Without a clock nothing is kept.
+struct CatalogueCacheSettings {
+  std::function<std::int64_t()> monotonic_ns;
+  std::chrono::milliseconds counts_bound{1000};
+};
+
+// The version read for one request, with what it takes to judge a kept value against it.
+struct CatalogueReading {
+  CatalogueVersion version;
+  std::int64_t at_ns = 0;      // monotonic time of the read
+  TimePoint now;               // the domain clock at the read
+  std::int64_t bound_ns = 0;   // how old counts may be
+  bool enabled = false;        // false: keep nothing (no clock configured)
+};
+
+struct CatalogueStamp {
+  CatalogueVersion version;
+  std::int64_t at_ns = 0;
+  TimePoint valid_until = TimePoint::max();
+};
+
+inline bool IsFresh(const CatalogueStamp& s, const CatalogueReading& r) {
+  return r.enabled && s.version.structure == r.version.structure && r.now < s.valid_until &&
+         (s.version.counts == r.version.counts || r.at_ns - s.at_ns < r.bound_ns);
+}
+
+// Values of type V by key (language and query, say), thread-safe, at most `max_entries` (the
+// whole map is dropped when full: keys are few, a flood of distinct queries must not grow it).
+template <class V>
+class CatalogueCache {
+ public:
+  struct Entry {
+    CatalogueStamp stamp;
+    V value;
+  };
+  explicit CatalogueCache(std::size_t max_entries = 256) : max_entries_(max_entries) {}
+
+  std::shared_ptr<const Entry> Find(const std::string& key, const CatalogueReading& r) const {
+    if (!r.enabled) return nullptr;
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || !IsFresh(it->second->stamp, r)) return nullptr;
+    return it->second;
+  }
+  // Keeps `value`, computed after reading `r`, until `valid_until`; returns it.
+  std::shared_ptr<const Entry> Put(const std::string& key, const CatalogueReading& r, V value,
+                                   TimePoint valid_until = TimePoint::max()) {
+    auto e = std::make_shared<const Entry>(Entry{{r.version, r.at_ns, valid_until}, std::move(value)});
+    if (!r.enabled) return e;
+    std::lock_guard lock(mu_);
+    if (entries_.size() >= max_entries_ && !entries_.count(key)) entries_.clear();
+    entries_[key] = e;
+    return e;
+  }
+
+ private:
+  std::size_t max_entries_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const Entry>> entries_;
+};
+
+// A rendered answer kept by CatalogueCache: the bytes and their entity tag.
+struct RenderedBody {
+  std::string body;
+  std::string etag;  // a strong validator, the same in every process for the same bytes
+};
+// The entity tag of `body`: a hash of the bytes, quoted (RFC 9110 8.8.3).
+std::string BodyEtag(std::string_view body);
+// Does an If-None-Match header value name `etag` ("*", or one of a comma-separated list,
+// weak tags compared weakly, RFC 9110 13.1.2)?
+bool EtagMatches(std::string_view if_none_match, std::string_view etag);
+
+}  // namespace parcours
