@@ -131,6 +131,7 @@ struct Wiring {
   std::unique_ptr<DoorService> door;
   std::unique_ptr<HistoryService> history;
   std::unique_ptr<OperationsService> operations;
+  std::unique_ptr<StructureService> structures;
 
   const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
 
@@ -193,6 +194,7 @@ struct Wiring {
     door = std::make_unique<DoorService>(*store, clock(), random, config.public_base_url, notify);
     history = std::make_unique<HistoryService>(*store, clock());
     operations = std::make_unique<OperationsService>(*store, clock(), *catalogue, *attestations, *scheduler);
+    structures = std::make_unique<StructureService>(*store, clock());
   }
 
   // PARCOURS_SIGNING_KEY/CERT hold either PEM text or the path of a PEM file.
@@ -482,6 +484,7 @@ int Serve(Wiring& w) {
   services.door = w.door.get();
   services.history = w.history.get();
   services.operations = w.operations.get();
+  services.structures = w.structures.get();
   http::Router router;
   http::AddAllRoutes(router, services);
   router.SetFallback(services.pages);

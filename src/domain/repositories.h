@@ -9,6 +9,7 @@
 
 #include "common/expected.h"
 #include "domain/model.h"
+#include "domain/structures.h"
 #include "domain/throttle.h"
 
 namespace parcours {
@@ -418,6 +419,25 @@ class IdempotencyRepository {
   virtual int PurgeBefore(TimePoint cutoff, int limit) = 0;
 };
 
+// Structures and people's memberships (issue 12), and what the yearly report reads of them.
+class StructureRepository {
+ public:
+  virtual ~StructureRepository() = default;
+  virtual std::optional<Id> Insert(const Structure& s) = 0;  // nullopt: the name is taken
+  virtual std::optional<Structure> Find(Id id) = 0;
+  // By name, case and accents aside.
+  virtual std::optional<Structure> FindByName(const std::string& name) = 0;
+  virtual std::vector<Structure> List(std::optional<Sector> sector, Id after_id, int limit) = 0;  // by id
+  virtual Id InsertMembership(const Membership& m) = 0;
+  virtual std::optional<Membership> FindMembership(Id id) = 0;
+  virtual std::vector<Membership> MembershipsOf(Id user_id) = 0;  // earliest first
+  virtual void SetMembershipDates(Id id, const std::string& starts_on, const std::optional<std::string>& ends_on) = 0;
+  // Sessions starting within [from, to) that people attended (present or partial), and every
+  // membership of those people, with the sector of its structure.
+  virtual std::vector<AttendedDay> AttendedBetween(TimePoint from, TimePoint to) = 0;
+  virtual std::vector<MembershipSpan> MembershipsOfAttendees(TimePoint from, TimePoint to) = 0;
+};
+
 class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
@@ -433,6 +453,7 @@ class UnitOfWork {
   virtual ReportRepository& reports() = 0;
   virtual AttestationRepository& attestations() = 0;
   virtual PersonalDataRepository& personal_data() = 0;
+  virtual StructureRepository& structures() = 0;
 };
 
 // Runs work in one transaction: committed when `work` returns true, rolled back when it

@@ -65,11 +65,15 @@ void AddAgencyRoutes(Router& router, Services& s) {
                  auto email = p.String("email", true, 400);
                  auto name = p.String("name", true, 1000);
                  auto org = p.String("organisation", false, 1000);
+                 auto structure = p.String("structure", false, 1000);
+                 auto sector = p.String("sector", false, 100);
+                 auto profession = p.String("profession", false, 1000);
                  f.Absorb(p, "participant.");
                  if (p.ok()) {
                    in.email = *email;
                    in.name = *name;
                    in.organisation = org.value_or("");
+                   in.structure = {structure.value_or(""), sector.value_or(""), profession.value_or("")};
                  }
                }
                if (!f.ok())
@@ -182,7 +186,9 @@ void AddAgencyRoutes(Router& router, Services& s) {
     json totals = json::object();
     for (const auto& ch : r->channels) totals[ch] = r->totals.at(ch);
     totals["total"] = r->total;
-    return HttpResponse::Json(200, {{"year", r->year}, {"channels", r->channels}, {"rows", rows}, {"totals", totals}});
+    return HttpResponse::Json(200, {{"year", r->year}, {"channels", r->channels}, {"rows", rows}, {"totals", totals},
+                                    {"people", r->reach.people}, {"sectors", r->reach.sectors},
+                                    {"structures_reached", r->reach.structures}});
   }));
 
   router.Add(Method::kGet, "/api/v1/reports/sessions", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
