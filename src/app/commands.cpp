@@ -132,6 +132,7 @@ struct Wiring {
   std::unique_ptr<HistoryService> history;
   std::unique_ptr<OperationsService> operations;
   std::unique_ptr<StructureService> structures;
+  std::unique_ptr<EvaluationService> evaluations;
 
   const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
 
@@ -195,6 +196,7 @@ struct Wiring {
     history = std::make_unique<HistoryService>(*store, clock());
     operations = std::make_unique<OperationsService>(*store, clock(), *catalogue, *attestations, *scheduler);
     structures = std::make_unique<StructureService>(*store, clock());
+    evaluations = std::make_unique<EvaluationService>(*store, clock(), random);
   }
 
   // PARCOURS_SIGNING_KEY/CERT hold either PEM text or the path of a PEM file.
@@ -485,6 +487,7 @@ int Serve(Wiring& w) {
   services.history = w.history.get();
   services.operations = w.operations.get();
   services.structures = w.structures.get();
+  services.evaluations = w.evaluations.get();
   http::Router router;
   http::AddAllRoutes(router, services);
   router.SetFallback(services.pages);

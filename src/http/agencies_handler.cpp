@@ -14,7 +14,9 @@ json EnrolmentJson(const EnrolmentResult& e) {
 
 json ChangeJson(const AgencyChange& c) { return ToJson(c); }
 
-HttpResponse Csv(std::string body, const std::string& filename) {
+}  // namespace
+
+HttpResponse CsvAttachment(std::string body, const std::string& filename) {
   HttpResponse r;
   r.content_type = "text/csv; charset=utf-8";
   r.body = std::move(body);
@@ -36,7 +38,6 @@ HttpResponse BadYear(const HttpRequest& req) {
                                req.ctx.request_id);
 }
 
-}  // namespace
 
 HttpResponse CsvRowsProblem(const HttpRequest& req, const std::vector<CsvRowError>& rows) {
   std::vector<FieldError> errors;
@@ -148,7 +149,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
     if (!year) return BadYear(req);
     auto r = s.agencies.ExportCsv(req.ctx, req.params[0], *year);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
-    return Csv(*r, req.params[0] + "-enrolments-" + std::to_string(*year) + ".csv");
+    return CsvAttachment(*r, req.params[0] + "-enrolments-" + std::to_string(*year) + ".csv");
   }));
 
   router.Add(Method::kGet, "/api/v1/sessions/{id}/registrations.csv", Access::kSignedIn, StaffOnly([&s](HttpRequest& req) {
@@ -156,7 +157,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
     if (!id) return NotFound(req, "session");
     auto r = s.agencies.SessionCsv(req.ctx, *id);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
-    return Csv(*r, "session-" + req.params[0] + "-registrations.csv");
+    return CsvAttachment(*r, "session-" + req.params[0] + "-registrations.csv");
   }));
 
   router.Add(Method::kGet, "/api/v1/reports/participation", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
@@ -168,7 +169,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
                                    req.ctx.request_id);
     auto r = s.reports.Participation(req.ctx, *year);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
-    if (format == "csv") return Csv(ReportService::ParticipationCsv(*r), "participation-" + std::to_string(*year) + ".csv");
+    if (format == "csv") return CsvAttachment(ReportService::ParticipationCsv(*r), "participation-" + std::to_string(*year) + ".csv");
     auto row_json = [&](const ParticipationRow& row, auto&& self) -> json {
       json counts = json::object();
       for (const auto& ch : r->channels) counts[ch] = row.counts.count(ch) ? row.counts.at(ch) : 0;

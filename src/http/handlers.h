@@ -22,6 +22,7 @@
 #include "services/operations_service.h"
 #include "services/people_service.h"
 #include "services/structure_service.h"
+#include "services/evaluation_service.h"
 
 namespace parcours::http {
 
@@ -52,6 +53,7 @@ struct Services {
   OperationsService* operations = nullptr;
   // Structures, sectors and memberships (issue 12), set by src/app.
   StructureService* structures = nullptr;
+  EvaluationService* evaluations = nullptr;
 };
 
 // Route guards: a caller who may not use a route is refused before anything of the request is
@@ -84,6 +86,11 @@ void AddSessionRoutes(Router& router, Services& s);
 void AddDoorRoutes(Router& router, Services& s);
 void AddPeopleRoutes(Router& router, Services& s);
 void AddStructureRoutes(Router& router, Services& s);
+void AddEvaluationRoutes(Router& router, Services& s);
+// CSV answers and the ?year= parameter (agencies_handler.cpp), shared by the report routes.
+HttpResponse CsvAttachment(std::string body, const std::string& filename);
+std::optional<int> YearParam(const HttpRequest& req);
+HttpResponse BadYear(const HttpRequest& req);
 
 // JSON shared by several handler files (attendance_handler.cpp).
 json SheetJson(const AttendanceSheet& sheet);
@@ -129,6 +136,9 @@ inline void AddAllRoutes(Router& router, Services& s) {
   router.AllowQuery(Method::kGet, "/api/v1/pathways/{id}/completions", {"due"});
   AddStructureRoutes(router, s);
   router.AllowQuery(Method::kGet, "/api/v1/structures", {"sector", "limit", "cursor"});
+  AddEvaluationRoutes(router, s);
+  router.AllowQuery(Method::kGet, "/api/v1/sessions/{id}/evaluation/results", {"format"});
+  router.AllowQuery(Method::kGet, "/api/v1/modules/{id}/evaluation/results", {"year", "format"});
 }
 
 }  // namespace parcours::http
