@@ -131,6 +131,8 @@ struct Wiring {
   std::unique_ptr<DoorService> door;
   std::unique_ptr<HistoryService> history;
   std::unique_ptr<OperationsService> operations;
+  std::unique_ptr<StructureService> structures;
+  std::unique_ptr<EvaluationService> evaluations;
 
   const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
 
@@ -193,6 +195,8 @@ struct Wiring {
     door = std::make_unique<DoorService>(*store, clock(), random, config.public_base_url, notify);
     history = std::make_unique<HistoryService>(*store, clock());
     operations = std::make_unique<OperationsService>(*store, clock(), *catalogue, *attestations, *scheduler);
+    structures = std::make_unique<StructureService>(*store, clock());
+    evaluations = std::make_unique<EvaluationService>(*store, clock(), random);
   }
 
   // PARCOURS_SIGNING_KEY/CERT hold either PEM text or the path of a PEM file.
@@ -485,6 +489,8 @@ int Serve(Wiring& w) {
   services.door = w.door.get();
   services.history = w.history.get();
   services.operations = w.operations.get();
+  services.structures = w.structures.get();
+  services.evaluations = w.evaluations.get();
   http::Router router;
   http::AddAllRoutes(router, services);
   router.SetFallback(services.pages);

@@ -158,3 +158,24 @@ std::optional<AttendanceSource> AttendanceSourceFromString(const std::string& s)
 }
 
 }  // namespace parcours
+
+namespace parcours {
+
+const char* ToString(Sector s) {
+  switch (s) {
+    case Sector::kFormalEducation: return "formal_education";
+    case Sector::kNonFormalEducation: return "non_formal_education";
+    case Sector::kHealth: return "health";
+    case Sector::kSocial: return "social";
+    case Sector::kOther: return "other";
+  }
+  return "other";
+}
+
+std::optional<Sector> SectorFromString(const std::string& s) {
+  for (auto v : {Sector::kFormalEducation, Sector::kNonFormalEducation, Sector::kHealth, Sector::kSocial, Sector::kOther})
+    if (s == ToString(v)) return v;
+  return std::nullopt;
+}
+
+}  // namespace parcours

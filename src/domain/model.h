@@ -399,3 +399,34 @@ struct HistoryImport {
 };
 
 }  // namespace parcours
+
+namespace parcours {
+
+// The sector a structure works in, as the centre's report counts its participants.
+enum class Sector { kFormalEducation, kNonFormalEducation, kHealth, kSocial, kOther };
+const char* ToString(Sector s);  // formal_education, non_formal_education, health, social, other
+std::optional<Sector> SectorFromString(const std::string& s);
+
+// An organisation professionals come from (a school, a foyer, an association, a service). Its
+// name is unique, case and accents aside (the database collation compares it).
+struct Structure {
+  Id id = 0;
+  std::string name;
+  std::string kind;  // free text: school, foyer, association, service...
+  Sector sector = Sector::kOther;
+  TimePoint created_at;
+};
+
+// A person's time in a structure, with their profession there. Dates are Luxembourg calendar
+// dates (YYYY-MM-DD); an open membership has no end. A person may belong to several structures.
+struct Membership {
+  Id id = 0;
+  Id user_id = 0;
+  Id structure_id = 0;
+  std::string profession;
+  std::string starts_on;
+  std::optional<std::string> ends_on;
+  TimePoint created_at;
+};
+
+}  // namespace parcours

@@ -9,6 +9,7 @@
 
 #include "common/expected.h"
 #include "domain/model.h"
+#include "domain/structures.h"
 #include "domain/throttle.h"
 
 namespace parcours {
@@ -430,6 +431,51 @@ class IdempotencyRepository {
   virtual int PurgeBefore(TimePoint cutoff, int limit) = 0;
 };
 
+// Structures and people's memberships (issue 12), and what the yearly report reads of them.
+class StructureRepository {
+ public:
+  virtual ~StructureRepository() = default;
+  virtual std::optional<Id> Insert(const Structure& s) = 0;  // nullopt: the name is taken
+  virtual std::optional<Structure> Find(Id id) = 0;
+  // By name, case and accents aside.
+  virtual std::optional<Structure> FindByName(const std::string& name) = 0;
+  virtual std::vector<Structure> List(std::optional<Sector> sector, Id after_id, int limit) = 0;  // by id
+  virtual Id InsertMembership(const Membership& m) = 0;
+  virtual std::optional<Membership> FindMembership(Id id) = 0;
+  virtual std::vector<Membership> MembershipsOf(Id user_id) = 0;  // earliest first
+  virtual void SetMembershipDates(Id id, const std::string& starts_on, const std::optional<std::string>& ends_on) = 0;
+  // Sessions starting within [from, to) that people attended (present or partial), and every
+  // membership of those people, with the sector of its structure.
+  virtual std::vector<AttendedDay> AttendedBetween(TimePoint from, TimePoint to) = 0;
+  virtual std::vector<MembershipSpan> MembershipsOfAttendees(TimePoint from, TimePoint to) = 0;
+};
+
+// Evaluation questionnaires, who has answered, and the answers (issue 12). Answers carry no
+// time, and the person only when the questionnaire is not anonymous.
+class EvaluationRepository {
+ public:
+  virtual ~EvaluationRepository() = default;
+  struct StoredQuestionnaire {
+    Id id = 0, module_id = 0;
+    bool anonymous = true;
+    std::string questions_json;
+    TimePoint updated_at;
+  };
+  // Inserts or replaces the module's questionnaire; returns its id.
+  virtual Id SaveQuestionnaire(Id module_id, bool anonymous, const std::string& questions_json, TimePoint at) = 0;
+  virtual std::optional<StoredQuestionnaire> FindQuestionnaire(Id module_id, bool for_update) = 0;
+  virtual long long AnswerCount(Id questionnaire_id) = 0;
+  // false: the person has answered for this session already (the primary key says so).
+  virtual bool InsertRespondent(Id session_id, Id person_id, TimePoint at) = 0;
+  virtual bool HasAnswered(Id session_id, Id person_id) = 0;
+  virtual void InsertAnswers(Id id, Id questionnaire_id, Id session_id, std::optional<Id> person_id,
+                             const std::string& answers_json) = 0;
+  virtual std::vector<std::string> Answers(Id session_id) = 0;  // JSON documents, by id
+  virtual long long Respondents(Id session_id) = 0;
+  // People marked present or partial at the session.
+  virtual long long Attendees(Id session_id) = 0;
+};
+
 class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
@@ -445,6 +491,8 @@ class UnitOfWork {
   virtual ReportRepository& reports() = 0;
   virtual AttestationRepository& attestations() = 0;
   virtual PersonalDataRepository& personal_data() = 0;
+  virtual StructureRepository& structures() = 0;
+  virtual EvaluationRepository& evaluations() = 0;
 };
 
 // Runs work in one transaction: committed when `work` returns true, rolled back when it

@@ -14,7 +14,9 @@ json EnrolmentJson(const EnrolmentResult& e) {
 
 json ChangeJson(const AgencyChange& c) { return ToJson(c); }
 
-HttpResponse Csv(std::string body, const std::string& filename) {
+}  // namespace
+
+HttpResponse CsvAttachment(std::string body, const std::string& filename) {
   HttpResponse r;
   r.content_type = "text/csv; charset=utf-8";
   r.body = std::move(body);
@@ -36,7 +38,6 @@ HttpResponse BadYear(const HttpRequest& req) {
                                req.ctx.request_id);
 }
 
-}  // namespace
 
 HttpResponse CsvRowsProblem(const HttpRequest& req, const std::vector<CsvRowError>& rows) {
   std::vector<FieldError> errors;
@@ -65,11 +66,15 @@ void AddAgencyRoutes(Router& router, Services& s) {
                  auto email = p.String("email", true, 400);
                  auto name = p.String("name", true, 1000);
                  auto org = p.String("organisation", false, 1000);
+                 auto structure = p.String("structure", false, 1000);
+                 auto sector = p.String("sector", false, 100);
+                 auto profession = p.String("profession", false, 1000);
                  f.Absorb(p, "participant.");
                  if (p.ok()) {
                    in.email = *email;
                    in.name = *name;
                    in.organisation = org.value_or("");
+                   in.structure = {structure.value_or(""), sector.value_or(""), profession.value_or("")};
                  }
                }
                if (!f.ok())
@@ -144,7 +149,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
     if (!year) return BadYear(req);
     auto r = s.agencies.ExportCsv(req.ctx, req.params[0], *year);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
-    return Csv(*r, req.params[0] + "-enrolments-" + std::to_string(*year) + ".csv");
+    return CsvAttachment(*r, req.params[0] + "-enrolments-" + std::to_string(*year) + ".csv");
   }));
 
   router.Add(Method::kGet, "/api/v1/sessions/{id}/registrations.csv", Access::kSignedIn, StaffOnly([&s](HttpRequest& req) {
@@ -152,7 +157,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
     if (!id) return NotFound(req, "session");
     auto r = s.agencies.SessionCsv(req.ctx, *id);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
-    return Csv(*r, "session-" + req.params[0] + "-registrations.csv");
+    return CsvAttachment(*r, "session-" + req.params[0] + "-registrations.csv");
   }));
 
   router.Add(Method::kGet, "/api/v1/reports/participation", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {
@@ -164,7 +169,7 @@ void AddAgencyRoutes(Router& router, Services& s) {
                                    req.ctx.request_id);
     auto r = s.reports.Participation(req.ctx, *year);
     if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
-    if (format == "csv") return Csv(ReportService::ParticipationCsv(*r), "participation-" + std::to_string(*year) + ".csv");
+    if (format == "csv") return CsvAttachment(ReportService::ParticipationCsv(*r), "participation-" + std::to_string(*year) + ".csv");
     auto row_json = [&](const ParticipationRow& row, auto&& self) -> json {
       json counts = json::object();
       for (const auto& ch : r->channels) counts[ch] = row.counts.count(ch) ? row.counts.at(ch) : 0;
@@ -182,7 +187,9 @@ void AddAgencyRoutes(Router& router, Services& s) {
     json totals = json::object();
     for (const auto& ch : r->channels) totals[ch] = r->totals.at(ch);
     totals["total"] = r->total;
-    return HttpResponse::Json(200, {{"year", r->year}, {"channels", r->channels}, {"rows", rows}, {"totals", totals}});
+    return HttpResponse::Json(200, {{"year", r->year}, {"channels", r->channels}, {"rows", rows}, {"totals", totals},
+                                    {"people", r->reach.people}, {"sectors", r->reach.sectors},
+                                    {"structures_reached", r->reach.structures}});
   }));
 
   router.Add(Method::kGet, "/api/v1/reports/sessions", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {

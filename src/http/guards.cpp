@@ -52,3 +52,24 @@ std::string PreferredLanguage(const HttpRequest& req) {
 }
 
 }  // namespace parcours::http
+
+namespace parcours::http {
+
+Guarded PersonOrCoordinator(Handler h) {
+  return Guard(std::move(h), [](const HttpRequest& req) -> std::optional<DomainError> {
+    const Principal& who = req.ctx.principal;
+    if (who.IsCoordinator()) return std::nullopt;
+    if (who.kind == Principal::Kind::kUser && !req.params.empty() && ParseId(req.params[0]) == who.user_id)
+      return std::nullopt;
+    return DomainError{ErrorCode::kForbidden, "Only the person themself or a coordinator may do this.", {}};
+  });
+}
+
+Guarded PeopleOnly(Handler h) {
+  return Guard(std::move(h), [](const HttpRequest& req) -> std::optional<DomainError> {
+    if (req.ctx.principal.kind == Principal::Kind::kUser) return std::nullopt;
+    return DomainError{ErrorCode::kForbidden, "This is for people signed in, not for agency keys.", {}};
+  });
+}
+
+}  // namespace parcours::http

@@ -21,6 +21,8 @@
 #include "services/history_service.h"
 #include "services/operations_service.h"
 #include "services/people_service.h"
+#include "services/structure_service.h"
+#include "services/evaluation_service.h"
 
 namespace parcours::http {
 
@@ -49,6 +51,9 @@ struct Services {
   DoorService* door = nullptr;
   HistoryService* history = nullptr;
   OperationsService* operations = nullptr;
+  // Structures, sectors and memberships (issue 12), set by src/app.
+  StructureService* structures = nullptr;
+  EvaluationService* evaluations = nullptr;
 };
 
 // Route guards: a caller who may not use a route is refused before anything of the request is
@@ -60,6 +65,10 @@ Guarded CoordinatorOnly(Handler h);
 Guarded AgencyOrCoordinator(Handler h);
 // Trainers and coordinators (whether a trainer teaches the session is the service's check).
 Guarded StaffOnly(Handler h);
+// The person the route's first parameter names, or a coordinator.
+Guarded PersonOrCoordinator(Handler h);
+// Any person signed in (not an agency key); the service checks whose the resource is.
+Guarded PeopleOnly(Handler h);
 
 // The first of fr, de, en named in Accept-Language (by order, ignoring weights), else fr.
 std::string PreferredLanguage(const HttpRequest& req);
@@ -76,6 +85,12 @@ void AddPersonalDataRoutes(Router& router, Services& s);
 void AddSessionRoutes(Router& router, Services& s);
 void AddDoorRoutes(Router& router, Services& s);
 void AddPeopleRoutes(Router& router, Services& s);
+void AddStructureRoutes(Router& router, Services& s);
+void AddEvaluationRoutes(Router& router, Services& s);
+// CSV answers and the ?year= parameter (agencies_handler.cpp), shared by the report routes.
+HttpResponse CsvAttachment(std::string body, const std::string& filename);
+std::optional<int> YearParam(const HttpRequest& req);
+HttpResponse BadYear(const HttpRequest& req);
 
 // JSON shared by several handler files (attendance_handler.cpp).
 json SheetJson(const AttendanceSheet& sheet);
@@ -119,6 +134,11 @@ inline void AddAllRoutes(Router& router, Services& s) {
   router.AllowQuery(Method::kGet, "/api/v1/operations/decisions", {"within_days", "at_risk"});
   router.AllowQuery(Method::kGet, "/api/v1/operations/dashboard", {"within_days"});
   router.AllowQuery(Method::kGet, "/api/v1/pathways/{id}/completions", {"due"});
+  AddStructureRoutes(router, s);
+  router.AllowQuery(Method::kGet, "/api/v1/structures", {"sector", "limit", "cursor"});
+  AddEvaluationRoutes(router, s);
+  router.AllowQuery(Method::kGet, "/api/v1/sessions/{id}/evaluation/results", {"format"});
+  router.AllowQuery(Method::kGet, "/api/v1/modules/{id}/evaluation/results", {"year", "format"});
 }
 
 }  // namespace parcours::http

@@ -84,6 +84,8 @@ json ExportJson(const PersonalData& d) {
     enrolments.push_back({{"agency", e.agency}, {"external_id", e.external_id},
                           {"registration_id", IdString(e.registration_id)}, {"email", e.email}, {"name", e.name},
                           {"organisation", e.organisation}});
+  json memberships = json::array();
+  for (const auto& [m, st] : d.memberships) memberships.push_back(ToJson(MembershipView{m, st}));
   json taught = json::array();
   for (Id id : d.sessions_taught) taught.push_back(SessionSummary(d, id));
   json audit = json::array();
@@ -97,7 +99,8 @@ json ExportJson(const PersonalData& d) {
           {"notifications", notifications},
           {"agency_enrolments", enrolments},
           {"sessions_taught", taught},
-          {"audit", audit}};
+          {"audit", audit},
+          {"memberships", memberships}};
 }
 
 HttpResponse ExportResponse(const HttpRequest& req, const Result<PersonalData>& r) {

@@ -41,6 +41,7 @@ std::string LocationOf(const std::string& route, const HttpRequest& req, const j
   if (route == "POST /api/v1/sessions/{id}/registrations") return "/api/v1/registrations/" + id;
   if (route == "POST /api/v1/attestations") return "/api/v1/attestations/" + id;
   if (route == "POST /api/v1/attestations/{id}/reissue") return "/api/v1/attestations/" + id;
+  if (route == "POST /api/v1/structures") return "/api/v1/structures/" + id;
   return "";
 }
 

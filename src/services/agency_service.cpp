@@ -32,6 +32,7 @@ std::vector<FieldError> CheckInput(const std::string& external_id, const Enrolme
   if (!NormaliseEmail(in.email)) errors.push_back({"participant.email", "must be a valid e-mail address"});
   CheckText("participant.name", in.name, 200, errors);
   CheckText("participant.organisation", in.organisation, 200, errors, false);
+  CheckStructureRef(in.structure, "participant.", errors);
   return errors;
 }
 
@@ -132,6 +133,8 @@ Result<EnrolmentResult> AgencyService::PutInTransaction(UnitOfWork& uow, const R
     r = unit_.Register(uow, ctx, locked[in.session_id], request, now, record);
   }
   if (!r) return Fail(r.error());
+  auto joined = JoinStructure(uow, ctx, person->id, in.structure, FormatLocal(now).substr(0, 10), now, "participant.");
+  if (!joined) return Fail(joined.error());
   return EnrolmentResult{*r, external_id, true};
 }
 
@@ -240,6 +243,7 @@ Result<CsvImportResult> AgencyService::ImportCsv(const RequestContext& ctx, cons
     p.in.email = cell(r, "email");
     p.in.name = cell(r, "name");
     p.in.organisation = cell(r, "organisation");
+    p.in.structure = {cell(r, "structure"), cell(r, "sector"), cell(r, "profession")};
     for (auto& e : CheckInput(p.external_id, p.in)) result.errors.push_back({line, e.field, e.message});
     if (!p.external_id.empty() && !seen.insert(p.external_id).second)
       result.errors.push_back({line, "external_id", "appears twice in the file"});

@@ -16,12 +16,14 @@
 #include "domain/repositories.h"
 #include "services/pagination.h"
 #include "services/registration_unit.h"
+#include "services/structure_service.h"
 
 namespace parcours {
 
 struct EnrolmentInput {
   Id session_id = 0;
   std::string email, name, organisation;
+  StructureRef structure;  // optional: the structure the person works in, their sector and profession
 };
 
 struct EnrolmentResult {

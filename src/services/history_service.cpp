@@ -12,6 +12,7 @@
 #include "services/crypto.h"
 #include "services/csv.h"
 #include "services/people_service.h"
+#include "services/structure_service.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -23,6 +24,7 @@ constexpr int kImportedStartHour = 9;  // an imported session is shown from 09:0
 struct Row {
   int line = 0;
   std::string email, name, organisation, module_code, date, channel;
+  StructureRef structure;
   AttendanceStatus status = AttendanceStatus::kPresent;
   std::optional<double> hours;
   TimePoint starts_at;
@@ -85,6 +87,8 @@ Result<HistoryImportResult> HistoryService::Import(const RequestContext& ctx, co
     std::vector<FieldError> text_errors;
     CheckText("name", row.name, 200, text_errors);
     CheckText("organisation", row.organisation, 200, text_errors, false);
+    row.structure = {cell(r, "structure"), cell(r, "sector"), cell(r, "profession")};
+    CheckStructureRef(row.structure, "", text_errors);
     for (auto& e : text_errors) result.errors.push_back({row.line, e.field, e.message});
     if (!IsValidCode(row.module_code)) error("module", "must be a module code");
     auto start = ImportedStart(row.date);
@@ -161,6 +165,11 @@ Result<HistoryImportResult> HistoryService::Import(const RequestContext& ctx, co
         continue;
       }
       if (person->created) ++r.people_created;
+      if (auto joined = JoinStructure(uow, ctx, person->user.id, row.structure, row.date, now); !joined) {
+        for (const auto& e : joined.error().errors) r.errors.push_back({row.line, e.field, e.message});
+        if (joined.error().errors.empty()) r.errors.push_back({row.line, "structure", joined.error().detail});
+        continue;
+      }
       AttendanceRecord mark;
       mark.session_id = s->second.id;
       mark.participant_id = person->user.id;

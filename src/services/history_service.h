@@ -32,7 +32,9 @@ class HistoryService {
   HistoryService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
   // Columns by header name, in any order: email, name, module (its code), date (YYYY-MM-DD,
   // before today), status (present, absent, excused, partial), and optionally organisation,
-  // hours (required for partial) and channel (DIRECT by default, SPECIALISED or an agency code).
+  // hours (required for partial) and channel (DIRECT by default, SPECIALISED or an agency code),
+  // and structure, sector (needed for a structure not yet known) and profession: the person's
+  // membership from that date.
   Result<HistoryImportResult> Import(const RequestContext& ctx, const std::string& csv);
 
  private:

@@ -91,6 +91,8 @@ Result<PersonalData> PersonalDataService::Export(const RequestContext& ctx, Id p
     out.notifications = data.NotificationsOf(person);
     out.agency_enrolments = data.EnrolmentsOf(person);
     out.sessions_taught = data.SessionsTaughtBy(person);
+    for (auto& m : uow.structures().MembershipsOf(person))
+      out.memberships.push_back({m, *uow.structures().Find(m.structure_id)});
     AuditFilter filter;
     filter.person = person;
     filter.limit = kAuditBatch;

@@ -48,6 +48,7 @@ struct PersonalData {
   std::vector<NotificationRecord> notifications;
   std::vector<AgencyEnrolment> agency_enrolments;
   std::vector<Id> sessions_taught;
+  std::vector<std::pair<Membership, Structure>> memberships;  // where the person worked, as what
   std::vector<AuditRecord> audit;  // rows about the person or written by them, newest first
   std::map<Id, Session> sessions;  // every session named above
   std::map<Id, Module> modules;    // and their modules

@@ -82,6 +82,7 @@ Result<ParticipationReport> ReportService::Participation(const RequestContext& c
       for (const auto& [ch, n] : row.counts) report.totals[ch] += n;
       report.total += row.total;
     }
+    report.reach = CountReach(uow.structures().AttendedBetween(from, to), uow.structures().MembershipsOfAttendees(from, to));
     return true;
   });
   return report;

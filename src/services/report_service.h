@@ -26,6 +26,7 @@ struct ParticipationReport {
   std::vector<ParticipationRow> rows;
   std::map<std::string, long long> totals;
   long long total = 0;
+  Reach reach;  // distinct people, by sector, and the structures reached
 };
 
 struct SessionsReport {

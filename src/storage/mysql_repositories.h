@@ -24,6 +24,8 @@ std::unique_ptr<NotificationRepository> MakeNotificationRepository(PooledConnect
 std::unique_ptr<ReportRepository> MakeReportRepository(PooledConnection& c);
 std::unique_ptr<AttestationRepository> MakeAttestationRepository(PooledConnection& c);
 std::unique_ptr<PersonalDataRepository> MakePersonalDataRepository(PooledConnection& c);
+std::unique_ptr<StructureRepository> MakeStructureRepository(PooledConnection& c);
+std::unique_ptr<EvaluationRepository> MakeEvaluationRepository(PooledConnection& c);
 
 // The audit actions written by this thread's current transaction attempt (action, and the
 // "status" of the row after the change when it has one), for the metrics: MySqlStore clears
@@ -46,6 +48,8 @@ class MySqlUnitOfWork final : public UnitOfWork {
   ReportRepository& reports() override { return Get(reports_, MakeReportRepository); }
   AttestationRepository& attestations() override { return Get(attestations_, MakeAttestationRepository); }
   PersonalDataRepository& personal_data() override { return Get(personal_data_, MakePersonalDataRepository); }
+  StructureRepository& structures() override { return Get(structures_, MakeStructureRepository); }
+  EvaluationRepository& evaluations() override { return Get(evaluations_, MakeEvaluationRepository); }
 
  private:
   template <class R>
@@ -66,6 +70,8 @@ class MySqlUnitOfWork final : public UnitOfWork {
   std::unique_ptr<ReportRepository> reports_;
   std::unique_ptr<AttestationRepository> attestations_;
   std::unique_ptr<PersonalDataRepository> personal_data_;
+  std::unique_ptr<StructureRepository> structures_;
+  std::unique_ptr<EvaluationRepository> evaluations_;
 };
 
 }  // namespace parcours

@@ -169,6 +169,7 @@ class MySqlPersonalDataRepository final : public PersonalDataRepository {
       out.login_rows += ps.executeUpdate();
     }
     out.notifications = by_user("DELETE FROM notifications WHERE user_id = ?");
+    by_user("DELETE FROM memberships WHERE user_id = ?");  // where the person works, and as what
     out.enrolments = by_user(
         "UPDATE agency_enrolments e JOIN registrations r ON r.id = e.registration_id "
         "SET e.email = '', e.name = '', e.organisation = '' WHERE r.participant_id = ?");

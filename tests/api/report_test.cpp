@@ -106,6 +106,29 @@ TEST_CASE("report: the 2024 participation table of the seed report, cell by cell
     auto [id, token] = f.Participant("pro" + std::to_string(i) + "@ecole.lu", "Pro " + std::to_string(i));
     w.people.push_back({id, "pro" + std::to_string(i) + "@ecole.lu"});
   }
+  // The structures of the speed-meeting's 71 people ("71 personnes provenant de 49 structures"):
+  // 35 came alone, 10 structures sent two, 4 sent four; structure k is of sector k mod 5. Person
+  // 75 (who came to nothing in 2024) is of a 50th structure, which is not reached.
+  const char* kSectors[] = {"formal_education", "non_formal_education", "health", "social", "other"};
+  std::vector<std::string> structures;
+  for (int k = 0; k < 50; ++k) {
+    auto st = f.coordinator->Post("/api/v1/structures", {{"name", "Structure " + std::to_string(k)}, {"sector", kSectors[k % 5]}});
+    REQUIRE(st.status == 201);
+    structures.push_back(st.json()["id"]);
+  }
+  std::map<std::string, long long> expected_sectors;
+  auto join = [&](int person, int structure) {
+    REQUIRE(f.coordinator->Post("/api/v1/people/" + w.people[person].first + "/memberships",
+                                {{"structure_id", structures[structure]}, {"starts_on", "2020-01-01"}}).status == 201);
+  };
+  for (int person = 0, structure = 0; person < 71; ++structure) {
+    const int size = structure < 35 ? 1 : structure < 45 ? 2 : 4;
+    for (int k = 0; k < size; ++k, ++person) {
+      join(person, structure);
+      ++expected_sectors[kSectors[structure % 5]];
+    }
+  }
+  join(75, 49);
   json modules = json::array();
   for (std::size_t i = 0; i < kLtas.size(); ++i)
     modules.push_back({{"code", "LTAS" + std::to_string(i)}, {"title", kLtas[i].title}, {"hours", i == 6 ? 8 : 4}});
@@ -190,6 +213,11 @@ TEST_CASE("report: the 2024 participation table of the seed report, cell by cell
     check_row(one_off[line.title], line.title, line.counts);
   }
   CHECK(report["totals"] == json({{"IFEN", 89}, {"FEDAS", 56}, {"DIRECT", 12}, {"SPECIALISED", 183}, {"total", 340}}));
+  // Who came, by the sector of their structure, and how many structures that reached.
+  CHECK(report["people"] == 71);
+  CHECK(report["structures_reached"] == 49);
+  for (const char* sector : kSectors) CHECK(report["sectors"][sector] == expected_sectors[sector]);
+  CHECK(report["sectors"]["unknown"] == 0);
 
   // The same table as CSV, which a spreadsheet opens: BOM, ';', CRLF, accents intact.
   auto csv = f.coordinator->Get("/api/v1/reports/participation?year=2024&format=csv");

@@ -47,6 +47,8 @@ class FakeUnitOfWork final : public UnitOfWork {
   ReportRepository& reports() override { Unused(); }
   AttestationRepository& attestations() override { Unused(); }
   PersonalDataRepository& personal_data() override { Unused(); }
+  StructureRepository& structures() override { Unused(); }
+  EvaluationRepository& evaluations() override { Unused(); }
 
  private:
   FakeIdempotency& idempotency_;
