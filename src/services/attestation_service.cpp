@@ -165,8 +165,11 @@ Result<Attestation> AttestationService::IssueOrReplace(const RequestContext& ctx
 
   // 2. Render and sign outside any transaction (well under a millisecond).
   const TimePoint now = clock_.Now();
-  auto [a, content] = Draft(*holder, *pathway, done, now);
-  const std::string pdf = Seal(a, content, now);
+  // Named members, not a structured binding: the lambda below uses `a`, and clang 14 (the
+  // sanitizer and fuzz build) refuses lambdas that capture structured bindings.
+  auto drafted = Draft(*holder, *pathway, done, now);
+  Attestation& a = drafted.first;
+  const std::string pdf = Seal(a, drafted.second, now);
 
   // 3. Store (a re-issue revokes the attestation it replaces first, in the same transaction);
   // the unique key keeps one valid attestation per person and pathway.
