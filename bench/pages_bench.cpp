@@ -74,14 +74,19 @@ size_t Collect(char* data, size_t size, size_t n, void* out) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::cerr << "usage: pages_bench direct|http DATABASE_URL|BASE_URL EMAIL PASSWORD [REPEATS]\n";
+    std::cerr << "usage: pages_bench direct|http DATABASE_URL|BASE_URL EMAIL PASSWORD [REPEATS [PAGE...]]\n";
     return 2;
   }
   const std::string mode = argv[1], target = argv[2], email = argv[3], password = argc > 4 ? argv[4] : "";
   const int repeats = argc > 5 ? std::atoi(argv[5]) : 500;
-  const std::vector<std::pair<std::string, bool>> pages = {
+  std::vector<std::pair<std::string, bool>> pages = {
       {"/", false}, {"/sessions/1", false}, {"/login", false}, {"/signup", false}, {"/password/forgot", false},
       {"/parcours", true}, {"/registrations", true}, {"/attestations", true}, {"/profile", true}};
+  // Pages named after REPEATS replace the list, all read signed in (the staff's pages).
+  if (argc > 6) {
+    pages.clear();
+    for (int i = 6; i < argc; ++i) pages.push_back({argv[i], true});
+  }
 
   if (mode == "http") {
     curl_global_init(CURL_GLOBAL_DEFAULT);

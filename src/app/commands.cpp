@@ -482,8 +482,13 @@ int Serve(Wiring& w) {
   services.personal_data = w.personal_data.get();
   services.audit_trail = w.audit_trail.get();
   // The pages, beside the API on the same port: every path outside /api/ that no API route has.
-  web::Site site({*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.attestations, w.clock(), w.random},
-                 {w.config.public_base_url});
+  web::SiteServices site_services{*w.accounts, *w.catalogue, *w.registrations, *w.attendance, *w.attestations,
+                                  w.clock(), w.random};
+  site_services.door = w.door.get();
+  site_services.people = w.people.get();
+  site_services.operations = w.operations.get();
+  site_services.reports = w.reports.get();
+  web::Site site(site_services, {w.config.public_base_url});
   services.pages = [&site](http::HttpRequest& req) { return ServePage(site, req); };
   services.people = w.people.get();
   services.door = w.door.get();

@@ -25,10 +25,12 @@ Result<FoundPerson> FindOrCreatePerson(UnitOfWork& uow, const RequestContext& ct
   auto email = NormaliseEmail(email_in);
   std::vector<FieldError> errors;
   if (!email) errors.push_back({prefix + "email", "must be a valid e-mail address"});
-  CheckText(prefix + "name", name, 200, errors);
   CheckText(prefix + "organisation", organisation, 200, errors, false);
   if (!errors.empty()) return Invalid(errors);
+  // Someone known is found by their e-mail alone; a name is needed to create someone new.
   if (auto existing = uow.users().FindByEmail(*email, false)) return FoundPerson{*existing, false};
+  CheckText(prefix + "name", name, 200, errors);
+  if (!errors.empty()) return Invalid(errors);
   User u;
   u.email = *email;
   u.name = std::string(Trim(name));

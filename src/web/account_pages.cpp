@@ -4,6 +4,7 @@
 #include "common/text.h"
 #include "services/views.h"
 #include "web/site.h"
+#include "web/words.h"
 
 namespace parcours::web {
 namespace {
@@ -11,14 +12,6 @@ namespace {
 using nlohmann::json;
 
 std::string NextOrDefault(const std::string& next) { return LocalOr(next, "/parcours"); }
-
-// Field errors of a refused form, each named in the page's language.
-json FieldErrors(Lang lang, const DomainError& e) {
-  json errors = json::array();
-  for (const auto& f : e.errors) errors.push_back({{"field", Text(lang, "field." + f.field)}, {"message", f.message}});
-  if (errors.empty()) errors.push_back({{"field", ""}, {"message", e.detail}});
-  return errors;
-}
 
 constexpr Site::TokenFlow kReset{"/password/reset", "reset", "password_set"};
 constexpr Site::TokenFlow kClaim{"/claim", "claim", "claimed"};

@@ -157,6 +157,15 @@ std::string FormatTimeRange(Lang lang, TimePoint from, TimePoint to) {
   }
 }
 
+std::string FormatTime(Lang lang, TimePoint t) {
+  const Civil c = Local(t);
+  switch (lang) {
+    case Lang::kDe: return ClockTime(c) + " Uhr";
+    case Lang::kEn: return ClockTime(c);
+    default: return FrenchTime(c);
+  }
+}
+
 std::string FormatSlot(Lang lang, TimePoint from, TimePoint to) {
   const Civil a = Local(from), b = Local(to);
   if (a.year == b.year && a.month == b.month && a.day == b.day)

@@ -29,6 +29,8 @@ const nlohmann::json& Texts(Lang lang);
 std::string FormatDate(Lang lang, TimePoint t);
 // "14 h – 18 h" / "14:00–18:00 Uhr" / "14:00–18:00" (the same day), in Luxembourg time.
 std::string FormatTimeRange(Lang lang, TimePoint from, TimePoint to);
+// "9 h 05" / "9:05 Uhr" / "9:05", in Luxembourg time.
+std::string FormatTime(Lang lang, TimePoint t);
 // A date and time range: "mardi 19 janvier 2027, 14 h – 18 h".
 std::string FormatSlot(Lang lang, TimePoint from, TimePoint to);
 // "janvier 2027" / "Januar 2027" / "January 2027".

@@ -10,6 +10,7 @@
 #include "common/time.h"
 #include "services/views.h"
 #include "web/site.h"
+#include "web/words.h"
 
 namespace parcours::web {
 namespace {
@@ -18,19 +19,6 @@ using nlohmann::json;
 
 bool Active(const Registration& r) {
   return r.status == RegistrationStatus::kConfirmed || r.status == RegistrationStatus::kWaitlisted;
-}
-
-// How a person came to a session, in words: "inscription directe", "via IFEN"...
-std::string ChannelText(Lang lang, const std::string& channel) {
-  if (channel == "DIRECT") return Text(lang, "channel.direct");
-  if (channel == "SPECIALISED") return Text(lang, "channel.specialised");
-  return Fill(Text(lang, "channel.agency"), {{"agency", channel}});
-}
-
-std::string StatusText(Lang lang, RegistrationStatus s) { return Text(lang, std::string("status.") + ToString(s)); }
-
-std::string Place(Lang lang, const Session& s) {
-  return s.mode == SessionMode::kOnline ? Text(lang, "mode.online") : s.location;
 }
 
 WebResponse PdfDownload(const IssuedPdf& pdf) {
@@ -99,7 +87,7 @@ void Site::AddParcoursPages() {
           mv["current"] = {{"id", IdString(r.id)},
                            {"slot", FormatSlot(pc.lang, current->session.starts_at, current->session.ends_at)},
                            {"href", "/sessions/" + IdString(current->session.id)},
-                           {"place", Place(pc.lang, current->session)},
+                           {"place", PlaceText(pc.lang, current->session)},
                            {"confirmed", r.status == RegistrationStatus::kConfirmed},
                            {"position", r.waitlist_position ? std::to_string(*r.waitlist_position) : ""},
                            {"open", current->session.starts_at > now}};
@@ -113,7 +101,7 @@ void Site::AddParcoursPages() {
           dates.push_back({{"id", IdString(s.id)},
                            {"href", "/sessions/" + IdString(s.id)},
                            {"slot", FormatSlot(pc.lang, s.starts_at, s.ends_at)},
-                           {"place", Place(pc.lang, s)},
+                           {"place", PlaceText(pc.lang, s)},
                            {"agency", s.agency.value_or("")},
                            {"full", left == 0},
                            {"places_left", std::to_string(left)},
@@ -178,7 +166,7 @@ void Site::AddParcoursPages() {
                 {"module", d->module.title},
                 {"href", "/sessions/" + IdString(d->session.id)},
                 {"slot", FormatSlot(pc.lang, d->session.starts_at, d->session.ends_at)},
-                {"place", Place(pc.lang, d->session)},
+                {"place", PlaceText(pc.lang, d->session)},
                 {"status", StatusText(pc.lang, r.status)},
                 {"status_class", r.status == RegistrationStatus::kConfirmed    ? "ok"
                                  : r.status == RegistrationStatus::kWaitlisted ? "warn"

@@ -60,12 +60,23 @@ Site::Site(SiteServices services, SiteSettings settings) : services_(services), 
   AddAccountPages();
   AddVerifyPage();
   AddParcoursPages();
+  if (services_.door) AddTrainerPages();
+  if (services_.people && services_.operations && services_.reports) AddDeskPages();
 }
 
 bool Site::HasRoute(const std::string& method, const std::string& pattern) const {
   for (const auto& r : routes_)
     if (r.method == method && r.pattern == pattern) return true;
   return false;
+}
+
+PageHandler Site::WithId(Guard guard, std::function<WebResponse(PageContext&, Id)> handler) {
+  return [this, guard, handler = std::move(handler)](PageContext& pc) {
+    if (auto refused = (this->*guard)(pc)) return *refused;
+    auto id = ParseId(pc.params[0]);
+    if (!id) return ErrorPage(pc, 404, "error.not_found");
+    return handler(pc, *id);
+  };
 }
 
 void Site::Add(const std::string& method, const std::string& pattern, PageHandler handler) {

@@ -25,7 +25,11 @@
 #include "services/attestation_service.h"
 #include "services/catalogue_cache.h"
 #include "services/catalogue_service.h"
+#include "services/door_service.h"
+#include "services/operations_service.h"
+#include "services/people_service.h"
 #include "services/registration_service.h"
+#include "services/report_service.h"
 #include "web/i18n.h"
 #include "web/page.h"
 
@@ -39,6 +43,12 @@ struct SiteServices {
   AttestationService& attestations;
   const Clock& clock;
   RandomSource& random;
+  // The staff's pages (trainers at the door, the coordinator's desk); without them those
+  // pages are not served.
+  DoorService* door = nullptr;
+  PeopleService* people = nullptr;
+  OperationsService* operations = nullptr;
+  ReportService* reports = nullptr;
 };
 
 struct SiteSettings {
@@ -95,6 +105,14 @@ class Site {
   // A redirect to the login page (coming back here afterwards) when nobody is signed in.
   std::optional<WebResponse> RequireSignIn(PageContext& pc);
   bool HasRoute(const std::string& method, const std::string& pattern) const;
+  // A page about one thing ("/desk/sessions/{id}"): the guard first (RequireSignIn,
+  // RequireStaff, RequireCoordinator), then the id of the route's first segment (404 when it
+  // is not one).
+  using Guard = std::optional<WebResponse> (Site::*)(PageContext&);
+  PageHandler WithId(Guard guard, std::function<WebResponse(PageContext&, Id)> handler);
+  // Staff pages: the login page for nobody, a 403 page for a person without the role.
+  std::optional<WebResponse> RequireStaff(PageContext& pc);        // trainers and coordinators
+  std::optional<WebResponse> RequireCoordinator(PageContext& pc);
 
   // The ways to arrive at the "choose a password" form: a reset link or an agency's claim link.
   struct TokenFlow {
@@ -110,6 +128,14 @@ class Site {
   void AddVerifyPage();
   void AddParcoursPages();
   void AddTokenPages(const TokenFlow& flow);
+  void AddTrainerPages();
+  void AddDeskPages();
+  WebResponse SheetPage(PageContext& pc, Id session_id, nlohmann::json extra, int status = 200);
+  // A refused change at the door: the 403/404 page, else the sheet again with the refusal.
+  WebResponse SheetRefusal(PageContext& pc, Id session_id, const DomainError& e,
+                           nlohmann::json extra = nlohmann::json::object());
+  WebResponse CheckInPage(PageContext& pc, Id session_id, nlohmann::json extra, int status = 200);
+  WebResponse SessionAdminPage(PageContext& pc, Id session_id, nlohmann::json extra, int status = 200);
   WebResponse ProfilePage(PageContext& pc, nlohmann::json errors, const std::string& new_calendar_token, int status,
                           nlohmann::json values = nlohmann::json::object());
   std::optional<WebResponse> CheckPost(PageContext& pc);

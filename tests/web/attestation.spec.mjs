@@ -3,7 +3,7 @@
 // revocation; the attendance certificate verifies the same way; nobody else gets at them.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { api, base, checkPage, coordinator, logIn, login, must, participant, qrUrlOfPdf, setClock } from './lib.mjs';
+import { api, base, checkPage, completedPathway, logIn, must, participant, qrUrlOfPdf } from './lib.mjs';
 
 test.use({ baseURL: base() });
 
@@ -13,27 +13,9 @@ async function download(page, linkName) {
 }
 
 test('attestation and attendance certificate: download, QR code, valid, revoked', async ({ page, browser }) => {
-  let coord = await coordinator();
-  const pathway = await must(api('/api/v1/pathways', { method: 'POST', token: coord, body: {
-    code: 'PREV', title: 'Prévention des violences', modules: [
-      { code: 'PREV-1', title: 'Repérer les violences', hours: 4 },
-      { code: 'PREV-2', title: 'Accompagner une victime', hours: 4 }] } }), 201);
   const me = await participant('julie.kremer@ecole.lu', 'Julie Kremer');
-  const sessions = [];
-  for (const [i, m] of pathway.modules.entries()) {
-    const s = await must(api('/api/v1/sessions', { method: 'POST', token: coord, body: {
-      module_id: m.id, starts_at: `2026-12-0${3 + i}T09:00:00+01:00`, ends_at: `2026-12-0${3 + i}T13:00:00+01:00`,
-      capacity: 12, min_registrants: 1, location: 'Cesas, Luxembourg' } }), 201);
-    await must(api(`/api/v1/sessions/${s.id}/registrations`, { method: 'POST', token: me.token }), 201);
-    sessions.push(s);
-  }
-  await setClock('2026-12-10T09:00:00+01:00');
-  // Tokens of 12 hours: those taken before the jump in time have expired.
-  coord = await coordinator();
-  me.token = await login(me.email, me.password);
-  for (const s of sessions)
-    await must(api(`/api/v1/sessions/${s.id}/attendance`, { method: 'PUT', token: coord,
-      body: { records: [{ participant_id: me.id, status: 'present' }] } }));
+  const { pathway, coord } = await completedPathway(me, { code: 'PREV', title: 'Prévention des violences',
+    modules: [['PREV-1', 'Repérer les violences'], ['PREV-2', 'Accompagner une victime']] });
   const attestation = await must(api('/api/v1/attestations', { method: 'POST', token: coord,
     body: { participant_id: me.id, pathway_id: pathway.id } }), 201);
 

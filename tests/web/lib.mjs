@@ -116,3 +116,47 @@ export async function logIn(page, email, password) {
   await page.locator('#password').fill(password);
   await page.locator('main button[type=submit]').click();
 }
+
+// A trainer account made by the coordinator (password 'a-long-password').
+export async function trainer(coordToken, email, name, organisation = 'Planning Familial') {
+  const u = await must(api('/api/v1/users', { method: 'POST', token: coordToken, body: {
+    email, name, organisation, password: 'a-long-password', roles: ['trainer'] } }), 201);
+  return { id: u.id, email, password: 'a-long-password' };
+}
+
+// A module and one session of it (times in Luxembourg winter time), through the API.
+export async function moduleSession(coordToken, { code, title, day, capacity = 10, min = 1, trainers = [], decision } = {}) {
+  const m = await must(api('/api/v1/modules', { method: 'POST', token: coordToken, body: { code, title, hours: 4 } }), 201);
+  const body = { module_id: m.id, starts_at: `${day}T09:00:00+01:00`, ends_at: `${day}T13:00:00+01:00`, capacity,
+                 min_registrants: min, location: 'Cesas, Luxembourg', trainer_ids: trainers };
+  if (decision) body.decision_at = decision;
+  return must(api('/api/v1/sessions', { method: 'POST', token: coordToken, body }), 201);
+}
+
+export const register = (session, person) =>
+  must(api(`/api/v1/sessions/${session.id}/registrations`, { method: 'POST', token: person.token }), 201);
+
+// A pathway whose modules (4 h each) have one session each from 3 December 2026, `person`
+// registered in all; then the clock moves to 10 December and the coordinator marks them present
+// everywhere: the pathway is complete. Tokens of 12 hours expire with the jump: `person.token`
+// is renewed and the coordinator's new token returned.
+export async function completedPathway(person, { code, title, modules }) {
+  let coord = await coordinator();
+  const pathway = await must(api('/api/v1/pathways', { method: 'POST', token: coord, body: {
+    code, title, modules: modules.map(([c, t]) => ({ code: c, title: t, hours: 4 })) } }), 201);
+  const sessions = [];
+  for (const [i, m] of pathway.modules.entries()) {
+    const s = await must(api('/api/v1/sessions', { method: 'POST', token: coord, body: {
+      module_id: m.id, starts_at: `2026-12-0${3 + i}T09:00:00+01:00`, ends_at: `2026-12-0${3 + i}T13:00:00+01:00`,
+      capacity: 12, min_registrants: 1, location: 'Cesas, Luxembourg' } }), 201);
+    await must(api(`/api/v1/sessions/${s.id}/registrations`, { method: 'POST', token: person.token }), 201);
+    sessions.push(s);
+  }
+  await setClock('2026-12-10T09:00:00+01:00');
+  coord = await coordinator();
+  person.token = await login(person.email, person.password);
+  for (const s of sessions)
+    await must(api(`/api/v1/sessions/${s.id}/attendance`, { method: 'PUT', token: coord,
+      body: { records: [{ participant_id: person.id, status: 'present' }] } }));
+  return { pathway, sessions, coord };
+}

@@ -1,0 +1,414 @@
+// The coordinator's desk: the dashboard (decisions coming, sessions at risk, completions due an
+// attestation, work that gave up), a session's admin page (edit through the same service as
+// PATCH /api/v1/sessions/{id}, confirm early, cancel, registrants), people and a person's
+// record with attestations to issue or revoke, and the yearly participation report. Only
+// coordinators see these pages; the services check it again.
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "common/text.h"
+#include "common/time.h"
+#include "services/views.h"
+#include "web/site.h"
+#include "web/words.h"
+
+namespace parcours::web {
+namespace {
+
+using nlohmann::json;
+
+std::string Notice(PageContext& pc) {
+  const std::string done = pc.req.Query("done").value_or("");
+  if (done.empty()) return "";
+  std::string text = Fill(Text(pc.lang, "desk.done_" + done), {{"count", pc.req.Query("count").value_or("")}});
+  return text.starts_with("[") ? "" : text;
+}
+
+// "2027-01-19T14:00" (an <input type="datetime-local">) in Luxembourg time, and back.
+std::string LocalInput(TimePoint t) { return FormatLocal(t).substr(0, 16); }
+
+std::optional<TimePoint> ParseLocalInput(const std::string& v) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+  char tail = 0;
+  if (v.size() < 16 || std::sscanf(v.c_str(), "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) < 5) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return std::nullopt;
+  return LuxembourgLocalToUtc(y, static_cast<unsigned>(mo), static_cast<unsigned>(d), h, mi);
+}
+
+std::optional<int> ParseCount(const std::string& v) {
+  if (v.empty() || v.size() > 7 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  return std::stoi(v);
+}
+
+std::string Percent(int part, int whole) { return whole > 0 ? std::to_string(part * 100 / whole) : "0"; }
+
+// The edit form's fields as given, read into the service's SessionEdit: only what changed, so
+// that a session that has started can still get a new place.
+std::optional<SessionEdit> ReadEdit(const std::vector<std::pair<std::string, std::string>>& fields, const Session& s,
+                                    std::vector<FieldError>& errors) {
+  Form form(fields);
+  SessionEdit e;
+  if (auto c = ParseCount(form.Get("capacity"))) {
+    if (*c != s.capacity) e.capacity = *c;
+  } else {
+    errors.push_back({"capacity", "must be a whole number"});
+  }
+  if (auto m = ParseCount(form.Get("min_registrants"))) {
+    if (*m != s.min_registrants) e.min_registrants = *m;
+  } else {
+    errors.push_back({"min_registrants", "must be a whole number"});
+  }
+  for (const char* name : {"starts_at", "ends_at"}) {
+    auto t = ParseLocalInput(form.Get(name));
+    if (!t) {
+      errors.push_back({name, "must be a date and time"});
+      continue;
+    }
+    const TimePoint current = std::string(name) == "starts_at" ? s.starts_at : s.ends_at;
+    if (LocalInput(*t) != LocalInput(current)) (std::string(name) == "starts_at" ? e.starts_at : e.ends_at) = *t;
+  }
+  if (form.Get("location") != s.location) e.location = form.Get("location");
+  std::vector<Id> trainers;
+  for (const auto& [k, v] : fields)
+    if (k == "trainer")
+      if (auto id = ParseId(v)) trainers.push_back(*id);
+  if (std::set<Id>(trainers.begin(), trainers.end()) != std::set<Id>(s.trainer_ids.begin(), s.trainer_ids.end()))
+    e.trainer_ids = trainers;
+  e.move_to_waitlist = form.Get("move_to_waitlist") == "on";
+  if (!errors.empty()) return std::nullopt;
+  return e;
+}
+
+json AttestationView(Lang lang, const Attestation& a, const std::string& public_url) {
+  return {{"id", IdString(a.id)},
+          {"issued", FormatDate(lang, a.issued_at)},
+          {"revoked", a.revoked_at.has_value()},
+          {"revoked_on", a.revoked_at ? FormatDate(lang, *a.revoked_at) : ""},
+          {"reason", a.revoke_reason},
+          {"pdf", "/attestations/" + IdString(a.id) + "/pdf"},
+          {"verify", "/verify/" + a.verification_code},
+          {"verify_url", public_url + "/verify/" + a.verification_code},
+          {"code", a.verification_code}};
+}
+
+}  // namespace
+
+std::optional<WebResponse> Site::RequireCoordinator(PageContext& pc) {
+  if (auto r = RequireSignIn(pc)) return r;
+  if (pc.user->Has(Role::kCoordinator)) return std::nullopt;
+  return ErrorPage(pc, 403, "error.forbidden");
+}
+
+WebResponse Site::SessionAdminPage(PageContext& pc, Id session_id, json extra, int status) {
+  auto session = services_.catalogue.GetSession(session_id);
+  if (!session) return DomainErrorPage(pc, session.error());
+  const Session& s = *session;
+  auto module = services_.catalogue.GetModule(s.module_id);
+  parcours::PageRequest all;
+  all.limit = kMaxPageSize;
+  auto registrants = services_.registrations.ListForSession(pc.ctx, session_id, all);
+  if (!registrants) return DomainErrorPage(pc, registrants.error());
+  json people = json::array();
+  for (const auto& r : registrants->items)
+    people.push_back({{"name", r.name}, {"email", r.email}, {"organisation", r.organisation},
+                      {"href", "/desk/people/" + IdString(r.registration.participant_id)},
+                      {"channel", ChannelText(pc.lang, r.registration.channel)},
+                      {"status", StatusText(pc.lang, r.registration.status)},
+                      {"position", r.registration.waitlist_position ? std::to_string(*r.registration.waitlist_position) : ""}});
+  parcours::PageRequest trainers_page;
+  trainers_page.limit = 200;
+  auto trainers = services_.people->Search(pc.ctx, "", Role::kTrainer, trainers_page);
+  if (!trainers) return DomainErrorPage(pc, trainers.error());
+  std::set<Id> teaching(s.trainer_ids.begin(), s.trainer_ids.end());
+  json trainer_boxes = json::array();
+  for (const auto& u : trainers->items)
+    trainer_boxes.push_back({{"id", IdString(u.id)}, {"name", u.name}, {"organisation", u.organisation},
+                             {"checked", teaching.count(u.id) > 0}});
+  const bool open = s.status == SessionStatus::kScheduled || s.status == SessionStatus::kConfirmed;
+  json data = {{"session",
+                {{"id", IdString(s.id)},
+                 {"slot", FormatSlot(pc.lang, s.starts_at, s.ends_at)},
+                 {"place", PlaceText(pc.lang, s)},
+                 {"status", Text(pc.lang, std::string("session_status.") + ToString(s.status))},
+                 {"places", Fill(Text(pc.lang, "session.places_text"),
+                                 {{"confirmed", std::to_string(s.confirmed_count)}, {"capacity", std::to_string(s.capacity)}})},
+                 {"waitlist", std::to_string(s.waitlist_count)},
+                 {"decision", FormatDate(pc.lang, s.decision_at)},
+                 {"min", std::to_string(s.min_registrants)},
+                 {"scheduled", s.status == SessionStatus::kScheduled},
+                 {"cancel_reason", s.cancel_reason}}},
+               {"title", module ? module->title : Text(pc.lang, "desk.session_admin")},
+               {"module", module ? module->title : ""},
+               {"public_href", "/sessions/" + IdString(s.id)},
+               {"open", open},
+               {"form",
+                {{"capacity", std::to_string(s.capacity)},
+                 {"min_registrants", std::to_string(s.min_registrants)},
+                 {"starts_at", LocalInput(s.starts_at)},
+                 {"ends_at", LocalInput(s.ends_at)},
+                 {"location", s.location}}},
+               {"trainers", trainer_boxes},
+               {"people", people},
+               {"has_people", !people.empty()},
+               {"notice", Notice(pc)}};
+  data.update(extra);
+  return Page(pc, "desk_session", data, status);
+}
+
+void Site::AddDeskPages() {
+  Add("GET", "/desk", [this](PageContext& pc) {
+    if (auto r = RequireCoordinator(pc)) return *r;
+    int days = 14;
+    if (auto v = pc.req.Query("within_days"))
+      if (auto n = ParseCount(*v); n && *n <= 366) days = *n;
+    auto desk = services_.operations->Desk(pc.ctx, days);
+    if (!desk) return DomainErrorPage(pc, desk.error());
+    json decisions = json::array();
+    int at_risk = 0;
+    for (const auto& d : desk->decisions) {
+      const auto& s = d.session;
+      at_risk += d.at_risk ? 1 : 0;
+      decisions.push_back(
+          {{"id", IdString(s.id)},
+           {"href", "/desk/sessions/" + IdString(s.id)},
+           {"module", d.module.title},
+           {"slot", FormatSlot(pc.lang, s.starts_at, s.ends_at)},
+           {"at_risk", d.at_risk},
+           {"fill", Percent(s.confirmed_count, s.capacity)},
+           {"figures", Fill(Text(pc.lang, "desk.figures"),
+                            {{"confirmed", std::to_string(s.confirmed_count)}, {"capacity", std::to_string(s.capacity)},
+                             {"min", std::to_string(s.min_registrants)}, {"waitlist", std::to_string(s.waitlist_count)}})},
+           {"days_left", Fill(Text(pc.lang, d.days_left == 0 ? "desk.decision_today" : "desk.days_left"),
+                              {{"days", std::to_string(d.days_left)}, {"date", FormatDate(pc.lang, s.decision_at)}})}});
+    }
+    json due = json::array();
+    for (const auto& x : desk->completions_due)
+      if (x.due > 0)
+        due.push_back({{"id", IdString(x.pathway.id)}, {"title", x.pathway.title},
+                       {"text", Fill(Text(pc.lang, "desk.due_count"), {{"count", std::to_string(x.due)}})}});
+    const std::size_t failures =
+        desk->failures.scheduler.size() + desk->failures.notifications.size() + desk->failures.webhooks.size();
+    json data = {{"decisions", decisions},
+                 {"has_decisions", !decisions.empty()},
+                 {"at_risk_text", Fill(Text(pc.lang, "desk.at_risk_count"),
+                                       {{"count", std::to_string(at_risk)}, {"days", std::to_string(days)}})},
+                 {"due", due},
+                 {"has_due", !due.empty()},
+                 {"failures", failures > 0},
+                 {"failures_text", Fill(Text(pc.lang, "desk.failures"),
+                                        {{"scheduler", std::to_string(desk->failures.scheduler.size())},
+                                         {"notifications", std::to_string(desk->failures.notifications.size())},
+                                         {"webhooks", std::to_string(desk->failures.webhooks.size())}})},
+                 {"year", FormatLocal(desk->now).substr(0, 4)},
+                 {"notice", Notice(pc)}};
+    return Page(pc, "desk", data);
+  });
+
+  Add("GET", "/desk/sessions/{id}", WithId(&Site::RequireCoordinator, [this](PageContext& pc, Id id) {
+    return SessionAdminPage(pc, id, json::object());
+  }));
+
+  Add("POST", "/desk/sessions/{id}", WithId(&Site::RequireCoordinator, [this](PageContext& pc, Id id) {
+    auto session = services_.catalogue.GetSession(id);
+    if (!session) return DomainErrorPage(pc, session.error());
+    const auto fields = *ParseForm(pc.req.body);
+    Form form(fields);
+    std::vector<FieldError> errors;
+    auto edit = ReadEdit(fields, *session, errors);
+    Result<Session> edited = edit ? services_.catalogue.EditSession(pc.ctx, id, *edit)
+                                  : Result<Session>(Invalid(errors));
+    if (edited) return WebResponse::Redirect("/desk/sessions/" + IdString(id) + "?done=saved");
+    const DomainError& e = edited.error();
+    if (e.code == ErrorCode::kNotFound || e.code == ErrorCode::kForbidden) return DomainErrorPage(pc, e);
+    json shown = e.code == ErrorCode::kConflict
+                     ? json::array({{{"field", ""}, {"message", Text(pc.lang, "desk.closed")}}})
+                     : FieldErrors(pc.lang, e);
+    // Lowering the capacity below the people registered: say what to do about it.
+    if (edit && edit->capacity && *edit->capacity < session->confirmed_count && !edit->move_to_waitlist)
+      shown.push_back({{"field", ""},
+                       {"message", Fill(Text(pc.lang, "desk.capacity_below"),
+                                        {{"confirmed", std::to_string(session->confirmed_count)}})}});
+    json values = {{"capacity", form.Get("capacity")}, {"min_registrants", form.Get("min_registrants")},
+                   {"starts_at", form.Get("starts_at")}, {"ends_at", form.Get("ends_at")},
+                   {"location", form.Get("location")}};
+    return SessionAdminPage(pc, id, {{"errors", shown}, {"form", values}, {"move_checked", edit && edit->move_to_waitlist}},
+                            422);
+  }));
+
+  // Confirm a session before its decision date, whatever its numbers.
+  Add("POST", "/desk/sessions/{id}/confirm", WithId(&Site::RequireCoordinator, [this](PageContext& pc, Id id) {
+    Form form(*ParseForm(pc.req.body));
+    auto done = services_.catalogue.ConfirmSession(pc.ctx, id);
+    if (!done) {
+      if (done.error().code == ErrorCode::kNotFound || done.error().code == ErrorCode::kForbidden)
+        return DomainErrorPage(pc, done.error());
+      return SessionAdminPage(pc, id, {{"errors", FieldErrors(pc.lang, done.error())}}, 409);
+    }
+    return WebResponse::Redirect(WithQuery(LocalOr(form.Get("next"), "/desk/sessions/" + IdString(id)), "done=confirmed"));
+  }));
+
+  Add("POST", "/desk/sessions/{id}/cancel", WithId(&Site::RequireCoordinator, [this](PageContext& pc, Id id) {
+    Form form(*ParseForm(pc.req.body));
+    auto done = services_.catalogue.CancelSession(pc.ctx, id, form.Get("reason"));
+    if (!done) {
+      if (done.error().code == ErrorCode::kNotFound || done.error().code == ErrorCode::kForbidden)
+        return DomainErrorPage(pc, done.error());
+      return SessionAdminPage(pc, id, {{"errors", FieldErrors(pc.lang, done.error())}}, 422);
+    }
+    return WebResponse::Redirect("/desk/sessions/" + IdString(id) + "?done=cancelled");
+  }));
+
+  Add("GET", "/desk/people", [this](PageContext& pc) {
+    if (auto r = RequireCoordinator(pc)) return *r;
+    const std::string q = pc.req.Query("q").value_or("");
+    parcours::PageRequest page;
+    page.limit = 50;
+    page.cursor = pc.req.Query("after");
+    json data = {{"q", q}};
+    auto found = services_.people->Search(pc.ctx, q, std::nullopt, page);
+    if (!found) {
+      if (found.error().code == ErrorCode::kForbidden) return DomainErrorPage(pc, found.error());
+      data["errors"] = FieldErrors(pc.lang, found.error());
+      return Page(pc, "desk_people", data, 422);
+    }
+    json people = json::array();
+    for (const auto& u : found->items)
+      people.push_back({{"href", "/desk/people/" + IdString(u.id)}, {"name", u.name}, {"email", u.email},
+                        {"organisation", u.organisation}, {"trainer", u.Has(Role::kTrainer)},
+                        {"coordinator", u.Has(Role::kCoordinator)}, {"unclaimed", u.password_hash.empty()}});
+    data["people"] = people;
+    data["none"] = people.empty();
+    if (found->next_cursor)
+      data["next"] = "/desk/people?q=" + PercentEncode(q) + "&after=" + PercentEncode(*found->next_cursor);
+    return Page(pc, "desk_people", data);
+  });
+
+  Add("GET", "/desk/people/{id}", WithId(&Site::RequireCoordinator, [this](PageContext& pc, Id id) {
+    auto record = services_.people->Record(pc.ctx, id);
+    if (!record) return DomainErrorPage(pc, record.error());
+    parcours::PageRequest audit_page;
+    audit_page.limit = 20;
+    audit_page.cursor = pc.req.Query("audit");
+    auto trail = services_.people->Trail(pc.ctx, id, audit_page);
+    if (!trail) return DomainErrorPage(pc, trail.error());
+    json registrations = json::array();
+    for (const auto& x : record->registrations) {
+      json v = {{"module", x.module.title},
+                {"href", "/desk/sessions/" + IdString(x.session.id)},
+                {"slot", FormatSlot(pc.lang, x.session.starts_at, x.session.ends_at)},
+                {"status", StatusText(pc.lang, x.registration.status)},
+                {"channel", ChannelText(pc.lang, x.registration.channel)},
+                {"mark", x.mark ? Text(pc.lang, std::string("mark.") + ToString(x.mark->status)) : ""}};
+      registrations.push_back(v);
+    }
+    json attestations = json::array();
+    std::set<Id> attested;
+    for (const auto& a : record->attestations) {
+      attestations.push_back(AttestationView(pc.lang, a, settings_.public_url));
+      if (!a.revoked_at) attested.insert(a.pathway_id);
+    }
+    json progress = json::array();
+    for (const auto& p : record->progress) {
+      bool revoked_before = false;
+      for (const auto& a : record->attestations) revoked_before |= a.pathway_id == p.pathway.id && a.revoked_at;
+      progress.push_back({{"title", p.pathway.title},
+                          {"pathway_id", IdString(p.pathway.id)},
+                          {"hours", FormatNumber(pc.lang, p.hours_completed)},
+                          {"total", FormatNumber(pc.lang, p.pathway.TotalHours())},
+                          {"complete", p.complete},
+                          {"can_issue", p.complete && !attested.count(p.pathway.id)},
+                          {"reissue", revoked_before}});
+    }
+    json audit = json::array();
+    for (const auto& e : trail->items)
+      audit.push_back({{"at", FormatDate(pc.lang, e.at) + ", " + FormatTime(pc.lang, e.at)},
+                       {"action", e.action}, {"actor", e.actor},
+                       {"entity", e.entity_type + " " + IdString(e.entity_id)}});
+    const User& u = record->person;
+    json data = {{"person", {{"id", IdString(u.id)}, {"name", u.name}, {"email", u.email},
+                             {"organisation", u.organisation}, {"unclaimed", u.password_hash.empty()}}},
+                 {"title", u.name},
+                 {"registrations", registrations}, {"has_registrations", !registrations.empty()},
+                 {"progress", progress}, {"has_progress", !progress.empty()},
+                 {"attestations", attestations}, {"has_attestations", !attestations.empty()},
+                 {"audit", audit}, {"has_audit", !audit.empty()},
+                 {"notice", Notice(pc)}};
+    if (trail->next_cursor) data["audit_next"] = "/desk/people/" + IdString(u.id) + "?audit=" + PercentEncode(*trail->next_cursor) + "#audit";
+    return Page(pc, "desk_person", data);
+  }));
+
+  // One person's attestation (a re-issue after a revocation needs a reason).
+  Add("POST", "/desk/attestations", [this](PageContext& pc) {
+    if (auto r = RequireCoordinator(pc)) return *r;
+    Form form(*ParseForm(pc.req.body));
+    auto person = ParseId(form.Get("participant_id"));
+    auto pathway = ParseId(form.Get("pathway_id"));
+    if (!person || !pathway) return ErrorPage(pc, 400, "error.bad_form");
+    auto issued = services_.attestations.Issue(pc.ctx, *person, *pathway, form.Get("reason"));
+    if (!issued) return DomainErrorPage(pc, issued.error());
+    return WebResponse::Redirect("/desk/people/" + IdString(*person) + "?done=issued");
+  });
+
+  Add("POST", "/desk/attestations/{id}/revoke", WithId(&Site::RequireCoordinator, [this](PageContext& pc, Id id) {
+    Form form(*ParseForm(pc.req.body));
+    auto revoked = services_.attestations.Revoke(pc.ctx, id, form.Get("reason"));
+    if (!revoked) return DomainErrorPage(pc, revoked.error());
+    return WebResponse::Redirect("/desk/people/" + IdString(revoked->participant_id) + "?done=revoked");
+  }));
+
+  // The batch: everyone who completed the pathway and never held its attestation.
+  Add("POST", "/desk/pathways/{id}/attestations", WithId(&Site::RequireCoordinator, [this](PageContext& pc, Id id) {
+    auto issued = services_.attestations.IssueAll(pc.ctx, id);
+    if (!issued) return DomainErrorPage(pc, issued.error());
+    return WebResponse::Redirect("/desk?done=batch&count=" + std::to_string(issued->size()));
+  }));
+
+  Add("GET", "/desk/report", [this](PageContext& pc) {
+    if (auto r = RequireCoordinator(pc)) return *r;
+    const int this_year = std::stoi(FormatLocal(services_.clock.Now()).substr(0, 4));
+    int year = this_year;
+    if (auto v = pc.req.Query("year"))
+      if (auto n = ParseCount(*v); n && *n >= 2000 && *n <= 2100) year = *n;
+    auto report = services_.reports->Participation(pc.ctx, year);
+    if (!report) return DomainErrorPage(pc, report.error());
+    json channels = json::array();
+    for (const auto& c : report->channels) channels.push_back(ChannelText(pc.lang, c));
+    auto counts = [&](const std::map<std::string, long long>& by) {
+      json cells = json::array();
+      for (const auto& c : report->channels) cells.push_back(std::to_string(by.count(c) ? by.at(c) : 0));
+      return cells;
+    };
+    json rows = json::array();
+    for (const auto& row : report->rows) {
+      rows.push_back({{"label", row.label}, {"cells", counts(row.counts)}, {"total", std::to_string(row.total)}, {"child", false}});
+      for (const auto& child : row.children)
+        rows.push_back({{"label", child.label}, {"cells", counts(child.counts)}, {"total", std::to_string(child.total)}, {"child", true}});
+    }
+    json years = json::array();
+    for (int y = this_year + 1; y >= this_year - 4; --y)
+      years.push_back({{"value", std::to_string(y)}, {"selected", y == year}});
+    json data = {{"year", std::to_string(year)}, {"years", years}, {"channels", channels}, {"rows", rows},
+                 {"has_rows", !rows.empty()}, {"totals", counts(report->totals)}, {"total", std::to_string(report->total)},
+                 {"csv", "/desk/report.csv?year=" + std::to_string(year)},
+                 {"title", Fill(Text(pc.lang, "report.title_year"), {{"year", std::to_string(year)}})}};
+    return Page(pc, "desk_report", data);
+  });
+
+  Add("GET", "/desk/report.csv", [this](PageContext& pc) {
+    if (auto r = RequireCoordinator(pc)) return *r;
+    auto year = ParseCount(pc.req.Query("year").value_or(""));
+    if (!year || *year < 2000 || *year > 2100) return ErrorPage(pc, 400, "error.bad_filter");
+    auto report = services_.reports->Participation(pc.ctx, *year);
+    if (!report) return DomainErrorPage(pc, report.error());
+    WebResponse r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.body = ReportService::ParticipationCsv(*report);
+    r.headers.push_back({"Content-Disposition", "attachment; filename=\"participation-" + std::to_string(*year) + ".csv\""});
+    r.headers.push_back({"Cache-Control", "private, no-store"});
+    return r;
+  });
+}
+
+}  // namespace parcours::web

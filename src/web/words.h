@@ -1,0 +1,22 @@
+#pragma once
+// How the pages say the domain's values in the reader's language (channels, statuses, places,
+// a refused form's field errors), shared by the professionals' and the staff's pages.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/errors.h"
+#include "domain/model.h"
+#include "web/i18n.h"
+
+namespace parcours::web {
+
+// "inscription directe", "public spécialisé", "via IFEN".
+std::string ChannelText(Lang lang, const std::string& channel);
+std::string StatusText(Lang lang, RegistrationStatus s);
+// The session's place, or "online".
+std::string PlaceText(Lang lang, const Session& s);
+// Field errors of a refused form, each named in the page's language: [{field, message}].
+nlohmann::json FieldErrors(Lang lang, const DomainError& e);
+
+}  // namespace parcours::web
