@@ -411,7 +411,10 @@ int Serve(Wiring& w) {
   w.Migrate();
   // Catalogue reads kept in this process, checked against the database's catalogue version on
   // every request; places left at most a second old (catalogue_cache.h).
-  w.catalogue->SetCache({MonotonicNs, std::chrono::milliseconds(1000)});
+  // The version is read outside transactions, one read in flight shared by the requests that
+  // arrived before it started (VersionCoalescer).
+  w.catalogue->SetCache({MonotonicNs, std::chrono::milliseconds(1000),
+                         [&w] { return w.store->ReadCatalogueVersionNow(); }});
   ServiceMetrics service_metrics(w);
   if (!w.config.bootstrap_email.empty()) {
     auto r = w.accounts->BootstrapCoordinator(w.config.bootstrap_email, w.config.bootstrap_password,

@@ -5,6 +5,46 @@
 
 namespace parcours {
 
+std::optional<CatalogueVersion> VersionCoalescer::Get() {
+  std::unique_lock lock(mu_);
+  // Reads numbered `target` and later start after this call: any of them sees every change
+  // committed before it.
+  const std::uint64_t target = started_ + 1;
+  ++callers_;
+  while (done_ < target) {
+    if (in_flight_) {
+      cv_.wait(lock);
+      continue;
+    }
+    in_flight_ = true;
+    const std::uint64_t mine = ++started_;
+    lock.unlock();
+    std::optional<CatalogueVersion> got;
+    try {
+      got = read_();
+    } catch (...) {
+      got.reset();  // a failed read: no kept value for those waiting on it
+    }
+    lock.lock();
+    in_flight_ = false;
+    done_ = mine;
+    last_ = got;
+    cv_.notify_all();
+  }
+  --callers_;
+  return last_;
+}
+
+std::uint64_t VersionCoalescer::reads() const {
+  std::lock_guard lock(mu_);
+  return started_;
+}
+
+std::size_t VersionCoalescer::callers() const {
+  std::lock_guard lock(mu_);
+  return callers_;
+}
+
 std::string BodyEtag(std::string_view body) {
   // libstdc++'s hash of bytes is fixed (no per-process seed): every process of a release
   // gives the same tag for the same bytes, as a proxy in front of several needs.

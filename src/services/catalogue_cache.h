@@ -11,11 +11,13 @@
 //     the first of them starts).
 // A value is computed after the version was read, so it is at least as new as its stamp.
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
@@ -25,9 +27,38 @@ namespace parcours {
 
 // Where kept values are checked: the clock that bounds the age of counts (monotonic
 // nanoseconds, from src/app) and the bound. Without a clock nothing is kept.
+// `read_version`, when given, reads the version outside any transaction (one statement on a
+// connection of its own, MySqlStore::ReadCatalogueVersionNow); nullopt when it failed, and
+// nothing kept is then used for that request. Without it the version is read in a transaction.
 struct CatalogueCacheSettings {
   std::function<std::int64_t()> monotonic_ns;
   std::chrono::milliseconds counts_bound{1000};
+  std::function<std::optional<CatalogueVersion>()> read_version;
+};
+
+// At most one version read in flight, its result shared: a caller waits for the first read
+// that STARTED after it called (never one already under way, which may have read before a
+// change the caller must see), and every caller waiting for that read takes its result. Under
+// load one round trip then serves all the requests that arrived while the previous one ran;
+// alone, a request costs one read as before. A failed read (nullopt) is shared too: nobody
+// waiting on it uses a kept value.
+class VersionCoalescer {
+ public:
+  using Read = std::function<std::optional<CatalogueVersion>()>;
+  explicit VersionCoalescer(Read read) : read_(std::move(read)) {}
+  std::optional<CatalogueVersion> Get();
+  std::uint64_t reads() const;     // reads started so far (for tests)
+  std::size_t callers() const;     // callers in Get now (for tests)
+
+ private:
+  Read read_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::uint64_t started_ = 0;  // reads started
+  std::uint64_t done_ = 0;     // the number of the last read that ended
+  bool in_flight_ = false;
+  std::size_t callers_ = 0;
+  std::optional<CatalogueVersion> last_;  // the result of read number done_
 };
 
 // The version read for one request, with what it takes to judge a kept value against it.

@@ -362,10 +362,16 @@ CatalogueReading CatalogueService::ReadVersion() {
   CatalogueReading r;
   r.now = clock_.Now();
   if (!cache_settings_.monotonic_ns) return r;
-  store_.Transact([&](UnitOfWork& uow) {
-    r.version = uow.catalogue().ReadCatalogueVersion();
-    return true;
-  });
+  if (versions_) {
+    const std::optional<CatalogueVersion> v = versions_->Get();  // shared with concurrent requests
+    if (!v) return r;  // the read failed: nothing kept is used, the request reads the database
+    r.version = *v;
+  } else {
+    store_.Transact([&](UnitOfWork& uow) {
+      r.version = uow.catalogue().ReadCatalogueVersion();
+      return true;
+    });
+  }
   r.at_ns = cache_settings_.monotonic_ns();
   r.bound_ns = std::chrono::nanoseconds(cache_settings_.counts_bound).count();
   r.enabled = true;

@@ -78,7 +78,10 @@ class CatalogueService {
   Result<std::vector<ComingDecision>> Decisions(const RequestContext& ctx, int within_days, bool at_risk_only);
 
   // Kept reads (catalogue_cache.h): set once at start; without it nothing is kept.
-  void SetCache(CatalogueCacheSettings settings) { cache_settings_ = std::move(settings); }
+  void SetCache(CatalogueCacheSettings settings) {
+    if (settings.read_version) versions_ = std::make_unique<VersionCoalescer>(settings.read_version);
+    cache_settings_ = std::move(settings);
+  }
   // The catalogue's version for this request (one query; none when nothing is kept).
   CatalogueReading ReadVersion();
   // The snapshot that is fresh for `r`, read again from the database when it is not.
@@ -89,6 +92,7 @@ class CatalogueService {
   const Clock& clock_;
   RegistrationUnit unit_;
   CatalogueCacheSettings cache_settings_;
+  std::unique_ptr<VersionCoalescer> versions_;  // when cache_settings_.read_version is given
   CatalogueCache<CatalogueSnapshot> snapshot_{1};
 };
 

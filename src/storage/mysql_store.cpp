@@ -120,6 +120,27 @@ bool MySqlStore::Probe() {
   return ok;
 }
 
+std::optional<CatalogueVersion> MySqlStore::ReadCatalogueVersionNow() {
+  if (unreachable_) return std::nullopt;
+  std::lock_guard lock(version_mu_);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool had_connection = version_conn_ != nullptr;
+    try {
+      if (!version_conn_) {
+        version_conn_ = pool_.ConnectProbe();  // one-second timeouts: a slow read falls back
+        version_conn_->Execute("SET autocommit = 1");
+      }
+      return MakeCatalogueRepository(*version_conn_)->ReadCatalogueVersion();
+    } catch (const sql::SQLException&) {
+      version_conn_.reset();
+    } catch (const StoreUnavailable&) {
+      version_conn_.reset();
+    }
+    if (!had_connection) break;  // a fresh connection failed: no second try
+  }
+  return std::nullopt;
+}
+
 bool MySqlStore::Ping() {
   const std::int64_t now = SteadyNs();
   const std::int64_t started = probe_started_ns_;

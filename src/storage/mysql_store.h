@@ -12,6 +12,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "domain/repositories.h"
 #include "storage/connection_pool.h"
@@ -35,6 +36,13 @@ class MySqlStore final : public Store {
   bool Ping() override;
   static constexpr std::chrono::milliseconds kSlowProbe{400};
 
+  // The catalogue's version (CatalogueRepository::ReadCatalogueVersion) read as one
+  // autocommitted statement on a connection of its own (no transaction, no COMMIT round trip;
+  // on a Galera node wsrep_sync_wait = 1 as on every connection, so it sees every change
+  // committed before it on any node). Reconnects once when the connection broke; nullopt when
+  // the read failed or the last probe did (never an older version). One caller at a time.
+  std::optional<CatalogueVersion> ReadCatalogueVersionNow();
+
   // What happened to transactions, for the metrics (counts since start).
   struct Stats {
     std::uint64_t committed = 0, retried_conflict = 0, retried_connection = 0, busy = 0, outcome_unknown = 0,
@@ -55,6 +63,8 @@ class MySqlStore final : public Store {
   std::atomic<std::int64_t> probe_started_ns_{0};  // the probe in flight, 0 when none
   std::atomic<std::int64_t> probe_done_ns_{0};     // when the last probe ended
   std::unique_ptr<PooledConnection> probe_;
+  std::mutex version_mu_;
+  std::unique_ptr<PooledConnection> version_conn_;
   RetryTiming timing_;
   CommitObserver observer_;
   std::atomic<std::uint64_t> committed_{0}, retried_conflict_{0}, retried_connection_{0}, busy_{0},
