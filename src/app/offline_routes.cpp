@@ -37,8 +37,22 @@ OfflineRoutes::OfflineRoutes()
       scheduler(store, clock),
       personal_data(store, clock),
       audit_trail(store),
+      people(store, clock),
+      door(store, clock, random, ""),
+      history(store, clock),
+      operations(store, clock, catalogue, attestations, scheduler),
+      structures(store, clock),
+      evaluations(store, clock, random),
       services{accounts, catalogue, registrations, attendance, agencies, reports, attestations,
                webhooks, scheduler, store, &clock, {}, Page, &personal_data, &audit_trail} {
+  // Every service a route uses, as `parcours serve` sets them (a route whose service is
+  // missing would dereference a null pointer: found by the json_bodies fuzz target).
+  services.people = &people;
+  services.door = &door;
+  services.history = &history;
+  services.operations = &operations;
+  services.structures = &structures;
+  services.evaluations = &evaluations;
   http::AddAllRoutes(router, services);
   router.SetFallback(services.pages);
 }

@@ -9,7 +9,13 @@
 #include "common/random.h"
 #include "domain/repositories.h"
 #include "http/handlers.h"
+#include "services/door_service.h"
+#include "services/evaluation_service.h"
 #include "services/hashing_gate.h"
+#include "services/history_service.h"
+#include "services/operations_service.h"
+#include "services/people_service.h"
+#include "services/structure_service.h"
 
 namespace parcours::app {
 
@@ -46,6 +52,12 @@ struct OfflineRoutes {
   SchedulerService scheduler;
   PersonalDataService personal_data;
   AuditTrailService audit_trail;
+  PeopleService people;
+  DoorService door;
+  HistoryService history;
+  OperationsService operations;
+  StructureService structures;
+  EvaluationService evaluations;
   http::Services services;
   http::Router router;  // every API route, and a fallback page answering 200 text/html
 };

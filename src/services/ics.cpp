@@ -15,8 +15,8 @@ std::string Escape(const std::string& text) {
       out += c;
     } else if (c == '\n') {
       out += "\\n";
-    } else if (c != '\r') {
-      out += c;
+    } else if (c == '\t' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f)) {
+      out += c;  // other control characters (RFC 5545 CONTROL, CR included) are dropped
     }
   }
   return out;
@@ -71,6 +71,19 @@ std::string UtcStamp(TimePoint t) {
          s.substr(14, 2) + s.substr(17, 2) + "Z";
 }
 
+// DTSTART/DTEND in Luxembourg local time, unless that local time names another instant: the
+// hour repeated when summer time ends (02:00-03:00 twice) means its first occurrence (RFC 5545
+// 3.3.5), so an instant in the second one is written in UTC. Found by the ics_roundtrip target.
+std::string DateTimeLine(const char* name, TimePoint t) {
+  const std::string s = FormatRfc3339(t, LuxembourgOffsetMinutes(t));
+  auto n = [&](std::size_t at, std::size_t len) { return std::stoi(s.substr(at, len)); };
+  const auto back = LuxembourgLocalToUtc(n(0, 4), static_cast<unsigned>(n(5, 2)), static_cast<unsigned>(n(8, 2)),
+                                         n(11, 2), n(14, 2), n(17, 2));
+  if (back && *back == std::chrono::floor<std::chrono::seconds>(t))
+    return std::string(name) + ";TZID=Europe/Luxembourg:" + LocalStamp(t) + "\r\n";
+  return std::string(name) + ":" + UtcStamp(t) + "\r\n";
+}
+
 constexpr const char* kTimezone =
     "BEGIN:VTIMEZONE\r\nTZID:Europe/Luxembourg\r\n"
     "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n"
@@ -96,8 +109,8 @@ std::string RenderCalendar(const std::vector<CalendarEvent>& events, const std::
     out += "BEGIN:VEVENT\r\n";
     out += Fold("UID:" + e.uid);
     out += "DTSTAMP:" + UtcStamp(e.stamp) + "\r\n";
-    out += "DTSTART;TZID=Europe/Luxembourg:" + LocalStamp(e.starts_at) + "\r\n";
-    out += "DTEND;TZID=Europe/Luxembourg:" + LocalStamp(e.ends_at) + "\r\n";
+    out += DateTimeLine("DTSTART", e.starts_at);
+    out += DateTimeLine("DTEND", e.ends_at);
     out += "SEQUENCE:" + std::to_string(e.sequence) + "\r\n";
     out += std::string("STATUS:") + (e.cancelled ? "CANCELLED" : "CONFIRMED") + "\r\n";
     out += Fold("SUMMARY:" + Escape(e.summary));

@@ -23,15 +23,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     auto r = Offline().agencies.ImportCsv(ctx, "IFEN", file);
     if (r) {
-      if (!r->errors.empty() && !r->applied.empty()) Fail("rows applied although some were refused");
+      if (!r->errors.empty() && !r->applied.empty()) Finding("rows applied although some were refused");
       const auto rows = ParseCsv(file);
-      if (!rows) Fail("the import read a file that ParseCsv refuses");
+      if (!rows) Finding("the import read a file that ParseCsv refuses");
       for (const auto& e : r->errors)
-        if (e.row < 2 || e.row > static_cast<int>(rows->size())) Fail("error on row " + std::to_string(e.row));
+        if (e.row < 2 || e.row > static_cast<int>(rows->size())) Finding("error on row " + std::to_string(e.row));
     }
   } catch (const StoreUnavailable&) {
   } catch (const std::exception& e) {
-    Fail(std::string("exception from ImportCsv: ") + e.what());
+    Finding(std::string("exception from ImportCsv: ") + e.what());
   }
   return 0;
 }

@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const std::string text = WriteCsv(rows);
   auto back = ParseCsv(text);
-  if (!back) Fail("the written CSV does not parse");
+  if (!back) Finding("the written CSV does not parse");
   if (*back != expected) {
     std::string detail;
     for (const auto& r : *back) {
@@ -40,10 +40,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       detail += "\n  want:";
       for (const auto& c : r) detail += " [" + c + "]";
     }
-    Fail("the CSV does not read back as written:" + detail);
+    Finding("the CSV does not read back as written:" + detail);
   }
   for (const auto& row : *back)
     for (const auto& cell : row)
-      if (LooksLikeFormula(cell)) Fail("a cell read back that a spreadsheet runs as a formula: " + cell);
+      if (LooksLikeFormula(cell)) Finding("a cell read back that a spreadsheet runs as a formula: " + cell);
   return 0;
 }

@@ -7,7 +7,7 @@
 
 namespace parcours::fuzz {
 
-void Fail(const std::string& what) {
+void Finding(const std::string& what) {
   std::fprintf(stderr, "FUZZ FINDING: %s\n", what.c_str());
   std::fflush(stderr);
   std::abort();
@@ -72,22 +72,22 @@ http::HttpResponse Run(http::HttpRequest& req, const Principal* principal) {
     r.body = R"({"status":503})";
     return r;
   } catch (const std::exception& e) {
-    Fail(std::string("exception escaped the handler of ") + req.path + ": " + e.what() +
+    Finding(std::string("exception escaped the handler of ") + req.path + ": " + e.what() +
          " (the server would answer 500)");
   }
 }
 
 void CheckAnswer(const http::HttpResponse& r, const std::string& context) {
-  if (r.status >= 500 && r.status != 503) Fail(context + ": answered " + std::to_string(r.status));
-  if (r.status < 100 || r.status > 599) Fail(context + ": status " + std::to_string(r.status));
+  if (r.status >= 500 && r.status != 503) Finding(context + ": answered " + std::to_string(r.status));
+  if (r.status < 100 || r.status > 599) Finding(context + ": status " + std::to_string(r.status));
   const bool page = r.content_type.starts_with("text/html");
   if (r.status >= 400 && r.status != 404 && r.status != 405 && !page) {
-    if (r.content_type != "application/problem+json") Fail(context + ": error without problem+json");
+    if (r.content_type != "application/problem+json") Finding(context + ": error without problem+json");
     auto j = nlohmann::json::parse(r.body, nullptr, false);
-    if (!j.is_object() || j.value("status", 0) != r.status) Fail(context + ": problem body " + r.body);
+    if (!j.is_object() || j.value("status", 0) != r.status) Finding(context + ": problem body " + r.body);
   }
   if (r.content_type == "application/json") {
-    if (nlohmann::json::parse(r.body, nullptr, false).is_discarded()) Fail(context + ": JSON answer does not parse");
+    if (nlohmann::json::parse(r.body, nullptr, false).is_discarded()) Finding(context + ": JSON answer does not parse");
   }
 }
 

@@ -33,22 +33,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (state == http::RequestParser::State::kNeedMore) break;
       if (state == http::RequestParser::State::kError) {
         const int status = parser.error().status;
-        if (status != 400 && status != 408 && status != 413 && status != 414 && status != 431 && status != 501 &&
-            status != 505)
-          Fail("parser error status " + std::to_string(status));
+        // 417: an Expect other than 100-continue (RFC 9110 10.1.1).
+        if (status != 400 && status != 408 && status != 413 && status != 414 && status != 417 && status != 431 &&
+            status != 501 && status != 505)
+          Finding("parser error status " + std::to_string(status));
         http::ParsedRequest again;
-        if (parser.Next(again) != http::RequestParser::State::kError) Fail("the parser left its broken state");
+        if (parser.Next(again) != http::RequestParser::State::kError) Finding("the parser left its broken state");
         broken = true;
         break;
       }
-      if (parsed.body.size() > limits.max_body) Fail("body beyond the limit");
-      if (parsed.headers.size() > limits.max_header_count) Fail("more headers than the limit");
-      if (parsed.method.empty() || parsed.target.empty()) Fail("request without method or target");
+      if (parsed.body.size() > limits.max_body) Finding("body beyond the limit");
+      if (parsed.headers.size() > limits.max_header_count) Finding("more headers than the limit");
+      if (parsed.method.empty() || parsed.target.empty()) Finding("request without method or target");
       for (const auto& [name, value] : parsed.headers) {
-        if (name.empty()) Fail("empty header name");
+        if (name.empty()) Finding("empty header name");
         for (char c : name)
-          if (c >= 'A' && c <= 'Z') Fail("header name not lower-cased: " + name);
-        if (value.find_first_of("\r\n") != std::string::npos) Fail("CR or LF in a header value");
+          if (c >= 'A' && c <= 'Z') Finding("header name not lower-cased: " + name);
+        if (value.find_first_of("\r\n") != std::string::npos) Finding("CR or LF in a header value");
       }
       http::HttpRequest req;
       if (!FromParsed(parsed, req)) continue;  // answered 400

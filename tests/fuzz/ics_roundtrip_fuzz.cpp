@@ -70,7 +70,7 @@ std::optional<TimePoint> ReadInstant(const IcsProperty& p) {
 }
 
 void Same(const std::string& what, const std::string& got, const std::string& want) {
-  if (got != want) Fail(what + " reads back as [" + got + "], written [" + want + "]");
+  if (got != want) Finding(what + " reads back as [" + got + "], written [" + want + "]");
 }
 
 }  // namespace
@@ -98,18 +98,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text = RenderCalendar(events, method);
   std::string error;
   auto calendar = ReadIcs(text, error);
-  if (!calendar) Fail("the calendar does not read back: " + error);
-  if (calendar->name != "VCALENDAR") Fail("not a VCALENDAR");
+  if (!calendar) Finding("the calendar does not read back: " + error);
+  if (calendar->name != "VCALENDAR") Finding("not a VCALENDAR");
   std::vector<const IcsComponent*> read;
   for (const auto& c : calendar->children)
     if (c.name == "VEVENT") read.push_back(&c);
-  if (read.size() != events.size()) Fail("event count differs");
+  if (read.size() != events.size()) Finding("event count differs");
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
     const auto& c = *read[i];
     auto get = [&](const char* name) -> const IcsProperty& {
       const IcsProperty* p = c.Find(name);
-      if (!p) Fail(std::string("no ") + name);
+      if (!p) Finding(std::string("no ") + name);
       return *p;
     };
     Same("UID", get("UID").value, e.uid);
@@ -122,16 +122,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (auto [name, want] : {std::pair{"DTSTART", e.starts_at}, std::pair{"DTEND", e.ends_at}}) {
       auto at = ReadInstant(get(name));
       if (!at || *at != want)
-        Fail(std::string(name) + " " + get(name).value + " is not " + FormatRfc3339(want, 0));
+        Finding(std::string(name) + " " + get(name).value + " is not " + FormatRfc3339(want, 0));
     }
     const bool scheduling = method != "PUBLISH";
     for (auto [name, party] : {std::pair{"ORGANIZER", &e.organizer}, std::pair{"ATTENDEE", &e.attendee}}) {
       const IcsProperty* p = c.Find(name);
       if (!scheduling || !*party) {
-        if (p) Fail(std::string(name) + " written where it must not be");
+        if (p) Finding(std::string(name) + " written where it must not be");
         continue;
       }
-      if (!p) Fail(std::string("no ") + name);
+      if (!p) Finding(std::string("no ") + name);
       Same(std::string(name) + " address", p->value, "mailto:" + (*party)->email);
       const std::string cn = ExpectedParam((*party)->name);
       auto it = p->params.find("CN");

@@ -328,4 +328,22 @@ TEST_CASE("ics: a long attendee line is folded and unfolds to the original", "[i
   CHECK(Property(ics, "ORGANIZER") == "mailto:no-reply@parcours.local");
 }
 
+TEST_CASE("ics: an instant in the hour repeated when summer time ends is written in UTC", "[ics]") {
+  // 2035-10-28: 03:00 summer time becomes 02:00 winter time. 00:31:27Z is 02:31:27 the first
+  // time (local, as RFC 5545 reads it); 01:31:27Z is 02:31:27 the second time (UTC, exact).
+  CalendarEvent e = WinterEvent();
+  e.starts_at = Utc(2035, 10, 28, 0, 31, 27);
+  e.ends_at = Utc(2035, 10, 28, 1, 31, 27);
+  std::string ics = RenderCalendar({e}, "REQUEST");
+  CHECK(HasLine(ics, "DTSTART;TZID=Europe/Luxembourg:20351028T023127"));
+  CHECK(HasLine(ics, "DTEND:20351028T013127Z"));
+}
+
+TEST_CASE("ics: control characters in a text are dropped (RFC 5545 forbids them)", "[ics]") {
+  CalendarEvent e = WinterEvent();
+  e.summary = std::string("\x01\x02") + "Contraception\x7f\tbis";
+  std::string ics = RenderCalendar({e}, "REQUEST");
+  CHECK(HasLine(ics, "SUMMARY:Contraception\tbis"));
+}
+
 }  // namespace parcours
