@@ -39,6 +39,21 @@ fi
 set +e
 /usr/bin/python3 tests/deploy/cluster_test.py "$dir" "$@"
 rc=$?
+# The storage tests of this tier (tests/galera): the transaction runner against two of the
+# nodes, as the servers use them.
+galera_tests=$(dirname "$binary")/tests/galera_tests
+if [[ -z ${1:-} || $1 == galera ]]; then
+  if [[ -x $galera_tests ]]; then
+    admin=$(sed -n 's/^ADMIN_DATABASE_URL=//p' "$dir/cluster.env")
+    read -r -a nodes <<<"$(sed -n 's/^NODE_PORTS="\(.*\)"/\1/p' "$dir/cluster.env")"
+    two=$(echo "$admin" | sed "s|@127.0.0.1:${nodes[0]}/|@127.0.0.1:${nodes[0]},127.0.0.1:${nodes[1]}/mysql|")
+    echo "==> the Galera storage tests (tests/galera)"
+    PARCOURS_GALERA_ADMIN_URL=$two "$galera_tests" || rc=1
+  else
+    echo "FAIL  no $galera_tests (build the tests)"
+    rc=1
+  fi
+fi
 set -e
 if ((rc != 0)); then
   for f in "$dir"/server*.log; do echo "--- errors in $f"; grep '"level":"error"' "$f" | tail -n 10; done

@@ -176,7 +176,15 @@ std::unique_ptr<PooledConnection> ConnectionPool::ConnectTo(std::size_t address,
       std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SHOW STATUS LIKE 'wsrep_ready'"));
       if (!rs->next() || rs->getString(2) != "ON")
         throw StoreUnavailable("database node " + url_.Address(address) + " is not a ready cluster node");
-      st->execute("SET SESSION wsrep_sync_wait = 1");
+      // The server waits until this node has applied every write committed anywhere before a
+      // statement only for the first statement of a transaction (never inside one), and only
+      // for the kinds of statement named here: 1 reads, 2 UPDATE and DELETE. Every transaction
+      // begins with the canary's UPDATE below, so both are needed for its reads to see them.
+      st->execute("SET SESSION wsrep_sync_wait = 3");
+      // A row of this session's own (a temporary table is never replicated), changed first in
+      // every transaction and read back before its COMMIT (mysql_store.cpp).
+      st->execute("CREATE TEMPORARY TABLE parcours_txn_canary (v BIGINT NOT NULL) ENGINE=InnoDB");
+      st->execute("INSERT INTO parcours_txn_canary VALUES (0)");
     }
     st->execute("SET time_zone = '+00:00'");
     st->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
@@ -185,6 +193,7 @@ std::unique_ptr<PooledConnection> ConnectionPool::ConnectTo(std::size_t address,
     st->execute("SET autocommit = 0");  // not setAutoCommit(): it discards the server's answer
     auto pooled = std::make_unique<PooledConnection>(std::move(c));
     pooled->address = address;
+    pooled->galera = galera;
     return pooled;
   } catch (const sql::SQLException& e) {
     throw StoreUnavailable("cannot connect to the database at " + url_.Address(address) + ": " + e.what());

@@ -47,6 +47,10 @@ class PooledConnection {
   void Rollback() { Execute("ROLLBACK"); }
   bool broken = false;
   std::size_t address = 0;  // which of the URL's addresses it is connected to
+  // On a Galera node: the number of the last transaction begun, written first into this
+  // session's temporary canary row (see TransactionAttempt::Begin in mysql_store.cpp).
+  bool galera = false;
+  long long canary = 0;
 
  private:
   std::unique_ptr<sql::Connection> conn_;
@@ -74,9 +78,10 @@ struct PoolStats {
 // that one refuses, cannot be reached or is not a synced cluster node (wsrep_ready OFF), to the
 // next, which becomes current, and the idle connections to the failed one are dropped. While
 // the current address is not the first, the health probe tries the first again and comes back
-// to it once it is ready. On a Galera node each connection also sets wsrep_sync_wait = 1, so
-// that a read sees every write committed before it on any node (a client whose requests land
-// on different servers reads its own writes; a retried Idempotency-Key finds its claim).
+// to it once it is ready. On a Galera node each connection also sets wsrep_sync_wait (reads,
+// UPDATE and DELETE), so that a transaction sees every write committed before it began on any
+// node (a client whose requests land on different servers reads its own writes; a retried
+// Idempotency-Key finds its claim).
 class ConnectionPool {
  public:
   ConnectionPool(DatabaseUrl url, std::size_t size,

@@ -50,6 +50,9 @@ class MySqlUnitOfWork final : public UnitOfWork {
   PersonalDataRepository& personal_data() override { return Get(personal_data_, MakePersonalDataRepository); }
   StructureRepository& structures() override { return Get(structures_, MakeStructureRepository); }
   EvaluationRepository& evaluations() override { return Get(evaluations_, MakeEvaluationRepository); }
+  // The transaction's connection, for the Galera tier's tests (tests/galera), which act on the
+  // session as the driver can (a ping) between the repositories' statements.
+  PooledConnection& connection() { return c_; }
 
  private:
   template <class R>

@@ -13,8 +13,29 @@ namespace {
 class PooledAttempt final : public TransactionAttempt {
  public:
   explicit PooledAttempt(ConnectionPool::Lease lease) : lease_(std::move(lease)), uow_(*lease_) {}
+  // On Galera, a transaction can be rolled back under the client (a brute-force abort by a
+  // replicated write set) without the error reaching it: seen as a COMMIT that stored only the
+  // statements after the abort, which ran in a new implicit transaction (an acknowledged
+  // enrolment whose person and registration were missing while its feed item was stored). The
+  // first statement of each transaction therefore sets this session's canary row to the
+  // transaction's number, and COMMIT reads it back first: a different value means the
+  // transaction is not the one that began, and it runs again as after a conflict.
+  void Begin() override {
+    if (!lease_->galera) return;
+    auto& ps = lease_->Prepare("UPDATE parcours_txn_canary SET v = ?");
+    ps.setInt64(1, ++lease_->canary);
+    ps.executeUpdate();
+  }
   UnitOfWork& Work() override { return uow_; }
-  void Commit() override { lease_->Commit(); }
+  void Commit() override {
+    if (lease_->galera) {
+      auto& ps = lease_->Prepare("SELECT v FROM parcours_txn_canary");
+      Rs rs(ps.executeQuery());
+      if (!rs->next() || rs->getInt64(1) != lease_->canary)
+        throw sql::SQLException("the transaction was rolled back under this session (Galera abort)", "40001", 1213);
+    }
+    lease_->Commit();
+  }
   void Rollback() override { lease_->Rollback(); }
   void Discard() override { lease_->broken = true; }
   bool Alive() override {

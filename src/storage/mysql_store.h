@@ -38,7 +38,7 @@ class MySqlStore final : public Store {
 
   // The catalogue's version (CatalogueRepository::ReadCatalogueVersion) read as one
   // autocommitted statement on a connection of its own (no transaction, no COMMIT round trip;
-  // on a Galera node wsrep_sync_wait = 1 as on every connection, so it sees every change
+  // on a Galera node wsrep_sync_wait as on every connection, so it sees every change
   // committed before it on any node). Reconnects once when the connection broke; nullopt when
   // the read failed or the last probe did (never an older version). One caller at a time.
   std::optional<CatalogueVersion> ReadCatalogueVersionNow();

@@ -45,6 +45,7 @@ void RunTransaction(const std::function<std::unique_ptr<TransactionAttempt>()>& 
     int code = 0;
     std::string what;
     try {
+      attempt->Begin();
       if (work(attempt->Work())) {
         if (const CommitFence* fence = CommitFenceScope::Current()) {
           if (!attempt->Work().idempotency().HoldFence(*fence))

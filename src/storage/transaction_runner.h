@@ -28,6 +28,7 @@ namespace parcours {
 class TransactionAttempt {
  public:
   virtual ~TransactionAttempt() = default;
+  virtual void Begin() {}  // before the work, inside the retry loop (may throw sql::SQLException)
   virtual UnitOfWork& Work() = 0;
   virtual void Commit() = 0;    // throws sql::SQLException when the server refuses or is lost
   virtual void Rollback() = 0;  // throws sql::SQLException when the connection is unusable

@@ -183,14 +183,7 @@ def read_env(path):
 
 # Tests of work still open, named in the issue that tracks it: a failure is printed in full but
 # does not fail the run, so that the rest stays a gate. Remove a name as soon as its test passes.
-KNOWN_OPEN = {
-    # Issue 14, item 5 (and issue 15's cluster test): intermittent. In 3 of 8 runs of an
-    # earlier session, all 600 enrolments answered 201 but one registration was missing
-    # afterwards; in 16 runs since, with every retried transaction traced, none was.
-    # Unexplained: possibly an acknowledged write lost under Galera. On a failure the test prints what the database holds of the missing enrolment
-    # (tests/cluster.sh with CLUSTER_KEEP=1 keeps the servers' logs). Analyse before closing.
-    "test_rush_over_three_servers_keeps_capacity_exact_and_waiting_lists_gapless",
-}
+KNOWN_OPEN: set = set()
 
 
 def run_tests(tests, only=None):
