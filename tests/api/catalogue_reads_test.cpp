@@ -199,3 +199,24 @@ TEST_CASE("catalogue reads: mon parcours kept per person shows every change made
   CHECK_FALSE(Contains(withdrawn, "<span class=\"badge ok\">registered</span>"));
   CHECK(Contains(withdrawn, "Next dates:"));
 }
+
+TEST_CASE("catalogue reads: the modules are kept like the catalogue, a new module seen at once through another process",
+          "[api][reads]") {
+  ApiFixture f;
+  ServerProcess second(f.db.Url());
+  HttpClient b(second.BaseUrl());
+  const std::string first = f.Module("MODS-1");
+  auto list = b.Request("GET", "/api/v1/modules?limit=50", "", kEnglish);
+  REQUIRE(list.status == 200);
+  CHECK(Contains(list.header("cache-control"), "no-cache"));
+  CHECK(Conditional(b, "/api/v1/modules?limit=50", list.header("etag")).status == 304);
+  auto one = b.Request("GET", "/api/v1/modules/" + first, "", kEnglish);
+  REQUIRE(one.status == 200);
+  CHECK(Conditional(b, "/api/v1/modules/" + first, one.header("etag")).status == 304);
+  CHECK(b.Request("GET", "/api/v1/modules/999999", "", kEnglish).status == 404);  // not kept as a 200
+  const std::string added = f.Module("MODS-2");
+  auto after = Changed(b, "/api/v1/modules?limit=50", list).json();
+  bool seen = false;
+  for (const auto& m : after["items"]) seen |= m["id"] == added;
+  CHECK(seen);
+}
