@@ -429,4 +429,11 @@ struct Membership {
   TimePoint created_at;
 };
 
+// A registration with what a person reads about it: its session and module (issue 9).
+struct RegistrationDetail {
+  Registration registration;
+  Session session;
+  Module module;
+};
+
 }  // namespace parcours

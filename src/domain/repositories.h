@@ -26,6 +26,11 @@ class UserRepository {
                            TimePoint expires) = 0;
   // The user behind an unexpired, unrevoked token.
   virtual std::optional<User> FindByToken(const std::string& token_hash, TimePoint now) = 0;
+  // The same with the person's version (0016_person_version.sql), in one statement.
+  virtual std::optional<std::pair<User, std::int64_t>> FindByTokenVersioned(const std::string& token_hash,
+                                                                            TimePoint now) = 0;
+  // The person's version: it grows with every change to what their own pages show (0 at first).
+  virtual std::int64_t PersonVersion(Id user_id) = 0;
   virtual bool RevokeToken(const std::string& token_hash, TimePoint at) = 0;
   virtual void InsertPasswordReset(const std::string& token_hash, Id user_id, TimePoint created,
                                    TimePoint expires) = 0;
@@ -242,6 +247,8 @@ class RegistrationRepository {
   virtual std::vector<Registration> ListForSession(Id session_id, Id after_id, int limit) = 0;
   virtual std::vector<Registration> ListForParticipant(Id participant_id, Id after_id,
                                                        int limit) = 0;
+  // The same, each with its session and module, in one statement.
+  virtual std::vector<RegistrationDetail> DetailedForParticipant(Id participant_id, Id after_id, int limit) = 0;
   // Every registration of the session with the given status, in arrival order.
   virtual std::vector<Registration> WithStatus(Id session_id, RegistrationStatus status) = 0;
   // The session's registrations with each person's name, e-mail and organisation, by id;

@@ -130,16 +130,20 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     return Reply(req, s.catalogue.CreateModule(req.ctx, *m), 201, [](const Module& x) { return ToJson(x); });
   }));
 
-  router.Add(Method::kGet, "/api/v1/modules", Access::kAnyone, [&s](HttpRequest& req) {
-    auto page = ReadPage(req);
-    if (!page) return HttpResponse::Problem(page.error(), req.ctx.request_id);
-    return ReplyPage(req, s.catalogue.ListModules(*page), [](const Module& x) { return ToJson(x); });
+  router.Add(Method::kGet, "/api/v1/modules", Access::kAnyone, [&s, kept](HttpRequest& req) {
+    return KeptRead(req, s, *kept, [&] {
+      auto page = ReadPage(req);
+      if (!page) return HttpResponse::Problem(page.error(), req.ctx.request_id);
+      return ReplyPage(req, s.catalogue.ListModules(*page), [](const Module& x) { return ToJson(x); });
+    });
   });
 
-  router.Add(Method::kGet, "/api/v1/modules/{id}", Access::kAnyone, [&s](HttpRequest& req) {
-    auto id = IdParam(req, 0);
-    if (!id) return NotFound(req, "module");
-    return Reply(req, s.catalogue.GetModule(*id), 200, [](const Module& x) { return ToJson(x); });
+  router.Add(Method::kGet, "/api/v1/modules/{id}", Access::kAnyone, [&s, kept](HttpRequest& req) {
+    return KeptRead(req, s, *kept, [&] {
+      auto id = IdParam(req, 0);
+      if (!id) return NotFound(req, "module");
+      return Reply(req, s.catalogue.GetModule(*id), 200, [](const Module& x) { return ToJson(x); });
+    });
   });
 
   router.Add(Method::kPost, "/api/v1/sessions", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {

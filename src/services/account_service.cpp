@@ -282,6 +282,24 @@ Result<Principal> AccountService::Authenticate(const std::string& bearer) {
   return p;
 }
 
+Result<SignedInPerson> AccountService::AuthenticatePerson(const std::string& token) {
+  if (token.size() < 8 || token.size() > 128 || token.starts_with(kAgencyKeyPrefix))
+    return Error(ErrorCode::kUnauthenticated, "The token is missing, invalid or expired.");
+  std::optional<std::pair<User, std::int64_t>> found;
+  store_.Transact([&](UnitOfWork& uow) {
+    found = uow.users().FindByTokenVersioned(Sha256Hex(token), clock_.Now());
+    return true;
+  });
+  if (!found) return Error(ErrorCode::kUnauthenticated, "The token is missing, invalid or expired.");
+  SignedInPerson out;
+  out.principal.kind = Principal::Kind::kUser;
+  out.principal.user_id = found->first.id;
+  out.principal.roles = found->first.roles;
+  out.user = std::move(found->first);
+  out.version = found->second;
+  return out;
+}
+
 Result<User> AccountService::Me(const RequestContext& ctx) {
   if (ctx.principal.kind != Principal::Kind::kUser)
     return Error(ErrorCode::kForbidden, "Only people have a profile.");

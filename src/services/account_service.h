@@ -65,6 +65,13 @@ struct IssuedToken {
 // its SHA-256, so that the rows tell nothing about which accounts exist.
 std::string LoginEmailHash(const std::string& email);
 
+// A signed-in person as one read finds them (AccountService::AuthenticatePerson).
+struct SignedInPerson {
+  Principal principal;
+  User user;
+  std::int64_t version = 0;
+};
+
 class AccountService {
  public:
   AccountService(Store& store, const Clock& clock, RandomSource& random, HashingGate& gate,
@@ -93,6 +100,9 @@ class AccountService {
   // Resolves a bearer token (person token or agency key) to the caller.
   Result<Principal> Authenticate(const std::string& bearer);
   Result<User> Me(const RequestContext& ctx);
+  // A person signed in with `token` (a browser's session): their principal, profile and version
+  // (what their own pages show, 0016_person_version.sql), in one read. Unauthenticated otherwise.
+  Result<SignedInPerson> AuthenticatePerson(const std::string& token);
   // Creates the coordinator if no coordinator exists; false when one already existed.
   Result<bool> BootstrapCoordinator(const std::string& email, const std::string& password,
                                     const std::string& name);

@@ -162,16 +162,7 @@ Result<Page<RegistrationDetail>> RegistrationService::ListMineDetailed(const Req
   if (!after) return Fail(after.error());
   std::vector<RegistrationDetail> rows;
   store_.Transact([&](UnitOfWork& uow) {
-    rows.clear();
-    std::map<Id, Module> modules;
-    for (auto& r : uow.registrations().ListForParticipant(ctx.principal.user_id, *after, page.limit + 1)) {
-      auto session = uow.catalogue().FindSession(r.session_id, false);
-      if (!session) continue;
-      auto it = modules.find(session->module_id);
-      if (it == modules.end())
-        it = modules.emplace(session->module_id, uow.catalogue().FindModule(session->module_id).value_or(Module{})).first;
-      rows.push_back({std::move(r), std::move(*session), it->second});
-    }
+    rows = uow.registrations().DetailedForParticipant(ctx.principal.user_id, *after, page.limit + 1);
     return true;
   });
   Page<RegistrationDetail> out;
@@ -181,6 +172,34 @@ Result<Page<RegistrationDetail>> RegistrationService::ListMineDetailed(const Req
   }
   out.items = std::move(rows);
   return out;
+}
+
+Result<ParcoursRows> RegistrationService::MyParcours(const RequestContext& ctx, const std::vector<Pathway>& pathways,
+                                                     int limit) {
+  if (ctx.principal.kind != Principal::Kind::kUser) return Error(ErrorCode::kForbidden, "Sign in to see your pathways.");
+  const Id me = ctx.principal.user_id;
+  ParcoursRows rows;
+  store_.Transact([&](UnitOfWork& uow) {
+    rows = ParcoursRows{};
+    rows.version = uow.users().PersonVersion(me);  // first: the rows below are at least this new
+    rows.registrations = uow.registrations().DetailedForParticipant(me, 0, limit);
+    rows.attestations = uow.attestations().ForParticipant(me);
+    for (const auto& p : pathways) rows.progress.push_back(ProgressOf(uow, me, p));
+    return true;
+  });
+  return rows;
+}
+
+Result<std::shared_ptr<const ParcoursRows>> RegistrationService::MyParcoursKept(
+    const RequestContext& ctx, const std::vector<Pathway>& pathways, int limit, std::optional<PersonStamp> current) {
+  if (current)
+    if (auto kept = parcours_kept_.Find(ctx.principal.user_id, *current)) return kept;
+  auto rows = MyParcours(ctx, pathways, limit);
+  if (!rows) return Fail(rows.error());
+  auto value = std::make_shared<const ParcoursRows>(std::move(*rows));
+  // Stamped with the version its own transaction read (never older than what it shows).
+  if (current) parcours_kept_.Put(ctx.principal.user_id, {value->version, current->structure}, value);
+  return value;
 }
 
 Result<Registration> RegistrationService::Get(const RequestContext& ctx, Id registration_id) {

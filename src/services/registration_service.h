@@ -8,7 +8,9 @@
 #include "common/clock.h"
 #include "domain/errors.h"
 #include "domain/repositories.h"
+#include "services/attendance_service.h"
 #include "services/pagination.h"
+#include "services/person_cache.h"
 #include "services/registration_unit.h"
 
 namespace parcours {
@@ -20,11 +22,13 @@ struct RegistrationRequest {
   bool module_override = false;        // coordinators: a second active place in the module
 };
 
-// A registration with what a person reads about it: its session and module.
-struct RegistrationDetail {
-  Registration registration;
-  Session session;
-  Module module;
+// What "mon parcours" shows of one person, read in one transaction (issue 9): their
+// registrations with sessions and modules, their attestations, their progress along pathways.
+struct ParcoursRows {
+  std::vector<RegistrationDetail> registrations;
+  std::vector<Attestation> attestations;
+  std::vector<PathwayProgress> progress;  // one per pathway asked, in that order
+  std::int64_t version = 0;                // the person's version, read in the same transaction
 };
 
 class RegistrationService {
@@ -45,6 +49,14 @@ class RegistrationService {
   Result<Page<Registration>> ListMine(const RequestContext& ctx, const PageRequest& page);
   // The same page, each registration with its session and module (read in one transaction).
   Result<Page<RegistrationDetail>> ListMineDetailed(const RequestContext& ctx, const PageRequest& page);
+  // The caller's rows of "mon parcours" (up to `limit` registrations), progress along `pathways`.
+  Result<ParcoursRows> MyParcours(const RequestContext& ctx, const std::vector<Pathway>& pathways, int limit);
+  // The same, kept per person (services/person_cache.h) and used again while `current` holds:
+  // the person's version read at this request and the structure version `pathways` come from.
+  // Without `current` nothing is kept.
+  Result<std::shared_ptr<const ParcoursRows>> MyParcoursKept(const RequestContext& ctx,
+                                                             const std::vector<Pathway>& pathways, int limit,
+                                                             std::optional<PersonStamp> current);
   // The caller's confirmed (and cancelled) sessions as an iCalendar feed.
   // `calendar_name` becomes X-WR-CALNAME (the name a subscribed calendar shows) when given.
   Result<std::string> Calendar(const RequestContext& ctx, const std::string& calendar_name = "");
@@ -55,6 +67,7 @@ class RegistrationService {
   Store& store_;
   const Clock& clock_;
   RegistrationUnit unit_;
+  PersonCache<ParcoursRows> parcours_kept_;
 };
 
 }  // namespace parcours

@@ -50,6 +50,7 @@ class MySqlAttendanceRepository final : public AttendanceRepository {
     ps.setString(10, ToString(r.source));
     r.import_id ? ps.setInt64(11, *r.import_id) : ps.setNull(11, 0);
     ps.executeUpdate();
+    BumpPerson(c_, r.participant_id);
   }
   std::vector<CompletedModule> CompletedModules(Id participant_id, const std::vector<Module>& modules) override {
     // Full presence (hours >= the module's) at a session of the module; earliest first.

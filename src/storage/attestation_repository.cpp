@@ -22,7 +22,9 @@ class MySqlAttestationRepository final : public AttestationRepository {
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     Bind(ps, 1, a, pdf);
     if (!ExecuteInsert(ps)) return std::nullopt;
-    return LastInsertId(c_);
+    const Id id = LastInsertId(c_);
+    BumpPerson(c_, a.participant_id);
+    return id;
   }
   std::optional<Attestation> FindAttestation(Id id) override {
     auto& ps = c_.Prepare(ATTESTATION_COLUMNS "WHERE id = ?");
@@ -58,7 +60,11 @@ class MySqlAttestationRepository final : public AttestationRepository {
     ps.setString(1, FormatSqlUtc(at));
     ps.setString(2, reason);
     ps.setInt64(3, id);
-    return ps.executeUpdate() > 0;
+    if (ps.executeUpdate() == 0) return false;
+    auto& holder = c_.Prepare("SELECT participant_id FROM attestations WHERE id = ?");
+    holder.setInt64(1, id);
+    if (auto who = ReadOne<Id>(holder, [](sql::ResultSet& rs) { return rs.getInt64(1); })) BumpPerson(c_, *who);
+    return true;
   }
   std::vector<Id> CompletedPathway(const Pathway& p) override {
     auto& ps = c_.Prepare(
@@ -181,8 +187,13 @@ class MySqlAttestationRepository final : public AttestationRepository {
       std::map<std::string, Id> by_code;
       if (all) {
         std::vector<std::string> codes;
-        for (int i = 0; i < n; ++i) codes.push_back(batch[done + i].first.verification_code);
+        std::vector<Id> holders;
+        for (int i = 0; i < n; ++i) {
+          codes.push_back(batch[done + i].first.verification_code);
+          holders.push_back(batch[done + i].first.participant_id);
+        }
         by_code = IdsOfCodes(codes);
+        BumpPeople(c_, holders);
       }
       for (int i = 0; i < n; ++i) {
         const auto& [a, pdf] = batch[done + i];

@@ -89,6 +89,26 @@ inline Id LastInsertId(PooledConnection& c) {
   return rs->getInt64(1);
 }
 
+// Every write to what a person's own pages show (their registrations, their place on a waiting
+// list, attendance, attestations, profile) adds 1 to their person_version row in the write's
+// transaction (0016_person_version.sql); the statements that write those rows call these.
+inline void BumpPerson(PooledConnection& c, Id user_id) {
+  auto& ps = c.Prepare("INSERT INTO person_version (user_id, version) VALUES (?, 1) "
+                       "ON DUPLICATE KEY UPDATE version = version + 1");
+  ps.setInt64(1, user_id);
+  ps.executeUpdate();
+}
+// The same for several people in one statement, in id order (two such bumps lock their rows
+// in the same order).
+inline void BumpPeople(PooledConnection& c, const std::vector<Id>& user_ids) {
+  if (user_ids.empty()) return;
+  auto& ps = c.Prepare("INSERT INTO person_version (user_id, version) SELECT DISTINCT j.id, 1 FROM "
+                       "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) j ORDER BY j.id "
+                       "ON DUPLICATE KEY UPDATE version = version + 1");
+  ps.setString(1, nlohmann::json(user_ids).dump());
+  ps.executeUpdate();
+}
+
 constexpr const char* kUserColumns =
     "SELECT id, email, name, organisation, language, roles, password_hash, created_at FROM users ";
 
@@ -105,16 +125,28 @@ inline User ReadUser(sql::ResultSet& rs) {
   return u;
 }
 
-inline Module ReadModule(sql::ResultSet& rs) {
+// A column's name in a row that joins several entities under prefixes ("s_id", "m_title");
+// the plain name without a prefix.
+class Cols {
+ public:
+  explicit Cols(const char* prefix = "") : prefix_(prefix) {}
+  std::string operator()(const char* name) const { return prefix_ + name; }
+
+ private:
+  std::string prefix_;
+};
+
+inline Module ReadModuleAs(sql::ResultSet& rs, const Cols& c) {
   Module m;
-  m.id = rs.getInt64("id");
-  if (!rs.isNull("pathway_id")) m.pathway_id = rs.getInt64("pathway_id");
-  m.position = rs.getInt("position");
-  m.code = Str(rs, "code");
-  m.title = Str(rs, "title");
-  m.hours = rs.getDouble("hours");
+  m.id = rs.getInt64(c("id"));
+  if (!rs.isNull(c("pathway_id"))) m.pathway_id = rs.getInt64(c("pathway_id"));
+  m.position = rs.getInt(c("position"));
+  m.code = Str(rs, c("code").c_str());
+  m.title = Str(rs, c("title").c_str());
+  m.hours = rs.getDouble(c("hours"));
   return m;
 }
+inline Module ReadModule(sql::ResultSet& rs) { return ReadModuleAs(rs, Cols()); }
 
 #define SESSION_COLUMNS                                                                    \
   "SELECT s.id, s.module_id, s.starts_at, s.ends_at, s.decision_at, s.capacity, "          \
@@ -149,32 +181,34 @@ inline CancelReason ReadCancelReason(const std::string& code, const std::string&
   return r;
 }
 
-inline Session ReadSession(sql::ResultSet& rs) {
+inline Session ReadSessionAs(sql::ResultSet& rs, const Cols& c) {
   Session s;
-  s.id = rs.getInt64("id");
-  s.module_id = rs.getInt64("module_id");
-  s.starts_at = ReadTime(rs, "starts_at");
-  s.ends_at = ReadTime(rs, "ends_at");
-  s.decision_at = ReadTime(rs, "decision_at");
-  s.capacity = rs.getInt("capacity");
-  s.min_registrants = rs.getInt("min_registrants");
-  if (!rs.isNull("agency_code")) s.agency = Str(rs, "agency_code");
-  s.location = Str(rs, "location");
-  s.mode = Known(SessionModeFromString(Str(rs, "mode")), "session mode");
-  s.status = Known(SessionStatusFromString(Str(rs, "status")), "session status");
-  s.cancel_reason = Str(rs, "cancel_reason");
-  s.confirmed_count = rs.getInt("confirmed_count");
-  s.waitlist_count = rs.getInt("waitlist_count");
-  if (!rs.isNull("trainers")) s.trainer_ids = ParseIdList(Str(rs, "trainers"));
-  s.ics_sequence = rs.getInt("ics_sequence");
-  if (!rs.isNull("cancel_reason_code"))
-    s.cancellation = ReadCancelReason(Str(rs, "cancel_reason_code"),
-                                      rs.isNull("cancel_reason_params") ? "" : Str(rs, "cancel_reason_params"));
-  s.online_link = Str(rs, "online_link");
-  s.imported = rs.getInt("imported") != 0;
-  s.sheet_confirmed_at = ReadOptionalTime(rs, "sheet_confirmed_at");
+  s.id = rs.getInt64(c("id"));
+  s.module_id = rs.getInt64(c("module_id"));
+  s.starts_at = ReadTime(rs, c("starts_at").c_str());
+  s.ends_at = ReadTime(rs, c("ends_at").c_str());
+  s.decision_at = ReadTime(rs, c("decision_at").c_str());
+  s.capacity = rs.getInt(c("capacity"));
+  s.min_registrants = rs.getInt(c("min_registrants"));
+  if (!rs.isNull(c("agency_code"))) s.agency = Str(rs, c("agency_code").c_str());
+  s.location = Str(rs, c("location").c_str());
+  s.mode = Known(SessionModeFromString(Str(rs, c("mode").c_str())), "session mode");
+  s.status = Known(SessionStatusFromString(Str(rs, c("status").c_str())), "session status");
+  s.cancel_reason = Str(rs, c("cancel_reason").c_str());
+  s.confirmed_count = rs.getInt(c("confirmed_count"));
+  s.waitlist_count = rs.getInt(c("waitlist_count"));
+  if (!rs.isNull(c("trainers"))) s.trainer_ids = ParseIdList(Str(rs, c("trainers").c_str()));
+  s.ics_sequence = rs.getInt(c("ics_sequence"));
+  if (!rs.isNull(c("cancel_reason_code")))
+    s.cancellation = ReadCancelReason(Str(rs, c("cancel_reason_code").c_str()),
+                                      rs.isNull(c("cancel_reason_params")) ? "" : Str(rs, c("cancel_reason_params").c_str()));
+  s.online_link = Str(rs, c("online_link").c_str());
+  s.imported = rs.getInt(c("imported")) != 0;
+  s.sheet_confirmed_at = ReadOptionalTime(rs, c("sheet_confirmed_at").c_str());
   return s;
 }
+
+inline Session ReadSession(sql::ResultSet& rs) { return ReadSessionAs(rs, Cols()); }
 
 // Waitlist position: rank among the session's waitlisted registrations by arrival (id).
 #define REGISTRATION_COLUMNS                                                                  \

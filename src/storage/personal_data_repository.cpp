@@ -179,6 +179,7 @@ class MySqlPersonalDataRepository final : public PersonalDataRepository {
     attestations.setString(1, FormatSqlUtc(now));
     attestations.setInt64(2, id);
     out.attestations = attestations.executeUpdate();
+    BumpPerson(c_, id);  // what their pages show is gone (the row is kept: a later id never reuses it)
     auto& answers = c_.Prepare("DELETE FROM idempotency_keys WHERE scope = ? OR body LIKE ?");
     answers.setString(1, "user:" + std::to_string(id));
     answers.setString(2, Containing(email));

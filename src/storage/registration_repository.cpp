@@ -32,6 +32,8 @@ class MySqlRegistrationRepository final : public RegistrationRepository {
         return Fail(RegistrationConflict::kSameModule);
       return Fail(RegistrationConflict::kSameSession);
     }
+    // A new registration comes last on its waiting list: nobody else's place moves.
+    BumpPerson(c_, r.participant_id);
     return LastInsertId(c_);
   }
   std::optional<Registration> Find(Id id) override {
@@ -53,6 +55,17 @@ class MySqlRegistrationRepository final : public RegistrationRepository {
     return ReadOne<Registration>(ps, ReadRegistration);
   }
   void UpdateStatus(Id id, RegistrationStatus status, TimePoint at) override {
+    // The holder's pages change; and when the registration leaves or joins a waiting list, the
+    // places of those waiting behind it move (positions count the waiting by arrival).
+    // In person order, so that two such bumps lock their rows in the same order.
+    auto& bump = c_.Prepare(
+        "INSERT INTO person_version (user_id, version) SELECT DISTINCT w.participant_id, 1 FROM registrations r "
+        "JOIN registrations w ON w.session_id = r.session_id AND (w.id = r.id OR (w.id > r.id AND "
+        "w.status = 'waitlisted' AND (r.status = 'waitlisted' OR ? = 'waitlisted'))) WHERE r.id = ? "
+        "ORDER BY w.participant_id ON DUPLICATE KEY UPDATE version = version + 1");
+    bump.setString(1, ToString(status));
+    bump.setInt64(2, id);
+    bump.executeUpdate();
     auto& ps = c_.Prepare("UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?");
     ps.setString(1, ToString(status));
     ps.setString(2, FormatSqlUtc(at));
@@ -78,6 +91,32 @@ class MySqlRegistrationRepository final : public RegistrationRepository {
     ps.setInt64(2, after_id);
     ps.setInt(3, limit);
     return ReadAll<Registration>(ps, ReadRegistration);
+  }
+  std::vector<RegistrationDetail> DetailedForParticipant(Id participant_id, Id after_id, int limit) override {
+    // The registration's columns under their names, the session's under s_, the module's under m_.
+    auto& ps = c_.Prepare(
+        "SELECT r.id, r.session_id, r.module_id, r.participant_id, r.status, r.channel, r.module_override, "
+        "r.imported, r.created_at, r.updated_at, CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM "
+        "registrations w WHERE w.session_id = r.session_id AND w.status = 'waitlisted' AND w.id <= r.id) END AS pos, "
+        "s.id AS s_id, s.module_id AS s_module_id, s.starts_at AS s_starts_at, s.ends_at AS s_ends_at, "
+        "s.decision_at AS s_decision_at, s.capacity AS s_capacity, s.min_registrants AS s_min_registrants, "
+        "s.agency_code AS s_agency_code, s.location AS s_location, s.mode AS s_mode, s.status AS s_status, "
+        "s.cancel_reason AS s_cancel_reason, s.confirmed_count AS s_confirmed_count, "
+        "s.waitlist_count AS s_waitlist_count, s.ics_sequence AS s_ics_sequence, "
+        "s.cancel_reason_code AS s_cancel_reason_code, s.cancel_reason_params AS s_cancel_reason_params, "
+        "s.online_link AS s_online_link, s.imported AS s_imported, s.sheet_confirmed_at AS s_sheet_confirmed_at, "
+        "(SELECT GROUP_CONCAT(t.user_id ORDER BY t.user_id) FROM session_trainers t WHERE t.session_id = s.id) "
+        "AS s_trainers, m.id AS m_id, m.pathway_id AS m_pathway_id, m.position AS m_position, m.code AS m_code, "
+        "m.title AS m_title, m.hours AS m_hours "
+        "FROM registrations r JOIN sessions s ON s.id = r.session_id LEFT JOIN modules m ON m.id = s.module_id "
+        "WHERE r.participant_id = ? AND r.id > ? ORDER BY r.id LIMIT ?");
+    ps.setInt64(1, participant_id);
+    ps.setInt64(2, after_id);
+    ps.setInt(3, limit);
+    return ReadAll<RegistrationDetail>(ps, [](sql::ResultSet& rs) {
+      return RegistrationDetail{ReadRegistration(rs), ReadSessionAs(rs, Cols("s_")),
+                                rs.isNull("m_id") ? Module{} : ReadModuleAs(rs, Cols("m_"))};
+    });
   }
 
   std::vector<Registration> WithStatus(Id session_id, RegistrationStatus status) override {

@@ -59,13 +59,25 @@ class MySqlUserRepository final : public UserRepository {
     login.executeUpdate();
   }
   std::optional<User> FindByToken(const std::string& hash, TimePoint now) override {
+    auto found = FindByTokenVersioned(hash, now);
+    if (!found) return std::nullopt;
+    return std::move(found->first);
+  }
+  std::optional<std::pair<User, std::int64_t>> FindByTokenVersioned(const std::string& hash, TimePoint now) override {
     auto& ps = c_.Prepare(
         "SELECT u.id, u.email, u.name, u.organisation, u.language, u.roles, u.password_hash, "
-        "u.created_at FROM auth_tokens t JOIN users u ON u.id = "
-        "t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?");
+        "u.created_at, COALESCE(v.version, 0) AS person_version FROM auth_tokens t JOIN users u ON u.id = "
+        "t.user_id LEFT JOIN person_version v ON v.user_id = u.id "
+        "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?");
     ps.setString(1, hash);
     ps.setString(2, FormatSqlUtc(now));
-    return ReadOne<User>(ps, ReadUser);
+    return ReadOne<std::pair<User, std::int64_t>>(
+        ps, [](sql::ResultSet& rs) { return std::make_pair(ReadUser(rs), rs.getInt64("person_version")); });
+  }
+  std::int64_t PersonVersion(Id user) override {
+    auto& ps = c_.Prepare("SELECT version FROM person_version WHERE user_id = ?");
+    ps.setInt64(1, user);
+    return ReadOne<std::int64_t>(ps, [](sql::ResultSet& rs) { return rs.getInt64(1); }).value_or(0);
   }
   void InsertPasswordReset(const std::string& hash, Id user, TimePoint created, TimePoint expires) override {
     auto& ps = c_.Prepare(
@@ -127,6 +139,7 @@ class MySqlUserRepository final : public UserRepository {
     ps.setString(3, language);
     ps.setInt64(4, user);
     ps.executeUpdate();
+    BumpPerson(c_, user);
   }
   std::optional<TimePoint> LatestPasswordReset(Id user) override {
     auto& ps = c_.Prepare("SELECT MAX(created_at) AS latest FROM password_resets WHERE user_id = ?");

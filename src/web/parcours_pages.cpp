@@ -40,31 +40,33 @@ std::optional<WebResponse> Site::RequireSignIn(PageContext& pc) {
 void Site::AddParcoursPages() {
   Add("GET", "/parcours", [this](PageContext& pc) {
     if (auto r = RequireSignIn(pc)) return *r;
-    // The catalogue (pathways, coming dates) from its snapshot; the person's registrations,
-    // attestations and completed modules in one query each.
+    // The catalogue (pathways, coming dates) from its snapshot; the person's registrations (with
+    // their sessions and modules), attestations and completed modules in one transaction.
     const CatalogueReading reading = services_.catalogue.ReadVersion();
     auto snapshot = services_.catalogue.Snapshot(reading);
     const CatalogueSnapshot& snap = snapshot->value;
     const TimePoint now = reading.now;
-    parcours::PageRequest all;
-    all.limit = 500;
-    auto mine = services_.registrations.ListMineDetailed(pc.ctx, all);
-    auto attestations = services_.attestations.ListMine(pc.ctx);
-    auto progresses = services_.attendance.MyProgress(pc.ctx, snap.pathways);
-    if (!mine || !attestations || !progresses) return ErrorPage(pc, 503, "error.unavailable");
+    // Kept per person while their version (read with them) and the catalogue's structure hold.
+    std::optional<PersonStamp> stamp;
+    if (reading.enabled) stamp = PersonStamp{pc.person_version, reading.version.structure};
+    auto rows = services_.registrations.MyParcoursKept(pc.ctx, snap.pathways, 500, stamp);
+    if (!rows) return ErrorPage(pc, 503, "error.unavailable");
+    const std::vector<RegistrationDetail>& mine = (*rows)->registrations;
+    const std::vector<Attestation>& attestations = (*rows)->attestations;
+    const std::vector<PathwayProgress>& progresses = (*rows)->progress;
     std::map<Id, std::vector<const Session*>> coming_by_module;
     for (const auto& s : snap.upcoming) coming_by_module[s.module_id].push_back(&s);
     // The person's active registration per module, and the modules they ever registered in.
     std::map<Id, const RegistrationDetail*> active_by_module;
     std::set<Id> touched_modules;
-    for (const auto& d : mine->items) {
+    for (const auto& d : mine) {
       touched_modules.insert(d.session.module_id);
       if (Active(d.registration)) active_by_module[d.session.module_id] = &d;
     }
     json views = json::array();
     for (std::size_t pi = 0; pi < snap.pathways.size(); ++pi) {
       const Pathway& p = snap.pathways[pi];
-      const PathwayProgress* progress = &(*progresses)[pi];
+      const PathwayProgress* progress = &progresses[pi];
       bool started = false;
       for (const auto& m : progress->modules) started |= m.completed.has_value() || touched_modules.count(m.module.id);
       if (!started) continue;
@@ -124,7 +126,7 @@ void Site::AddParcoursPages() {
                              {{"done", std::to_string(done_count)}, {"total", std::to_string(progress->modules.size())},
                               {"hours", view["hours_done"].get<std::string>()},
                               {"total_hours", view["hours_total"].get<std::string>()}});
-      for (const auto& a : *attestations) {
+      for (const auto& a : attestations) {
         if (a.pathway_id != p.id || a.revoked_at) continue;
         view["attestation"] = {{"pdf", "/attestations/" + IdString(a.id) + "/pdf"},
                                {"verify", "/verify/" + a.verification_code},

@@ -148,15 +148,13 @@ WebResponse Site::Handle(const WebRequest& req) {
   pc.ctx.request_id = req.request_id;
   // The person, from the session cookie.
   if (auto token = req.Cookie(kSessionCookie); token && !token->empty()) {
-    auto principal = services_.accounts.Authenticate(*token);
-    if (principal && principal->kind == Principal::Kind::kUser) {
-      pc.ctx.principal = *principal;
-      auto me = services_.accounts.Me(pc.ctx);
-      if (me) {
-        pc.user = *me;
-        pc.session_token = *token;
-        pc.csrf = Sha256Hex("csrf:" + *token).substr(0, 40);
-      }
+    // The person, their profile and their version in one read.
+    if (auto person = services_.accounts.AuthenticatePerson(*token)) {
+      pc.ctx.principal = person->principal;
+      pc.user = std::move(person->user);
+      pc.person_version = person->version;
+      pc.session_token = *token;
+      pc.csrf = Sha256Hex("csrf:" + *token).substr(0, 40);
     }
     if (!pc.user) {
       pc.ctx.principal = Principal{};

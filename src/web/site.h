@@ -60,6 +60,7 @@ struct PageContext {
   const WebRequest& req;
   RequestContext ctx;           // the principal (anonymous unless signed in)
   std::optional<User> user;     // the signed-in person
+  std::int64_t person_version = 0;  // their version, read with them (services/person_cache.h)
   Lang lang = Lang::kFr;
   std::string session_token;    // the session cookie's value when signed in
   std::string csrf;             // the token forms must carry

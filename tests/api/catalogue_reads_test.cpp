@@ -142,3 +142,81 @@ TEST_CASE("catalogue reads: mon parcours has an ETag, is private, and changes wi
   CHECK(page.header("cache-control") == "private, no-cache");
   CHECK(Contains(page.body, "/registrations/" + registered.json()["id"].get<std::string>() + "/withdraw"));
 }
+
+TEST_CASE("catalogue reads: mon parcours kept per person shows every change made through another process at once",
+          "[api][reads][person_version]") {
+  // B keeps each person's rows while their version holds; the changes go through A. Without
+  // the version bumped in the change's transaction, B would answer with the kept rows.
+  ApiFixture f;
+  ServerProcess second(f.db.Url());
+  HttpClient b(second.BaseUrl());
+  auto pathway = f.coordinator->Post("/api/v1/pathways",
+      {{"code", "KEPT"}, {"title", "Kept pathway"}, {"modules", {{{"code", "KEPT-1"}, {"title", "Kept module"}, {"hours", 4}}}}});
+  REQUIRE(pathway.status == 201);
+  const std::string module = pathway.json()["modules"][0]["id"];
+  const std::string session = f.Session(module, 1);
+  struct Person {
+    std::string token;
+    std::unique_ptr<HttpClient> a;
+    std::string registration;
+  };
+  std::vector<Person> people;
+  for (const char* email : {"first@kept.lu", "second@kept.lu", "third@kept.lu"}) {
+    auto [id, token] = f.Participant(email);
+    Person p{token, f.Client(), ""};
+    p.a->set_token(token);
+    people.push_back(std::move(p));
+  }
+  auto page = [&](const Person& p) {
+    auto r = b.Request("GET", "/parcours?lang=en", "", {{"Cookie", "parcours_session=" + p.token}});
+    REQUIRE(r.status == 200);
+    return r.body;
+  };
+  Person& third = people[2];
+  CHECK_FALSE(Contains(page(third), "Kept module"));  // nothing started yet: kept as such by B
+  for (auto& p : people) {
+    auto r = p.a->Post("/api/v1/sessions/" + session + "/registrations", nullptr);
+    REQUIRE(r.status == 201);
+    p.registration = r.json()["id"];
+  }
+  // Their own registration, through A, shows at once through B.
+  CHECK(Contains(page(third), "waiting list, position 2"));
+  CHECK(Contains(page(third), "waiting list, position 2"));  // kept, the same
+  // Someone ahead on the waiting list withdraws: the third person's place moves at once.
+  REQUIRE(people[1].a->Request("DELETE", "/api/v1/registrations/" + people[1].registration).status == 200);
+  CHECK(Contains(page(third), "waiting list, position 1"));
+  // The confirmed person withdraws: the third is promoted, and sees it at once.
+  REQUIRE(people[0].a->Request("DELETE", "/api/v1/registrations/" + people[0].registration).status == 200);
+  auto promoted = page(third);
+  CHECK_FALSE(Contains(promoted, "waiting list, position"));
+  CHECK(Contains(promoted, "<span class=\"badge ok\">registered</span>"));
+  // A change to the session (structure version) shows at once too.
+  REQUIRE(f.coordinator->Request("PATCH", "/api/v1/sessions/" + session, json{{"location", "Salle Kept"}}.dump()).status == 200);
+  CHECK(Contains(page(third), "Salle Kept"));
+  // Their own withdrawal: the date is offered again instead.
+  REQUIRE(third.a->Request("DELETE", "/api/v1/registrations/" + third.registration).status == 200);
+  auto withdrawn = page(third);
+  CHECK_FALSE(Contains(withdrawn, "<span class=\"badge ok\">registered</span>"));
+  CHECK(Contains(withdrawn, "Next dates:"));
+}
+
+TEST_CASE("catalogue reads: the modules are kept like the catalogue, a new module seen at once through another process",
+          "[api][reads]") {
+  ApiFixture f;
+  ServerProcess second(f.db.Url());
+  HttpClient b(second.BaseUrl());
+  const std::string first = f.Module("MODS-1");
+  auto list = b.Request("GET", "/api/v1/modules?limit=50", "", kEnglish);
+  REQUIRE(list.status == 200);
+  CHECK(Contains(list.header("cache-control"), "no-cache"));
+  CHECK(Conditional(b, "/api/v1/modules?limit=50", list.header("etag")).status == 304);
+  auto one = b.Request("GET", "/api/v1/modules/" + first, "", kEnglish);
+  REQUIRE(one.status == 200);
+  CHECK(Conditional(b, "/api/v1/modules/" + first, one.header("etag")).status == 304);
+  CHECK(b.Request("GET", "/api/v1/modules/999999", "", kEnglish).status == 404);  // not kept as a 200
+  const std::string added = f.Module("MODS-2");
+  auto after = Changed(b, "/api/v1/modules?limit=50", list).json();
+  bool seen = false;
+  for (const auto& m : after["items"]) seen |= m["id"] == added;
+  CHECK(seen);
+}
