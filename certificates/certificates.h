@@ -126,4 +126,19 @@ std::string NewVerificationCode(const std::function<std::string(std::size_t)>& r
 bool IsWellFormedVerificationCode(const std::string& code);
 inline constexpr std::string_view kVerificationAlphabet = "23456789ABCDEFGHJKMNPQRSTWXYZ";
 
+// A QR code (error correction level M, 8-bit mode): its width in modules and which are dark,
+// row by row from the top, without the quiet zone. Throws std::runtime_error when the text
+// cannot be encoded (longer than a QR code holds).
+struct QrMatrix {
+  int width = 0;
+  std::vector<bool> dark;
+  bool Dark(int row, int col) const { return dark[static_cast<std::size_t>(row * width + col)]; }
+  // The dark modules as horizontal runs: (row, first column, length).
+  struct Run {
+    int row, col, length;
+  };
+  std::vector<Run> Runs() const;
+};
+QrMatrix EncodeQr(const std::string& text);
+
 }  // namespace parcours::certificates

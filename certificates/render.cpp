@@ -9,7 +9,6 @@
 //  - libharu, the fallback for texts with characters outside the subset (the full system
 //    DejaVuSans.ttf is embedded then) or for a logo the direct writer cannot pass through.
 #include <hpdf.h>
-#include <qrencode.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -872,11 +871,6 @@ class HaruCanvas final : public Canvas {
 // ---------------------------------------------------------------------------------------------
 // The layout, on either canvas.
 
-struct QrDeleter {
-  void operator()(QRcode* code) const { QRcode_free(code); }
-};
-using QrPtr = std::unique_ptr<QRcode, QrDeleter>;
-
 class Page {
  public:
   explicit Page(Canvas& canvas) : c_(canvas) {}
@@ -968,25 +962,12 @@ class Page {
   // The QR code's dark modules as filled rectangles, one per horizontal run, with the quiet
   // zone left white.
   void Qr(const std::string& url, float x, float y, float size) {
-    QrPtr code(QRcode_encodeString8bit(url.c_str(), 0, QR_ECLEVEL_M));
-    if (!code) throw std::runtime_error("certificates: QR encoding failed");
-    const int n = code->width;
-    const float module = size / static_cast<float>(n);
+    const QrMatrix code = EncodeQr(url);
+    const float module = size / static_cast<float>(code.width);
     c_.FillColor({0, 0, 0});
-    for (int row = 0; row < n; ++row) {
-      for (int col = 0; col < n;) {
-        if (!(code->data[row * n + col] & 1)) {
-          ++col;
-          continue;
-        }
-        int end = col;
-        while (end < n && (code->data[row * n + end] & 1)) ++end;
-        c_.Rectangle(x + module * static_cast<float>(col),
-                     y + size - module * static_cast<float>(row + 1),
-                     module * static_cast<float>(end - col), module);
-        col = end;
-      }
-    }
+    for (const auto& run : code.Runs())
+      c_.Rectangle(x + module * static_cast<float>(run.col), y + size - module * static_cast<float>(run.row + 1),
+                   module * static_cast<float>(run.length), module);
     c_.Fill();
   }
 

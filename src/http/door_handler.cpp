@@ -57,6 +57,7 @@ void AddDoorRoutes(Router& router, Services& s) {
       json j = ToJson(r.registration);
       j["attendance"] = MarkJson(r.mark);
       j["person_created"] = r.person_created;
+      j["already_registered"] = r.already_registered;
       return j;
     });
   }));

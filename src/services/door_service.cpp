@@ -17,6 +17,8 @@ namespace {
 // Trainers may add a walk-in until this long after the session's end (tidying the sheet up).
 constexpr std::chrono::hours kWalkInGrace{1};
 constexpr std::size_t kCodeLength = 10;
+// A sheet lists at most this many registrants (a session holds far fewer).
+constexpr int kMaxSheetRows = 5000;
 // Letters and digits that are not read one for another (no I, O, 0, 1).
 constexpr char kCodeAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -89,6 +91,8 @@ Result<WalkInResult> DoorService::WalkIn(const RequestContext& ctx, Id session_i
       person = found->user;
       result.person_created = found->created;
     }
+    if (auto before = uow.registrations().FindActive(s->id, person.id))
+      result.already_registered = before->status == RegistrationStatus::kConfirmed;
     WalkInRequest request{person.id, in.channel, in.module_override, in.capacity_override};
     auto reg = unit_.WalkIn(uow, ctx, *s, request, now);
     if (!reg) return Fail(reg.error());
@@ -98,6 +102,19 @@ Result<WalkInResult> DoorService::WalkIn(const RequestContext& ctx, Id session_i
     WriteMark(uow, unit_, ctx, *reg, result.mark, now);
     if (auto stored = uow.attendance().Find(s->id, person.id)) result.mark = *stored;
     return result;
+  });
+}
+
+Result<DoorSheet> DoorService::Sheet(const RequestContext& ctx, Id session_id) {
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<DoorSheet> {
+    auto s = StaffSession(uow, ctx.principal, session_id, false);
+    if (!s) return Fail(s.error());
+    DoorSheet sheet;
+    sheet.session = std::move(*s);
+    if (auto m = uow.catalogue().FindModule(sheet.session.module_id)) sheet.module = std::move(*m);
+    sheet.registrants = uow.registrations().Registrants(session_id, std::nullopt, 0, kMaxSheetRows);
+    sheet.marks = uow.attendance().ForSession(session_id);
+    return sheet;
   });
 }
 

@@ -36,6 +36,8 @@ struct WalkInResult {
   Registration registration;
   AttendanceRecord mark;
   bool person_created = false;
+  // They were a confirmed registrant already: nothing was added, they are marked present.
+  bool already_registered = false;
 };
 
 // What the trainer's screen shows: the code, the URL to encode as a QR code, when it expires.
@@ -60,6 +62,15 @@ struct CheckInList {
   std::vector<CheckInLine> items;
 };
 
+// The sheet at the door as the trainer's page shows it, read in one transaction: the session,
+// its module, every registrant (any status, with name and organisation) and the marks.
+struct DoorSheet {
+  Session session;
+  Module module;
+  std::vector<Registrant> registrants;
+  std::vector<AttendanceRecord> marks;
+};
+
 class DoorService {
  public:
   DoorService(Store& store, const Clock& clock, RandomSource& random, std::string public_url,
@@ -76,6 +87,8 @@ class DoorService {
   Result<AttendanceRecord> CheckIn(const RequestContext& ctx, Id session_id, const std::string& code);
   // Who checked themselves in, for the session's trainers and coordinators.
   Result<CheckInList> CheckIns(const RequestContext& ctx, Id session_id);
+  // The session's trainers and coordinators (404 for an unknown session, 403 for others).
+  Result<DoorSheet> Sheet(const RequestContext& ctx, Id session_id);
   // The trainer confirms the sheet: confirmed registrants still unmarked become absent, and
   // self check-in closes. Repeating it changes nothing.
   Result<AttendanceSheet> ConfirmSheet(const RequestContext& ctx, Id session_id);

@@ -4,12 +4,13 @@
 // record with attestations to issue or revoke, and the yearly participation report. Only
 // coordinators see these pages; the services check it again.
 #include <algorithm>
-#include <cstdio>
+#include <array>
 #include <set>
 
 #include "common/text.h"
 #include "common/time.h"
 #include "services/views.h"
+#include "web/desk_forms.h"
 #include "web/site.h"
 #include "web/words.h"
 
@@ -24,25 +25,6 @@ std::string Notice(PageContext& pc) {
   std::string text = Fill(Text(pc.lang, "desk.done_" + done), {{"count", pc.req.Query("count").value_or("")}});
   return text.starts_with("[") ? "" : text;
 }
-
-// "2027-01-19T14:00" (an <input type="datetime-local">) in Luxembourg time, and back.
-std::string LocalInput(TimePoint t) { return FormatLocal(t).substr(0, 16); }
-
-std::optional<TimePoint> ParseLocalInput(const std::string& v) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
-  char tail = 0;
-  if (v.size() < 16 || std::sscanf(v.c_str(), "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) < 5) return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return std::nullopt;
-  return LuxembourgLocalToUtc(y, static_cast<unsigned>(mo), static_cast<unsigned>(d), h, mi);
-}
-
-std::optional<int> ParseCount(const std::string& v) {
-  if (v.empty() || v.size() > 7 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
-  return std::stoi(v);
-}
-
-std::string Percent(int part, int whole) { return whole > 0 ? std::to_string(part * 100 / whole) : "0"; }
 
 // The edit form's fields as given, read into the service's SessionEdit: only what changed, so
 // that a session that has started can still get a new place.
@@ -80,6 +62,9 @@ std::optional<SessionEdit> ReadEdit(const std::vector<std::pair<std::string, std
   if (!errors.empty()) return std::nullopt;
   return e;
 }
+
+// The yearly table's columns, as in the centre's report.
+constexpr std::array<const char*, 4> kReportGroups = {"ifen", "fedas", "other", "specialised"};
 
 json AttestationView(Lang lang, const Attestation& a, const std::string& public_url) {
   return {{"id", IdString(a.id)},
@@ -373,24 +358,61 @@ void Site::AddDeskPages() {
       if (auto n = ParseCount(*v); n && *n >= 2000 && *n <= 2100) year = *n;
     auto report = services_.reports->Participation(pc.ctx, year);
     if (!report) return DomainErrorPage(pc, report.error());
-    json channels = json::array();
-    for (const auto& c : report->channels) channels.push_back(ChannelText(pc.lang, c));
-    auto counts = [&](const std::map<std::string, long long>& by) {
+    // The centre's columns: formal education (IFEN), non-formal (FEDAS), others (direct
+    // registrations and any other agency), the specialised public.
+    auto group_of = [](const std::string& channel) {
+      return channel == "IFEN" ? 0 : channel == "FEDAS" ? 1 : channel == "SPECIALISED" ? 3 : 2;
+    };
+    auto grouped = [&](const std::map<std::string, long long>& by) {
+      std::array<long long, kReportGroups.size()> g{};
+      for (const auto& [channel, n] : by) g[group_of(channel)] += n;
+      return g;
+    };
+    auto cells_of = [&](const std::map<std::string, long long>& by) {
       json cells = json::array();
-      for (const auto& c : report->channels) cells.push_back(std::to_string(by.count(c) ? by.at(c) : 0));
+      for (long long n : grouped(by)) cells.push_back(n ? std::to_string(n) : "");
       return cells;
     };
     json rows = json::array();
     for (const auto& row : report->rows) {
-      rows.push_back({{"label", row.label}, {"cells", counts(row.counts)}, {"total", std::to_string(row.total)}, {"child", false}});
+      rows.push_back({{"label", row.label}, {"cells", cells_of(row.counts)}, {"total", std::to_string(row.total)}, {"child", false}});
       for (const auto& child : row.children)
-        rows.push_back({{"label", child.label}, {"cells", counts(child.counts)}, {"total", std::to_string(child.total)}, {"child", true}});
+        rows.push_back({{"label", child.label}, {"cells", cells_of(child.counts)}, {"total", std::to_string(child.total)}, {"child", true}});
     }
+    json columns = json::array();
+    for (const char* key : kReportGroups) columns.push_back(Text(pc.lang, std::string("report.col_") + key));
+    json totals = json::array();
+    for (long long n : grouped(report->totals)) totals.push_back(std::to_string(n));
+    // The chart: one stacked bar per training (a pathway counts as one), drawn as SVG.
+    long long widest = 1;
+    for (const auto& row : report->rows) widest = std::max(widest, row.total);
+    json bars = json::array();
+    int y = 70;
+    for (const auto& row : report->rows) {
+      json parts = json::array();
+      double x = 0;
+      const auto g = grouped(row.counts);
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        if (!g[i]) continue;
+        const double w = 480.0 * static_cast<double>(g[i]) / static_cast<double>(widest);
+        parts.push_back({{"x", x}, {"w", w}, {"group", kReportGroups[i]},
+                         {"title", columns[i].get<std::string>() + " : " + std::to_string(g[i])}});
+        x += w;
+      }
+      bars.push_back({{"label", row.label}, {"text_y", y}, {"bar_y", y + 6}, {"parts", parts},
+                      {"total", std::to_string(row.total)}, {"total_x", x + 8}, {"total_y", y + 21}});
+      y += 50;
+    }
+    json legend = json::array();
+    for (std::size_t i = 0; i < kReportGroups.size(); ++i)
+      legend.push_back({{"group", kReportGroups[i]}, {"label", columns[i]}, {"x", (i % 2) * 300}, {"y", (i / 2) * 26},
+                        {"text_x", (i % 2) * 300 + 22}, {"text_y", (i / 2) * 26 + 14}});
     json years = json::array();
     for (int y = this_year + 1; y >= this_year - 4; --y)
       years.push_back({{"value", std::to_string(y)}, {"selected", y == year}});
-    json data = {{"year", std::to_string(year)}, {"years", years}, {"channels", channels}, {"rows", rows},
-                 {"has_rows", !rows.empty()}, {"totals", counts(report->totals)}, {"total", std::to_string(report->total)},
+    json data = {{"year", std::to_string(year)}, {"years", years}, {"columns", columns}, {"rows", rows},
+                 {"has_rows", !rows.empty()}, {"totals", totals}, {"total", std::to_string(report->total)},
+                 {"chart", {{"bars", bars}, {"legend", legend}, {"height", y}}},
                  {"csv", "/desk/report.csv?year=" + std::to_string(year)},
                  {"title", Fill(Text(pc.lang, "report.title_year"), {{"year", std::to_string(year)}})}};
     return Page(pc, "desk_report", data);

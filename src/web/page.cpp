@@ -62,6 +62,70 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseForm(std::s
   return out;
 }
 
+namespace {
+
+// The value of `name=` in a header's parameters ('boundary=x', 'name="file"'), unquoted.
+std::optional<std::string> HeaderParam(std::string_view header, std::string_view name) {
+  std::size_t at = 0;
+  while ((at = header.find(';', at)) != std::string_view::npos) {
+    std::string_view rest = Trim(header.substr(++at));
+    if (rest.size() <= name.size() || AsciiLower(rest.substr(0, name.size())) != name || rest[name.size()] != '=')
+      continue;
+    std::string_view v = rest.substr(name.size() + 1);
+    if (!v.empty() && v[0] == '"') {
+      auto close = v.find('"', 1);
+      if (close == std::string_view::npos) return std::nullopt;
+      return std::string(v.substr(1, close - 1));
+    }
+    return std::string(v.substr(0, v.find(';')));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseMultipart(std::string_view body,
+                                                                                std::string_view content_type) {
+  auto boundary = HeaderParam(content_type, "boundary");
+  if (!boundary || boundary->empty() || boundary->size() > 70) return std::nullopt;
+  const std::string delimiter = "--" + *boundary;
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t at = body.find(delimiter);
+  if (at == std::string_view::npos) return std::nullopt;
+  for (;;) {
+    at += delimiter.size();
+    if (body.substr(at, 2) == "--") return out;  // the closing delimiter
+    if (body.substr(at, 2) != "\r\n") return std::nullopt;
+    at += 2;
+    const std::size_t head_end = body.find("\r\n\r\n", at);
+    if (head_end == std::string_view::npos) return std::nullopt;
+    std::optional<std::string> name;
+    bool file = false;
+    for (std::string_view head = body.substr(at, head_end - at); !head.empty();) {
+      const std::size_t eol = head.find("\r\n");
+      std::string_view line = head.substr(0, eol);
+      head = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 2);
+      if (AsciiLower(line).starts_with("content-disposition:")) {
+        name = HeaderParam(line, "name");
+        file = HeaderParam(line, "filename").has_value();
+      }
+    }
+    const std::size_t content = head_end + 4;
+    const std::size_t next = body.find("\r\n" + delimiter, content);
+    if (!name || next == std::string_view::npos || out.size() >= 20) return std::nullopt;
+    std::string value(body.substr(content, next - content));
+    if (!file && !IsValidUtf8(value)) return std::nullopt;
+    out.emplace_back(std::move(*name), std::move(value));
+    at = next + 2;
+  }
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> PostedFields(const WebRequest& req) {
+  const std::string type = req.Header("content-type").value_or("");
+  if (AsciiLower(type).starts_with("multipart/form-data")) return ParseMultipart(req.body, type);
+  return ParseForm(req.body);
+}
+
 std::string Form::Get(const std::string& name) const {
   for (const auto& [k, v] : fields_)
     if (k == name) return v;

@@ -43,6 +43,14 @@ struct WebResponse {
 // when malformed (bad %-escape, invalid UTF-8, control characters other than CR LF TAB).
 std::optional<std::vector<std::pair<std::string, std::string>>> ParseForm(std::string_view body);
 
+// multipart/form-data bodies (a form with a file): the parts as (name, content) pairs, a file's
+// content as sent, or nullopt when malformed (no boundary, an unterminated part, a field that
+// is not UTF-8, more than 20 parts). Only routes that take an upload read them.
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseMultipart(std::string_view body,
+                                                                                std::string_view content_type);
+// The posted form's fields, whichever of the two encodings it came in (nullopt: malformed).
+std::optional<std::vector<std::pair<std::string, std::string>>> PostedFields(const WebRequest& req);
+
 // A form read field by field: the first value of each name.
 class Form {
  public:

@@ -61,7 +61,10 @@ Site::Site(SiteServices services, SiteSettings settings) : services_(services), 
   AddVerifyPage();
   AddParcoursPages();
   if (services_.door) AddTrainerPages();
-  if (services_.people && services_.operations && services_.reports) AddDeskPages();
+  if (services_.people && services_.operations && services_.reports) {
+    AddDeskAdminPages();  // before AddDeskPages: /desk/sessions/new is not a session's id
+    AddDeskPages();
+  }
 }
 
 bool Site::HasRoute(const std::string& method, const std::string& pattern) const {
@@ -80,7 +83,11 @@ PageHandler Site::WithId(Guard guard, std::function<WebResponse(PageContext&, Id
 }
 
 void Site::Add(const std::string& method, const std::string& pattern, PageHandler handler) {
-  routes_.push_back({method, pattern, Split(pattern), std::move(handler)});
+  routes_.push_back({method, pattern, Split(pattern), std::move(handler), false});
+}
+
+void Site::AddUpload(const std::string& pattern, PageHandler handler) {
+  routes_.push_back({"POST", pattern, Split(pattern), std::move(handler), true});
 }
 
 std::vector<std::string> Site::Describe() const {
@@ -123,7 +130,7 @@ WebResponse Site::Static(PageContext& pc) {
 
 // A POST must come from one of our pages: same origin when the browser says, and the form's
 // CSRF token.
-std::optional<WebResponse> Site::CheckPost(PageContext& pc) {
+std::optional<WebResponse> Site::CheckPost(PageContext& pc, bool upload) {
   if (auto site = pc.req.Header("sec-fetch-site"); site && *site == "cross-site")
     return ErrorPage(pc, 403, "error.csrf");
   if (auto origin = pc.req.Header("origin"); origin && *origin != "null") {
@@ -134,8 +141,10 @@ std::optional<WebResponse> Site::CheckPost(PageContext& pc) {
     if (!ours) return ErrorPage(pc, 403, "error.csrf");
   }
   auto type = pc.req.Header("content-type").value_or("");
-  if (!AsciiLower(type).starts_with("application/x-www-form-urlencoded")) return ErrorPage(pc, 415, "error.bad_form");
-  auto fields = ParseForm(pc.req.body);
+  const bool multipart = upload && AsciiLower(type).starts_with("multipart/form-data");
+  if (!multipart && !AsciiLower(type).starts_with("application/x-www-form-urlencoded"))
+    return ErrorPage(pc, 415, "error.bad_form");
+  auto fields = PostedFields(pc.req);
   if (!fields) return ErrorPage(pc, 400, "error.bad_form");
   const std::string sent = Form(*fields).Get("csrf");
   if (sent.empty() || pc.csrf.empty() || !ConstantTimeEquals(sent, pc.csrf)) return ErrorPage(pc, 403, "error.csrf");
@@ -210,7 +219,7 @@ WebResponse Site::Handle(const WebRequest& req) {
     if (!found) {
       resp = ErrorPage(pc, other_method ? 405 : 404, other_method ? "error.method" : "error.not_found");
     } else if (method == "POST") {
-      if (auto refused = CheckPost(pc)) resp = std::move(*refused);
+      if (auto refused = CheckPost(pc, found->upload)) resp = std::move(*refused);
       else resp = found->handler(pc);
     } else {
       resp = found->handler(pc);

@@ -26,10 +26,12 @@
 #include "services/catalogue_cache.h"
 #include "services/catalogue_service.h"
 #include "services/door_service.h"
+#include "services/history_service.h"
 #include "services/operations_service.h"
 #include "services/people_service.h"
 #include "services/registration_service.h"
 #include "services/report_service.h"
+#include "services/webhook_service.h"
 #include "web/i18n.h"
 #include "web/page.h"
 
@@ -49,6 +51,8 @@ struct SiteServices {
   PeopleService* people = nullptr;
   OperationsService* operations = nullptr;
   ReportService* reports = nullptr;
+  HistoryService* history = nullptr;  // the history import page
+  WebhookService* webhooks = nullptr;  // the agencies page's webhooks
 };
 
 struct SiteSettings {
@@ -124,6 +128,8 @@ class Site {
 
  private:
   void Add(const std::string& method, const std::string& pattern, PageHandler handler);
+  // A POST route whose form may carry a file (multipart/form-data as well as urlencoded).
+  void AddUpload(const std::string& pattern, PageHandler handler);
   void AddCataloguePages();
   void AddAccountPages();
   void AddVerifyPage();
@@ -131,15 +137,18 @@ class Site {
   void AddTokenPages(const TokenFlow& flow);
   void AddTrainerPages();
   void AddDeskPages();
+  // The coordinator's sessions list and new-session form, the history import, agencies.
+  void AddDeskAdminPages();
   WebResponse SheetPage(PageContext& pc, Id session_id, nlohmann::json extra, int status = 200);
   // A refused change at the door: the 403/404 page, else the sheet again with the refusal.
   WebResponse SheetRefusal(PageContext& pc, Id session_id, const DomainError& e,
                            nlohmann::json extra = nlohmann::json::object());
   WebResponse CheckInPage(PageContext& pc, Id session_id, nlohmann::json extra, int status = 200);
+  WebResponse AgenciesPage(PageContext& pc, nlohmann::json extra, int status);
   WebResponse SessionAdminPage(PageContext& pc, Id session_id, nlohmann::json extra, int status = 200);
   WebResponse ProfilePage(PageContext& pc, nlohmann::json errors, const std::string& new_calendar_token, int status,
                           nlohmann::json values = nlohmann::json::object());
-  std::optional<WebResponse> CheckPost(PageContext& pc);
+  std::optional<WebResponse> CheckPost(PageContext& pc, bool upload);
   WebResponse Static(PageContext& pc);
 
   struct Route {
@@ -147,6 +156,7 @@ class Site {
     std::string pattern;
     std::vector<std::string> segments;
     PageHandler handler;
+    bool upload = false;  // takes multipart/form-data
   };
   // The data every page's templates see (texts, language, CSRF token, signed in or not).
   void AddCommon(PageContext& pc, nlohmann::json& data) const;

@@ -5,6 +5,7 @@
 // channels) is the services'; the pages only say their answers in the reader's language.
 #include <map>
 
+#include "certificates/certificates.h"
 #include "common/text.h"
 #include "common/time.h"
 #include "services/views.h"
@@ -37,6 +38,17 @@ json DoorErrors(Lang lang, const DomainError& e, const Session& s, TimePoint now
   return FieldErrors(lang, e);
 }
 
+// The URL as a QR code for an inline SVG: its size with a quiet zone of 4 modules, and one
+// path of the dark modules (digits and letters only; coloured by the stylesheet).
+json QrSvg(const std::string& url) {
+  const auto qr = certificates::EncodeQr(url);
+  std::string path;
+  for (const auto& run : qr.Runs())
+    path += "M" + std::to_string(run.col + 4) + " " + std::to_string(run.row + 4) + "h" + std::to_string(run.length) +
+            "v1h-" + std::to_string(run.length) + "z";
+  return {{"size", qr.width + 8}, {"path", path}};
+}
+
 }  // namespace
 
 std::optional<WebResponse> Site::RequireStaff(PageContext& pc) {
@@ -47,23 +59,18 @@ std::optional<WebResponse> Site::RequireStaff(PageContext& pc) {
 
 WebResponse Site::SheetPage(PageContext& pc, Id session_id, json extra, int status) {
   const TimePoint now = services_.clock.Now();
-  auto session = services_.catalogue.GetSession(session_id);
-  if (!session) return DomainErrorPage(pc, session.error());
-  parcours::PageRequest all;
-  all.limit = kMaxPageSize;
-  auto registrants = services_.registrations.ListForSession(pc.ctx, session_id, all);
-  if (!registrants) return DomainErrorPage(pc, registrants.error());
-  auto sheet = services_.attendance.Sheet(pc.ctx, session_id);
+  // One read: the session, its module, the registrants and the marks.
+  auto sheet = services_.door->Sheet(pc.ctx, session_id);
   if (!sheet) return DomainErrorPage(pc, sheet.error());
-  auto module = services_.catalogue.GetModule(session->module_id);
+  const Session* session = &sheet->session;
+  const Module* module = sheet->module.id ? &sheet->module : nullptr;
   std::map<Id, const AttendanceRecord*> marks;
-  for (const auto& line : sheet->lines)
-    if (line.mark) marks[line.participant_id] = &*line.mark;
+  for (const auto& m : sheet->marks) marks[m.participant_id] = &m;
   const bool started = now >= session->starts_at;
   const bool open = session->status != SessionStatus::kCancelled;
   json people = json::array(), others = json::array();
   int marked = 0;
-  for (const auto& r : registrants->items) {
+  for (const auto& r : sheet->registrants) {
     const auto& reg = r.registration;
     json v = {{"id", IdString(reg.participant_id)},
               {"name", r.name},
@@ -108,7 +115,7 @@ WebResponse Site::SheetPage(PageContext& pc, Id session_id, json extra, int stat
                                          {{"when", FormatSlot(pc.lang, session->starts_at, session->ends_at)}})},
                {"can_confirm", started && open && !session->sheet_confirmed_at},
                {"open", open},
-               {"module_hours", FormatNumber(Lang::kEn, sheet->module_hours)},
+               {"module_hours", FormatNumber(Lang::kEn, sheet->module.hours)},
                {"is_coordinator", pc.user->Has(Role::kCoordinator)},
                {"notice", Notice(pc, "trainer")},
                {"walk_in", {{"email", ""}, {"name", ""}, {"organisation", ""}}}};
@@ -216,7 +223,10 @@ void Site::AddTrainerPages() {
                           {{"walk_in", {{"email", in.email}, {"name", in.name}, {"organisation", in.organisation},
                                         {"channel", in.channel}}}});
     return WebResponse::Redirect("/trainer/sessions/" + IdString(id) + "?done=" +
-                                 (walked->person_created ? "walked_in_new" : "walked_in") + "#p" +
+                                 (walked->person_created       ? "walked_in_new"
+                                  : walked->already_registered ? "walked_in_known"
+                                                               : "walked_in") +
+                                 "#p" +
                                  IdString(walked->registration.participant_id));
   }));
 
@@ -239,6 +249,7 @@ void Site::AddTrainerPages() {
     }
     data["code"] = code->code;
     data["url"] = code->url;
+    data["qr"] = QrSvg(code->url);
     data["window"] = Fill(Text(pc.lang, "checkin.window"),
                           {{"window", FormatSlot(pc.lang, code->opens_at, code->closes_at)}});
     data["expires"] = Fill(Text(pc.lang, "checkin.expires"), {{"time", FormatTime(pc.lang, code->expires_at)}});

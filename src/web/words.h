@@ -16,6 +16,9 @@ std::string ChannelText(Lang lang, const std::string& channel);
 std::string StatusText(Lang lang, RegistrationStatus s);
 // The session's place, or "online".
 std::string PlaceText(Lang lang, const Session& s);
+// A rule's message (the services speak English) in the reader's language when it is one the
+// pages know, else as the service said it.
+std::string RuleMessage(Lang lang, const std::string& message);
 // Field errors of a refused form, each named in the page's language: [{field, message}].
 nlohmann::json FieldErrors(Lang lang, const DomainError& e);
 

@@ -116,6 +116,21 @@ TEST_CASE("staff pages: the sheet refuses a mark before the start, then marks, w
   auto known = t.Post("/trainer/sessions/" + session + "/walk-ins", {{"email", "D@ex.lu"}, {"name", ""}, {"organisation", ""}, {"channel", "DIRECT"}});
   CHECK(known.status == 303);
   CHECK(Contains(known.header("location"), "done=walked_in#p" + d));
+  // Someone already on the list is not added again: the trainer is told, the person marked present.
+  const auto registrations = f.db.Count("SELECT COUNT(*) FROM registrations WHERE session_id = " + session);
+  auto again = t.Post("/trainer/sessions/" + session + "/walk-ins", {{"email", "a@ex.lu"}, {"name", ""}, {"channel", "DIRECT"}});
+  CHECK(again.status == 303);
+  CHECK(Contains(again.header("location"), "done=walked_in_known#p" + a));
+  CHECK(Contains(t.Get(again.header("location")).body, "était déjà sur la liste"));
+  CHECK(f.db.Count("SELECT COUNT(*) FROM registrations WHERE session_id = " + session) == registrations);
+  CHECK(f.db.Scalar("SELECT status FROM attendance WHERE participant_id = " + a) == "present");
+  f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));  // after the clock's jump
+  auto api = f.coordinator->Post("/api/v1/sessions/" + session + "/walk-ins", {{"person", {{"email", "a@ex.lu"}, {"name", ""}}}});
+  CHECK(api.status == 201);
+  CHECK(api.json()["already_registered"] == true);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM registrations WHERE session_id = " + session) == registrations);
+  auto fresh_api = f.coordinator->Post("/api/v1/sessions/" + session + "/walk-ins", {{"person", {{"email", "d@ex.lu"}, {"name", ""}}}});
+  CHECK(fresh_api.json()["already_registered"] == true);
   auto nameless = t.Post("/trainer/sessions/" + session + "/walk-ins", {{"email", "new@ex.lu"}, {"name", ""}, {"channel", "DIRECT"}});
   CHECK(nameless.status == 422);
   CHECK(f.db.Count("SELECT COUNT(*) FROM users WHERE email = 'new@ex.lu'") == 0);
@@ -158,6 +173,13 @@ TEST_CASE("staff pages: self check-in with the code the trainer's page shows", "
   REQUIRE(std::regex_search(shown.body, m, std::regex("class=\"checkin-code\">([0-9A-Z]{10})<")));
   const std::string code = m[1];
   CHECK(Contains(shown.body, "/sessions/" + session + "/check-in?code=" + code));
+  // The URL as a QR code drawn in SVG (the cert tier reads such a matrix back with zbarimg).
+  CHECK(std::regex_search(shown.body, std::regex("<svg class=\"qr\" viewBox=\"0 0 (\\d+) \\1\"[^>]*role=\"img\"")));
+  const auto d = shown.body.find("<path class=\"qr-dark\" d=\"M");
+  REQUIRE(d != std::string::npos);
+  const std::string path = shown.body.substr(d + 25, shown.body.find('"', d + 25) - d - 25);
+  CHECK(path.size() > 200);
+  CHECK(path.find_first_not_of("0123456789 Mhvz-") == std::string::npos);
 
   BrowserClient nobody(f.server->BaseUrl());
   auto to_login = nobody.Get("/sessions/" + session + "/check-in?code=" + code);

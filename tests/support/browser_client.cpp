@@ -1,5 +1,6 @@
 #include "browser_client.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace parcours::testing {
@@ -67,6 +68,25 @@ HttpResult BrowserClient::Post(const std::string& path, std::vector<std::pair<st
   if (!cookies_.empty()) headers["Cookie"] = CookieHeader();
   headers["Content-Type"] = "application/x-www-form-urlencoded";
   auto r = http_.Request("POST", path, FormEncode(fields), headers);
+  Remember(r);
+  return r;
+}
+
+HttpResult BrowserClient::PostMultipart(const std::string& path, std::vector<std::pair<std::string, std::string>> fields,
+                                        const std::vector<std::string>& files) {
+  const std::string boundary = "----parcours-test-boundary-7d1f";
+  fields.insert(fields.begin(), {"csrf", csrf_});
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    const bool file = std::find(files.begin(), files.end(), name) != files.end();
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"" +
+            (file ? "; filename=\"" + name + ".csv\"\r\nContent-Type: text/csv" : "") + "\r\n\r\n" + value + "\r\n";
+  }
+  body += "--" + boundary + "--\r\n";
+  std::map<std::string, std::string> headers;
+  if (!cookies_.empty()) headers["Cookie"] = CookieHeader();
+  headers["Content-Type"] = "multipart/form-data; boundary=" + boundary;
+  auto r = http_.Request("POST", path, body, headers);
   Remember(r);
   return r;
 }

@@ -18,6 +18,10 @@ class BrowserClient {
   // Posts the fields; adds `csrf` (from the last page read) unless `with_csrf` is false.
   HttpResult Post(const std::string& path, std::vector<std::pair<std::string, std::string>> fields,
                   bool with_csrf = true, std::map<std::string, std::string> headers = {});
+  // Posts the fields as multipart/form-data (a form with a file input), with `csrf` first; a
+  // field named in `files` is sent as a file part (filename="<name>.csv").
+  HttpResult PostMultipart(const std::string& path, std::vector<std::pair<std::string, std::string>> fields,
+                           const std::vector<std::string>& files = {});
   // Logs in through the login page; true when the answer is the redirect after success.
   bool LogIn(const std::string& email, const std::string& password);
   const std::string& csrf() const { return csrf_; }

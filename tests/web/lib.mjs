@@ -160,3 +160,21 @@ export async function completedPathway(person, { code, title, modules }) {
       body: { records: [{ participant_id: person.id, status: 'present' }] } }));
   return { pathway, sessions, coord };
 }
+
+// The text of the QR code in a PNG (a screenshot of the check-in page's SVG), read by zbarimg.
+export function qrTextOfPng(png) {
+  const dir = mkdtempSync(join(tmpdir(), 'parcours-qr-'));
+  try {
+    writeFileSync(join(dir, 'qr.png'), png);
+    return execFileSync('zbarimg', ['--quiet', '--raw', join(dir, 'qr.png')]).toString().trim().split('\n')[0];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// A participant account made by the coordinator (no sign-up pacing: for journeys that need many).
+export async function staffMadeParticipant(coordToken, email, name, password = 'a-long-password') {
+  const u = await must(api('/api/v1/users', { method: 'POST', token: coordToken, body: {
+    email, name, password, roles: ['participant'] } }), 201);
+  return { id: u.id, email, password, token: await login(email, password) };
+}
