@@ -132,6 +132,7 @@ struct Wiring {
   std::unique_ptr<HistoryService> history;
   std::unique_ptr<OperationsService> operations;
   std::unique_ptr<StructureService> structures;
+  std::unique_ptr<DocumentService> documents;
   std::unique_ptr<EvaluationService> evaluations;
 
   const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
@@ -196,6 +197,7 @@ struct Wiring {
     history = std::make_unique<HistoryService>(*store, clock());
     operations = std::make_unique<OperationsService>(*store, clock(), *catalogue, *attestations, *scheduler);
     structures = std::make_unique<StructureService>(*store, clock());
+    documents = std::make_unique<DocumentService>(*store, clock(), config.public_base_url);
     evaluations = std::make_unique<EvaluationService>(*store, clock(), random);
   }
 
@@ -498,6 +500,7 @@ int Serve(Wiring& w) {
   services.history = w.history.get();
   services.operations = w.operations.get();
   services.structures = w.structures.get();
+  services.documents = w.documents.get();
   services.evaluations = w.evaluations.get();
   http::Router router;
   http::AddAllRoutes(router, services);
