@@ -24,6 +24,7 @@
 #include "services/structure_service.h"
 #include "services/document_service.h"
 #include "services/evaluation_service.h"
+#include "services/speed_meeting_service.h"
 
 namespace parcours::http {
 
@@ -56,6 +57,7 @@ struct Services {
   StructureService* structures = nullptr;
   DocumentService* documents = nullptr;
   EvaluationService* evaluations = nullptr;
+  SpeedMeetingService* speed_meeting = nullptr;
 };
 
 // Route guards: a caller who may not use a route is refused before anything of the request is
@@ -93,6 +95,7 @@ void AddDocumentRoutes(Router& router, Services& s);
 // server's parser asks this before reading a body.
 bool IsDocumentUpload(std::string_view method, std::string_view target);
 void AddEvaluationRoutes(Router& router, Services& s);
+void AddSpeedMeetingRoutes(Router& router, Services& s);
 // CSV answers and the ?year= parameter (agencies_handler.cpp), shared by the report routes.
 HttpResponse CsvAttachment(std::string body, const std::string& filename);
 std::optional<int> YearParam(const HttpRequest& req);
@@ -147,6 +150,9 @@ inline void AddAllRoutes(Router& router, Services& s) {
   AddEvaluationRoutes(router, s);
   router.AllowQuery(Method::kGet, "/api/v1/sessions/{id}/evaluation/results", {"format"});
   router.AllowQuery(Method::kGet, "/api/v1/modules/{id}/evaluation/results", {"year", "format"});
+  AddSpeedMeetingRoutes(router, s);
+  for (const char* path : {"/api/v1/sessions/{id}/speed-meeting", "/api/v1/sessions/{id}/speed-meeting/pdf"})
+    router.AllowQuery(Method::kGet, path, {"round_minutes", "duration_minutes", "table_size"});
 }
 
 }  // namespace parcours::http

@@ -62,6 +62,7 @@ Site::Site(SiteServices services, SiteSettings settings) : services_(services), 
   AddParcoursPages();
   if (services_.door) AddTrainerPages();
   if (services_.people && services_.operations && services_.reports) AddDeskPages();
+  if (services_.speed_meeting) AddSpeedMeetingPages();
 }
 
 bool Site::HasRoute(const std::string& method, const std::string& pattern) const {

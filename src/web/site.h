@@ -30,6 +30,7 @@
 #include "services/people_service.h"
 #include "services/registration_service.h"
 #include "services/report_service.h"
+#include "services/speed_meeting_service.h"
 #include "web/i18n.h"
 #include "web/page.h"
 
@@ -49,6 +50,7 @@ struct SiteServices {
   PeopleService* people = nullptr;
   OperationsService* operations = nullptr;
   ReportService* reports = nullptr;
+  SpeedMeetingService* speed_meeting = nullptr;  // the speed-meeting plan page (issue 12)
 };
 
 struct SiteSettings {
@@ -130,6 +132,7 @@ class Site {
   void AddTokenPages(const TokenFlow& flow);
   void AddTrainerPages();
   void AddDeskPages();
+  void AddSpeedMeetingPages();
   WebResponse SheetPage(PageContext& pc, Id session_id, nlohmann::json extra, int status = 200);
   // A refused change at the door: the 403/404 page, else the sheet again with the refusal.
   WebResponse SheetRefusal(PageContext& pc, Id session_id, const DomainError& e,
