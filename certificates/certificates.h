@@ -53,6 +53,18 @@ struct AttendanceContent {
   std::string signatory_title;
 };
 
+// A plain listing (the printed speed-meeting plan): headed blocks of lines on A4 portrait pages.
+struct ListingBlock {
+  std::string heading;
+  std::vector<std::string> lines;
+  bool section = false;  // a section title (no lines of its own): starts a new page
+};
+struct ListingContent {
+  std::string title;     // on every page
+  std::string subtitle;  // on every page
+  std::vector<ListingBlock> blocks;
+};
+
 // Renders one-page A4 landscape PDFs with an embedded DejaVu Sans subset (Unicode text) and the
 // logo from the templates directory. The font and logo are loaded once by the constructor; the
 // const methods keep no mutable state, so one Renderer may be shared by several threads.
@@ -69,6 +81,7 @@ class Renderer {
 
   std::string Attestation(const AttestationContent& content) const;  // PDF bytes
   std::string Attendance(const AttendanceContent& content) const;     // PDF bytes
+  std::string Listing(const ListingContent& content) const;           // PDF bytes, as many pages as needed
 
   struct Assets;  // font subset and logo, prepared once
 

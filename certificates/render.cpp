@@ -800,7 +800,8 @@ using DocPtr = std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, DocDeleter>;
 
 class HaruCanvas final : public Canvas {
  public:
-  HaruCanvas(const Renderer::Assets& assets, const std::string& font_path)
+  // `first_page`: an A4 landscape page to draw on (the certificates); listings add their own.
+  HaruCanvas(const Renderer::Assets& assets, const std::string& font_path, bool first_page = true)
       : doc_(HPDF_New(RecordHaruError, &error_)) {
     if (!doc_) throw std::runtime_error("certificates: HPDF_New failed");
     HPDF_SetCompressionMode(doc_.get(), HPDF_COMP_ALL);
@@ -811,10 +812,15 @@ class HaruCanvas final : public Canvas {
     logo_ = HPDF_LoadPngImageFromMem(doc_.get(),
                                      reinterpret_cast<const HPDF_BYTE*>(assets.logo_png.data()),
                                      static_cast<HPDF_UINT>(assets.logo_png.size()));
-    page_ = HPDF_AddPage(doc_.get());
-    HPDF_Page_SetWidth(page_, kPageWidth);
-    HPDF_Page_SetHeight(page_, kPageHeight);
+    if (first_page) AddPage(kPageWidth, kPageHeight);
     Check("setting up the document");
+  }
+
+  // Drawing goes on this new page from now on.
+  void AddPage(float width, float height) {
+    page_ = HPDF_AddPage(doc_.get());
+    HPDF_Page_SetWidth(page_, width);
+    HPDF_Page_SetHeight(page_, height);
   }
 
   void StrokeColor(Rgb c) override { HPDF_Page_SetRGBStroke(page_, c.r, c.g, c.b); }
@@ -1122,6 +1128,76 @@ std::string Renderer::Attendance(const AttendanceContent& c) const {
   return Render(*assets_, draw, c.centre_name, c.holder_name, c.module_title, c.pathway_title,
                 c.session_dates, c.place, c.verification_url, c.signatory_name,
                 c.signatory_title);
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Listings (the printed speed-meeting plan): A4 portrait pages of headed blocks, through libharu
+// with the full DejaVu Sans (any name prints). A block starts on a new page when it does not fit
+// on the current one; a section heading always starts a new page.
+
+namespace {
+
+constexpr float kListWidth = 595.28f;  // A4 portrait, points
+constexpr float kListHeight = 841.89f;
+constexpr float kListMargin = 42;
+
+class ListingWriter {
+ public:
+  explicit ListingWriter(const Renderer::Assets& assets) : c_(assets, assets.full_font_path, false) {}
+
+  void NewPage(const std::string& title, const std::string& subtitle) {
+    c_.AddPage(kListWidth, kListHeight);
+    const float top = kListHeight - kListMargin;
+    c_.Logo(kListMargin, top - 32, 32, 32);
+    Text(title, 14, kListMargin + 44, top - 14, kAccent);
+    Text(subtitle, 9, kListMargin + 44, top - 28, kMuted);
+    y_ = top - 60;
+  }
+
+  // Lines of `text` no wider than `width`, cut at spaces (as on the certificates).
+  std::vector<std::string> Wrap(const std::string& text, float size, float width) {
+    return Page(c_).Wrap(text, size, width);
+  }
+
+  float y() const { return y_; }
+  void Down(float by) { y_ -= by; }
+  void Text(const std::string& text, float size, float x, float y, Rgb color = kInk) {
+    c_.FillColor(color);
+    c_.Text(text, size, x, y);
+  }
+  std::string Save() { return c_.Save(); }
+
+ private:
+  HaruCanvas c_;
+  float y_ = 0;
+};
+
+}  // namespace
+
+std::string Renderer::Listing(const ListingContent& c) const {
+  ListingWriter out(*assets_);
+  constexpr float kHeading = 11, kLine = 9, kLead = 12.5f, kBottom = kListMargin;
+  const float width = kListWidth - 2 * kListMargin - 12;
+  out.NewPage(c.title, c.subtitle);
+  for (const ListingBlock& block : c.blocks) {
+    std::vector<std::string> lines;
+    for (const auto& line : block.lines)
+      for (auto& part : out.Wrap(line, kLine, width)) lines.push_back(std::move(part));
+    const float needed = (block.section ? 22 : 18) + kLead * static_cast<float>(lines.size());
+    const bool fits_a_page = needed < kListHeight - 2 * kListMargin - 60;
+    if ((block.section && out.y() < kListHeight - kListMargin - 61) || (out.y() - needed < kBottom && fits_a_page))
+      out.NewPage(c.title, c.subtitle);
+    out.Text(block.heading, block.section ? 13 : kHeading, kListMargin, out.y(), block.section ? kAccent : kInk);
+    out.Down(block.section ? 22 : 15);
+    for (const auto& line : lines) {
+      if (out.y() < kBottom) out.NewPage(c.title, c.subtitle);
+      out.Text(line, kLine, kListMargin + 12, out.y());
+      out.Down(kLead);
+    }
+    out.Down(6);
+  }
+  return out.Save();
 }
 
 }  // namespace parcours::certificates

@@ -132,7 +132,9 @@ struct Wiring {
   std::unique_ptr<HistoryService> history;
   std::unique_ptr<OperationsService> operations;
   std::unique_ptr<StructureService> structures;
+  std::unique_ptr<DocumentService> documents;
   std::unique_ptr<EvaluationService> evaluations;
+  std::unique_ptr<SpeedMeetingService> speed_meeting;
 
   const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
 
@@ -196,7 +198,9 @@ struct Wiring {
     history = std::make_unique<HistoryService>(*store, clock());
     operations = std::make_unique<OperationsService>(*store, clock(), *catalogue, *attestations, *scheduler);
     structures = std::make_unique<StructureService>(*store, clock());
+    documents = std::make_unique<DocumentService>(*store, clock(), config.public_base_url);
     evaluations = std::make_unique<EvaluationService>(*store, clock(), random);
+    speed_meeting = std::make_unique<SpeedMeetingService>(*store, std::make_shared<certificates::Renderer>(templates));
   }
 
   // PARCOURS_SIGNING_KEY/CERT hold either PEM text or the path of a PEM file.
@@ -493,6 +497,7 @@ int Serve(Wiring& w) {
   site_services.reports = w.reports.get();
   site_services.history = w.history.get();
   site_services.webhooks = w.webhooks.get();
+  site_services.speed_meeting = w.speed_meeting.get();
   web::Site site(site_services, {w.config.public_base_url});
   services.pages = [&site](http::HttpRequest& req) { return ServePage(site, req); };
   services.people = w.people.get();
@@ -500,7 +505,9 @@ int Serve(Wiring& w) {
   services.history = w.history.get();
   services.operations = w.operations.get();
   services.structures = w.structures.get();
+  services.documents = w.documents.get();
   services.evaluations = w.evaluations.get();
+  services.speed_meeting = w.speed_meeting.get();
   http::Router router;
   http::AddAllRoutes(router, services);
   router.SetFallback(services.pages);

@@ -30,6 +30,7 @@ enum class ErrorCode {
   kUnavailable,            // a dependency is down
   kBusy,                   // too much work of this kind at once (password hashing); retry shortly
   kLoginConfirmationSent,  // right password, new address, account under attack: confirm by e-mail
+  kTooLarge,               // the content is larger than the route accepts (413)
 };
 
 struct FieldError {

@@ -129,6 +129,7 @@ const char* ToString(NotificationKind k) {
     case NotificationKind::kPasswordReset: return "password_reset";
     case NotificationKind::kSessionChanged: return "session_changed";
     case NotificationKind::kMovedToWaitlist: return "moved_to_waitlist";
+    case NotificationKind::kDocumentAvailable: return "document_available";
   }
   return "registration_confirmed";
 }

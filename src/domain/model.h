@@ -241,11 +241,13 @@ enum class NotificationKind {
   kPasswordReset,  // a one-time link to choose a new password ("forgot password")
   kSessionChanged,   // the session's date or place changed: an updated invitation
   kMovedToWaitlist,  // the coordinator lowered the capacity below the confirmed registrants
+  kDocumentAvailable,  // a session's written synthesis was added (to its attendees)
 };
 inline constexpr NotificationKind kAllNotificationKinds[] = {
     NotificationKind::kRegistrationConfirmed, NotificationKind::kPromoted, NotificationKind::kSessionCancelled,
     NotificationKind::kReminder, NotificationKind::kAccountClaim, NotificationKind::kLoginUnlock,
-    NotificationKind::kPasswordReset, NotificationKind::kSessionChanged, NotificationKind::kMovedToWaitlist};
+    NotificationKind::kPasswordReset, NotificationKind::kSessionChanged, NotificationKind::kMovedToWaitlist,
+    NotificationKind::kDocumentAvailable};
 const char* ToString(NotificationKind k);
 std::optional<NotificationKind> NotificationKindFromString(const std::string& s);
 

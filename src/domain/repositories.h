@@ -10,6 +10,7 @@
 #include "common/expected.h"
 #include "domain/model.h"
 #include "domain/structures.h"
+#include "domain/documents.h"
 #include "domain/throttle.h"
 
 namespace parcours {
@@ -483,6 +484,16 @@ class EvaluationRepository {
   virtual long long Attendees(Id session_id) = 0;
 };
 
+// Session documents (issue 12): metadata, and the bytes in chunks.
+class DocumentRepository {
+ public:
+  virtual ~DocumentRepository() = default;
+  virtual Id Insert(const SessionDocument& d, const std::string& bytes) = 0;
+  virtual std::vector<SessionDocument> OfSession(Id session_id) = 0;  // by id
+  virtual std::optional<SessionDocument> Find(Id id) = 0;
+  virtual std::string Content(Id id) = 0;
+};
+
 class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
@@ -499,6 +510,7 @@ class UnitOfWork {
   virtual AttestationRepository& attestations() = 0;
   virtual PersonalDataRepository& personal_data() = 0;
   virtual StructureRepository& structures() = 0;
+  virtual DocumentRepository& documents() = 0;
   virtual EvaluationRepository& evaluations() = 0;
 };
 

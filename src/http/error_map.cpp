@@ -35,6 +35,7 @@ Problem Describe(ErrorCode code) {
     case ErrorCode::kBusy: return {503, "busy", "Service busy"};
     case ErrorCode::kLoginConfirmationSent:
       return {403, "login-confirmation-sent", "Login to be confirmed by e-mail"};
+    case ErrorCode::kTooLarge: return {413, "too-large", "Content too large"};
   }
   return {500, "internal", "Internal error"};
 }

@@ -22,7 +22,9 @@
 #include "services/operations_service.h"
 #include "services/people_service.h"
 #include "services/structure_service.h"
+#include "services/document_service.h"
 #include "services/evaluation_service.h"
+#include "services/speed_meeting_service.h"
 
 namespace parcours::http {
 
@@ -53,7 +55,9 @@ struct Services {
   OperationsService* operations = nullptr;
   // Structures, sectors and memberships (issue 12), set by src/app.
   StructureService* structures = nullptr;
+  DocumentService* documents = nullptr;
   EvaluationService* evaluations = nullptr;
+  SpeedMeetingService* speed_meeting = nullptr;
 };
 
 // Route guards: a caller who may not use a route is refused before anything of the request is
@@ -86,7 +90,12 @@ void AddSessionRoutes(Router& router, Services& s);
 void AddDoorRoutes(Router& router, Services& s);
 void AddPeopleRoutes(Router& router, Services& s);
 void AddStructureRoutes(Router& router, Services& s);
+void AddDocumentRoutes(Router& router, Services& s);
+// The one route whose body may exceed the general limit (a session document, 20 MB): the
+// server's parser asks this before reading a body.
+bool IsDocumentUpload(std::string_view method, std::string_view target);
 void AddEvaluationRoutes(Router& router, Services& s);
+void AddSpeedMeetingRoutes(Router& router, Services& s);
 // CSV answers and the ?year= parameter (agencies_handler.cpp), shared by the report routes.
 HttpResponse CsvAttachment(std::string body, const std::string& filename);
 std::optional<int> YearParam(const HttpRequest& req);
@@ -136,9 +145,14 @@ inline void AddAllRoutes(Router& router, Services& s) {
   router.AllowQuery(Method::kGet, "/api/v1/pathways/{id}/completions", {"due"});
   AddStructureRoutes(router, s);
   router.AllowQuery(Method::kGet, "/api/v1/structures", {"sector", "limit", "cursor"});
+  AddDocumentRoutes(router, s);
+  router.AllowQuery(Method::kPost, "/api/v1/sessions/{id}/documents", {"kind", "title", "filename"});
   AddEvaluationRoutes(router, s);
   router.AllowQuery(Method::kGet, "/api/v1/sessions/{id}/evaluation/results", {"format"});
   router.AllowQuery(Method::kGet, "/api/v1/modules/{id}/evaluation/results", {"year", "format"});
+  AddSpeedMeetingRoutes(router, s);
+  for (const char* path : {"/api/v1/sessions/{id}/speed-meeting", "/api/v1/sessions/{id}/speed-meeting/pdf"})
+    router.AllowQuery(Method::kGet, path, {"round_minutes", "duration_minutes", "table_size"});
 }
 
 }  // namespace parcours::http

@@ -169,8 +169,15 @@ RequestParser::State RequestParser::EndOfHeaders() {
   if (current_.minor_version >= 1 && hosts != 1) return Fail(400, "An HTTP/1.1 request needs exactly one Host header.");
   if (chunked && content_length) return Fail(400, "A request cannot have both Content-Length and Transfer-Encoding.");
   if (chunked && current_.minor_version == 0) return Fail(400, "HTTP/1.0 has no chunked transfer coding.");
-  if (content_length && *content_length > limits_.max_body)
-    return Fail(413, "The request body is larger than " + std::to_string(limits_.max_body) + " bytes.");
+  // The larger limit is asked for only when the body may exceed the general one, so the
+  // (possibly costly) admission check runs for large uploads alone.
+  const bool may_be_large = chunked || (content_length && *content_length > limits_.max_body);
+  body_limit_ = may_be_large && limits_.large_body && limits_.max_large_body > limits_.max_body &&
+                        limits_.large_body(current_)
+                    ? limits_.max_large_body
+                    : limits_.max_body;
+  if (content_length && *content_length > body_limit_)
+    return Fail(413, "The request body is larger than " + std::to_string(body_limit_) + " bytes.");
   if (chunked) {
     phase_ = Phase::kChunkSize;
   } else if (content_length && *content_length > 0) {
@@ -277,8 +284,8 @@ RequestParser::State RequestParser::Next(ParsedRequest& out) {
           phase_ = Phase::kTrailers;
           continue;
         }
-        if (current_.body.size() + size > limits_.max_body)
-          return Fail(413, "The request body is larger than " + std::to_string(limits_.max_body) + " bytes.");
+        if (current_.body.size() + size > body_limit_)
+          return Fail(413, "The request body is larger than " + std::to_string(body_limit_) + " bytes.");
         chunk_remaining_ = size;
         phase_ = Phase::kChunkData;
         continue;

@@ -4,6 +4,7 @@
 // Anything it cannot read or that breaks a limit becomes an error with the status to answer
 // (400, 408, 413, 414, 431, 501, 505) after which the connection is closed.
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,11 +13,18 @@
 
 namespace parcours::http {
 
+struct ParsedRequest;
+
 struct ParserLimits {
   std::size_t max_request_line = 8 * 1024;   // 414 beyond
   std::size_t max_header_bytes = 32 * 1024;  // all header lines together; 431 beyond
   std::size_t max_header_count = 100;        // 431 beyond
   std::size_t max_body = 1 << 20;            // 413 beyond (declared or received)
+  // A request whose head `large_body` admits (one upload route, by a caller allowed to use it)
+  // may carry up to max_large_body bytes instead; 413 beyond, as soon as declared. Asked once
+  // per request, after its headers, and only when its body may exceed max_body.
+  std::size_t max_large_body = 0;
+  std::function<bool(const ParsedRequest& head)> large_body;
 };
 
 struct ParsedRequest {
@@ -68,6 +76,7 @@ class RequestParser {
   void Compact();
 
   ParserLimits limits_;
+  std::size_t body_limit_ = 0;  // of the request being read
   std::string buffer_;
   std::size_t pos_ = 0;
   Phase phase_ = Phase::kRequestLine;

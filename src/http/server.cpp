@@ -1,4 +1,5 @@
 #include "http/server.h"
+#include "http/handlers.h"
 
 #include <pistache/listener.h>
 #include <pistache/net.h>
@@ -239,12 +240,29 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
         pool(settings.worker_threads, settings.max_queue),
         health_pool(2, 64) {
     limits.max_body = settings.max_body_bytes;
+    limits.max_large_body = settings.max_upload_bytes;
+    limits.large_body = [this](const ParsedRequest& head) { return AdmitsLargeUpload(head); };
     char buf[16];
     std::snprintf(buf, sizeof buf, "%x", static_cast<unsigned>(getpid()));
     id_prefix = buf;
   }
 
   std::int64_t Now() const { return settings.monotonic_ns(); }
+
+  // A body over the general limit is read only for the upload route and only from someone
+  // who may upload there (a trainer or coordinator with a valid token): the caller is
+  // authorised from the head, before the body is read. Anyone else gets 413 at once.
+  bool AdmitsLargeUpload(const ParsedRequest& head) {
+    if (!IsDocumentUpload(head.method, head.target)) return false;
+    const std::string* auth = head.Header("authorization");
+    if (!auth || auth->size() < 8 || AsciiLower(auth->substr(0, 7)) != "bearer ") return false;
+    try {
+      auto who = accounts.Authenticate(std::string(Trim(std::string_view(*auth).substr(7))));
+      return who && who->kind == Principal::Kind::kUser && (who->IsCoordinator() || who->Has(Role::kTrainer));
+    } catch (const std::exception&) {
+      return false;  // the database is away: the small-body limit holds
+    }
+  }
   static std::int64_t Ns(std::chrono::seconds s) { return std::chrono::nanoseconds(s).count(); }
 
   std::string Date() {

@@ -35,6 +35,8 @@ struct ServerSettings {
   int reactor_threads = 2;
   int worker_threads = 16;
   std::size_t max_body_bytes = 1 << 20;
+  // The upload route (IsDocumentUpload) may carry up to this many bytes (kMaxDocumentBytes).
+  std::size_t max_upload_bytes = 20u * 1024 * 1024;
   std::size_t max_queue = 512;                    // requests waiting for a worker; 503 beyond
   std::size_t max_connections = 20000;            // open connections in total
   std::size_t max_connections_per_address = 512;  // from one client address (schools share NAT)

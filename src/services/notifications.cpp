@@ -151,6 +151,12 @@ void Notifier::PasswordReset(const User& user, const std::string& link, TimePoin
   ToPerson(NotificationKind::kPasswordReset, user, {{"name", user.name}, {"link", link}}, now);
 }
 
+void Notifier::DocumentAvailable(const User& user, const std::string& title, const std::string& module,
+                                 const std::string& date, const std::string& link, TimePoint now) {
+  ToPerson(NotificationKind::kDocumentAvailable, user,
+           {{"name", user.name}, {"title", title}, {"module", module}, {"date", date}, {"link", link}}, now);
+}
+
 void Notifier::ToPerson(NotificationKind kind, const User& user, const std::map<std::string, std::string>& values,
                         TimePoint now) {
   const std::string lang = user.language == "de" || user.language == "en" ? user.language : "fr";

@@ -57,6 +57,9 @@ class Notifier {
   void LoginUnlock(const User& user, const std::string& link, TimePoint now);
   // Sends the one-time link that lets a person who forgot their password choose a new one.
   void PasswordReset(const User& user, const std::string& link, TimePoint now);
+  // Tells an attendee that a document (the written synthesis) of a session they attended is there.
+  void DocumentAvailable(const User& user, const std::string& title, const std::string& module,
+                         const std::string& date, const std::string& link, TimePoint now);
 
  private:
   // A message about the account itself (no session, no calendar file).

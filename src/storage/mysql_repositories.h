@@ -25,6 +25,7 @@ std::unique_ptr<ReportRepository> MakeReportRepository(PooledConnection& c);
 std::unique_ptr<AttestationRepository> MakeAttestationRepository(PooledConnection& c);
 std::unique_ptr<PersonalDataRepository> MakePersonalDataRepository(PooledConnection& c);
 std::unique_ptr<StructureRepository> MakeStructureRepository(PooledConnection& c);
+std::unique_ptr<DocumentRepository> MakeDocumentRepository(PooledConnection& c);
 std::unique_ptr<EvaluationRepository> MakeEvaluationRepository(PooledConnection& c);
 
 // The audit actions written by this thread's current transaction attempt (action, and the
@@ -49,6 +50,7 @@ class MySqlUnitOfWork final : public UnitOfWork {
   AttestationRepository& attestations() override { return Get(attestations_, MakeAttestationRepository); }
   PersonalDataRepository& personal_data() override { return Get(personal_data_, MakePersonalDataRepository); }
   StructureRepository& structures() override { return Get(structures_, MakeStructureRepository); }
+  DocumentRepository& documents() override { return Get(documents_, MakeDocumentRepository); }
   EvaluationRepository& evaluations() override { return Get(evaluations_, MakeEvaluationRepository); }
   // The transaction's connection, for the Galera tier's tests (tests/galera), which act on the
   // session as the driver can (a ping) between the repositories' statements.
@@ -74,6 +76,7 @@ class MySqlUnitOfWork final : public UnitOfWork {
   std::unique_ptr<AttestationRepository> attestations_;
   std::unique_ptr<PersonalDataRepository> personal_data_;
   std::unique_ptr<StructureRepository> structures_;
+  std::unique_ptr<DocumentRepository> documents_;
   std::unique_ptr<EvaluationRepository> evaluations_;
 };
 

@@ -65,6 +65,7 @@ Site::Site(SiteServices services, SiteSettings settings) : services_(services), 
     AddDeskAdminPages();  // before AddDeskPages: /desk/sessions/new is not a session's id
     AddDeskPages();
   }
+  if (services_.speed_meeting) AddSpeedMeetingPages();
 }
 
 bool Site::HasRoute(const std::string& method, const std::string& pattern) const {

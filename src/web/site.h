@@ -32,6 +32,7 @@
 #include "services/registration_service.h"
 #include "services/report_service.h"
 #include "services/webhook_service.h"
+#include "services/speed_meeting_service.h"
 #include "web/i18n.h"
 #include "web/page.h"
 
@@ -53,6 +54,7 @@ struct SiteServices {
   ReportService* reports = nullptr;
   HistoryService* history = nullptr;  // the history import page
   WebhookService* webhooks = nullptr;  // the agencies page's webhooks
+  SpeedMeetingService* speed_meeting = nullptr;  // the speed-meeting plan page (issue 12)
 };
 
 struct SiteSettings {
@@ -139,6 +141,7 @@ class Site {
   void AddDeskPages();
   // The coordinator's sessions list and new-session form, the history import, agencies.
   void AddDeskAdminPages();
+  void AddSpeedMeetingPages();
   WebResponse SheetPage(PageContext& pc, Id session_id, nlohmann::json extra, int status = 200);
   // A refused change at the door: the 403/404 page, else the sheet again with the refusal.
   WebResponse SheetRefusal(PageContext& pc, Id session_id, const DomainError& e,

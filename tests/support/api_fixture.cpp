@@ -28,6 +28,12 @@ ApiFixture::ApiFixture(bool with_mail, std::vector<std::string> server_args)
   coordinator->set_token(Login(kCoordinatorEmail, kCoordinatorPassword));
 }
 
+std::unique_ptr<HttpClient> ApiFixture::Client(const std::string& token) const {
+  auto c = Client();
+  c->set_token(token);
+  return c;
+}
+
 std::unique_ptr<HttpClient> ApiFixture::Client() const {
   return std::make_unique<HttpClient>(server->BaseUrl());
 }

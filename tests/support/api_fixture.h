@@ -23,6 +23,7 @@ class ApiFixture {
   std::unique_ptr<HttpClient> coordinator;  // signed in as the bootstrap coordinator
 
   std::unique_ptr<HttpClient> Client() const;  // anonymous
+  std::unique_ptr<HttpClient> Client(const std::string& token) const;  // signed in with `token`
   std::string Login(const std::string& email, const std::string& password);
   // Creates a participant account, returns {id, token}.
   std::pair<std::string, std::string> Participant(const std::string& email,

@@ -158,3 +158,48 @@ TEST_CASE("http target: bad escapes, NUL, control characters and invalid UTF-8 a
   CHECK_FALSE(ParseTarget("http://example.org/"));
   CHECK_FALSE(ParseTarget("*"));
 }
+
+TEST_CASE("http parser: a head the caller admits may carry a larger body, asked only when it may be large", "[http]") {
+  ParserLimits limits;
+  limits.max_body = 10;
+  limits.max_large_body = 30;
+  int asked = 0;
+  limits.large_body = [&](const ParsedRequest& head) {
+    ++asked;
+    const std::string* auth = head.Header("authorization");
+    return head.target.starts_with("/upload") && auth && *auth == "Bearer staff";
+  };
+  auto request = [](const std::string& target, const std::string& auth, const std::string& body) {
+    return "POST " + target + " HTTP/1.1\r\nHost: t\r\n" + (auth.empty() ? "" : "Authorization: " + auth + "\r\n") +
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  };
+  // Small bodies: nobody is asked.
+  CHECK(ParseAll(request("/upload", "", "small"), limits).requests.size() == 1);
+  CHECK(asked == 0);
+  // Admitted: up to the larger limit, and not one byte more.
+  auto big = ParseAll(request("/upload?kind=a", "Bearer staff", std::string(30, 'x')), limits);
+  REQUIRE(big.requests.size() == 1);
+  CHECK(big.requests[0].body.size() == 30);
+  CHECK(asked == 1);
+  auto over = ParseAll(request("/upload", "Bearer staff", std::string(31, 'x')), limits);
+  REQUIRE(over.error);
+  CHECK(over.error->status == 413);
+  // Not admitted (another caller, another route): the general limit, from the head.
+  for (const auto& [target, auth] : {std::pair{"/upload", "Bearer participant"}, std::pair{"/upload", ""},
+                                     std::pair{"/other", "Bearer staff"}}) {
+    auto r = ParseAll(request(target, auth, std::string(11, 'x')), limits);
+    REQUIRE(r.error);
+    CHECK(r.error->status == 413);
+  }
+  // A chunked body is asked about at its head too, and held to the limit it gets.
+  const std::string chunked = "POST /upload HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer staff\r\n"
+                              "Transfer-Encoding: chunked\r\n\r\n14\r\n" + std::string(20, 'y') + "\r\n0\r\n\r\n";
+  auto c = ParseAll(chunked, limits, 7);
+  REQUIRE(c.requests.size() == 1);
+  CHECK(c.requests[0].body.size() == 20);
+  const std::string too_long = "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n14\r\n" +
+                               std::string(20, 'y') + "\r\n0\r\n\r\n";
+  auto refused = ParseAll(too_long, limits);
+  REQUIRE(refused.error);
+  CHECK(refused.error->status == 413);
+}

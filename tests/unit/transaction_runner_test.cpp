@@ -48,6 +48,7 @@ class FakeUnitOfWork final : public UnitOfWork {
   AttestationRepository& attestations() override { Unused(); }
   PersonalDataRepository& personal_data() override { Unused(); }
   StructureRepository& structures() override { Unused(); }
+  DocumentRepository& documents() override { Unused(); }
   EvaluationRepository& evaluations() override { Unused(); }
 
  private:
