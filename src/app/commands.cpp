@@ -491,6 +491,7 @@ int Serve(Wiring& w) {
   site_services.people = w.people.get();
   site_services.operations = w.operations.get();
   site_services.reports = w.reports.get();
+  site_services.personal_data = w.personal_data.get();
   web::Site site(site_services, {w.config.public_base_url});
   services.pages = [&site](http::HttpRequest& req) { return ServePage(site, req); };
   services.people = w.people.get();

@@ -28,6 +28,7 @@
 #include "services/door_service.h"
 #include "services/operations_service.h"
 #include "services/people_service.h"
+#include "services/personal_data_service.h"
 #include "services/registration_service.h"
 #include "services/report_service.h"
 #include "web/i18n.h"
@@ -49,6 +50,8 @@ struct SiteServices {
   PeopleService* people = nullptr;
   OperationsService* operations = nullptr;
   ReportService* reports = nullptr;
+  // The profile page's download of everything held about the person (GDPR articles 15, 20).
+  PersonalDataService* personal_data = nullptr;
 };
 
 struct SiteSettings {
