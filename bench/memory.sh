@@ -73,6 +73,7 @@ if not open_sessions:
 lock = threading.Lock()
 done = 0
 failures = {}
+answers = {}  # (what, status): count
 samples = [(0, rss_kb())]
 step = 2000
 started = time.monotonic()
@@ -122,6 +123,10 @@ def worker(index):
             status, ok = type(e).__name__, False
             conn.close()
             conn = connect()
+        what = ("catalogue", "catalogue", "catalogue", "page /", "page /", "session page", "session page",
+                "parcours page", "registration", "registration")[kind]
+        with lock:
+            answers[(what, status)] = answers.get((what, status), 0) + 1
         if not ok:
             with lock:
                 failures[(kind, status)] = failures.get((kind, status), 0) + 1
@@ -145,6 +150,7 @@ spread = (max(after) - min(after)) / 1024
 first = next(kb for n, kb in samples if n >= warmup) / 1024
 print(f"after the warm-up ({warmup} requests): from {first:.1f} MB, min {min(after) / 1024:.1f}, "
       f"max {max(after) / 1024:.1f}, spread {spread:.1f} MB, end {samples[-1][1] / 1024:.1f} MB")
+print("answers (what, last status): " + ", ".join(f"{k[0]} {k[1]}: {v}" for k, v in sorted(answers.items(), key=str)))
 if failures:
     print("failed requests (kind, status): " + ", ".join(f"{k}: {v}" for k, v in sorted(failures.items(), key=str)))
 if failures or spread > limit_mb:
