@@ -19,6 +19,33 @@ step "building with tests (build-test/, RelWithDebInfo)"
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARCOURS_BUILD_TESTS=ON
 cmake --build build-test -j2
 
+# --- the sanitized build, in the background ---------------------------------------------------------
+# build-san/: clang with AddressSanitizer + UndefinedBehaviorSanitizer (every report fatal) and
+# libFuzzer's coverage (PARCOURS_FUZZ=ON), made cheap: -O1 with line tables only (reports keep
+# file:line), lld, precompiled headers (PARCOURS_PCH), and only what its tier runs (the server,
+# the unit and db test programs, the fuzz targets; the api tests are build-test's, driving the
+# sanitized server). It builds at idle priority (SCHED_IDLE: only on CPU time the tests below
+# leave unused, so that their timings are not disturbed) while the other tiers run; its tests run
+# at the end of this script.
+# PARCOURS_SANITIZERS: auto (the default) runs this tier on a full run (no ctest filter); 0 turns
+# it off (quick local runs: PARCOURS_SANITIZERS=0 tests/run.sh); 1 runs it with a filter too.
+san_mode=${PARCOURS_SANITIZERS:-auto}
+san_on=false
+[[ $san_mode == 1 || ($san_mode == auto && $# -eq 0) ]] && san_on=true
+san_build_pid=""
+if $san_on; then
+  fuzz_targets=$(sed -n 's/^set(PARCOURS_FUZZ_TARGETS \(.*\))$/\1/p' tests/fuzz/CMakeLists.txt)
+  CC=clang CXX=clang++ cmake -S . -B build-san -DPARCOURS_BUILD_TESTS=ON -DPARCOURS_FUZZ=ON -DPARCOURS_PCH=ON \
+    -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only -DNDEBUG" -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld \
+    >/dev/null
+  step "building with ASan+UBSan and fuzz targets (build-san/, clang -O1) in the background, at idle priority"
+  san_started=$SECONDS
+  # setsid: its own process group, stopped as a whole if this script ends first.
+  setsid chrt --idle 0 cmake --build build-san -j2 --target parcours unit_tests db_tests \
+    $(printf 'fuzz_%s ' $fuzz_targets) >build-san/build.log 2>&1 &
+  san_build_pid=$!
+fi
+
 # --- OpenAPI lint ---------------------------------------------------------------------------------
 # Pinned: with "@redocly/cli@1" npm picks 1.34.21, whose @redocly/respect-core@1.34.21 the registry
 # here cannot resolve (ETARGET); 1.34.20 installs cleanly (~11 s, ~200 MB in tests/.tools).
@@ -65,6 +92,7 @@ cleaned=false
 cleanup() {
   $cleaned && return 0
   cleaned=true
+  [[ -n $san_build_pid ]] && { kill -- "-$san_build_pid" 2>/dev/null || true; }
   deploy/mariadb.sh stop "$tmp" >/dev/null 2>&1 || deploy/mariadb.sh stop "$tmp" >&2 || true
   rm -rf -- "$tmp"
 }
@@ -131,76 +159,6 @@ if (($# == 0)); then
   fi
 fi
 
-# --- sanitizers and fuzzing ------------------------------------------------------------------------
-# build-san/: clang with AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer's coverage
-# (PARCOURS_FUZZ=ON). Each fuzz target of tests/fuzz runs briefly from its seeds (and replays the
-# regressions), then the unit, db and a chosen part of the api tests run again on the sanitized
-# build, the server included; every sanitizer report is written under $tmp/sanitizer and any
-# report fails the run. PARCOURS_SANITIZERS=auto runs it on a full run (no ctest filter), =1
-# always; the default is 0 (off): the clang build adds about 13 minutes on two cores, which a
-# full run cannot afford within its 30 minutes (README).
-# PARCOURS_FUZZ_SECONDS sets the fuzz smoke per target (30).
-san_mode=${PARCOURS_SANITIZERS:-0}
-if [[ $san_mode == 1 || ($san_mode == auto && $# -eq 0) ]]; then
-  step "building with ASan+UBSan and fuzz targets (build-san/, clang)"
-  fuzz_targets=$(sed -n 's/^set(PARCOURS_FUZZ_TARGETS \(.*\))$/\1/p' tests/fuzz/CMakeLists.txt)
-  # The tests that run again on the sanitized build (a ctest -R regex, e.g. '^(unit|db): |^api: ';
-  # empty, the default for now: none, and only the fuzz targets are built).
-  san_filter=${PARCOURS_SAN_TESTS-}
-  san_exclude=${PARCOURS_SAN_EXCLUDE:-'^api: (crash|outage)'}
-  build_targets=()
-  [[ -z $san_filter ]] && build_targets=(--target $(printf 'fuzz_%s ' $fuzz_targets))
-  CC=clang CXX=clang++ cmake -S . -B build-san -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARCOURS_BUILD_TESTS=ON \
-    -DPARCOURS_FUZZ=ON >/dev/null
-  if ! cmake --build build-san -j2 "${build_targets[@]}" >"$tmp/build-san.log" 2>&1; then
-    tail -n 40 "$tmp/build-san.log"
-    failures+=("the sanitizer build (build-san/) failed")
-  else
-    mkdir -p "$tmp/sanitizer"
-    export ASAN_OPTIONS="detect_leaks=1:log_path=$tmp/sanitizer/asan:strict_string_checks=1:detect_stack_use_after_return=1"
-    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$tmp/sanitizer/ubsan"
-    fuzz_seconds=${PARCOURS_FUZZ_SECONDS:-30}
-    for target in $fuzz_targets; do
-      step "fuzz smoke: $target for ${fuzz_seconds} s"
-      mkdir -p "$tmp/fuzz/$target"
-      seeds=(tests/fuzz/corpus/$target)
-      [[ -d tests/fuzz/regressions/$target ]] && seeds+=(tests/fuzz/regressions/$target)
-      # libFuzzer's own output (and a finding's report) goes to its log, not to log_path.
-      if ! ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-        "build-san/tests/fuzz/fuzz_$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="$tmp/fuzz/$target-" "$tmp/fuzz/$target" "${seeds[@]}" \
-        >"$tmp/fuzz/$target.log" 2>&1; then
-        grep -m 20 -E 'ERROR|FUZZ FINDING|runtime error|SUMMARY|^#' "$tmp/fuzz/$target.log" | tail -n 20
-        failures+=("fuzz target $target found a crash (input and log kept in $tmp/fuzz; copy the input to tests/fuzz/regressions/$target/)")
-        cp -r "$tmp/fuzz" "$root/build-san/fuzz-findings" 2>/dev/null || true
-      else
-        grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$tmp/fuzz/$target.log" | tr '\n' ' '
-        echo
-      fi
-    done
-    if [[ -n $san_filter ]]; then
-      step "running unit, db and api tests on the sanitized build (ctest -R '$san_filter' -E '$san_exclude')"
-      set +e
-      PARCOURS_TEST_BINARY=$root/build-san/parcours PARCOURS_TEST_RESPONSES= \
-        ctest --test-dir build-san --output-on-failure -j1 --no-tests=error -R "$san_filter" -E "$san_exclude" \
-          >"$tmp/ctest-san.log" 2>&1
-      san_rc=$?
-      set -e
-      grep -E '^[0-9]+% tests passed|^Total Test time' "$tmp/ctest-san.log" | sed 's/^/    sanitized: /'
-      if ((san_rc != 0)); then
-        awk '/^The following tests FAILED:/ { on = 1 } on' "$tmp/ctest-san.log"
-        failures+=("tests on the sanitized build (build-san/, exit code $san_rc)")
-      fi
-    fi
-    if [[ -n $(ls -A "$tmp/sanitizer") ]]; then
-      head -n 60 "$tmp"/sanitizer/*
-      mkdir -p "$root/build-san/sanitizer-reports" && cp "$tmp"/sanitizer/* "$root/build-san/sanitizer-reports/"
-      failures+=("sanitizer reports: $(ls "$tmp/sanitizer" | wc -l) (copied to build-san/sanitizer-reports/)")
-    fi
-    unset ASAN_OPTIONS UBSAN_OPTIONS
-  fi
-fi
-
 # --- recorded responses vs OpenAPI ----------------------------------------------------------------
 if ((ctest_rc == 0)); then
   if [[ -s $PARCOURS_TEST_RESPONSES ]]; then
@@ -226,6 +184,89 @@ if (($# == 0)); then
     step "galera-4 is not installed: the deployment tests (tests/cluster.sh) did not run"
     failures+=("deployment tests not run: galera-4 missing (deploy/install-deps.sh test)")
   fi
+fi
+
+# --- sanitizers and fuzzing ------------------------------------------------------------------------
+# Once build-san/ is built: each fuzz target of tests/fuzz runs PARCOURS_FUZZ_SECONDS (30) from its
+# seeds and replays its regressions, one after the other on one core, while on the other the unit
+# and db tests run on the sanitized build (PARCOURS_SAN_TESTS, a ctest -R regex; ctest's names have no
+# space after the tier: 'unit:rules: ...') and then build-test's
+# api tests drive the sanitized server (minus PARCOURS_SAN_EXCLUDE: the crash and outage tests,
+# which kill servers and stop the database). Every sanitizer report is written under
+# $tmp/sanitizer and any report fails the run.
+if $san_on; then
+  san_build_rc=0
+  wait "$san_build_pid" || san_build_rc=$?
+  san_build_pid=""
+  echo "    build-san/ built $((SECONDS - san_started)) s after it started (exit code $san_build_rc)"
+  if ((san_build_rc != 0)); then
+    grep -m 20 -B2 -A6 'error:' build-san/build.log || tail -n 40 build-san/build.log
+    failures+=("the sanitizer build (build-san/) failed (build-san/build.log)")
+  else
+    san_phase=$SECONDS
+    mkdir -p "$tmp/sanitizer" "$tmp/fuzz"
+    export ASAN_OPTIONS="detect_leaks=1:log_path=$tmp/sanitizer/asan:strict_string_checks=1:detect_stack_use_after_return=1"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$tmp/sanitizer/ubsan"
+    fuzz_seconds=${PARCOURS_FUZZ_SECONDS:-30}
+    step "fuzz smoke in the background: $fuzz_targets (${fuzz_seconds} s each)"
+    (
+      for target in $fuzz_targets; do
+        seeds=(tests/fuzz/corpus/$target)
+        [[ -d tests/fuzz/regressions/$target ]] && seeds+=(tests/fuzz/regressions/$target)
+        mkdir -p "$tmp/fuzz/$target"
+        rc=0
+        # libFuzzer's own output (and a finding's report) goes to its log, not to log_path.
+        ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+          "build-san/tests/fuzz/fuzz_$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
+          -print_final_stats=1 -artifact_prefix="$tmp/fuzz/$target-" "$tmp/fuzz/$target" "${seeds[@]}" \
+          >"$tmp/fuzz/$target.log" 2>&1 || rc=$?
+        echo "$rc" >"$tmp/fuzz/$target.rc" || exit 0
+      done
+    ) &
+    fuzz_pid=$!
+    san_filter=${PARCOURS_SAN_TESTS-'^(unit|db):'}
+    san_exclude=${PARCOURS_SAN_EXCLUDE-'^api:(crash|outage):'}
+    san_rc=0
+    set +e
+    if [[ -n $san_filter ]]; then
+      step "running the unit and db tests on the sanitized build (ctest -R '$san_filter')"
+      ctest --test-dir build-san --output-on-failure -j1 --no-tests=error -R "$san_filter" >"$tmp/ctest-san.log" 2>&1
+      san_rc=$?
+    fi
+    step "running the api tests against the sanitized server (build-san/parcours; ctest -R '^api:' -E '$san_exclude')"
+    PARCOURS_TEST_BINARY=$root/build-san/parcours PARCOURS_TEST_RESPONSES= \
+      ctest --test-dir build-test --output-on-failure -j1 --no-tests=error -R '^api:' -E "$san_exclude" \
+        >>"$tmp/ctest-san.log" 2>&1
+    api_rc=$?
+    ((san_rc == 0)) && san_rc=$api_rc
+    set -e
+    grep -E '^[0-9]+% tests passed|^Total Test time|No tests were found' "$tmp/ctest-san.log" | sed 's/^/    sanitized: /' || true
+    if ((san_rc != 0)); then
+      awk '/^The following tests FAILED:/ { on = 1 } on' "$tmp/ctest-san.log"
+      cp "$tmp/ctest-san.log" build-san/ctest-san.log
+      failures+=("tests on the sanitized build (build-san/ctest-san.log)")
+    fi
+    wait "$fuzz_pid" || true
+    for target in $fuzz_targets; do
+      if [[ $(cat "$tmp/fuzz/$target.rc" 2>/dev/null) != 0 ]]; then
+        grep -m 20 -E 'ERROR|FUZZ FINDING|runtime error|SUMMARY|^#' "$tmp/fuzz/$target.log" | tail -n 20
+        failures+=("fuzz target $target found a crash (input and log kept in build-san/fuzz-findings; copy the input to tests/fuzz/regressions/$target/)")
+        cp -r "$tmp/fuzz" "$root/build-san/fuzz-findings" 2>/dev/null || true
+      else
+        printf '    fuzz %s: %s\n' "$target" "$(grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' \
+          "$tmp/fuzz/$target.log" | tr '\n' ' ')"
+      fi
+    done
+    if [[ -n $(ls -A "$tmp/sanitizer") ]]; then
+      head -n 60 "$tmp"/sanitizer/*
+      mkdir -p "$root/build-san/sanitizer-reports" && cp "$tmp"/sanitizer/* "$root/build-san/sanitizer-reports/"
+      failures+=("sanitizer reports: $(ls "$tmp/sanitizer" | wc -l) (copied to build-san/sanitizer-reports/)")
+    fi
+    unset ASAN_OPTIONS UBSAN_OPTIONS
+    echo "    fuzz smoke and sanitized tests took $((SECONDS - san_phase)) s"
+  fi
+else
+  step "the sanitizer and fuzz tier is off (PARCOURS_SANITIZERS=$san_mode${*:+, a ctest filter})"
 fi
 
 # Keep ctest's summary for the end, then clean up quietly (the EXIT trap is the safety net).

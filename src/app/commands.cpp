@@ -498,6 +498,7 @@ int Serve(Wiring& w) {
   site_services.history = w.history.get();
   site_services.webhooks = w.webhooks.get();
   site_services.speed_meeting = w.speed_meeting.get();
+  site_services.personal_data = w.personal_data.get();
   web::Site site(site_services, {w.config.public_base_url});
   services.pages = [&site](http::HttpRequest& req) { return ServePage(site, req); };
   services.people = w.people.get();

@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "common/text.h"
+#include "common/time.h"
 #include "domain/rules.h"
 #include "services/account_service.h"
 #include "services/audit.h"
+#include "services/structure_service.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -281,6 +283,114 @@ PersonalDataService::RetentionPass PersonalDataService::RunRetention(int limit, 
     if (r) ++pass.erased;
   }
   return pass;
+}
+
+// --- the export as a JSON document (the API route and the profile page's download) -----------------
+
+using nlohmann::json;
+
+namespace {
+
+json OptionalTime(const std::optional<TimePoint>& t) { return t ? json(FormatLocal(*t)) : json(nullptr); }
+json OptionalId(const std::optional<Id>& id) { return id ? json(IdString(*id)) : json(nullptr); }
+
+// An audit JSON document as stored, or its text when it does not parse.
+json AuditDocument(const std::string& text) {
+  if (text.empty()) return nullptr;
+  auto doc = json::parse(text, nullptr, false);
+  return doc.is_discarded() ? json(text) : doc;
+}
+
+}  // namespace
+
+json AuditJson(const AuditRecord& r) {
+  const AuditEntry& e = r.entry;
+  return {{"id", IdString(r.id)},          {"at", FormatLocal(e.at)},
+          {"actor", e.actor},              {"action", e.action},
+          {"entity_type", e.entity_type},  {"entity_id", IdString(e.entity_id)},
+          {"person_id", OptionalId(e.person_id)}, {"session_id", OptionalId(e.session_id)},
+          {"request_id", e.request_id},    {"before", AuditDocument(e.before_json)},
+          {"after", AuditDocument(e.after_json)}};
+}
+
+namespace {
+
+// The session a record names, as the person knows it: module title and dates.
+json SessionSummary(const PersonalData& d, Id session_id) {
+  json j = {{"session_id", IdString(session_id)}};
+  auto s = d.sessions.find(session_id);
+  if (s == d.sessions.end()) return j;
+  j["module_id"] = IdString(s->second.module_id);
+  auto m = d.modules.find(s->second.module_id);
+  j["module_title"] = m == d.modules.end() ? json(nullptr) : json(m->second.title);
+  j["starts_at"] = FormatLocal(s->second.starts_at);
+  j["ends_at"] = FormatLocal(s->second.ends_at);
+  j["location"] = s->second.location;
+  return j;
+}
+
+}  // namespace
+
+json PersonalDataJson(const PersonalData& d) {
+  json account = ToJson(d.account);
+  account["created_at"] = FormatLocal(d.account.created_at);
+  account["last_login_at"] = OptionalTime(d.last_login_at);
+  json sign_ins = json::array();
+  for (const auto& s : d.sign_ins)
+    sign_ins.push_back({{"created_at", FormatLocal(s.created_at)}, {"expires_at", FormatLocal(s.expires_at)},
+                        {"revoked", s.revoked}});
+  json registrations = json::array();
+  for (const auto& r : d.registrations) {
+    json j = ToJson(r);
+    j["session"] = SessionSummary(d, r.session_id);
+    registrations.push_back(j);
+  }
+  json attendance = json::array();
+  for (const auto& a : d.attendance) {
+    json j = SessionSummary(d, a.session_id);
+    j["status"] = ToString(a.status);
+    j["hours"] = a.hours;
+    j["marked_at"] = FormatLocal(a.marked_at);
+    attendance.push_back(j);
+  }
+  json attestations = json::array();
+  for (const auto& a : d.attestations)
+    attestations.push_back({{"id", IdString(a.id)}, {"pathway_id", IdString(a.pathway_id)},
+                            {"pathway_title", a.pathway_title}, {"holder_name", a.holder_name},
+                            {"total_hours", a.total_hours}, {"language", a.language},
+                            {"verification_code", a.verification_code}, {"issued_at", FormatLocal(a.issued_at)},
+                            {"revoked", a.revoked_at.has_value()}, {"revoked_at", OptionalTime(a.revoked_at)},
+                            {"revoke_reason", a.revoke_reason}, {"sha256", a.sha256}});
+  json notifications = json::array();
+  for (const auto& n : d.notifications)
+    notifications.push_back({{"id", IdString(n.message.id)}, {"kind", ToString(n.message.kind)},
+                             {"to_email", n.message.to_email}, {"language", n.message.language},
+                             {"subject", n.message.subject}, {"body_text", n.message.body_text},
+                             {"calendar", n.message.ics.empty() ? json(nullptr) : json(n.message.ics)},
+                             {"status", n.status}, {"created_at", FormatLocal(n.message.created_at)},
+                             {"sent_at", OptionalTime(n.sent_at)}});
+  json enrolments = json::array();
+  for (const auto& e : d.agency_enrolments)
+    enrolments.push_back({{"agency", e.agency}, {"external_id", e.external_id},
+                          {"registration_id", IdString(e.registration_id)}, {"email", e.email}, {"name", e.name},
+                          {"organisation", e.organisation}});
+  json memberships = json::array();
+  for (const auto& [m, st] : d.memberships) memberships.push_back(ToJson(MembershipView{m, st}));
+  json taught = json::array();
+  for (Id id : d.sessions_taught) taught.push_back(SessionSummary(d, id));
+  json audit = json::array();
+  for (const auto& r : d.audit) audit.push_back(AuditJson(r));
+  return {{"generated_at", FormatLocal(d.generated_at)},
+          {"account", account},
+          {"sign_ins", sign_ins},
+          {"registrations", registrations},
+          {"attendance", attendance},
+          {"attestations", attestations},
+          {"notifications", notifications},
+          {"agency_enrolments", enrolments},
+          {"sessions_taught", taught},
+          {"audit", audit},
+          {"memberships", memberships}};
 }
 
 }  // namespace parcours

@@ -70,6 +70,12 @@ struct ErasureReport {
   int sign_in_rows_deleted = 0;  // tokens, links and throttling rows
 };
 
+// The export as one JSON document: what GET /api/v1/me/data answers and the profile page's
+// download link serves.
+nlohmann::json PersonalDataJson(const PersonalData& d);
+// An audit row as the export and the audit trail's pages show it.
+nlohmann::json AuditJson(const AuditRecord& r);
+
 class PersonalDataService {
  public:
   PersonalDataService(Store& store, const Clock& clock, RetentionSettings retention = {},

@@ -174,6 +174,21 @@ void Site::AddAccountPages() {
     return WebResponse::Redirect("/profile?done=calendar_revoked");
   });
 
+  // Everything held about the signed-in person, as the JSON document of GET /api/v1/me/data,
+  // downloaded from the profile page (the API route needs a bearer token, the pages a cookie).
+  Add("GET", "/profile/data", [this](PageContext& pc) {
+    if (auto r = RequireSignIn(pc)) return *r;
+    if (!services_.personal_data) return ErrorPage(pc, 404, "error.not_found");
+    auto data = services_.personal_data->Export(pc.ctx, pc.ctx.principal.user_id);
+    if (!data) return DomainErrorPage(pc, data.error());
+    WebResponse r;
+    r.content_type = "application/json";
+    r.body = PersonalDataJson(*data).dump(2);
+    r.headers.push_back(
+        {"Content-Disposition", "attachment; filename=\"parcours-data-" + IdString(data->account.id) + ".json\""});
+    return r;
+  });
+
   // The calendar subscription: no cookie, no Authorization header, only the secret in the URL.
   Add("GET", "/calendar/{file}", [this](PageContext& pc) {
     const std::string& file = pc.params[0];

@@ -29,6 +29,7 @@
 #include "services/history_service.h"
 #include "services/operations_service.h"
 #include "services/people_service.h"
+#include "services/personal_data_service.h"
 #include "services/registration_service.h"
 #include "services/report_service.h"
 #include "services/webhook_service.h"
@@ -55,6 +56,8 @@ struct SiteServices {
   HistoryService* history = nullptr;  // the history import page
   WebhookService* webhooks = nullptr;  // the agencies page's webhooks
   SpeedMeetingService* speed_meeting = nullptr;  // the speed-meeting plan page (issue 12)
+  // The profile page's download of everything held about the person (GDPR articles 15, 20).
+  PersonalDataService* personal_data = nullptr;
 };
 
 struct SiteSettings {

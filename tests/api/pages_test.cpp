@@ -375,7 +375,7 @@ TEST_CASE("me: registrations carry their session and module, attestations are li
   auto module = f.Module("M");
   auto session = f.Session(module, 1);
   auto [pid, token] = f.Participant("p@ex.lu");
-  auto [qid, qtoken] = f.Participant("q@ex.lu");
+  auto qtoken = f.Participant("q@ex.lu").second;
   auto p = f.Client();
   p->set_token(token);
   auto q = f.Client();
@@ -398,4 +398,51 @@ TEST_CASE("me: registrations carry their session and module, attestations are li
   agency->set_token(f.coordinator->Post("/api/v1/agencies/IFEN/keys", nullptr).json()["key"]);
   CHECK(agency->Get("/api/v1/me/attestations").status == 403);
   CHECK(f.Client()->Get("/api/v1/me/attestations").status == 401);
+}
+
+TEST_CASE("pages: the profile links to the person's data export, which downloads their data only", "[api][pages]") {
+  ApiFixture f;
+  auto session = f.Session(f.Module("M"), 10);
+  auto [pid, token] = f.Participant("p@ex.lu");
+  auto qtoken = f.Participant("q@ex.lu").second;
+  for (const auto& t : {token, qtoken}) {
+    auto api = f.Client();
+    api->set_token(t);
+    REQUIRE(api->Post("/api/v1/sessions/" + session + "/registrations", nullptr).status == 201);
+  }
+  // Not signed in: the download sends to the login page, and holds nothing.
+  BrowserClient anonymous(f.server->BaseUrl());
+  auto refused = anonymous.Get("/profile/data");
+  CHECK(refused.status == 303);
+  CHECK_FALSE(Contains(refused.body, "p@ex.lu"));
+
+  BrowserClient b(f.server->BaseUrl());
+  REQUIRE(b.LogIn("p@ex.lu", "a-long-password"));
+  auto profile = b.Get("/profile");
+  REQUIRE(profile.status == 200);
+  CHECK(Contains(profile.body, "<a href=\"/profile/data\" download>Télécharger mes données (JSON)</a>"));
+  auto download = b.Get("/profile/data");
+  REQUIRE(download.status == 200);
+  CHECK(Contains(download.header("content-type"), "application/json"));
+  CHECK(download.header("content-disposition") == "attachment; filename=\"parcours-data-" + pid + ".json\"");
+  CHECK(Contains(download.header("cache-control"), "no-store"));
+  auto doc = json::parse(download.body);
+  CHECK(doc["account"]["id"] == pid);
+  CHECK(doc["account"]["email"] == "p@ex.lu");
+  REQUIRE(doc["registrations"].size() == 1);
+  CHECK(doc["registrations"][0]["session"]["session_id"] == session);
+  // The other person registered for the same session: nothing of theirs is in the file.
+  CHECK_FALSE(Contains(download.body, "q@ex.lu"));
+  // The same document as the API route gives the person (GET /api/v1/me/data).
+  auto api = f.Client();
+  api->set_token(token);
+  auto from_api = api->Get("/api/v1/me/data");
+  REQUIRE(from_api.status == 200);
+  auto api_doc = json::parse(from_api.body);
+  CHECK(api_doc["account"] == doc["account"]);
+  CHECK(api_doc["registrations"] == doc["registrations"]);
+  // In English, the link's text too.
+  auto saved = b.Post("/profile", {{"name", "P"}, {"organisation", ""}, {"language", "en"}});
+  REQUIRE(saved.status == 303);
+  CHECK(Contains(b.Get("/profile").body, ">Download my data (JSON)</a>"));
 }

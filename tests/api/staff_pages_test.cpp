@@ -219,7 +219,8 @@ TEST_CASE("staff pages: a session edited through the page follows the rules of P
   auto page = c.Get("/desk/sessions/" + session);
   REQUIRE(page.status == 200);
   CHECK(Contains(page.body, "value=\"2027-03-04T09:00\""));
-  auto form = [&](const std::string& capacity, const std::string& starts, bool move) {
+  // The id captured by copy: clang 14 cannot capture a structured binding.
+  auto form = [&, trainer = trainer](const std::string& capacity, const std::string& starts, bool move) {
     std::vector<std::pair<std::string, std::string>> fields = {
         {"capacity", capacity}, {"min_registrants", "0"}, {"starts_at", starts}, {"ends_at", "2027-03-04T13:00"},
         {"location", "Cesas, Luxembourg"}, {"trainer", trainer}};
