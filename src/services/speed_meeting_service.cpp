@@ -146,7 +146,7 @@ Result<SpeedMeetingView> SpeedMeetingService::Plan(const RequestContext& ctx, Id
     }
     return true;
   });
-  if (!gathered) return Unexpected<DomainError>(gathered.error());
+  if (!gathered) return Fail(gathered.error());
   int next = 0;
   for (int x : structure_of) next = std::max(next, x + 1);
   for (int& x : structure_of)
@@ -167,7 +167,7 @@ Result<SpeedMeetingView> SpeedMeetingService::Plan(const RequestContext& ctx, Id
 
 Result<std::string> SpeedMeetingService::Pdf(const RequestContext& ctx, Id session_id, const SpeedMeetingParams& params) {
   auto v = Plan(ctx, session_id, params);
-  if (!v) return Unexpected<DomainError>(v.error());
+  if (!v) return Fail(v.error());
   const SheetWords& w = WordsFor(v->language);
   const int rounds = static_cast<int>(v->plan.rounds.size());
   certificates::ListingContent doc;

@@ -156,7 +156,7 @@ TEST_CASE("desk admin pages: the history import says what it recorded, or refuse
   CHECK(c->Post("/desk/import", {{"csv", kHistory}}, false).status == 403);
   CHECK(f.db.Count("SELECT COUNT(*) FROM attendance") == 0);
 
-  auto done = c->PostMultipart("/desk/import", {{"file", kHistory}, {"csv", ""}}, {"file"});
+  auto done = c->PostMultipart("/desk/import?lang=fr", {{"file", kHistory}, {"csv", ""}}, {"file"});
   REQUIRE(done.status == 200);
   CHECK(Contains(done.body, "Import enregistré : 2 ligne(s), 2 présence(s) enregistrée(s), 0 déjà connue(s), 2 personne(s) créée(s), 1 session(s) passée(s) créée(s)."));
   CHECK(f.db.Count("SELECT COUNT(*) FROM attendance WHERE source = 'import'") == 2);
