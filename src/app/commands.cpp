@@ -282,6 +282,7 @@ http::HttpResponse ServePage(web::Site& site, http::HttpRequest& req) {
   out.status = r.status;
   out.content_type = r.content_type;
   out.body = std::move(r.body);
+  out.kept_under = r.kept_under;
   for (auto& [name, value] : r.headers) {
     if (name == "Location") out.location = value;
     else out.extra_headers.emplace_back(name, value);
@@ -530,6 +531,12 @@ int Serve(Wiring& w) {
         .count();
   };
   settings.metrics = &service_metrics.registry;
+  // Public catalogue answers kept by the server and given out once the next shared version
+  // read shows them fresh, without a worker (SetCache above gave the catalogue its version
+  // reader, so AwaitVersion always takes the callback).
+  settings.await_catalogue = [&w](std::function<void(const CatalogueReading&)> done) {
+    w.catalogue->AwaitVersion(std::move(done));
+  };
   {
     std::string error;
     settings.trusted_proxies = *http::ParseTrustedProxies(w.config.trusted_proxies, error);  // validated at load
@@ -550,6 +557,7 @@ int Serve(Wiring& w) {
     metrics_settings.worker_threads = 2;
     metrics_settings.reactor_threads = 1;
     metrics_settings.max_queue = 16;
+    metrics_settings.await_catalogue = nullptr;
     metrics_server = std::make_unique<http::HttpServer>(metrics_router, *w.accounts, *w.idempotency, metrics_settings);
     metrics_server->Start();
     WritePortFile(w.config.metrics_port_file, metrics_server->Port());

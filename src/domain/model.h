@@ -1,6 +1,7 @@
 #pragma once
 // The entities of Parcours: people, the catalogue (pathway → module → session) and
 // registrations. Plain values; invariants are enforced by rules.h and by the database.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,13 @@
 namespace parcours {
 
 using Id = long long;
+
+// What a person's own pages show is versioned per person (person_version) and, for readers
+// that must not read that row per request, by shard: every change to a person's rows, or to
+// their sign-in tokens, also adds 1 to the row of their shard (0021_people_versions.sql), once
+// per transaction, just before it commits.
+inline constexpr int kPeopleShards = 64;
+inline int PeopleShard(Id user_id) { return static_cast<int>(static_cast<std::uint64_t>(user_id) % kPeopleShards); }
 
 enum class Role : unsigned { kParticipant = 1, kTrainer = 2, kCoordinator = 4 };
 constexpr unsigned RoleBit(Role r) { return static_cast<unsigned>(r); }

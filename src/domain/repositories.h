@@ -2,6 +2,7 @@
 // Storage interfaces the services use. One UnitOfWork is one database transaction;
 // src/storage implements them over MySQL. Methods return nullopt/false for the expected
 // "already exists" outcomes (unique keys) and throw only on infrastructure failures.
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,6 +15,14 @@
 #include "domain/throttle.h"
 
 namespace parcours {
+
+// A person found by a sign-in token, with their version (0016_person_version.sql) and when
+// the token expires.
+struct VersionedUser {
+  User user;
+  std::int64_t version = 0;
+  TimePoint token_expires_at;
+};
 
 class UserRepository {
  public:
@@ -28,8 +37,7 @@ class UserRepository {
   // The user behind an unexpired, unrevoked token.
   virtual std::optional<User> FindByToken(const std::string& token_hash, TimePoint now) = 0;
   // The same with the person's version (0016_person_version.sql), in one statement.
-  virtual std::optional<std::pair<User, std::int64_t>> FindByTokenVersioned(const std::string& token_hash,
-                                                                            TimePoint now) = 0;
+  virtual std::optional<VersionedUser> FindByTokenVersioned(const std::string& token_hash, TimePoint now) = 0;
   // The person's version: it grows with every change to what their own pages show (0 at first).
   virtual std::int64_t PersonVersion(Id user_id) = 0;
   virtual bool RevokeToken(const std::string& token_hash, TimePoint at) = 0;
@@ -175,6 +183,7 @@ struct SessionFilter {
 struct CatalogueVersion {
   std::int64_t structure = 0;
   std::int64_t counts = 0;
+  std::array<std::int64_t, kPeopleShards> people{};  // by PeopleShard
   bool operator==(const CatalogueVersion&) const = default;
 };
 

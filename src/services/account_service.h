@@ -70,6 +70,7 @@ struct SignedInPerson {
   Principal principal;
   User user;
   std::int64_t version = 0;
+  TimePoint token_expires_at;
 };
 
 class AccountService {

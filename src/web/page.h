@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/model.h"
+#include "services/catalogue_cache.h"
 
 namespace parcours::web {
 
@@ -35,6 +36,10 @@ struct WebResponse {
   std::string content_type = "text/html; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, Location, Cache-Control...
+  // Public content that is the same for every request with the same target and headers while
+  // the catalogue holds this stamp (http::HttpResponse::kept_under). Cleared for a signed-in
+  // person and for any answer that sets a cookie.
+  std::optional<CatalogueStamp> kept_under;
 
   static WebResponse Redirect(const std::string& local_path);  // 303 See Other
 };

@@ -70,6 +70,10 @@ struct PageContext {
   RequestContext ctx;           // the principal (anonymous unless signed in)
   std::optional<User> user;     // the signed-in person
   std::int64_t person_version = 0;  // their version, read with them (services/person_cache.h)
+  TimePoint token_expires_at;       // when their sign-in ends
+  // For a page kept per person (KeepsPersonalPage): the catalogue's version read before the
+  // person and their rows, so that any change after it moves the stamp the page is kept under.
+  std::optional<CatalogueReading> reading;
   Lang lang = Lang::kFr;
   std::string session_token;    // the session cookie's value when signed in
   std::string csrf;             // the token forms must carry
