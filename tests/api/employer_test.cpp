@@ -167,7 +167,7 @@ TEST_CASE("employer: a contact sees the current staff who share, never a non-con
   auto seen = b->Get(staff);
   REQUIRE(seen.status == 200);
   REQUIRE(seen.json()["items"].size() == 1);
-  const json& anne_seen = seen.json()["items"][0];
+  const json anne_seen = seen.json()["items"][0];  // a copy: json() returns a temporary
   CHECK(anne_seen["person"]["id"] == anne);
   CHECK(anne_seen["profession"] == "éducateur");
   REQUIRE(anne_seen["progress"].size() == 1);
