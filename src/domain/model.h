@@ -250,12 +250,13 @@ enum class NotificationKind {
   kSessionChanged,   // the session's date or place changed: an updated invitation
   kMovedToWaitlist,  // the coordinator lowered the capacity below the confirmed registrants
   kDocumentAvailable,  // a session's written synthesis was added (to its attendees)
+  kEvaluationReminder,  // an attendee has not answered the session's evaluation yet
 };
 inline constexpr NotificationKind kAllNotificationKinds[] = {
     NotificationKind::kRegistrationConfirmed, NotificationKind::kPromoted, NotificationKind::kSessionCancelled,
     NotificationKind::kReminder, NotificationKind::kAccountClaim, NotificationKind::kLoginUnlock,
     NotificationKind::kPasswordReset, NotificationKind::kSessionChanged, NotificationKind::kMovedToWaitlist,
-    NotificationKind::kDocumentAvailable};
+    NotificationKind::kDocumentAvailable, NotificationKind::kEvaluationReminder};
 const char* ToString(NotificationKind k);
 std::optional<NotificationKind> NotificationKindFromString(const std::string& s);
 

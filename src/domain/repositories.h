@@ -465,6 +465,18 @@ class StructureRepository {
   // membership of those people, with the sector of its structure.
   virtual std::vector<AttendedDay> AttendedBetween(TimePoint from, TimePoint to) = 0;
   virtual std::vector<MembershipSpan> MembershipsOfAttendees(TimePoint from, TimePoint to) = 0;
+  // The employer's view: contacts per structure and people's consents (false: already there,
+  // or nothing to delete).
+  virtual bool InsertContact(const StructureContact& c) = 0;
+  virtual bool DeleteContact(Id structure_id, Id user_id) = 0;
+  virtual std::vector<StructureContact> ContactsOf(Id structure_id) = 0;     // by person id
+  virtual std::vector<StructureContact> ContactRolesOf(Id user_id) = 0;      // by structure id
+  virtual bool InsertSharing(const StaffSharing& s) = 0;
+  virtual bool DeleteSharing(Id user_id, Id structure_id) = 0;
+  virtual std::vector<StaffSharing> SharingOf(Id user_id) = 0;  // by structure id
+  // The memberships covering `date` (YYYY-MM-DD) of people who share with the structure, by
+  // person (of several memberships of one person, each).
+  virtual std::vector<Membership> SharingMembers(Id structure_id, const std::string& date) = 0;
 };
 
 // Evaluation questionnaires, who has answered, and the answers (issue 12). Answers carry no
@@ -491,6 +503,14 @@ class EvaluationRepository {
   virtual long long Respondents(Id session_id) = 0;
   // People marked present or partial at the session.
   virtual long long Attendees(Id session_id) = 0;
+  virtual std::vector<Id> RespondentIds(Id session_id) = 0;  // by id
+  // A person's answers given under their name (questionnaires that are not anonymous).
+  struct PersonAnswers {
+    Id session_id = 0;
+    Id questionnaire_id = 0;
+    std::string answers_json;
+  };
+  virtual std::vector<PersonAnswers> AnswersOf(Id person_id) = 0;  // by answer id
 };
 
 // Session documents (issue 12): metadata, and the bytes in chunks.
@@ -501,6 +521,7 @@ class DocumentRepository {
   virtual std::vector<SessionDocument> OfSession(Id session_id) = 0;  // by id
   virtual std::optional<SessionDocument> Find(Id id) = 0;
   virtual std::string Content(Id id) = 0;
+  virtual bool Delete(Id id) = 0;  // with its bytes; false: no such document
 };
 
 class UnitOfWork {

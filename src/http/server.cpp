@@ -261,15 +261,27 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
   std::int64_t Now() const { return settings.monotonic_ns(); }
 
   // A body over the general limit is read only for the upload route and only from someone
-  // who may upload there (a trainer or coordinator with a valid token): the caller is
-  // authorised from the head, before the body is read. Anyone else gets 413 at once.
+  // who may upload to THAT session (a coordinator, or one of its trainers, with a valid token):
+  // the caller is authorised from the head, before the body is read. Anyone else (another
+  // trainer too) gets 413 at once.
+  // The pages' upload form is admitted alike, by the session cookie's token.
   bool AdmitsLargeUpload(const ParsedRequest& head) {
-    if (!IsDocumentUpload(head.method, head.target)) return false;
-    const std::string* auth = head.Header("authorization");
-    if (!auth || auth->size() < 8 || AsciiLower(auth->substr(0, 7)) != "bearer ") return false;
+    if (!settings.may_upload) return false;
+    std::string token;
+    auto session = DocumentUploadSession(head.method, head.target);
+    if (session) {
+      const std::string* auth = head.Header("authorization");
+      if (!auth || auth->size() < 8 || AsciiLower(auth->substr(0, 7)) != "bearer ") return false;
+      token = std::string(Trim(std::string_view(*auth).substr(7)));
+    } else if (!settings.session_cookie.empty() && (session = DocumentUploadSession(head.method, head.target, true))) {
+      const std::string* cookies = head.Header("cookie");
+      if (!cookies) return false;
+      token = CookieValue(*cookies, settings.session_cookie);
+    }
+    if (!session || token.empty()) return false;
     try {
-      auto who = accounts.Authenticate(std::string(Trim(std::string_view(*auth).substr(7))));
-      return who && who->kind == Principal::Kind::kUser && (who->IsCoordinator() || who->Has(Role::kTrainer));
+      auto who = accounts.Authenticate(token);
+      return who && who->kind == Principal::Kind::kUser && settings.may_upload(*who, *session);
     } catch (const std::exception&) {
       return false;  // the database is away: the small-body limit holds
     }

@@ -63,6 +63,12 @@ struct ServerSettings {
   std::function<void(std::function<void(const CatalogueReading&)>)> await_catalogue;
   std::size_t max_kept_answers = 512;    // everyone's answers (catalogue JSON and pages)
   std::size_t max_kept_personal = 1024;  // a person's own pages (one per sign-in and language)
+  // May this person upload to that session (its trainers, coordinators)? Asked from the head of
+  // a body over max_body_bytes on the upload route; unset, nobody may send one.
+  std::function<bool(const Principal& who, Id session_id)> may_upload;
+  // The pages' session cookie: its token admits a large body to the pages' upload form as the
+  // bearer token does to the API's route (empty: the form keeps max_body_bytes).
+  std::string session_cookie;
 };
 
 // One JSON object per line on stderr, safe from any thread, stamped with "time" (UTC) from

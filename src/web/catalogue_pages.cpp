@@ -225,6 +225,7 @@ void Site::AddCataloguePages() {
     data["just_waitlisted"] = done == "waitlisted";
     data["just_withdrawn"] = done == "withdrawn";
     data["next"] = "/sessions/" + IdString(session->id);
+    data["docs"] = DocumentsSection(pc, session->id, false, "");
     WebResponse r = Page(pc, "session", data);
     Revalidated(pc, r);
     if (from_snapshot) r.kept_under = snapshot->stamp;  // Handle drops it for a signed-in person

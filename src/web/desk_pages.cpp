@@ -138,6 +138,7 @@ WebResponse Site::SessionAdminPage(PageContext& pc, Id session_id, json extra, i
                {"people", people},
                {"has_people", !people.empty()},
                {"notice", Notice(pc)}};
+  data["docs"] = DocumentsSection(pc, session_id, true, "/desk/sessions/" + IdString(session_id));
   data.update(extra);
   return Page(pc, "desk_session", data, status);
 }

@@ -51,8 +51,9 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseForm(std::s
 // multipart/form-data bodies (a form with a file): the parts as (name, content) pairs, a file's
 // content as sent, or nullopt when malformed (no boundary, an unterminated part, a field that
 // is not UTF-8, more than 20 parts). Only routes that take an upload read them.
-std::optional<std::vector<std::pair<std::string, std::string>>> ParseMultipart(std::string_view body,
-                                                                                std::string_view content_type);
+// `filenames`, when given, receives the file name the browser sent for each file part, by field.
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseMultipart(
+    std::string_view body, std::string_view content_type, std::map<std::string, std::string>* filenames = nullptr);
 // The posted form's fields, whichever of the two encodings it came in (nullopt: malformed).
 std::optional<std::vector<std::pair<std::string, std::string>>> PostedFields(const WebRequest& req);
 

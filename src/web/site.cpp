@@ -8,7 +8,7 @@
 namespace parcours::web {
 namespace {
 
-constexpr const char* kSessionCookie = "parcours_session";
+constexpr const char* kSessionCookie = kSessionCookieName;
 constexpr const char* kCsrfCookie = "parcours_csrf";
 constexpr const char* kLangCookie = "parcours_lang";
 
@@ -66,6 +66,8 @@ Site::Site(SiteServices services, SiteSettings settings) : services_(services), 
     AddDeskPages();
   }
   if (services_.speed_meeting) AddSpeedMeetingPages();
+  if (services_.employer) AddEmployerPages();
+  if (services_.documents) AddDocumentPages();
 }
 
 bool Site::HasRoute(const std::string& method, const std::string& pattern) const {

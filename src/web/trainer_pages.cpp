@@ -125,6 +125,7 @@ WebResponse Site::SheetPage(PageContext& pc, Id session_id, json extra, int stat
   if (session->agency) codes.push_back(*session->agency);
   for (const auto& c : codes) channels.push_back({{"value", c}, {"label", ChannelText(pc.lang, c)}, {"selected", c == chosen}});
   data["channels"] = channels;
+  data["docs"] = DocumentsSection(pc, session_id, true, "/trainer/sessions/" + IdString(session_id));
   data.update(extra);
   return Page(pc, "trainer_sheet", data, status);
 }
