@@ -69,6 +69,13 @@ struct Agency {
   std::string name;
 };
 
+// An agency's API key as the coordinator sees it: never the key (only its hash is stored).
+struct AgencyKey {
+  Id id = 0;
+  TimePoint created_at{};
+  std::optional<TimePoint> revoked_at;
+};
+
 // One item of an agency's change feed, in commit order (seq).
 struct AgencyChange {
   std::string agency;
@@ -281,6 +288,17 @@ struct SessionFigures {
   long long attended = 0;    // marked present or partial
   long long marked = 0;      // with any attendance mark
   bool cancelled_by_threshold = false;
+};
+
+// One count of the sessions report's detail: a session's registrations of a status and channel,
+// or its attendance marks of a status with the hours they credit.
+struct SessionTally {
+  Id session_id = 0;
+  bool attendance = false;  // false: registrations
+  std::string status;
+  std::string channel;  // registrations only
+  long long count = 0;
+  double hours = 0;  // attendance only
 };
 
 // A global attestation: issued once per person and pathway (again only after a revocation).

@@ -123,6 +123,7 @@ class AgencyRepository {
   virtual Id InsertKey(const std::string& code, const std::string& key_hash, TimePoint at) = 0;
   virtual std::optional<std::string> AgencyForKey(const std::string& key_hash) = 0;
   virtual bool RevokeKey(const std::string& code, Id key_id, TimePoint at) = 0;  // false: unknown or revoked
+  virtual std::vector<AgencyKey> ListKeys(const std::string& code) = 0;           // newest first
 
   virtual std::optional<AgencyEnrolment> FindEnrolment(const std::string& code,
                                                        const std::string& external_id,
@@ -164,6 +165,9 @@ class ReportRepository {
   // People marked present or partial in sessions starting within [from, to).
   virtual std::vector<ParticipationCount> Participation(TimePoint from, TimePoint to) = 0;
   virtual std::vector<SessionFigures> Sessions(TimePoint from, TimePoint to) = 0;
+  // Registrations by status and channel, attendance by status with hours, of the sessions
+  // starting within [from, to).
+  virtual std::vector<SessionTally> SessionTallies(TimePoint from, TimePoint to) = 0;
 };
 
 struct SessionFilter {

@@ -520,6 +520,16 @@ Result<Page<Agency>> AccountService::ListAgencies(const RequestContext& ctx) {
   return page;
 }
 
+Result<std::vector<AgencyKey>> AccountService::ListAgencyKeys(const RequestContext& ctx, const std::string& code) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  std::vector<AgencyKey> keys;
+  store_.Transact([&](UnitOfWork& uow) {
+    keys = uow.agencies().ListKeys(code);
+    return true;
+  });
+  return keys;
+}
+
 Result<AccountService::IssuedKey> AccountService::CreateAgencyKey(const RequestContext& ctx,
                                                                   const std::string& code) {
   if (!ctx.principal.IsCoordinator()) return Forbidden();

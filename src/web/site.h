@@ -91,6 +91,10 @@ struct PageContext {
 
 using PageHandler = std::function<WebResponse(PageContext&)>;
 
+// Lists of the staff's pages that grow without bound (sessions, people) show this many items a
+// page, so a phone scrolls a few screens, not dozens; "next" and "first" links page on.
+constexpr int kStaffListPageSize = 20;
+
 class Site {
  public:
   Site(SiteServices services, SiteSettings settings);

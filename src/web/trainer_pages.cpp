@@ -157,7 +157,7 @@ void Site::AddTrainerPages() {
     if (auto r = RequireStaff(pc)) return *r;
     const bool past = pc.req.Query("when").value_or("") == "past";
     parcours::PageRequest page;
-    page.limit = 100;
+    page.limit = kStaffListPageSize;
     page.cursor = pc.req.Query("after");
     auto taught = services_.catalogue.TaughtSessions(pc.ctx, !past, page);
     if (!taught) return DomainErrorPage(pc, taught.error());
@@ -178,6 +178,7 @@ void Site::AddTrainerPages() {
                  {"past", past}, {"none", today.empty() && later.empty()}};
     if (taught->next_cursor)
       data["next"] = WithQuery(past ? "/trainer?when=past" : "/trainer", "after=" + PercentEncode(*taught->next_cursor));
+    if (page.cursor) data["first"] = past ? "/trainer?when=past" : "/trainer";
     return Page(pc, "trainer", data);
   });
 
