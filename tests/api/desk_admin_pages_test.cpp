@@ -236,12 +236,12 @@ TEST_CASE("desk admin pages: agencies' keys shown once and revoked, webhooks add
 TEST_CASE("desk admin pages: the sessions list comes a page of 20 at a time, with the next page and the first", "[api][pages]") {
   ApiFixture f;
   auto module = f.Module("PAGED");
-  f.SetClock("2027-03-01T10:00:00+01:00");
   std::vector<std::string> ids;
   for (int day = 1; day <= 25; ++day) {
     const std::string d = (day < 10 ? "2027-04-0" : "2027-04-") + std::to_string(day);
     ids.push_back(f.Session(module, 10, d + "T09:00:00+02:00", d + "T13:00:00+02:00"));
   }
+  f.SetClock("2027-03-01T10:00:00+01:00");  // after the API's sessions: the fixture's token would have expired
   auto c = Coordinator(f);
   auto cards = [](const std::string& body) {
     int n = 0;
@@ -271,6 +271,7 @@ TEST_CASE("desk admin pages: the sessions report per session, by status and chan
   ApiFixture f;
   const std::string hist = f.Module("HIST");
   f.Module("OTHER");
+  REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", "IFEN"}, {"name", "IFEN"}}).status == 201);
   f.SetClock("2026-11-20T10:00:00+01:00");
   f.Staff("t@ex.lu", "trainer");
   BrowserClient nobody(f.server->BaseUrl());
@@ -282,8 +283,11 @@ TEST_CASE("desk admin pages: the sessions report per session, by status and chan
   CHECK(t.Get("/desk/report/sessions.csv?year=2025").status == 403);
 
   auto c = Coordinator(f);
-  REQUIRE(c->PostMultipart("/desk/import", {{"file", kHistory + "dan@ex.lu,Dan Weber,OTHER,2025-05-06,absent,,IFEN\n"}},
-                           {"file"}).status == 200);
+  REQUIRE(c->Get("/desk/import").status == 200);  // the form's CSRF token
+  auto imported = c->PostMultipart("/desk/import?lang=en", {{"file", kHistory + "dan@ex.lu,Dan Weber,OTHER,2025-05-06,absent,,IFEN\n"}},
+                                   {"file"});
+  INFO(imported.body.substr(imported.body.find("<main"), 1500));
+  REQUIRE(imported.status == 200);
   auto page = c->Get("/desk/report/sessions?year=2025&lang=en");
   REQUIRE(page.status == 200);
   CHECK(Contains(page.body, "<h1>Sessions 2025</h1>"));
