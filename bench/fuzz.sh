@@ -19,8 +19,11 @@ targets=("$@")
 ((${#targets[@]})) || targets=(http_request json_bodies csv_import config pdf_verify ics_roundtrip csv_roundtrip)
 
 # PARCOURS_FUZZ_BIN: a directory holding copies of the fuzz_<target> programs, run without
-# building (a campaign at idle priority beside builds of build-san/:
-#   chrt --idle 0 env PARCOURS_FUZZ_BIN=/tmp/fuzz-bin bench/fuzz.sh 7).
+# building (a campaign at idle priority beside builds of build-san/). With the kernel's
+# scheduling autogroups (kernel.sched_autogroup_enabled), idle priority holds only inside the
+# session: start the campaign in a session of its own whose autogroup has nice 19, or it takes
+# as much CPU as the builds' whole session:
+#   setsid bash -c 'echo 19 >/proc/self/autogroup; exec chrt --idle 0 env PARCOURS_FUZZ_BIN=/tmp/fuzz-bin bench/fuzz.sh 30'
 bin=${PARCOURS_FUZZ_BIN:-build-san/tests/fuzz}
 [[ -n ${PARCOURS_FUZZ_BIN:-} ]] || tests/sanitizers/build.sh $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
 

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <exception>
+#include <functional>
 #include <mutex>
-#include <thread>
-
 #include <set>
+#include <thread>
 
 #include "api_fixture.h"
 
@@ -22,22 +24,56 @@ constexpr int kCapacity = 20;
 // Every person signs up from 127.0.0.1: lift the sign-up pace (10 per address and hour).
 const std::vector<std::string> kManySignups = {"--signups-per-hour", "1000000"};
 
-// Creates people in parallel; returns their tokens.
-std::vector<std::string> CreatePeople(ApiFixture& f, const std::vector<std::string>& bases, int n) {
-  std::vector<std::string> tokens(n);
+// Runs body(t) on kThreads threads; an exception in any of them (a failed REQUIRE-like check,
+// a missing field) is rethrown here once all have joined, so that the test fails cleanly
+// (a throw escaping a thread would abort the whole program and leave its servers running).
+void OnThreads(const std::function<void(int)>& body) {
+  std::exception_ptr first;
+  std::mutex mu;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
-      HttpClient c(bases[t % bases.size()]);
-      for (int i = t; i < n; i += kThreads) {
-        std::string email = "rush" + std::to_string(i) + "@ex.lu";
-        auto r = c.Post("/api/v1/accounts", {{"email", email}, {"password", "a-long-password"}, {"name", "P"}});
-        if (r.status != 201) throw std::runtime_error(r.body);
-        tokens[i] = c.Post("/api/v1/auth/login", {{"email", email}, {"password", "a-long-password"}}).json()["token"];
+      try {
+        body(t);
+      } catch (...) {
+        std::lock_guard lock(mu);
+        if (!first) first = std::current_exception();
       }
     });
   for (auto& t : threads) t.join();
-  (void)f;
+  if (first) std::rethrow_exception(first);
+}
+
+// A POST as an ordinary client sends it: a 503 (the server shedding load, e.g. its password-
+// hashing gate full; nothing stored) is retried after its Retry-After, for at most a minute.
+HttpResult PostAsClient(HttpClient& c, const std::string& path, const nlohmann::json& body) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  for (;;) {
+    auto r = c.Post(path, body);
+    if (r.status != 503 || std::chrono::steady_clock::now() > deadline) return r;
+    int after = 1;
+    try {
+      after = std::clamp(std::stoi(r.header("retry-after")), 0, 5);
+    } catch (const std::exception&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(after == 0 ? 100 : after * 1000));
+  }
+}
+
+// Creates people in parallel; returns their tokens.
+std::vector<std::string> CreatePeople(const std::vector<std::string>& bases, int n) {
+  std::vector<std::string> tokens(n);
+  OnThreads([&](int t) {
+    HttpClient c(bases[t % bases.size()]);
+    for (int i = t; i < n; i += kThreads) {
+      std::string email = "rush" + std::to_string(i) + "@ex.lu";
+      auto r = PostAsClient(c, "/api/v1/accounts", {{"email", email}, {"password", "a-long-password"}, {"name", "P"}});
+      if (r.status != 201) throw std::runtime_error("account " + email + ": " + std::to_string(r.status) + " " + r.body);
+      auto login = PostAsClient(c, "/api/v1/auth/login", {{"email", email}, {"password", "a-long-password"}});
+      if (login.status != 200) throw std::runtime_error("login " + email + ": " + std::to_string(login.status) + " " + login.body);
+      tokens[i] = login.json().at("token").get<std::string>();
+    }
+  });
   return tokens;
 }
 
@@ -51,24 +87,21 @@ Outcome Rush(const std::vector<std::string>& bases, const std::string& session,
              const std::vector<std::string>& tokens) {
   Outcome out;
   std::mutex mu;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&, t] {
-      HttpClient c(bases[t % bases.size()]);
-      for (std::size_t i = t; i < tokens.size(); i += kThreads) {
-        c.set_token(tokens[i]);
-        auto r = c.Post("/api/v1/sessions/" + session + "/registrations", nullptr);
-        std::lock_guard lock(mu);
-        if (r.status != 201) {
-          ++out.other;
-          continue;
-        }
-        auto j = r.json();
-        if (j["status"] == "confirmed") ++out.confirmed;
-        else out.positions.push_back(j["waitlist_position"]);
+  OnThreads([&](int t) {
+    HttpClient c(bases[t % bases.size()]);
+    for (std::size_t i = t; i < tokens.size(); i += kThreads) {
+      c.set_token(tokens[i]);
+      auto r = PostAsClient(c, "/api/v1/sessions/" + session + "/registrations", nullptr);
+      std::lock_guard lock(mu);
+      if (r.status != 201) {
+        ++out.other;
+        continue;
       }
-    });
-  for (auto& t : threads) t.join();
+      auto j = r.json();
+      if (j.at("status") == "confirmed") ++out.confirmed;
+      else out.positions.push_back(j.at("waitlist_position").get<int>());
+    }
+  });
   std::sort(out.positions.begin(), out.positions.end());
   return out;
 }
@@ -104,7 +137,7 @@ void CheckStored(ApiFixture& f, const std::string& session) {
 // the others hold positions 1..980, in the answers and in what is stored.
 void RushAndCheck(ApiFixture& f, const std::vector<std::string>& bases) {
   auto session = f.Session(f.Module("RUSH"), kCapacity);
-  auto tokens = CreatePeople(f, bases, kPeople);
+  auto tokens = CreatePeople(bases, kPeople);
   auto out = Rush(bases, session, tokens);
   CHECK(out.other == 0);
   CHECK(out.confirmed == kCapacity);

@@ -152,7 +152,7 @@ void Complete(const std::vector<std::string>& bases, const std::string& session,
 
 }  // namespace
 
-TEST_CASE("crash: kill -9 during a registration burst loses no acknowledged registration", "[api][crash]") {
+TEST_CASE("crash: kill -9 during a registration burst loses no acknowledged registration", "[api][crash][serial]") {
   ApiFixture f(false, kManySignups);
   auto session = f.Session(f.Module("CRASH"), kCapacity);
   auto tokens = CreatePeople(f.server->BaseUrl(), "crash", kPeople);
@@ -171,7 +171,7 @@ TEST_CASE("crash: kill -9 during a registration burst loses no acknowledged regi
 }
 
 TEST_CASE("crash: with two processes, killing one during the burst loses nothing while the other serves on",
-          "[api][crash]") {
+          "[api][crash][serial]") {
   ApiFixture f(false, kManySignups);
   ServerProcess second(f.db.Url(), kManySignups);
   auto session = f.Session(f.Module("CRASH2"), kCapacity);

@@ -113,7 +113,7 @@ struct Scene {
 }  // namespace
 
 TEST_CASE("outage: a database frozen for 20 s fails health within a second, requests fail fast, service resumes",
-          "[api][outage]") {
+          "[api][outage][serial]") {
   Scene s;
   REQUIRE(s.Register().status == 201);
   REQUIRE(s.Register().status == 201);
@@ -130,7 +130,7 @@ TEST_CASE("outage: a database frozen for 20 s fails health within a second, requ
 }
 
 TEST_CASE("outage: a database stopped for 20 s gives 503s, and the server recovers when it restarts",
-          "[api][outage]") {
+          "[api][outage][serial]") {
   Scene s;
   REQUIRE(s.Register().status == 201);
   REQUIRE(s.anonymous.Get("/api/v1/sessions").status == 200);

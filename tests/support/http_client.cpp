@@ -1,8 +1,10 @@
 #include "http_client.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
-#include <fstream>
 #include <mutex>
 #include <stdexcept>
 
@@ -47,8 +49,22 @@ void Record(const std::string& method, const std::string& path, const HttpResult
                          {"content_type", r.header("content-type")}};
   auto parsed = nlohmann::json::parse(r.body, nullptr, false);
   line["body"] = r.body.empty() || parsed.is_discarded() ? nlohmann::json(nullptr) : parsed;
+  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  // Test programs run side by side (ctest -j2) and append to the same file: each line goes in
+  // whole, under an exclusive lock on the file (a stream may split a long line in several
+  // writes, which another process's line would cut into).
   std::lock_guard lock(record_mutex);
-  std::ofstream(file, std::ios::app) << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot open " + file);
+  ::flock(fd, LOCK_EX);
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  ::close(fd);  // releases the lock
+  if (written != text.size()) throw std::runtime_error("cannot append to " + file);
 }
 
 }  // namespace

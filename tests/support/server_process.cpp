@@ -1,6 +1,7 @@
 #include "server_process.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,9 +43,15 @@ ServerProcess::ServerProcess(const std::string& database_url, std::vector<std::s
   if (test_clock) args.push_back("--test-clock");
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   const auto [key, cert] = TestSigningFiles();
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    // A test program that dies without running destructors (an abort, a crash, a kill) takes
+    // its servers with it: a server left behind would keep its port, its database connections
+    // and the inherited descriptors (tests/run.sh's CPU lock among them).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     setenv("PARCOURS_DATABASE_URL", database_url.c_str(), 1);
     setenv("PARCOURS_BOOTSTRAP_COORDINATOR_EMAIL", kCoordinatorEmail, 1);
     setenv("PARCOURS_BOOTSTRAP_COORDINATOR_PASSWORD", kCoordinatorPassword, 1);
