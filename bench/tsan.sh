@@ -36,7 +36,7 @@ export PARCOURS_TEST_SOURCE_DIR=$root
 # second_deadlock_stack: both stacks of a lock-order report; the libraries built without TSan
 # (MariaDB Connector/C++, Pistache, libcurl) are not instrumented: their own accesses are not
 # seen, their locks (pthread) are.
-export TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:history_size=4:log_path=$reports/tsan"
+export TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:history_size=4:log_path=$reports/tsan:suppressions=$root/tests/sanitizers/tsan.supp"
 set +e
 ctest --test-dir build-tsan --output-on-failure -j1 -R "$filter" 2>&1 | tee "$tmp/ctest.log" | grep -E '^ *[0-9]+/[0-9]+ Test|tests passed|Total Test time'
 set -e

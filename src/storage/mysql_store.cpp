@@ -119,9 +119,13 @@ MySqlStore::Stats MySqlStore::stats() const {
 }
 
 bool MySqlStore::Probe() {
-  // One probe at a time, on its own connection with one-second timeouts.
-  std::unique_lock lock(probe_mu_, std::defer_lock);
-  if (!lock.try_lock_for(std::chrono::seconds(1))) return !unreachable_;  // a probe is running
+  // One probe at a time, on its own connection with one-second timeouts. While one runs, the
+  // others answer at once with what the last one found (a probe that hangs is seen by Ping
+  // through probe_started_ns_). Not timed_mutex::try_lock_for: it locks through
+  // pthread_mutex_clocklock, which ThreadSanitizer does not intercept, so every unlock after it
+  // was reported as the unlock of an unlocked mutex (llvm-project issue 62623).
+  std::unique_lock lock(probe_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) return !unreachable_;  // a probe is running
   probe_started_ns_ = SteadyNs();
   bool ok = false;
   // With several addresses, twice: a probe connection that broke (its node went down) is

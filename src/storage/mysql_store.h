@@ -58,7 +58,7 @@ class MySqlStore final : public Store {
  private:
   ConnectionPool& pool_;
   RetryPolicy policy_;
-  std::timed_mutex probe_mu_;
+  std::mutex probe_mu_;
   std::atomic<bool> unreachable_{false};
   std::atomic<std::int64_t> probe_started_ns_{0};  // the probe in flight, 0 when none
   std::atomic<std::int64_t> probe_done_ns_{0};     // when the last probe ended

@@ -4,6 +4,8 @@
 // questionnaire that is not anonymous) are part of that person's data export.
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 #include "api_fixture.h"
 
 using namespace parcours::testing;
@@ -23,8 +25,11 @@ TEST_CASE("evaluations: the attendees who have not answered are reminded, and na
   ApiFixture f;
   f.SetClock("2027-02-01T09:00:00+01:00");
   f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));
-  auto [tid, ttoken] = f.Staff("trainer@pf.lu", "trainer");
-  auto [oid, otoken] = f.Staff("other@pf.lu", "trainer");
+  // Plain variables, not structured bindings: the lambda below assigns them (clang 14 refuses a
+  // lambda that captures a structured binding).
+  std::string tid, ttoken, oid, otoken;
+  std::tie(tid, ttoken) = f.Staff("trainer@pf.lu", "trainer");
+  std::tie(oid, otoken) = f.Staff("other@pf.lu", "trainer");
   std::vector<std::pair<std::string, std::string>> people;
   for (int i = 0; i < 4; ++i) people.push_back(f.Participant("p" + std::to_string(i) + "@ecole.lu"));
   auto module = f.Module("EVAL");
