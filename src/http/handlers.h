@@ -96,6 +96,12 @@ void AddDocumentRoutes(Router& router, Services& s);
 bool IsDocumentUpload(std::string_view method, std::string_view target);
 void AddEvaluationRoutes(Router& router, Services& s);
 void AddSpeedMeetingRoutes(Router& router, Services& s);
+// A session's replay (events_handler.cpp, issue 12), and the description fields (language,
+// audience, objectives, trainers_organisation, co_organisers) a creation or edit may give.
+void AddEventRoutes(Router& router, Services& s);
+DescriptionEdit ReadDescription(FieldReader& f);
+// The fields of a new session (catalogue_handler.cpp); `more` reads the caller's own fields.
+std::optional<NewSession> ReadNewSession(FieldReader& f, const std::function<void()>& more);
 // CSV answers and the ?year= parameter (agencies_handler.cpp), shared by the report routes.
 HttpResponse CsvAttachment(std::string body, const std::string& filename);
 std::optional<int> YearParam(const HttpRequest& req);
@@ -153,6 +159,8 @@ inline void AddAllRoutes(Router& router, Services& s) {
   AddSpeedMeetingRoutes(router, s);
   for (const char* path : {"/api/v1/sessions/{id}/speed-meeting", "/api/v1/sessions/{id}/speed-meeting/pdf"})
     router.AllowQuery(Method::kGet, path, {"round_minutes", "duration_minutes", "table_size"});
+  AddEventRoutes(router, s);
+  router.AllowQuery(Method::kGet, "/api/v1/sessions", {"module_id", "from", "to", "status", "language", "limit", "cursor"});
 }
 
 }  // namespace parcours::http

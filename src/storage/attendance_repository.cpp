@@ -86,6 +86,35 @@ class MySqlAttendanceRepository final : public AttendanceRepository {
     ps.executeUpdate();
     return LastInsertId(c_);
   }
+  void UpsertPart(const PartAttendance& m) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO attendance_parts (session_id, participant_id, position, present, marked_by, marked_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE present = VALUES(present), marked_by = VALUES(marked_by), "
+        "marked_at = VALUES(marked_at)");
+    ps.setInt64(1, m.session_id);
+    ps.setInt64(2, m.participant_id);
+    ps.setInt(3, m.position);
+    ps.setInt(4, m.present ? 1 : 0);
+    ps.setInt64(5, m.marked_by);
+    ps.setString(6, FormatSqlUtc(m.marked_at));
+    ps.executeUpdate();
+  }
+  std::vector<PartAttendance> PartsForSession(Id session_id) override {
+    auto& ps = c_.Prepare(
+        "SELECT session_id, participant_id, position, present, marked_by, marked_at FROM attendance_parts "
+        "WHERE session_id = ? ORDER BY participant_id, position");
+    ps.setInt64(1, session_id);
+    return ReadAll<PartAttendance>(ps, [](sql::ResultSet& rs) {
+      PartAttendance m;
+      m.session_id = rs.getInt64("session_id");
+      m.participant_id = rs.getInt64("participant_id");
+      m.position = rs.getInt("position");
+      m.present = rs.getInt("present") != 0;
+      m.marked_by = rs.getInt64("marked_by");
+      m.marked_at = ReadTime(rs, "marked_at");
+      return m;
+    });
+  }
 
  private:
   PooledConnection& c_;
