@@ -4,11 +4,12 @@
 -- confirmed registrants, with the number of times it was opened (staff see it).
 ALTER TABLE sessions
   ADD COLUMN language VARCHAR(8) CHARACTER SET ascii NOT NULL DEFAULT 'fr',
-  ADD COLUMN audience VARCHAR(2000) NOT NULL DEFAULT '',
-  ADD COLUMN objectives VARCHAR(4000) NOT NULL DEFAULT '',
-  ADD COLUMN trainers_organisation VARCHAR(300) NOT NULL DEFAULT '',
-  ADD COLUMN co_organisers VARCHAR(1000) NOT NULL DEFAULT '',
-  ADD COLUMN replay_link VARCHAR(2000) NOT NULL DEFAULT '',
+  -- TEXT (kept off the row): the sessions row is near InnoDB's 65,535-byte limit already.
+  ADD COLUMN audience TEXT NOT NULL DEFAULT '',
+  ADD COLUMN objectives TEXT NOT NULL DEFAULT '',
+  ADD COLUMN trainers_organisation TEXT NOT NULL DEFAULT '',
+  ADD COLUMN co_organisers TEXT NOT NULL DEFAULT '',
+  ADD COLUMN replay_link TEXT NOT NULL DEFAULT '',
   ADD COLUMN replay_views BIGINT NOT NULL DEFAULT 0,
   ADD KEY ix_sessions_language (language, starts_at);
 
