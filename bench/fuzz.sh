@@ -7,7 +7,7 @@
 # the CPU time to bench/RESULTS.md ("Fuzzing").
 #
 # Usage: bench/fuzz.sh MINUTES [target...]     (default: every target)
-# The build is build-san/ (clang, PARCOURS_FUZZ=ON), shared with the sanitizer tier of
+# The build is build-san/ (tests/sanitizers/build.sh), shared with the sanitizer tier of
 # tests/run.sh. Take the shared CPU lock yourself if the machine is shared:
 #   flock /tmp/parcours-cpu.lock bench/fuzz.sh 60
 set -euo pipefail
@@ -18,14 +18,16 @@ shift
 targets=("$@")
 ((${#targets[@]})) || targets=(http_request json_bodies csv_import config pdf_verify ics_roundtrip csv_roundtrip)
 
-CC=clang CXX=clang++ cmake -S . -B build-san -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARCOURS_FUZZ=ON \
-  -DPARCOURS_BUILD_TESTS=ON >/dev/null
-cmake --build build-san -j2 --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
+# PARCOURS_FUZZ_BIN: a directory holding copies of the fuzz_<target> programs, run without
+# building (a campaign at idle priority beside builds of build-san/:
+#   chrt --idle 0 env PARCOURS_FUZZ_BIN=/tmp/fuzz-bin bench/fuzz.sh 7).
+bin=${PARCOURS_FUZZ_BIN:-build-san/tests/fuzz}
+[[ -n ${PARCOURS_FUZZ_BIN:-} ]] || tests/sanitizers/build.sh $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 log=$(mktemp -d /tmp/parcours-fuzz.XXXXXX)
-printf '%-14s %10s %12s %8s  %s\n' target seconds 'exec/s' findings corpus
+printf '%-14s %10s %10s %12s %8s  %s\n' target seconds 'cpu s' 'exec/s' findings corpus
 for t in "${targets[@]}"; do
   corpus=bench/fuzz-corpus/$t
   regressions=tests/fuzz/regressions/$t
@@ -34,15 +36,17 @@ for t in "${targets[@]}"; do
   [[ -n $(ls -A "$regressions") ]] && seeds+=("$regressions")
   start=$(date +%s)
   set +e
-  build-san/tests/fuzz/fuzz_$t -max_total_time=$((minutes * 60)) -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$regressions/" "$corpus" "${seeds[@]}" >"$log/$t.log" 2>&1
+  TIMEFORMAT='%U %S'  # the target's CPU time, user and system
+  { time "$bin/fuzz_$t" -max_total_time=$((minutes * 60)) -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$regressions/" "$corpus" "${seeds[@]}" >"$log/$t.log" 2>&1; } 2>"$log/$t.cpu"
   rc=$?
+  cpu=$(awk '{ printf "%.0f", $1 + $2 }' "$log/$t.cpu")
   set -e
   secs=$(($(date +%s) - start))
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log/$t.log" | tail -n 1)
   findings=0
   ((rc == 0)) || findings=1
-  printf '%-14s %10s %12s %8s  %s files\n' "$t" "${secs:-?}" "${rate:-?}" "$findings" "$(ls "$corpus" | wc -l)"
+  printf '%-14s %10s %10s %12s %8s  %s files\n' "$t" "${secs:-?}" "${cpu:-?}" "${rate:-?}" "$findings" "$(ls "$corpus" | wc -l)"
   if ((rc != 0)); then
     echo "  finding (exit $rc); log: $log/$t.log; input in $regressions/" >&2
     grep -m 5 -E 'ERROR|FUZZ FINDING|runtime error' "$log/$t.log" >&2 || true

@@ -33,7 +33,8 @@ for _ in $(seq 100); do [[ -s $tmp/bare_port ]] && break; sleep 0.1; done
 bare_url="http://127.0.0.1:$(cat "$tmp/bare_port")"
 
 token=$(bench_demo_token)
-session_id=$(curl -sf "$url/api/v1/sessions?limit=1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+# A coming session (the page people open before they register; a past one is read afresh).
+session_id=$(curl -sf "$url/api/v1/sessions?limit=1&from=$(date -u +%F)" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 # Warm up: every kind once, so that caches and connections are made before timing.
 for p in /health "/api/v1/sessions?limit=20" / "/sessions/$session_id"; do curl -sf -o /dev/null "$url$p"; done
 curl -sf -o /dev/null -H "Cookie: parcours_session=$token" "$url/parcours"

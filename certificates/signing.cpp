@@ -270,7 +270,11 @@ Verification Verify(const std::string& pdf, const std::string& issuer_cert_pem) 
   result.signed_ = true;
   const auto size = static_cast<long long>(pdf.size());
   const long long* r = fields.range;
-  if (r[0] < 0 || r[1] < 0 || r[2] < 0 || r[3] < 0 || r[0] + r[1] > size || r[2] + r[3] > size) {
+  // offset + length <= size, without adding (a ByteRange may hold any 64-bit number).
+  auto within = [size](long long offset, long long length) {
+    return offset >= 0 && length >= 0 && offset <= size && length <= size - offset;
+  };
+  if (!within(r[0], r[1]) || !within(r[2], r[3])) {
     result.error = "ByteRange outside the file";
     return result;
   }

@@ -20,31 +20,29 @@ cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARCOURS_BUILD_TEST
 cmake --build build-test -j2
 
 # --- the sanitized build, in the background ---------------------------------------------------------
-# build-san/: clang with AddressSanitizer + UndefinedBehaviorSanitizer (every report fatal) and
-# libFuzzer's coverage (PARCOURS_FUZZ=ON), made cheap: -O1 with line tables only (reports keep
-# file:line), lld, precompiled headers (PARCOURS_PCH), and only what its tier runs (the server,
-# the unit and db test programs, the fuzz targets; the api tests are build-test's, driving the
-# sanitized server). It builds at idle priority (SCHED_IDLE: only on CPU time the tests below
-# leave unused, so that their timings are not disturbed) while the other tiers run; its tests run
-# at the end of this script.
-# PARCOURS_SANITIZERS: 0 (the default for now) leaves this tier out; auto runs it on a full run
-# (no ctest filter); 1 runs it with a filter too. Its first complete run (2026-11-26) gave 151
-# LeakSanitizer reports, leaks at server exit from Pistache's reactor among them, which also make
-# the SIGTERM test's exit code 1: it goes back on by default once they are fixed or suppressed.
+# build-san/ (tests/sanitizers/build.sh): clang with AddressSanitizer + UndefinedBehaviorSanitizer
+# (every report fatal) and libFuzzer's coverage, -O1 with line tables only, lld, precompiled
+# headers, and only what its tier runs (the server, the unit and db test programs, the fuzz
+# targets; the api tests are build-test's, driving the sanitized server). It builds at idle
+# priority (SCHED_IDLE: only on CPU time the tests below leave unused, so that their timings are
+# not disturbed) while the other tiers run; its phase (tests/sanitizers/phase.sh) runs at the end
+# of this script.
+# PARCOURS_SANITIZERS: 0 (the default, until the two api tests below pass against the sanitized
+# server) leaves this tier out; auto runs it on a full run (no ctest filter); 1 runs it with a
+# filter too. Its last full run (2026-11-26, 268 s) had 0 sanitizer reports; two api tests that
+# pass on the gcc server failed against the slower sanitized one (a 1,000-registration burst read
+# an answer without the field it expected; a webhook item skipped after three days), and the
+# unit/db count check matched fewer tests than listed (Catch's -f specs, fixed in phase.sh).
 san_mode=${PARCOURS_SANITIZERS:-0}
 san_on=false
 [[ $san_mode == 1 || ($san_mode == auto && $# -eq 0) ]] && san_on=true
 san_build_pid=""
 if $san_on; then
-  fuzz_targets=$(sed -n 's/^set(PARCOURS_FUZZ_TARGETS \(.*\))$/\1/p' tests/fuzz/CMakeLists.txt)
-  CC=clang CXX=clang++ cmake -S . -B build-san -DPARCOURS_BUILD_TESTS=ON -DPARCOURS_FUZZ=ON -DPARCOURS_PCH=ON \
-    -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only -DNDEBUG" -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld \
-    >/dev/null
   step "building with ASan+UBSan and fuzz targets (build-san/, clang -O1) in the background, at idle priority"
+  mkdir -p build-san
   san_started=$SECONDS
   # setsid: its own process group, stopped as a whole if this script ends first.
-  setsid chrt --idle 0 cmake --build build-san -j2 --target parcours unit_tests db_tests \
-    $(printf 'fuzz_%s ' $fuzz_targets) >build-san/build.log 2>&1 &
+  setsid chrt --idle 0 tests/sanitizers/build.sh >build-san/build.log 2>&1 &
   san_build_pid=$!
 fi
 
@@ -189,13 +187,9 @@ if (($# == 0)); then
 fi
 
 # --- sanitizers and fuzzing ------------------------------------------------------------------------
-# Once build-san/ is built: each fuzz target of tests/fuzz runs PARCOURS_FUZZ_SECONDS (30) from its
-# seeds and replays its regressions, one after the other on one core, while on the other the unit
-# and db tests run on the sanitized build (PARCOURS_SAN_TESTS, a ctest -R regex; ctest's names have no
-# space after the tier: 'unit:rules: ...') and then build-test's
-# api tests drive the sanitized server (minus PARCOURS_SAN_EXCLUDE: the crash and outage tests,
-# which kill servers and stop the database). Every sanitizer report is written under
-# $tmp/sanitizer and any report fails the run.
+# Once build-san/ is built, tests/sanitizers/phase.sh: the unit and db tests of build-san/, the api
+# tests against the sanitized server and a fuzz smoke of every target (see that script). Any
+# failure, finding or sanitizer report fails the run; its logs are kept in build-san/san-logs/.
 if $san_on; then
   san_build_rc=0
   wait "$san_build_pid" || san_build_rc=$?
@@ -204,68 +198,9 @@ if $san_on; then
   if ((san_build_rc != 0)); then
     grep -m 20 -B2 -A6 'error:' build-san/build.log || tail -n 40 build-san/build.log
     failures+=("the sanitizer build (build-san/) failed (build-san/build.log)")
-  else
-    san_phase=$SECONDS
-    mkdir -p "$tmp/sanitizer" "$tmp/fuzz"
-    export ASAN_OPTIONS="detect_leaks=1:log_path=$tmp/sanitizer/asan:strict_string_checks=1:detect_stack_use_after_return=1"
-    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$tmp/sanitizer/ubsan"
-    fuzz_seconds=${PARCOURS_FUZZ_SECONDS:-30}
-    step "fuzz smoke in the background: $fuzz_targets (${fuzz_seconds} s each)"
-    (
-      for target in $fuzz_targets; do
-        seeds=(tests/fuzz/corpus/$target)
-        [[ -d tests/fuzz/regressions/$target ]] && seeds+=(tests/fuzz/regressions/$target)
-        mkdir -p "$tmp/fuzz/$target"
-        rc=0
-        # libFuzzer's own output (and a finding's report) goes to its log, not to log_path.
-        ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-          "build-san/tests/fuzz/fuzz_$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
-          -print_final_stats=1 -artifact_prefix="$tmp/fuzz/$target-" "$tmp/fuzz/$target" "${seeds[@]}" \
-          >"$tmp/fuzz/$target.log" 2>&1 || rc=$?
-        echo "$rc" >"$tmp/fuzz/$target.rc" || exit 0
-      done
-    ) &
-    fuzz_pid=$!
-    san_filter=${PARCOURS_SAN_TESTS-'^(unit|db):'}
-    san_exclude=${PARCOURS_SAN_EXCLUDE-'^api:(crash|outage):'}
-    san_rc=0
-    set +e
-    if [[ -n $san_filter ]]; then
-      step "running the unit and db tests on the sanitized build (ctest -R '$san_filter')"
-      ctest --test-dir build-san --output-on-failure -j1 --no-tests=error -R "$san_filter" >"$tmp/ctest-san.log" 2>&1
-      san_rc=$?
-    fi
-    step "running the api tests against the sanitized server (build-san/parcours; ctest -R '^api:' -E '$san_exclude')"
-    PARCOURS_TEST_BINARY=$root/build-san/parcours PARCOURS_TEST_RESPONSES= \
-      ctest --test-dir build-test --output-on-failure -j1 --no-tests=error -R '^api:' -E "$san_exclude" \
-        >>"$tmp/ctest-san.log" 2>&1
-    api_rc=$?
-    ((san_rc == 0)) && san_rc=$api_rc
-    set -e
-    grep -E '^[0-9]+% tests passed|^Total Test time|No tests were found' "$tmp/ctest-san.log" | sed 's/^/    sanitized: /' || true
-    if ((san_rc != 0)); then
-      awk '/^The following tests FAILED:/ { on = 1 } on' "$tmp/ctest-san.log"
-      cp "$tmp/ctest-san.log" build-san/ctest-san.log
-      failures+=("tests on the sanitized build (build-san/ctest-san.log)")
-    fi
-    wait "$fuzz_pid" || true
-    for target in $fuzz_targets; do
-      if [[ $(cat "$tmp/fuzz/$target.rc" 2>/dev/null) != 0 ]]; then
-        grep -m 20 -E 'ERROR|FUZZ FINDING|runtime error|SUMMARY|^#' "$tmp/fuzz/$target.log" | tail -n 20
-        failures+=("fuzz target $target found a crash (input and log kept in build-san/fuzz-findings; copy the input to tests/fuzz/regressions/$target/)")
-        cp -r "$tmp/fuzz" "$root/build-san/fuzz-findings" 2>/dev/null || true
-      else
-        printf '    fuzz %s: %s\n' "$target" "$(grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' \
-          "$tmp/fuzz/$target.log" | tr '\n' ' ')"
-      fi
-    done
-    if [[ -n $(ls -A "$tmp/sanitizer") ]]; then
-      head -n 60 "$tmp"/sanitizer/*
-      mkdir -p "$root/build-san/sanitizer-reports" && cp "$tmp"/sanitizer/* "$root/build-san/sanitizer-reports/"
-      failures+=("sanitizer reports: $(ls "$tmp/sanitizer" | wc -l) (copied to build-san/sanitizer-reports/)")
-    fi
-    unset ASAN_OPTIONS UBSAN_OPTIONS
-    echo "    fuzz smoke and sanitized tests took $((SECONDS - san_phase)) s"
+  elif ! tests/sanitizers/phase.sh "$tmp/san"; then
+    while IFS= read -r f; do failures+=("$f"); done <"$tmp/san/failures"
+    [[ -s $tmp/san/failures ]] || failures+=("the sanitizer phase (tests/sanitizers/phase.sh) stopped")
   fi
 else
   step "the sanitizer and fuzz tier is off (PARCOURS_SANITIZERS=$san_mode${*:+, a ctest filter})"

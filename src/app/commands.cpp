@@ -135,6 +135,7 @@ struct Wiring {
   std::unique_ptr<DocumentService> documents;
   std::unique_ptr<EvaluationService> evaluations;
   std::unique_ptr<SpeedMeetingService> speed_meeting;
+  std::unique_ptr<EmployerService> employer;
 
   const Clock& clock() const { return test_clock ? static_cast<const Clock&>(*test_clock) : system_clock; }
 
@@ -199,8 +200,9 @@ struct Wiring {
     operations = std::make_unique<OperationsService>(*store, clock(), *catalogue, *attestations, *scheduler);
     structures = std::make_unique<StructureService>(*store, clock());
     documents = std::make_unique<DocumentService>(*store, clock(), config.public_base_url);
-    evaluations = std::make_unique<EvaluationService>(*store, clock(), random);
+    evaluations = std::make_unique<EvaluationService>(*store, clock(), random, config.public_base_url);
     speed_meeting = std::make_unique<SpeedMeetingService>(*store, std::make_shared<certificates::Renderer>(templates));
+    employer = std::make_unique<EmployerService>(*store, clock());
   }
 
   // PARCOURS_SIGNING_KEY/CERT hold either PEM text or the path of a PEM file.
@@ -282,6 +284,7 @@ http::HttpResponse ServePage(web::Site& site, http::HttpRequest& req) {
   out.status = r.status;
   out.content_type = r.content_type;
   out.body = std::move(r.body);
+  out.kept_under = r.kept_under;
   for (auto& [name, value] : r.headers) {
     if (name == "Location") out.location = value;
     else out.extra_headers.emplace_back(name, value);
@@ -499,6 +502,8 @@ int Serve(Wiring& w) {
   site_services.webhooks = w.webhooks.get();
   site_services.speed_meeting = w.speed_meeting.get();
   site_services.personal_data = w.personal_data.get();
+  site_services.employer = w.employer.get();
+  site_services.documents = w.documents.get();
   web::Site site(site_services, {w.config.public_base_url});
   services.pages = [&site](http::HttpRequest& req) { return ServePage(site, req); };
   services.people = w.people.get();
@@ -509,6 +514,7 @@ int Serve(Wiring& w) {
   services.documents = w.documents.get();
   services.evaluations = w.evaluations.get();
   services.speed_meeting = w.speed_meeting.get();
+  services.employer = w.employer.get();
   http::Router router;
   http::AddAllRoutes(router, services);
   router.SetFallback(services.pages);
@@ -530,6 +536,12 @@ int Serve(Wiring& w) {
         .count();
   };
   settings.metrics = &service_metrics.registry;
+  // Public catalogue answers kept by the server and given out once the next shared version
+  // read shows them fresh, without a worker (SetCache above gave the catalogue its version
+  // reader, so AwaitVersion always takes the callback).
+  settings.await_catalogue = [&w](std::function<void(const CatalogueReading&)> done) {
+    w.catalogue->AwaitVersion(std::move(done));
+  };
   {
     std::string error;
     settings.trusted_proxies = *http::ParseTrustedProxies(w.config.trusted_proxies, error);  // validated at load
@@ -550,11 +562,14 @@ int Serve(Wiring& w) {
     metrics_settings.worker_threads = 2;
     metrics_settings.reactor_threads = 1;
     metrics_settings.max_queue = 16;
+    metrics_settings.await_catalogue = nullptr;
     metrics_server = std::make_unique<http::HttpServer>(metrics_router, *w.accounts, *w.idempotency, metrics_settings);
     metrics_server->Start();
     WritePortFile(w.config.metrics_port_file, metrics_server->Port());
     Log("info", "metrics listening", {{"address", w.config.metrics_host + ":" + std::to_string(metrics_server->Port())}});
   }
+  settings.may_upload = [&w](const Principal& who, Id session_id) { return w.documents->MayUpload(who, session_id); };
+  settings.session_cookie = web::kSessionCookieName;
   http::HttpServer server(router, *w.accounts, *w.idempotency, settings);
   server.Start();
   WritePortFile(w.config.port_file, server.Port());

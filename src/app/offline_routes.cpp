@@ -43,6 +43,7 @@ OfflineRoutes::OfflineRoutes()
       operations(store, clock, catalogue, attestations, scheduler),
       structures(store, clock),
       evaluations(store, clock, random),
+      employer(store, clock),
       services{accounts, catalogue, registrations, attendance, agencies, reports, attestations,
                webhooks, scheduler, store, &clock, {}, Page, &personal_data, &audit_trail} {
   // Every service a route uses, as `parcours serve` sets them (a route whose service is
@@ -53,6 +54,7 @@ OfflineRoutes::OfflineRoutes()
   services.operations = &operations;
   services.structures = &structures;
   services.evaluations = &evaluations;
+  services.employer = &employer;
   http::AddAllRoutes(router, services);
   router.SetFallback(services.pages);
 }

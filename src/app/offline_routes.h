@@ -58,6 +58,7 @@ struct OfflineRoutes {
   OperationsService operations;
   StructureService structures;
   EvaluationService evaluations;
+  EmployerService employer;
   http::Services services;
   http::Router router;  // every API route, and a fallback page answering 200 text/html
 };

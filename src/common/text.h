@@ -29,5 +29,7 @@ bool IsForbiddenInText(char32_t c);
 bool IsBlankOrInvisible(char32_t c);
 // Parses a decimal id (1 to 18 digits, no sign or leading zero) with nothing else around it.
 std::optional<long long> ParseId(std::string_view s);
+// The value of cookie `name` in a Cookie header ("a=1; b=2"), empty when absent.
+std::string CookieValue(std::string_view header, std::string_view name);
 
 }  // namespace parcours

@@ -1,5 +1,6 @@
 #include "domain/documents.h"
 
+#include <cctype>
 #include <cstdint>
 
 namespace parcours {
@@ -77,6 +78,28 @@ std::string SafeFilename(std::string_view name, const std::string& fallback) {
     if (!out.empty()) out.pop_back();
   }
   return out.empty() ? fallback : out;
+}
+
+std::vector<std::pair<std::string, std::string>> DownloadHeaders(const SessionDocument& d) {
+  return {{"Content-Disposition", AttachmentDisposition(d.filename)},
+          {"Cache-Control", "private, no-store"},
+          {"Content-Security-Policy", "sandbox; default-src 'none'"}};
+}
+
+std::string AttachmentDisposition(const std::string& filename) {
+  std::string ascii, encoded;
+  static const char* kHex = "0123456789ABCDEF";
+  for (unsigned char c : filename) {
+    ascii.push_back(c < 0x80 ? static_cast<char>(c) : '_');
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
 }  // namespace parcours

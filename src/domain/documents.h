@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "domain/model.h"
 
@@ -37,5 +39,14 @@ std::optional<std::string> SniffDocumentType(std::string_view bytes);
 // A file name fit for a Content-Disposition header: no path, no quotes or control characters,
 // at most 120 bytes; `fallback` when nothing is left.
 std::string SafeFilename(std::string_view name, const std::string& fallback);
+
+// RFC 6266: `attachment` with an ASCII fallback name and the UTF-8 name percent-encoded
+// (RFC 8187), for a name made safe by SafeFilename.
+std::string AttachmentDisposition(const std::string& filename);
+
+// The headers a document is downloaded with (the API's and the pages'): an attachment, never
+// shown inline as a page; kept by no cache; and should a browser open it anyway, it runs nothing
+// and reaches nothing of ours. (The server adds X-Content-Type-Options: nosniff to every answer.)
+std::vector<std::pair<std::string, std::string>> DownloadHeaders(const SessionDocument& d);
 
 }  // namespace parcours

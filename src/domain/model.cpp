@@ -130,6 +130,7 @@ const char* ToString(NotificationKind k) {
     case NotificationKind::kSessionChanged: return "session_changed";
     case NotificationKind::kMovedToWaitlist: return "moved_to_waitlist";
     case NotificationKind::kDocumentAvailable: return "document_available";
+    case NotificationKind::kEvaluationReminder: return "evaluation_reminder";
   }
   return "registration_confirmed";
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The entities of Parcours: people, the catalogue (pathway → module → session) and
 // registrations. Plain values; invariants are enforced by rules.h and by the database.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,13 @@
 namespace parcours {
 
 using Id = long long;
+
+// What a person's own pages show is versioned per person (person_version) and, for readers
+// that must not read that row per request, by shard: every change to a person's rows, or to
+// their sign-in tokens, also adds 1 to the row of their shard (0021_people_versions.sql), once
+// per transaction, just before it commits.
+inline constexpr int kPeopleShards = 64;
+inline int PeopleShard(Id user_id) { return static_cast<int>(static_cast<std::uint64_t>(user_id) % kPeopleShards); }
 
 enum class Role : unsigned { kParticipant = 1, kTrainer = 2, kCoordinator = 4 };
 constexpr unsigned RoleBit(Role r) { return static_cast<unsigned>(r); }
@@ -59,6 +67,13 @@ struct RequestContext {
 struct Agency {
   std::string code;
   std::string name;
+};
+
+// An agency's API key as the coordinator sees it: never the key (only its hash is stored).
+struct AgencyKey {
+  Id id = 0;
+  TimePoint created_at{};
+  std::optional<TimePoint> revoked_at;
 };
 
 // One item of an agency's change feed, in commit order (seq).
@@ -268,12 +283,13 @@ enum class NotificationKind {
   kSessionChanged,   // the session's date or place changed: an updated invitation
   kMovedToWaitlist,  // the coordinator lowered the capacity below the confirmed registrants
   kDocumentAvailable,  // a session's written synthesis was added (to its attendees)
+  kEvaluationReminder,  // an attendee has not answered the session's evaluation yet
 };
 inline constexpr NotificationKind kAllNotificationKinds[] = {
     NotificationKind::kRegistrationConfirmed, NotificationKind::kPromoted, NotificationKind::kSessionCancelled,
     NotificationKind::kReminder, NotificationKind::kAccountClaim, NotificationKind::kLoginUnlock,
     NotificationKind::kPasswordReset, NotificationKind::kSessionChanged, NotificationKind::kMovedToWaitlist,
-    NotificationKind::kDocumentAvailable};
+    NotificationKind::kDocumentAvailable, NotificationKind::kEvaluationReminder};
 const char* ToString(NotificationKind k);
 std::optional<NotificationKind> NotificationKindFromString(const std::string& s);
 
@@ -298,6 +314,17 @@ struct SessionFigures {
   long long attended = 0;    // marked present or partial
   long long marked = 0;      // with any attendance mark
   bool cancelled_by_threshold = false;
+};
+
+// One count of the sessions report's detail: a session's registrations of a status and channel,
+// or its attendance marks of a status with the hours they credit.
+struct SessionTally {
+  Id session_id = 0;
+  bool attendance = false;  // false: registrations
+  std::string status;
+  std::string channel;  // registrations only
+  long long count = 0;
+  double hours = 0;  // attendance only
 };
 
 // A global attestation: issued once per person and pathway (again only after a revocation).

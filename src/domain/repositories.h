@@ -2,6 +2,7 @@
 // Storage interfaces the services use. One UnitOfWork is one database transaction;
 // src/storage implements them over MySQL. Methods return nullopt/false for the expected
 // "already exists" outcomes (unique keys) and throw only on infrastructure failures.
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,6 +15,14 @@
 #include "domain/throttle.h"
 
 namespace parcours {
+
+// A person found by a sign-in token, with their version (0016_person_version.sql) and when
+// the token expires.
+struct VersionedUser {
+  User user;
+  std::int64_t version = 0;
+  TimePoint token_expires_at;
+};
 
 class UserRepository {
  public:
@@ -28,8 +37,7 @@ class UserRepository {
   // The user behind an unexpired, unrevoked token.
   virtual std::optional<User> FindByToken(const std::string& token_hash, TimePoint now) = 0;
   // The same with the person's version (0016_person_version.sql), in one statement.
-  virtual std::optional<std::pair<User, std::int64_t>> FindByTokenVersioned(const std::string& token_hash,
-                                                                            TimePoint now) = 0;
+  virtual std::optional<VersionedUser> FindByTokenVersioned(const std::string& token_hash, TimePoint now) = 0;
   // The person's version: it grows with every change to what their own pages show (0 at first).
   virtual std::int64_t PersonVersion(Id user_id) = 0;
   virtual bool RevokeToken(const std::string& token_hash, TimePoint at) = 0;
@@ -115,6 +123,7 @@ class AgencyRepository {
   virtual Id InsertKey(const std::string& code, const std::string& key_hash, TimePoint at) = 0;
   virtual std::optional<std::string> AgencyForKey(const std::string& key_hash) = 0;
   virtual bool RevokeKey(const std::string& code, Id key_id, TimePoint at) = 0;  // false: unknown or revoked
+  virtual std::vector<AgencyKey> ListKeys(const std::string& code) = 0;           // newest first
 
   virtual std::optional<AgencyEnrolment> FindEnrolment(const std::string& code,
                                                        const std::string& external_id,
@@ -156,6 +165,9 @@ class ReportRepository {
   // People marked present or partial in sessions starting within [from, to).
   virtual std::vector<ParticipationCount> Participation(TimePoint from, TimePoint to) = 0;
   virtual std::vector<SessionFigures> Sessions(TimePoint from, TimePoint to) = 0;
+  // Registrations by status and channel, attendance by status with hours, of the sessions
+  // starting within [from, to).
+  virtual std::vector<SessionTally> SessionTallies(TimePoint from, TimePoint to) = 0;
 };
 
 struct SessionFilter {
@@ -176,6 +188,7 @@ struct SessionFilter {
 struct CatalogueVersion {
   std::int64_t structure = 0;
   std::int64_t counts = 0;
+  std::array<std::int64_t, kPeopleShards> people{};  // by PeopleShard
   bool operator==(const CatalogueVersion&) const = default;
 };
 
@@ -468,6 +481,18 @@ class StructureRepository {
   // membership of those people, with the sector of its structure.
   virtual std::vector<AttendedDay> AttendedBetween(TimePoint from, TimePoint to) = 0;
   virtual std::vector<MembershipSpan> MembershipsOfAttendees(TimePoint from, TimePoint to) = 0;
+  // The employer's view: contacts per structure and people's consents (false: already there,
+  // or nothing to delete).
+  virtual bool InsertContact(const StructureContact& c) = 0;
+  virtual bool DeleteContact(Id structure_id, Id user_id) = 0;
+  virtual std::vector<StructureContact> ContactsOf(Id structure_id) = 0;     // by person id
+  virtual std::vector<StructureContact> ContactRolesOf(Id user_id) = 0;      // by structure id
+  virtual bool InsertSharing(const StaffSharing& s) = 0;
+  virtual bool DeleteSharing(Id user_id, Id structure_id) = 0;
+  virtual std::vector<StaffSharing> SharingOf(Id user_id) = 0;  // by structure id
+  // The memberships covering `date` (YYYY-MM-DD) of people who share with the structure, by
+  // person (of several memberships of one person, each).
+  virtual std::vector<Membership> SharingMembers(Id structure_id, const std::string& date) = 0;
 };
 
 // Evaluation questionnaires, who has answered, and the answers (issue 12). Answers carry no
@@ -494,6 +519,14 @@ class EvaluationRepository {
   virtual long long Respondents(Id session_id) = 0;
   // People marked present or partial at the session.
   virtual long long Attendees(Id session_id) = 0;
+  virtual std::vector<Id> RespondentIds(Id session_id) = 0;  // by id
+  // A person's answers given under their name (questionnaires that are not anonymous).
+  struct PersonAnswers {
+    Id session_id = 0;
+    Id questionnaire_id = 0;
+    std::string answers_json;
+  };
+  virtual std::vector<PersonAnswers> AnswersOf(Id person_id) = 0;  // by answer id
 };
 
 // Session documents (issue 12): metadata, and the bytes in chunks.
@@ -504,6 +537,7 @@ class DocumentRepository {
   virtual std::vector<SessionDocument> OfSession(Id session_id) = 0;  // by id
   virtual std::optional<SessionDocument> Find(Id id) = 0;
   virtual std::string Content(Id id) = 0;
+  virtual bool Delete(Id id) = 0;  // with its bytes; false: no such document
 };
 
 class UnitOfWork {

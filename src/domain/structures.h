@@ -41,4 +41,20 @@ struct Reach {
 // "unknown". A structure is reached when a member came while belonging to it.
 Reach CountReach(const std::vector<AttendedDay>& attended, const std::vector<MembershipSpan>& memberships);
 
+// The employer's view (issue 12): a structure's contact person, named by the coordinator for
+// that structure alone.
+struct StructureContact {
+  Id structure_id = 0;
+  Id user_id = 0;
+  TimePoint granted_at;
+};
+
+// A person's consent to show their registrations, progress and attestations to the contacts of
+// one structure. It counts only while they are a member of it.
+struct StaffSharing {
+  Id user_id = 0;
+  Id structure_id = 0;
+  TimePoint given_at;
+};
+
 }  // namespace parcours

@@ -77,6 +77,7 @@ HttpResponse KeptRead(const HttpRequest& req, Services& s, CatalogueCache<Render
   HttpResponse out;
   out.body = entry->value.body;
   out.extra_headers = {{"ETag", entry->value.etag}, {"Cache-Control", "no-cache"}, {"Vary", "Accept-Language"}};
+  out.kept_under = entry->stamp;  // the server may answer the same request itself while it holds
   return out;
 }
 

@@ -20,34 +20,23 @@ json DocumentListJson(const std::vector<SessionDocument>& list) {
   return ListJson(items, std::nullopt);
 }
 
-// RFC 6266: an ASCII fallback name and the UTF-8 name percent-encoded (RFC 8187).
-std::string ContentDisposition(const std::string& filename) {
-  std::string ascii, encoded;
-  static const char* kHex = "0123456789ABCDEF";
-  for (unsigned char c : filename) {
-    ascii.push_back(c < 0x80 ? static_cast<char>(c) : '_');
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-      encoded.push_back(static_cast<char>(c));
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 15];
-    }
-  }
-  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
-}
-
 }  // namespace
 
-bool IsDocumentUpload(std::string_view method, std::string_view target) {
-  if (method != "POST") return false;
+std::optional<Id> DocumentUploadSession(std::string_view method, std::string_view target, bool page_form) {
+  if (method != "POST") return std::nullopt;
   target = target.substr(0, target.find('?'));
-  constexpr std::string_view kPrefix = "/api/v1/sessions/", kSuffix = "/documents";
-  if (target.size() <= kPrefix.size() + kSuffix.size() || target.substr(0, kPrefix.size()) != kPrefix ||
+  const std::string_view prefix = page_form ? "/sessions/" : "/api/v1/sessions/";
+  constexpr std::string_view kSuffix = "/documents";
+  if (target.size() <= prefix.size() + kSuffix.size() || target.substr(0, prefix.size()) != prefix ||
       target.substr(target.size() - kSuffix.size()) != kSuffix)
-    return false;
-  auto id = target.substr(kPrefix.size(), target.size() - kPrefix.size() - kSuffix.size());
-  return !id.empty() && id.size() <= 19 && id.find_first_not_of("0123456789") == std::string_view::npos;
+    return std::nullopt;
+  auto id = target.substr(prefix.size(), target.size() - prefix.size() - kSuffix.size());
+  if (id.empty() || id.size() > 19 || id.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  return ParseId(std::string(id));
+}
+
+bool IsDocumentUpload(std::string_view method, std::string_view target) {
+  return DocumentUploadSession(method, target).has_value();
 }
 
 void AddDocumentRoutes(Router& router, Services& s) {
@@ -78,10 +67,20 @@ void AddDocumentRoutes(Router& router, Services& s) {
                HttpResponse resp;
                resp.content_type = r->document.content_type;
                resp.body = std::move(r->bytes);
-               resp.extra_headers.push_back({"Content-Disposition", ContentDisposition(r->document.filename)});
-               resp.extra_headers.push_back({"Cache-Control", "private, no-store"});
-               // Opened in a browser anyway, the file runs nothing and reaches nothing of ours.
-               resp.extra_headers.push_back({"Content-Security-Policy", "sandbox; default-src 'none'"});
+               resp.extra_headers = DownloadHeaders(r->document);
+               return resp;
+             }));
+
+  router.Add(Method::kDelete, "/api/v1/sessions/{id}/documents/{document_id}", Access::kSignedIn,
+             StaffOnly([&s](HttpRequest& req) {
+               auto id = IdParam(req, 0);
+               auto document = IdParam(req, 1);
+               if (!id || !document) return NotFound(req, "document");
+               if (auto refused = RefuseBody(req)) return *refused;
+               auto r = s.documents->Delete(req.ctx, *id, *document);
+               if (!r) return HttpResponse::Problem(r.error(), req.ctx.request_id);
+               HttpResponse resp;
+               resp.status = 204;
                return resp;
              }));
 }

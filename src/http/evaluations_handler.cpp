@@ -132,6 +132,17 @@ void AddEvaluationRoutes(Router& router, Services& s) {
                return ResultsReply(req, s.evaluations->ModuleResults(req.ctx, *id, *year), *csv,
                                    "evaluation-module-" + req.params[0] + "-" + std::to_string(*year) + ".csv");
              }));
+
+  router.Add(Method::kPost, "/api/v1/sessions/{id}/evaluation/reminders", Access::kSignedIn,
+             StaffOnly([&s](HttpRequest& req) {
+               auto id = IdParam(req, 0);
+               if (!id) return NotFound(req, "session");
+               if (auto refused = RefuseBody(req)) return *refused;
+               return Reply(req, s.evaluations->Remind(req.ctx, *id), 200, [](const EvaluationReminders& r) {
+                 return json{{"session_id", IdString(r.session_id)}, {"attendees", r.attendees},
+                             {"respondents", r.respondents}, {"reminded", r.reminded}};
+               });
+             }));
 }
 
 }  // namespace parcours::http

@@ -25,6 +25,7 @@
 #include "services/document_service.h"
 #include "services/evaluation_service.h"
 #include "services/speed_meeting_service.h"
+#include "services/employer_service.h"
 
 namespace parcours::http {
 
@@ -58,6 +59,7 @@ struct Services {
   DocumentService* documents = nullptr;
   EvaluationService* evaluations = nullptr;
   SpeedMeetingService* speed_meeting = nullptr;
+  EmployerService* employer = nullptr;  // the employer's view (issue 12), set by src/app
 };
 
 // Route guards: a caller who may not use a route is refused before anything of the request is
@@ -94,6 +96,9 @@ void AddDocumentRoutes(Router& router, Services& s);
 // The one route whose body may exceed the general limit (a session document, 20 MB): the
 // server's parser asks this before reading a body.
 bool IsDocumentUpload(std::string_view method, std::string_view target);
+// The session that route names (nullopt: not the upload route, or no id there); page_form: the
+// pages' upload form (POST /sessions/{id}/documents, multipart) instead of the API's route.
+std::optional<Id> DocumentUploadSession(std::string_view method, std::string_view target, bool page_form = false);
 void AddEvaluationRoutes(Router& router, Services& s);
 void AddSpeedMeetingRoutes(Router& router, Services& s);
 // A session's replay (events_handler.cpp, issue 12), and the description fields (language,
@@ -102,6 +107,9 @@ void AddEventRoutes(Router& router, Services& s);
 DescriptionEdit ReadDescription(FieldReader& f);
 // The fields of a new session (catalogue_handler.cpp); `more` reads the caller's own fields.
 std::optional<NewSession> ReadNewSession(FieldReader& f, const std::function<void()>& more);
+void AddEmployerRoutes(Router& router, Services& s);
+// A registration in a person's record, with its module, dates and mark (people_handler.cpp).
+json RecordRegistrationJson(const RecordRegistration& x);
 // CSV answers and the ?year= parameter (agencies_handler.cpp), shared by the report routes.
 HttpResponse CsvAttachment(std::string body, const std::string& filename);
 std::optional<int> YearParam(const HttpRequest& req);
@@ -161,6 +169,7 @@ inline void AddAllRoutes(Router& router, Services& s) {
     router.AllowQuery(Method::kGet, path, {"round_minutes", "duration_minutes", "table_size"});
   AddEventRoutes(router, s);
   router.AllowQuery(Method::kGet, "/api/v1/sessions", {"module_id", "from", "to", "status", "language", "limit", "cursor"});
+  if (s.employer) AddEmployerRoutes(router, s);
 }
 
 }  // namespace parcours::http

@@ -31,17 +31,7 @@ json AttestationSummary(const Attestation& a) {
 
 json RecordJson(const PersonRecord& r) {
   json registrations = json::array();
-  for (const auto& x : r.registrations) {
-    json j = ToJson(x.registration);
-    j["module"] = ToJson(x.module);
-    j["starts_at"] = FormatLocal(x.session.starts_at);
-    j["ends_at"] = FormatLocal(x.session.ends_at);
-    j["session_status"] = ToString(x.session.status);
-    j["attendance"] = x.mark ? json{{"status", ToString(x.mark->status)}, {"hours", x.mark->hours},
-                                    {"source", ToString(x.mark->source)}, {"marked_at", FormatLocal(x.mark->marked_at)}}
-                             : json(nullptr);
-    registrations.push_back(j);
-  }
+  for (const auto& x : r.registrations) registrations.push_back(RecordRegistrationJson(x));
   json progress = json::array();
   for (const auto& p : r.progress) progress.push_back(ProgressJson(p));
   json attestations = json::array();
@@ -53,6 +43,18 @@ json RecordJson(const PersonRecord& r) {
 }
 
 }  // namespace
+
+json RecordRegistrationJson(const RecordRegistration& x) {
+  json j = ToJson(x.registration);
+  j["module"] = ToJson(x.module);
+  j["starts_at"] = FormatLocal(x.session.starts_at);
+  j["ends_at"] = FormatLocal(x.session.ends_at);
+  j["session_status"] = ToString(x.session.status);
+  j["attendance"] = x.mark ? json{{"status", ToString(x.mark->status)}, {"hours", x.mark->hours},
+                                  {"source", ToString(x.mark->source)}, {"marked_at", FormatLocal(x.mark->marked_at)}}
+                           : json(nullptr);
+  return j;
+}
 
 void AddPeopleRoutes(Router& router, Services& s) {
   router.Add(Method::kGet, "/api/v1/people", Access::kSignedIn, CoordinatorOnly([&s](HttpRequest& req) {

@@ -10,6 +10,7 @@
 #include "domain/errors.h"
 #include "domain/model.h"
 #include "http/json_io.h"
+#include "services/catalogue_cache.h"
 #include "services/pagination.h"
 
 namespace parcours::http {
@@ -42,6 +43,10 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> extra_headers;  // Allow, Retry-After...
   // The body holds a secret shown once (a token, an API key): never stored for replay.
   bool carries_secret = false;
+  // The answer is the same for every request with the same target and headers while the
+  // catalogue holds this stamp (a public catalogue read): the server may keep it and answer
+  // such requests itself once a version read shows it still fresh (server.cpp, "kept answers").
+  std::optional<CatalogueStamp> kept_under;
 
   static HttpResponse Json(int status, const json& body);
   static HttpResponse Problem(const DomainError& e, const std::string& request_id);

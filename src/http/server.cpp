@@ -232,6 +232,17 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
   std::int64_t date_second = -1;
   std::string date_text;
 
+  // Kept answers (settings.await_catalogue): by KeptKey, what a handler answered to a GET
+  // and the catalogue stamp it holds under. Bounded: emptied when full.
+  struct KeptAnswer {
+    CatalogueStamp stamp;
+    HttpResponse resp;
+    std::string route;  // the metrics label
+  };
+  std::mutex kept_mu;
+  std::unordered_map<std::string, std::shared_ptr<const KeptAnswer>> kept;           // everyone's
+  std::unordered_map<std::string, std::shared_ptr<const KeptAnswer>> kept_personal;  // a person's own
+
   Core(const Router& r, AccountService& a, IdempotencyService& i, ServerSettings s)
       : router(r),
         accounts(a),
@@ -250,15 +261,27 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
   std::int64_t Now() const { return settings.monotonic_ns(); }
 
   // A body over the general limit is read only for the upload route and only from someone
-  // who may upload there (a trainer or coordinator with a valid token): the caller is
-  // authorised from the head, before the body is read. Anyone else gets 413 at once.
+  // who may upload to THAT session (a coordinator, or one of its trainers, with a valid token):
+  // the caller is authorised from the head, before the body is read. Anyone else (another
+  // trainer too) gets 413 at once.
+  // The pages' upload form is admitted alike, by the session cookie's token.
   bool AdmitsLargeUpload(const ParsedRequest& head) {
-    if (!IsDocumentUpload(head.method, head.target)) return false;
-    const std::string* auth = head.Header("authorization");
-    if (!auth || auth->size() < 8 || AsciiLower(auth->substr(0, 7)) != "bearer ") return false;
+    if (!settings.may_upload) return false;
+    std::string token;
+    auto session = DocumentUploadSession(head.method, head.target);
+    if (session) {
+      const std::string* auth = head.Header("authorization");
+      if (!auth || auth->size() < 8 || AsciiLower(auth->substr(0, 7)) != "bearer ") return false;
+      token = std::string(Trim(std::string_view(*auth).substr(7)));
+    } else if (!settings.session_cookie.empty() && (session = DocumentUploadSession(head.method, head.target, true))) {
+      const std::string* cookies = head.Header("cookie");
+      if (!cookies) return false;
+      token = CookieValue(*cookies, settings.session_cookie);
+    }
+    if (!session || token.empty()) return false;
     try {
-      auto who = accounts.Authenticate(std::string(Trim(std::string_view(*auth).substr(7))));
-      return who && who->kind == Principal::Kind::kUser && (who->IsCoordinator() || who->Has(Role::kTrainer));
+      auto who = accounts.Authenticate(token);
+      return who && who->kind == Principal::Kind::kUser && settings.may_upload(*who, *session);
     } catch (const std::exception&) {
       return false;  // the database is away: the small-body limit holds
     }
@@ -403,15 +426,11 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
   // A GET whose If-None-Match names the answer's ETag gets 304 and no body (RFC 9110 13.1.2),
   // for every route and page that sets an ETag.
   static void NotModifiedIfUnchanged(const HttpRequest& req, HttpResponse& r) {
-    if (r.status != 200 || (req.method != Method::kGet && req.method != Method::kHead)) return;
+    if (req.method != Method::kGet && req.method != Method::kHead) return;
     auto condition = req.Header("If-None-Match");
-    if (!condition) return;
-    for (const auto& [name, value] : r.extra_headers) {
-      if (name != "ETag" || !EtagMatches(*condition, value)) continue;
-      r.status = 304;
-      r.body.clear();
-      return;
-    }
+    if (!condition || !NotModified(&*condition, r)) return;
+    r.status = 304;
+    r.body.clear();
   }
 
   // The bytes of an answer: status line, headers (ours, then the handler's), body.
@@ -570,25 +589,9 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
       }
       conn->busy = true;
       ++in_flight;
-      auto self = shared_from_this();
-      const bool health = next.request.target == "/health" || next.request.target == "/api/v1/health";
-      auto task = [self, conn, request = std::move(next.request)]() mutable { self->Answer(conn, std::move(request)); };
-      auto& target_pool = health ? health_pool : pool;
-      if (draining || !target_pool.TryPost(task)) {
-        // Overloaded (or shutting down): say so at once instead of queueing without bound.
-        --in_flight;
-        conn->busy = false;
-        const bool shutting = draining.load();
-        auto r = ProblemResponse(503, shutting ? "shutting-down" : "overloaded", "Service unavailable",
-                                 shutting ? "The server is shutting down; retry on another instance."
-                                          : "The server is busy; retry shortly.",
-                                 "");
-        r.extra_headers.push_back({"Retry-After", "1"});
-        if (shutting) conn->closing = true;
-        Write(*conn, Serialize(r, "", false, !shutting));
-        LogRequest("", "-", "-", 503, Now(), shutting ? "draining" : "worker queue full");
-        CountRefusal(shutting ? "shutting_down" : "queue_full");
-        if (shutting) return;
+      if (!draining && ParkIfKept(conn, next.request)) continue;
+      if (!PostToWorker(conn, std::move(next.request))) {
+        if (draining) return;
       }
     }
     if (conn->open && !conn->busy && conn->pending.empty() && conn->out.empty()) {
@@ -597,9 +600,159 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     }
   }
 
+  // Hands a request (counted in flight, its connection busy) to a worker; when the queue is
+  // full or the server drains, answers 503 at once instead of queueing without bound (false).
+  // `conn->mu` held.
+  bool PostToWorker(const std::shared_ptr<Connection>& conn, ParsedRequest request) {
+    auto self = shared_from_this();
+    const bool health = request.target == "/health" || request.target == "/api/v1/health";
+    auto task = [self, conn, request = std::move(request)]() mutable { self->Answer(conn, std::move(request)); };
+    auto& target_pool = health ? health_pool : pool;
+    if (!draining && target_pool.TryPost(std::move(task))) return true;
+    --in_flight;
+    conn->busy = false;
+    const bool shutting = draining.load();
+    auto r = ProblemResponse(503, shutting ? "shutting-down" : "overloaded", "Service unavailable",
+                             shutting ? "The server is shutting down; retry on another instance."
+                                      : "The server is busy; retry shortly.",
+                             "");
+    r.extra_headers.push_back({"Retry-After", "1"});
+    if (shutting) conn->closing = true;
+    Write(*conn, Serialize(r, "", false, !shutting));
+    LogRequest("", "-", "-", 503, Now(), shutting ? "draining" : "worker queue full");
+    CountRefusal(shutting ? "shutting_down" : "queue_full");
+    return false;
+  }
+
+  // ---- kept answers -----------------------------------------------------------------------
+
+  // Headers that change nothing in a kept answer (the client's software, transport, the
+  // conditional request, which is answered per request from the kept ETag).
+  static bool IgnoredForKept(std::string_view name) {
+    static constexpr std::string_view kIgnored[] = {"user-agent", "accept-encoding", "connection", "if-none-match",
+                                                    "x-request-id", "x-forwarded-for", "cache-control", "pragma",
+                                                    "referer", "dnt", "upgrade-insecure-requests", "priority", "te"};
+    for (auto n : kIgnored)
+      if (name == n) return true;
+    return name.starts_with("sec-");
+  }
+
+  // What identifies a request whose answer may be kept: the target and every header that may
+  // change the answer (language, cookies, Accept...). None for anything but a GET or HEAD
+  // without body and without Authorization.
+  std::optional<std::string> KeptKey(const ParsedRequest& p) const {
+    if (!settings.await_catalogue || (p.method != "GET" && p.method != "HEAD") || !p.body.empty()) return std::nullopt;
+    std::string key = p.target;
+    for (const auto& [name, value] : p.headers) {
+      if (name == "authorization") return std::nullopt;
+      if (IgnoredForKept(name)) continue;
+      key += '\n';
+      key += name;
+      key += ':';
+      key += value;
+    }
+    if (key.size() > 4096) return std::nullopt;
+    return key;
+  }
+
+  void Keep(const std::string& key, const HttpResponse& resp, std::string route) {
+    for (const auto& [name, value] : resp.extra_headers)
+      if (name == "Set-Cookie") return;  // someone's own answer
+    const bool personal = resp.kept_under->person_shard >= 0;
+    auto entry = std::make_shared<const KeptAnswer>(KeptAnswer{*resp.kept_under, resp, std::move(route)});
+    std::lock_guard lock(kept_mu);
+    auto& map = personal ? kept_personal : kept;
+    const std::size_t most = personal ? settings.max_kept_personal : settings.max_kept_answers;
+    if (map.size() >= most && !map.count(key)) map.clear();
+    map[key] = std::move(entry);
+  }
+
+  // When an answer to this request is kept, parks the request until the next version read
+  // (true); the reading thread answers it (AnswerKept). `conn->mu` held, request in flight.
+  bool ParkIfKept(const std::shared_ptr<Connection>& conn, ParsedRequest& request) {
+    auto key = KeptKey(request);
+    if (!key) return false;
+    std::shared_ptr<const KeptAnswer> hit;
+    {
+      std::lock_guard lock(kept_mu);
+      if (auto it = kept.find(*key); it != kept.end()) hit = it->second;
+      else if (auto mine = kept_personal.find(*key); mine != kept_personal.end()) hit = mine->second;
+    }
+    if (!hit) return false;
+    settings.await_catalogue([self = shared_from_this(), conn, hit, start = Now(),
+                              request = std::move(request)](const CatalogueReading& reading) mutable {
+      self->AnswerKept(conn, std::move(request), *hit, reading, start);
+    });
+    return true;
+  }
+
+  // On the thread that read the version: the kept answer when it is still fresh, else the
+  // handler on a worker as for any request.
+  void AnswerKept(const std::shared_ptr<Connection>& conn, ParsedRequest parsed, const KeptAnswer& hit,
+                  const CatalogueReading& reading, std::int64_t start) {
+    if (!IsFresh(hit.stamp, reading)) {
+      std::lock_guard lock(conn->mu);
+      if (!PostToWorker(conn, std::move(parsed)) && !draining) MaybeDispatch(conn);
+      return;
+    }
+    auto incoming = parsed.Header("x-request-id");
+    const std::string id = incoming && SaneRequestId(*incoming) ? *incoming : id_prefix + "-" + std::to_string(++next_request);
+    const bool keep_alive = parsed.keep_alive && !draining;
+    const bool head = parsed.method == "HEAD";
+    int status = hit.resp.status;
+    std::string bytes;
+    if (NotModified(parsed.Header("if-none-match"), hit.resp)) {
+      HttpResponse r;
+      r.status = status = 304;
+      r.content_type = hit.resp.content_type;
+      r.extra_headers = hit.resp.extra_headers;
+      bytes = Serialize(r, id, head, keep_alive);
+    } else {
+      bytes = Serialize(hit.resp, id, head, keep_alive);
+    }
+    Finish(conn, keep_alive, std::move(bytes));
+    const std::string& target = parsed.target;
+    LogRequest(id, parsed.method, target.substr(0, target.find('?')), status, start, "");
+    Observe(hit.route, head ? "HEAD" : "GET", status, start);
+  }
+
+  static bool NotModified(const std::string* if_none_match, const HttpResponse& r) {
+    if (!if_none_match || r.status != 200) return false;
+    for (const auto& [name, value] : r.extra_headers)
+      if (name == "ETag" && EtagMatches(*if_none_match, value)) return true;
+    return false;
+  }
+
+  // The answer's bytes out, the connection free for its next request.
+  void Finish(const std::shared_ptr<Connection>& conn, bool keep_alive, std::string bytes) {
+    {
+      std::lock_guard lock(conn->mu);
+      conn->busy = false;
+      if (!keep_alive) {
+        conn->closing = true;
+        conn->pending.clear();
+      }
+      Write(*conn, std::move(bytes));
+      MaybeDispatch(conn);
+    }
+    --in_flight;
+  }
+
+  void Observe(const std::string& route, const std::string& method, int status, std::int64_t start) {
+    if (!settings.metrics) return;
+    // Labels from the route table, never from the client's text: bounded cardinality.
+    const metrics::Labels labels = {{"route", route}, {"method", method}, {"status", std::to_string(status)}};
+    settings.metrics->GetCounter("parcours_http_requests_total", "HTTP requests answered, by route, method and status.", labels).Add();
+    settings.metrics
+        ->GetHistogram("parcours_http_request_duration_seconds",
+                       "Time from a request's dispatch to its answer, by route, method and status.", labels)
+        .Observe(static_cast<double>(Now() - start) / 1e9);
+  }
+
   // On a worker thread: the whole life of one request.
   void Answer(const std::shared_ptr<Connection>& conn, ParsedRequest parsed) {
     const std::int64_t start = Now();
+    const std::optional<std::string> kept_key = parsed.method == "GET" ? KeptKey(parsed) : std::nullopt;
     HttpRequest req;
     req.method = MethodFromString(parsed.method);
     req.headers = std::move(parsed.headers);
@@ -621,32 +774,13 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
       req.query = std::move(target->query);
       resp = Execute(req, error_text);
     }
+    const std::string route = req.route ? req.route->pattern : req.path.starts_with("/api/") ? "unmatched" : "pages";
+    if (kept_key && resp.kept_under && resp.status == 200) Keep(*kept_key, resp, route);
     NotModifiedIfUnchanged(req, resp);
     const bool keep_alive = parsed.keep_alive && !draining;
-    std::string bytes = Serialize(resp, req.ctx.request_id, req.method == Method::kHead, keep_alive);
-    {
-      std::lock_guard lock(conn->mu);
-      conn->busy = false;
-      if (!keep_alive) {
-        conn->closing = true;
-        conn->pending.clear();
-      }
-      Write(*conn, std::move(bytes));
-      MaybeDispatch(conn);
-    }
-    --in_flight;
+    Finish(conn, keep_alive, Serialize(resp, req.ctx.request_id, req.method == Method::kHead, keep_alive));
     LogRequest(req.ctx.request_id, parsed.method, req.path, resp.status, start, error_text);
-    if (settings.metrics) {
-      // Labels from the route table, never from the client's text: bounded cardinality.
-      const std::string route = req.route ? req.route->pattern : req.path.starts_with("/api/") ? "unmatched" : "pages";
-      const metrics::Labels labels = {{"route", route}, {"method", req.method == Method::kOther ? "OTHER" : ToString(req.method)},
-                                      {"status", std::to_string(resp.status)}};
-      settings.metrics->GetCounter("parcours_http_requests_total", "HTTP requests answered, by route, method and status.", labels).Add();
-      settings.metrics
-          ->GetHistogram("parcours_http_request_duration_seconds",
-                         "Time from a request's dispatch to its answer, by route, method and status.", labels)
-          .Observe(static_cast<double>(Now() - start) / 1e9);
-    }
+    Observe(route, req.method == Method::kOther ? "OTHER" : ToString(req.method), resp.status, start);
   }
 
   // A request or connection refused before any handler ran (queue full, draining, caps, bad framing).
@@ -831,13 +965,17 @@ void HttpServer::Shutdown(std::chrono::milliseconds drain) {
   const auto deadline_ns = core_->Now() + drain.count() * 1000000LL;
   while (core_->in_flight.load() > 0 && core_->Now() < deadline_ns)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  core_->listener->shutdown();
+  if (core_->listener) core_->listener->shutdown();
   core_->pool.Stop();
   core_->health_pool.Stop();
   core_->stopped = true;
   if (core_->flusher.joinable()) core_->flusher.join();
   if (core_->flusher_epoll >= 0) ::close(core_->flusher_epoll);
   core_->flusher_epoll = -1;
+  // The listener's handler clones (TcpEntry) hold the core, which holds the listener: freed
+  // here, that cycle would otherwise keep the core, its connections and Pistache's reactor
+  // alive after the server is gone (LeakSanitizer reported them at every server exit).
+  core_->listener.reset();
 }
 
 }  // namespace parcours::http

@@ -55,6 +55,20 @@ struct ServerSettings {
   TrustedProxies trusted_proxies;
   // When set: requests counted and timed per route, method and status; refusals by reason.
   metrics::Registry* metrics = nullptr;
+  // When set: answers marked `kept_under` are kept, and a request that asks exactly the same
+  // (target and headers) waits for the next catalogue version read without a worker; when that
+  // reading shows the kept answer fresh, the thread that read answers it (no hand-off), else a
+  // worker runs the handler as usual. `await` calls its argument once, from another thread
+  // (CatalogueService::AwaitVersion).
+  std::function<void(std::function<void(const CatalogueReading&)>)> await_catalogue;
+  std::size_t max_kept_answers = 512;    // everyone's answers (catalogue JSON and pages)
+  std::size_t max_kept_personal = 1024;  // a person's own pages (one per sign-in and language)
+  // May this person upload to that session (its trainers, coordinators)? Asked from the head of
+  // a body over max_body_bytes on the upload route; unset, nobody may send one.
+  std::function<bool(const Principal& who, Id session_id)> may_upload;
+  // The pages' session cookie: its token admits a large body to the pages' upload form as the
+  // bearer token does to the API's route (empty: the form keeps max_body_bytes).
+  std::string session_cookie;
 };
 
 // One JSON object per line on stderr, safe from any thread, stamped with "time" (UTC) from

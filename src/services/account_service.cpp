@@ -285,7 +285,7 @@ Result<Principal> AccountService::Authenticate(const std::string& bearer) {
 Result<SignedInPerson> AccountService::AuthenticatePerson(const std::string& token) {
   if (token.size() < 8 || token.size() > 128 || token.starts_with(kAgencyKeyPrefix))
     return Error(ErrorCode::kUnauthenticated, "The token is missing, invalid or expired.");
-  std::optional<std::pair<User, std::int64_t>> found;
+  std::optional<VersionedUser> found;
   store_.Transact([&](UnitOfWork& uow) {
     found = uow.users().FindByTokenVersioned(Sha256Hex(token), clock_.Now());
     return true;
@@ -293,10 +293,11 @@ Result<SignedInPerson> AccountService::AuthenticatePerson(const std::string& tok
   if (!found) return Error(ErrorCode::kUnauthenticated, "The token is missing, invalid or expired.");
   SignedInPerson out;
   out.principal.kind = Principal::Kind::kUser;
-  out.principal.user_id = found->first.id;
-  out.principal.roles = found->first.roles;
-  out.user = std::move(found->first);
-  out.version = found->second;
+  out.principal.user_id = found->user.id;
+  out.principal.roles = found->user.roles;
+  out.user = std::move(found->user);
+  out.version = found->version;
+  out.token_expires_at = found->token_expires_at;
   return out;
 }
 
@@ -517,6 +518,16 @@ Result<Page<Agency>> AccountService::ListAgencies(const RequestContext& ctx) {
     return true;
   });
   return page;
+}
+
+Result<std::vector<AgencyKey>> AccountService::ListAgencyKeys(const RequestContext& ctx, const std::string& code) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  std::vector<AgencyKey> keys;
+  store_.Transact([&](UnitOfWork& uow) {
+    keys = uow.agencies().ListKeys(code);
+    return true;
+  });
+  return keys;
 }
 
 Result<AccountService::IssuedKey> AccountService::CreateAgencyKey(const RequestContext& ctx,

@@ -70,6 +70,7 @@ struct SignedInPerson {
   Principal principal;
   User user;
   std::int64_t version = 0;
+  TimePoint token_expires_at;
 };
 
 class AccountService {
@@ -142,6 +143,8 @@ class AccountService {
   // Several keys may be valid at once, so an agency can rotate without a gap.
   Result<IssuedKey> CreateAgencyKey(const RequestContext& ctx, const std::string& code);
   Result<Unit> RevokeAgencyKey(const RequestContext& ctx, const std::string& code, Id key_id);
+  // An agency's keys, newest first (coordinators): ids and dates, never a key.
+  Result<std::vector<AgencyKey>> ListAgencyKeys(const RequestContext& ctx, const std::string& code);
   // A person: for themself and coordinators (404 otherwise, so ids reveal nothing).
   Result<User> GetUser(const RequestContext& ctx, Id id);
   // An agency: for coordinators and that agency's keys.

@@ -16,23 +16,73 @@ std::optional<CatalogueVersion> VersionCoalescer::Get() {
       cv_.wait(lock);
       continue;
     }
-    in_flight_ = true;
-    const std::uint64_t mine = ++started_;
-    lock.unlock();
-    std::optional<CatalogueVersion> got;
-    try {
-      got = read_();
-    } catch (...) {
-      got.reset();  // a failed read: no kept value for those waiting on it
-    }
-    lock.lock();
-    in_flight_ = false;
-    done_ = mine;
-    last_ = got;
-    cv_.notify_all();
+    ReadOnce(lock);
   }
   --callers_;
   return last_;
+}
+
+void VersionCoalescer::ReadOnce(std::unique_lock<std::mutex>& lock) {
+  in_flight_ = true;
+  const std::uint64_t mine = ++started_;
+  lock.unlock();
+  std::optional<CatalogueVersion> got;
+  try {
+    got = read_();
+  } catch (...) {
+    got.reset();  // a failed read: no kept value for those waiting on it
+  }
+  lock.lock();
+  in_flight_ = false;
+  done_ = mine;
+  last_ = got;
+  cv_.notify_all();
+  std::vector<Done> ready;
+  for (auto it = awaiting_.begin(); it != awaiting_.end();) {
+    if (it->first <= mine) {
+      ready.push_back(std::move(it->second));
+      it = awaiting_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  // Callbacks that arrived during this read need the next one: the reading thread makes it
+  // unless a Get caller does.
+  if (!awaiting_.empty()) reader_cv_.notify_one();
+  if (ready.empty()) return;
+  lock.unlock();
+  for (auto& done : ready) done(got);
+  lock.lock();
+}
+
+void VersionCoalescer::Await(Done done) {
+  std::lock_guard lock(mu_);
+  if (stopping_) return;
+  awaiting_.emplace_back(started_ + 1, std::move(done));
+  if (!reader_.joinable()) reader_ = std::thread([this] { RunAwaited(); });
+  if (!in_flight_) reader_cv_.notify_one();
+}
+
+void VersionCoalescer::RunAwaited() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    if (awaiting_.empty() || in_flight_) {
+      reader_cv_.wait(lock);
+      continue;
+    }
+    ReadOnce(lock);
+  }
+}
+
+VersionCoalescer::~VersionCoalescer() {
+  std::vector<std::pair<std::uint64_t, Done>> dropped;  // destroyed outside the lock
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    dropped.swap(awaiting_);
+  }
+  reader_cv_.notify_all();
+  if (reader_.joinable()) reader_.join();
 }
 
 std::uint64_t VersionCoalescer::reads() const {

@@ -19,6 +19,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "common/clock.h"
 #include "domain/repositories.h"
@@ -42,15 +44,28 @@ struct CatalogueCacheSettings {
 // load one round trip then serves all the requests that arrived while the previous one ran;
 // alone, a request costs one read as before. A failed read (nullopt) is shared too: nobody
 // waiting on it uses a kept value.
+//
+// Await is the same without a thread that waits: `done` is called with the result of the first
+// read that starts after the call, on the thread that made it (a thread of the coalescer's own
+// when no Get caller is reading). The server parks a request that way and answers it from that
+// thread when what it keeps is still fresh (no hand-off to a worker). `done` must not block.
 class VersionCoalescer {
  public:
   using Read = std::function<std::optional<CatalogueVersion>()>;
+  using Done = std::function<void(std::optional<CatalogueVersion>)>;
   explicit VersionCoalescer(Read read) : read_(std::move(read)) {}
+  ~VersionCoalescer();  // stops the reading thread; callbacks still waiting are dropped
   std::optional<CatalogueVersion> Get();
+  void Await(Done done);
   std::uint64_t reads() const;     // reads started so far (for tests)
   std::size_t callers() const;     // callers in Get now (for tests)
 
  private:
+  // Makes read number ++started_ (mu_ held on entry and on return), then calls the callbacks
+  // it satisfies, outside the lock.
+  void ReadOnce(std::unique_lock<std::mutex>& lock);
+  void RunAwaited();  // the coalescer's own thread
+
   Read read_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
@@ -59,6 +74,10 @@ class VersionCoalescer {
   bool in_flight_ = false;
   std::size_t callers_ = 0;
   std::optional<CatalogueVersion> last_;  // the result of read number done_
+  std::vector<std::pair<std::uint64_t, Done>> awaiting_;  // (first read that serves it, callback)
+  std::condition_variable reader_cv_;
+  std::thread reader_;
+  bool stopping_ = false;
 };
 
 // The version read for one request, with what it takes to judge a kept value against it.
@@ -74,11 +93,16 @@ struct CatalogueStamp {
   CatalogueVersion version;
   std::int64_t at_ns = 0;
   TimePoint valid_until = TimePoint::max();
+  // A person's own page: also held only while their shard of people (PeopleShard) keeps the
+  // value it had in a reading made BEFORE their rows were read. -1: nobody's.
+  int person_shard = -1;
+  std::int64_t person_shard_version = 0;
 };
 
 inline bool IsFresh(const CatalogueStamp& s, const CatalogueReading& r) {
   return r.enabled && s.version.structure == r.version.structure && r.now < s.valid_until &&
-         (s.version.counts == r.version.counts || r.at_ns - s.at_ns < r.bound_ns);
+         (s.version.counts == r.version.counts || r.at_ns - s.at_ns < r.bound_ns) &&
+         (s.person_shard < 0 || r.version.people[static_cast<std::size_t>(s.person_shard)] == s.person_shard_version);
 }
 
 // Values of type V by key (language and query, say), thread-safe, at most `max_entries` (the

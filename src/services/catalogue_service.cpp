@@ -478,6 +478,22 @@ const Session* CatalogueSnapshot::FindUpcoming(Id id) const {
   return nullptr;
 }
 
+bool CatalogueService::AwaitVersion(std::function<void(const CatalogueReading&)> done) {
+  if (!cache_settings_.monotonic_ns || !versions_) return false;
+  versions_->Await([this, done = std::move(done)](std::optional<CatalogueVersion> v) {
+    CatalogueReading r;
+    r.now = clock_.Now();
+    if (v) {
+      r.version = *v;
+      r.at_ns = cache_settings_.monotonic_ns();
+      r.bound_ns = std::chrono::nanoseconds(cache_settings_.counts_bound).count();
+      r.enabled = true;
+    }
+    done(r);
+  });
+  return true;
+}
+
 CatalogueReading CatalogueService::ReadVersion() {
   CatalogueReading r;
   r.now = clock_.Now();

@@ -108,6 +108,10 @@ class CatalogueService {
   }
   // The catalogue's version for this request (one query; none when nothing is kept).
   CatalogueReading ReadVersion();
+  // The same without blocking: `done` gets the reading of the first version read that starts
+  // after the call, on the thread that made it (VersionCoalescer::Await). False, and `done`
+  // never called, when versions are not read that way (no cache, or no read_version).
+  bool AwaitVersion(std::function<void(const CatalogueReading&)> done);
   // The snapshot that is fresh for `r`, read again from the database when it is not.
   std::shared_ptr<const CatalogueSnapshotEntry> Snapshot(const CatalogueReading& r);
 

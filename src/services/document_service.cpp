@@ -71,6 +71,17 @@ Result<SessionDocument> DocumentService::Upload(const RequestContext& ctx, Id se
   });
 }
 
+bool DocumentService::MayUpload(const Principal& who, Id session_id) {
+  if (who.kind != Principal::Kind::kUser || (!who.IsCoordinator() && !who.Has(Role::kTrainer))) return false;
+  bool may = false;
+  store_.Transact([&](UnitOfWork& uow) {
+    auto s = uow.catalogue().FindSession(session_id, false);
+    may = s && IsStaffOf(who, *s);
+    return true;
+  });
+  return may;
+}
+
 void DocumentService::NotifyAttendees(UnitOfWork& uow, const Session& s, const SessionDocument& d, TimePoint now) {
   auto module = uow.catalogue().FindModule(s.module_id);
   Notifier notifier(uow);
@@ -99,6 +110,22 @@ Result<DocumentFile> DocumentService::Download(const RequestContext& ctx, Id ses
     auto d = uow.documents().Find(document_id);
     if (!d || d->session_id != s->id) return Error(ErrorCode::kNotFound, "This session has no such document.");
     return DocumentFile{*d, uow.documents().Content(d->id)};
+  });
+}
+
+Result<SessionDocument> DocumentService::Delete(const RequestContext& ctx, Id session_id, Id document_id) {
+  const Principal& who = ctx.principal;
+  if (!who.IsCoordinator() && !who.Has(Role::kTrainer))
+    return Error(ErrorCode::kForbidden, "Documents are removed by the session's trainers and coordinators.");
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<SessionDocument> {
+    auto s = uow.catalogue().FindSession(session_id, false);
+    if (!s) return Error(ErrorCode::kNotFound, "No session has this id.");
+    if (!IsStaffOf(who, *s)) return Error(ErrorCode::kForbidden, "Only this session's trainers remove its documents.");
+    auto d = uow.documents().Find(document_id);
+    if (!d || d->session_id != s->id || !uow.documents().Delete(d->id))
+      return Error(ErrorCode::kNotFound, "This session has no such document.");
+    Audit(uow, ctx, clock_.Now(), "document.deleted", "session_document", d->id, AuditJson(*d), nullptr);
+    return *d;
   });
 }
 

@@ -30,8 +30,13 @@ class DocumentService {
   DocumentService(Store& store, const Clock& clock, std::string public_url)
       : store_(store), clock_(clock), public_url_(std::move(public_url)) {}
   Result<SessionDocument> Upload(const RequestContext& ctx, Id session_id, const DocumentUpload& in);
+  // May `who` add documents to the session (a coordinator, or one of its trainers)? One read;
+  // the server asks it from a large upload's head, before reading the body.
+  bool MayUpload(const Principal& who, Id session_id);
   Result<std::vector<SessionDocument>> List(const RequestContext& ctx, Id session_id);
   Result<DocumentFile> Download(const RequestContext& ctx, Id session_id, Id document_id);
+  // The session's trainers and coordinators; audited with what was removed.
+  Result<SessionDocument> Delete(const RequestContext& ctx, Id session_id, Id document_id);
 
  private:
   // The "synthèse disponible" notice, to everyone marked present or partial.

@@ -4,9 +4,11 @@
 #include <cstdio>
 
 #include "common/text.h"
+#include "common/time.h"
 #include "services/agency_service.h"
 #include "services/audit.h"
 #include "services/csv.h"
+#include "services/notifications.h"
 #include "services/views.h"
 
 namespace parcours {
@@ -244,6 +246,42 @@ Result<EvaluationReport> EvaluationService::ModuleResults(const RequestContext& 
     }
     r.results = Aggregate(FromStored(*stored).questions, answers, respondents, attendees);
     return r;
+  });
+}
+
+Result<EvaluationReminders> EvaluationService::Remind(const RequestContext& ctx, Id session_id) {
+  const Principal& who = ctx.principal;
+  if (!who.IsCoordinator() && !who.Has(Role::kTrainer))
+    return Error(ErrorCode::kForbidden, "Reminders are sent by the session's trainers and coordinators.");
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<EvaluationReminders> {
+    auto s = uow.catalogue().FindSession(session_id, false);
+    if (!s) return Error(ErrorCode::kNotFound, "No session has this id.");
+    if (!who.IsCoordinator() && !Teaches(*s, who.user_id))
+      return Error(ErrorCode::kForbidden, "Reminders are sent by the session's trainers and coordinators.");
+    if (!uow.evaluations().FindQuestionnaire(s->module_id, false))
+      return Error(ErrorCode::kNotFound, "This session's module has no questionnaire.");
+    const TimePoint now = clock_.Now();
+    if (now < s->ends_at || s->status == SessionStatus::kCancelled)
+      return Error(ErrorCode::kConflict, "The evaluation opens once the session has ended.");
+    const auto answered = uow.evaluations().RespondentIds(s->id);
+    auto module = uow.catalogue().FindModule(s->module_id);
+    Notifier notifier(uow);
+    EvaluationReminders out;
+    out.session_id = s->id;
+    out.respondents = static_cast<long long>(answered.size());
+    for (const auto& mark : uow.attendance().ForSession(s->id)) {
+      if (mark.status != AttendanceStatus::kPresent && mark.status != AttendanceStatus::kPartial) continue;
+      ++out.attendees;
+      if (std::binary_search(answered.begin(), answered.end(), mark.participant_id)) continue;
+      auto person = uow.users().FindById(mark.participant_id);
+      if (!person || person->email.starts_with("erased:")) continue;
+      notifier.EvaluationReminder(*person, module ? module->title : "", FormatLocal(s->starts_at).substr(0, 10),
+                                  public_url_ + "/sessions/" + IdString(s->id), now);
+      ++out.reminded;
+    }
+    Audit(uow, ctx, now, "evaluation.reminded", "session", s->id, nullptr,
+          {{"session_id", IdString(s->id)}, {"reminded", out.reminded}});
+    return out;
   });
 }
 

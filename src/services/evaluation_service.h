@@ -49,10 +49,18 @@ struct EvaluationReport {
   EvaluationResults results;
 };
 
+struct EvaluationReminders {
+  Id session_id = 0;
+  long long attendees = 0;    // marked present or partial
+  long long respondents = 0;  // answered already
+  long long reminded = 0;     // e-mails queued now
+};
+
 class EvaluationService {
  public:
-  EvaluationService(Store& store, const Clock& clock, RandomSource& random)
-      : store_(store), clock_(clock), random_(random) {}
+  // public_url: the site's address, for the link in reminders.
+  EvaluationService(Store& store, const Clock& clock, RandomSource& random, std::string public_url = "")
+      : store_(store), clock_(clock), random_(random), public_url_(std::move(public_url)) {}
   // Creates or replaces the module's questionnaire (coordinator); 409 once it has answers.
   Result<Questionnaire> Save(const RequestContext& ctx, Id module_id, const std::vector<Question>& questions,
                              bool anonymous);
@@ -63,6 +71,9 @@ class EvaluationService {
   Result<EvaluationReport> SessionResults(const RequestContext& ctx, Id session_id);
   // Coordinators: every session of the module starting in the year.
   Result<EvaluationReport> ModuleResults(const RequestContext& ctx, Id module_id, int year);
+  // The session's trainers and coordinators, once it has ended: an e-mail (the reminder
+  // notifications, in each person's language) to every attendee who has not answered yet.
+  Result<EvaluationReminders> Remind(const RequestContext& ctx, Id session_id);
   // One line per question (average, distribution) and one per comment, in `language`.
   static std::string ResultsCsv(const EvaluationReport& report, const std::string& language);
 
@@ -70,6 +81,7 @@ class EvaluationService {
   Store& store_;
   const Clock& clock_;
   RandomSource& random_;
+  std::string public_url_;
 };
 
 }  // namespace parcours

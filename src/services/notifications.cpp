@@ -157,6 +157,12 @@ void Notifier::DocumentAvailable(const User& user, const std::string& title, con
            {{"name", user.name}, {"title", title}, {"module", module}, {"date", date}, {"link", link}}, now);
 }
 
+void Notifier::EvaluationReminder(const User& user, const std::string& module, const std::string& date,
+                                  const std::string& link, TimePoint now) {
+  ToPerson(NotificationKind::kEvaluationReminder, user,
+           {{"name", user.name}, {"module", module}, {"date", date}, {"link", link}}, now);
+}
+
 void Notifier::ToPerson(NotificationKind kind, const User& user, const std::map<std::string, std::string>& values,
                         TimePoint now) {
   const std::string lang = user.language == "de" || user.language == "en" ? user.language : "fr";

@@ -60,6 +60,9 @@ class Notifier {
   // Tells an attendee that a document (the written synthesis) of a session they attended is there.
   void DocumentAvailable(const User& user, const std::string& title, const std::string& module,
                          const std::string& date, const std::string& link, TimePoint now);
+  // Reminds an attendee who has not answered a session's evaluation yet.
+  void EvaluationReminder(const User& user, const std::string& module, const std::string& date,
+                          const std::string& link, TimePoint now);
 
  private:
   // A message about the account itself (no session, no calendar file).

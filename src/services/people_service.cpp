@@ -46,6 +46,36 @@ Result<FoundPerson> FindOrCreatePerson(UnitOfWork& uow, const RequestContext& ct
   return FoundPerson{u, true};
 }
 
+std::vector<RecordRegistration> RecordRegistrations(UnitOfWork& uow, Id person_id) {
+  std::vector<RecordRegistration> out;
+  std::map<Id, AttendanceRecord> marks;
+  for (auto& m : uow.attendance().ForParticipant(person_id)) marks[m.session_id] = m;
+  std::map<Id, Module> modules;
+  for (auto& r : uow.registrations().ListForParticipant(person_id, 0, kRecordRegistrations)) {
+    auto s = uow.catalogue().FindSession(r.session_id, false);
+    auto m = modules.find(s->module_id);
+    if (m == modules.end()) m = modules.emplace(s->module_id, *uow.catalogue().FindModule(s->module_id)).first;
+    std::optional<AttendanceRecord> mark;
+    if (auto it = marks.find(r.session_id); it != marks.end()) mark = it->second;
+    out.push_back({std::move(r), std::move(*s), m->second, mark});
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::vector<PathwayProgress> ProgressOnEveryPathway(UnitOfWork& uow, Id person_id) {
+  std::vector<PathwayProgress> out;
+  for (Id after = 0;;) {
+    auto pathways = uow.catalogue().ListPathways(after, 100);
+    if (pathways.empty()) break;
+    for (const auto& p : pathways) {
+      after = p.id;
+      out.push_back(ProgressOf(uow, person_id, p));
+    }
+  }
+  return out;
+}
+
 Result<Page<User>> PeopleService::Search(const RequestContext& ctx, const std::string& query,
                                          std::optional<Role> role, const PageRequest& page) {
   if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
@@ -76,26 +106,8 @@ Result<PersonRecord> PeopleService::Record(const RequestContext& ctx, Id person_
     if (!person) return Error(ErrorCode::kNotFound, "No person has this id.");
     PersonRecord record;
     record.person = *person;
-    std::map<Id, AttendanceRecord> marks;
-    for (auto& m : uow.attendance().ForParticipant(person_id)) marks[m.session_id] = m;
-    std::map<Id, Module> modules;
-    for (auto& r : uow.registrations().ListForParticipant(person_id, 0, kRecordRegistrations)) {
-      auto s = uow.catalogue().FindSession(r.session_id, false);
-      auto m = modules.find(s->module_id);
-      if (m == modules.end()) m = modules.emplace(s->module_id, *uow.catalogue().FindModule(s->module_id)).first;
-      std::optional<AttendanceRecord> mark;
-      if (auto it = marks.find(r.session_id); it != marks.end()) mark = it->second;
-      record.registrations.push_back({std::move(r), std::move(*s), m->second, mark});
-    }
-    std::reverse(record.registrations.begin(), record.registrations.end());
-    for (Id after = 0;;) {
-      auto pathways = uow.catalogue().ListPathways(after, 100);
-      if (pathways.empty()) break;
-      for (const auto& p : pathways) {
-        after = p.id;
-        record.progress.push_back(ProgressOf(uow, person_id, p));
-      }
-    }
+    record.registrations = RecordRegistrations(uow, person_id);
+    record.progress = ProgressOnEveryPathway(uow, person_id);
     record.attestations = uow.attestations().OfParticipant(person_id);
     record.audit = uow.audit().AboutSubject(person_id, 0, kRecordAuditEntries + 1);
     record.audit_more = static_cast<int>(record.audit.size()) > kRecordAuditEntries;

@@ -42,6 +42,11 @@ Result<FoundPerson> FindOrCreatePerson(UnitOfWork& uow, const RequestContext& ct
                                        const std::string& name, const std::string& organisation, TimePoint now,
                                        const std::string& prefix = "");
 
+// A person's registrations with their sessions, modules and marks (latest first), and their
+// progress along every pathway, read in the caller's transaction (the record, the employer's view).
+std::vector<RecordRegistration> RecordRegistrations(UnitOfWork& uow, Id person_id);
+std::vector<PathwayProgress> ProgressOnEveryPathway(UnitOfWork& uow, Id person_id);
+
 class PeopleService {
  public:
   PeopleService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}

@@ -104,7 +104,11 @@ Result<PersonalData> PersonalDataService::Export(const RequestContext& ctx, Id p
       if (static_cast<int>(rows.size()) < kAuditBatch) break;
       filter.before_id = rows.back().id;
     }
+    out.evaluation_answers = uow.evaluations().AnswersOf(person);
+    out.structure_sharing = uow.structures().SharingOf(person);
+    out.structure_contacts = uow.structures().ContactRolesOf(person);
     std::vector<Id> session_ids = out.sessions_taught;
+    for (const auto& a : out.evaluation_answers) session_ids.push_back(a.session_id);
     for (const auto& r : out.registrations) session_ids.push_back(r.session_id);
     for (const auto& a : out.attendance) session_ids.push_back(a.session_id);
     for (Id id : session_ids) {
@@ -380,6 +384,16 @@ json PersonalDataJson(const PersonalData& d) {
   for (Id id : d.sessions_taught) taught.push_back(SessionSummary(d, id));
   json audit = json::array();
   for (const auto& r : d.audit) audit.push_back(AuditJson(r));
+  json answers = json::array();
+  for (const auto& a : d.evaluation_answers)
+    answers.push_back({{"session", SessionSummary(d, a.session_id)},
+                       {"answers", json::parse(a.answers_json, nullptr, false)}});
+  json sharing = json::array();
+  for (const auto& s : d.structure_sharing)
+    sharing.push_back({{"structure_id", IdString(s.structure_id)}, {"given_at", FormatLocal(s.given_at)}});
+  json contacts = json::array();
+  for (const auto& c : d.structure_contacts)
+    contacts.push_back({{"structure_id", IdString(c.structure_id)}, {"granted_at", FormatLocal(c.granted_at)}});
   return {{"generated_at", FormatLocal(d.generated_at)},
           {"account", account},
           {"sign_ins", sign_ins},
@@ -390,7 +404,10 @@ json PersonalDataJson(const PersonalData& d) {
           {"agency_enrolments", enrolments},
           {"sessions_taught", taught},
           {"audit", audit},
-          {"memberships", memberships}};
+          {"memberships", memberships},
+          {"evaluation_answers", answers},
+          {"structure_sharing", sharing},
+          {"structure_contacts", contacts}};
 }
 
 }  // namespace parcours

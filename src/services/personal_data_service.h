@@ -50,6 +50,11 @@ struct PersonalData {
   std::vector<Id> sessions_taught;
   std::vector<std::pair<Membership, Structure>> memberships;  // where the person worked, as what
   std::vector<AuditRecord> audit;  // rows about the person or written by them, newest first
+  // Evaluation answers given under the person's name (not anonymous questionnaires), and the
+  // employer's view: the structures they share with, and those they are a contact of.
+  std::vector<EvaluationRepository::PersonAnswers> evaluation_answers;
+  std::vector<StaffSharing> structure_sharing;
+  std::vector<StructureContact> structure_contacts;
   std::map<Id, Session> sessions;  // every session named above
   std::map<Id, Module> modules;    // and their modules
   TimePoint generated_at;

@@ -1,8 +1,10 @@
 #include "services/report_service.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
+#include "common/time.h"
 #include "services/agency_service.h"
 #include "services/csv.h"
 
@@ -122,6 +124,16 @@ Result<SessionsReport> ReportService::Sessions(const RequestContext& ctx, int ye
     report.year = year;
     report.sessions = uow.reports().Sessions(from, to);
     report.attestations_issued = uow.attestations().IssuedBetween(from, to);
+    for (const auto& t : uow.reports().SessionTallies(from, to)) {
+      auto& d = report.details[t.session_id];
+      if (t.attendance) {
+        d.attendance[t.status] += t.count;
+        d.hours += t.hours;
+      } else {
+        d.registrations[t.status] += t.count;
+        if (t.status == "confirmed") d.channels[t.channel] += t.count;
+      }
+    }
     long long confirmed_with_sheet = 0, attended_with_sheet = 0;
     for (const auto& f : report.sessions) {
       ++report.offered;
@@ -146,6 +158,43 @@ Result<SessionsReport> ReportService::Sessions(const RequestContext& ctx, int ye
     return true;
   });
   return report;
+}
+
+std::string ReportService::SessionsCsv(const SessionsReport& r) {
+  static const std::vector<std::string> kRegistrations = {"confirmed", "waitlisted", "withdrawn", "cancelled"};
+  static const std::vector<std::string> kAttendance = {"present", "partial", "absent", "excused"};
+  std::vector<std::string> channels = {"IFEN", "FEDAS", "DIRECT", "SPECIALISED"};
+  for (const auto& [id, d] : r.details)
+    for (const auto& [channel, n] : d.channels)
+      if (std::find(channels.begin(), channels.end(), channel) == channels.end()) channels.push_back(channel);
+  std::vector<CsvRow> rows;
+  CsvRow head = {"session_id", "starts_at", "module", "status", "capacity"};
+  for (const auto& s : kRegistrations) head.push_back(s);
+  for (const auto& c : channels) head.push_back("confirmed_" + c);
+  for (const auto& s : kAttendance) head.push_back(s);
+  head.push_back("hours");
+  rows.push_back(head);
+  static const SessionDetail kNone;
+  auto get = [](const std::map<std::string, long long>& m, const std::string& k) {
+    auto it = m.find(k);
+    return std::to_string(it == m.end() ? 0 : it->second);
+  };
+  for (const auto& f : r.sessions) {
+    auto it = r.details.find(f.session.id);
+    const SessionDetail& d = it == r.details.end() ? kNone : it->second;
+    auto title = r.module_titles.find(f.session.module_id);
+    CsvRow row = {std::to_string(f.session.id), FormatLocal(f.session.starts_at),
+                  title == r.module_titles.end() ? "" : title->second, ToString(f.session.status),
+                  std::to_string(f.session.capacity)};
+    for (const auto& s : kRegistrations) row.push_back(get(d.registrations, s));
+    for (const auto& c : channels) row.push_back(get(d.channels, c));
+    for (const auto& s : kAttendance) row.push_back(get(d.attendance, s));
+    char hours[32];
+    std::snprintf(hours, sizeof hours, "%g", d.hours);
+    row.push_back(hours);
+    rows.push_back(row);
+  }
+  return WriteCsv(rows);
 }
 
 }  // namespace parcours

@@ -29,6 +29,13 @@ struct ParticipationReport {
   Reach reach;  // distinct people, by sector, and the structures reached
 };
 
+// A session's detail: registrations by status, confirmed ones by channel, attendance marks by
+// status and the hours they credit.
+struct SessionDetail {
+  std::map<std::string, long long> registrations, channels, attendance;
+  double hours = 0;
+};
+
 struct SessionsReport {
   int year = 0;
   std::vector<SessionFigures> sessions;
@@ -37,6 +44,7 @@ struct SessionsReport {
   long long registered = 0, attended = 0, marked = 0;
   double no_show_rate = 0;  // among confirmed registrants of held sessions with a sheet
   long long attestations_issued = 0;
+  std::map<Id, SessionDetail> details;  // by session id
 };
 
 class ReportService {
@@ -46,6 +54,9 @@ class ReportService {
   Result<SessionsReport> Sessions(const RequestContext& ctx, int year);
   // The participation table as CSV (one line per row, children indented under their pathway).
   static std::string ParticipationCsv(const ParticipationReport& report);
+  // The sessions report as CSV, one line per session with its detail (statuses and channels in
+  // the columns named by the header).
+  static std::string SessionsCsv(const SessionsReport& report);
 
  private:
   Store& store_;

@@ -46,6 +46,13 @@ class MySqlAgencyRepository final : public AgencyRepository {
     ps.setInt64(3, key_id);
     return ps.executeUpdate() > 0;
   }
+  std::vector<AgencyKey> ListKeys(const std::string& code) override {
+    auto& ps = c_.Prepare("SELECT id, created_at, revoked_at FROM agency_keys WHERE agency_code = ? ORDER BY id DESC");
+    ps.setString(1, code);
+    return ReadAll<AgencyKey>(ps, [](sql::ResultSet& rs) {
+      return AgencyKey{rs.getInt64("id"), ReadTime(rs, "created_at"), ReadOptionalTime(rs, "revoked_at")};
+    });
+  }
   static AgencyEnrolment ReadEnrolment(sql::ResultSet& rs) {
     return AgencyEnrolment{Str(rs, "agency_code"), Str(rs, "external_id"), rs.getInt64("registration_id"),
                            Str(rs, "email"), Str(rs, "name"), Str(rs, "organisation")};

@@ -315,12 +315,18 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.executeUpdate();
   }
   CatalogueVersion ReadCatalogueVersion() override {
-    auto& ps = c_.Prepare(
-        "SELECT COALESCE(MAX(IF(shard = 32, version, 0)), 0), COALESCE(SUM(IF(shard < 32, version, 0)), 0) "
-        "FROM catalogue_version");
-    return ReadOne<CatalogueVersion>(ps, [](sql::ResultSet& rs) {
-             return CatalogueVersion{rs.getInt64(1), rs.getInt64(2)};
-           }).value_or(CatalogueVersion{});
+    // Rows 0-31: a session's counts (summed); 32: the structure; 64-127: people's shards.
+    auto& ps = c_.Prepare("SELECT shard, version FROM catalogue_version");
+    CatalogueVersion v;
+    Rs rs(ps.executeQuery());
+    while (rs->next()) {
+      const int shard = rs->getInt(1);
+      const std::int64_t version = rs->getInt64(2);
+      if (shard < 32) v.counts += version;
+      else if (shard == 32) v.structure = version;
+      else if (shard >= 64 && shard < 64 + kPeopleShards) v.people[static_cast<std::size_t>(shard - 64)] = version;
+    }
+    return v;
   }
   void SetReplayLink(Id id, const std::string& link) override {
     auto& ps = c_.Prepare("UPDATE sessions SET replay_link = ? WHERE id = ?");

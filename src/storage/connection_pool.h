@@ -2,6 +2,7 @@
 // A bounded pool of MySQL Connector/C++ connections. A connection is used by one thread at
 // a time (a Lease); each keeps a cache of its prepared statements. Broken connections are
 // dropped and replaced on the next acquisition.
+#include <set>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -51,6 +52,8 @@ class PooledConnection {
   // session's temporary canary row (see TransactionAttempt::Begin in mysql_store.cpp).
   bool galera = false;
   long long canary = 0;
+  // People's shards (PeopleShard) this transaction changed: bumped together before COMMIT.
+  std::set<int> people_shards;
 
  private:
   std::unique_ptr<sql::Connection> conn_;

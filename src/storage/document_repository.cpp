@@ -65,6 +65,11 @@ class MySqlDocumentRepository final : public DocumentRepository {
     ps.setInt64(1, id);
     return ReadOne<SessionDocument>(ps, ReadDocument);
   }
+  bool Delete(Id id) override {
+    auto& ps = c_.Prepare("DELETE FROM session_documents WHERE id = ?");
+    ps.setInt64(1, id);
+    return ps.executeUpdate() > 0;
+  }
   std::string Content(Id id) override {
     auto& ps = c_.Prepare("SELECT data_base64 FROM session_document_chunks WHERE document_id = ? ORDER BY seq");
     ps.setInt64(1, id);

@@ -71,6 +71,19 @@ class MySqlEvaluationRepository final : public EvaluationRepository {
     ps.setInt64(1, session_id);
     return Scalar(ps);
   }
+  std::vector<Id> RespondentIds(Id session_id) override {
+    auto& ps = c_.Prepare("SELECT person_id FROM evaluation_respondents WHERE session_id = ? ORDER BY person_id");
+    ps.setInt64(1, session_id);
+    return ReadAll<Id>(ps, [](sql::ResultSet& rs) { return static_cast<Id>(rs.getInt64("person_id")); });
+  }
+  std::vector<PersonAnswers> AnswersOf(Id person_id) override {
+    auto& ps = c_.Prepare(
+        "SELECT session_id, questionnaire_id, answers_json FROM evaluation_answers WHERE person_id = ? ORDER BY id");
+    ps.setInt64(1, person_id);
+    return ReadAll<PersonAnswers>(ps, [](sql::ResultSet& rs) {
+      return PersonAnswers{rs.getInt64("session_id"), rs.getInt64("questionnaire_id"), Str(rs, "answers_json")};
+    });
+  }
   long long Attendees(Id session_id) override {
     auto& ps = c_.Prepare(
         "SELECT COUNT(*) AS n FROM attendance WHERE session_id = ? AND status IN ('present', 'partial')");

@@ -97,6 +97,7 @@ inline void BumpPerson(PooledConnection& c, Id user_id) {
                        "ON DUPLICATE KEY UPDATE version = version + 1");
   ps.setInt64(1, user_id);
   ps.executeUpdate();
+  c.people_shards.insert(PeopleShard(user_id));
 }
 // The same for several people in one statement, in id order (two such bumps lock their rows
 // in the same order).
@@ -107,6 +108,7 @@ inline void BumpPeople(PooledConnection& c, const std::vector<Id>& user_ids) {
                        "ON DUPLICATE KEY UPDATE version = version + 1");
   ps.setString(1, nlohmann::json(user_ids).dump());
   ps.executeUpdate();
+  for (Id id : user_ids) c.people_shards.insert(PeopleShard(id));
 }
 
 constexpr const char* kUserColumns =

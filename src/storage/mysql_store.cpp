@@ -21,6 +21,7 @@ class PooledAttempt final : public TransactionAttempt {
   // transaction's number, and COMMIT reads it back first: a different value means the
   // transaction is not the one that began, and it runs again as after a conflict.
   void Begin() override {
+    lease_->people_shards.clear();
     if (!lease_->galera) return;
     auto& ps = lease_->Prepare("UPDATE parcours_txn_canary SET v = ?");
     ps.setInt64(1, ++lease_->canary);
@@ -28,6 +29,14 @@ class PooledAttempt final : public TransactionAttempt {
   }
   UnitOfWork& Work() override { return uow_; }
   void Commit() override {
+    if (!lease_->people_shards.empty()) {
+      // Last, in shard order, so that two transactions never wait for each other's shards.
+      std::string sql = "UPDATE catalogue_version SET version = version + 1 WHERE shard IN (";
+      for (int s : lease_->people_shards) sql += (sql.back() == '(' ? "" : ",") + std::to_string(64 + s);
+      sql += ")";
+      lease_->Execute(sql.c_str());
+      lease_->people_shards.clear();
+    }
     if (lease_->galera) {
       auto& ps = lease_->Prepare("SELECT v FROM parcours_txn_canary");
       Rs rs(ps.executeQuery());

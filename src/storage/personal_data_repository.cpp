@@ -170,6 +170,8 @@ class MySqlPersonalDataRepository final : public PersonalDataRepository {
     }
     out.notifications = by_user("DELETE FROM notifications WHERE user_id = ?");
     by_user("DELETE FROM memberships WHERE user_id = ?");  // where the person works, and as what
+    by_user("DELETE FROM staff_sharing WHERE user_id = ?");       // the employer's view (0018)
+    by_user("DELETE FROM structure_contacts WHERE user_id = ?");
     out.enrolments = by_user(
         "UPDATE agency_enrolments e JOIN registrations r ON r.id = e.registration_id "
         "SET e.email = '', e.name = '', e.organisation = '' WHERE r.participant_id = ?");

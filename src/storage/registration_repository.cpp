@@ -58,14 +58,14 @@ class MySqlRegistrationRepository final : public RegistrationRepository {
     // The holder's pages change; and when the registration leaves or joins a waiting list, the
     // places of those waiting behind it move (positions count the waiting by arrival).
     // In person order, so that two such bumps lock their rows in the same order.
-    auto& bump = c_.Prepare(
-        "INSERT INTO person_version (user_id, version) SELECT DISTINCT w.participant_id, 1 FROM registrations r "
+    auto& moved = c_.Prepare(
+        "SELECT DISTINCT w.participant_id FROM registrations r "
         "JOIN registrations w ON w.session_id = r.session_id AND (w.id = r.id OR (w.id > r.id AND "
         "w.status = 'waitlisted' AND (r.status = 'waitlisted' OR ? = 'waitlisted'))) WHERE r.id = ? "
-        "ORDER BY w.participant_id ON DUPLICATE KEY UPDATE version = version + 1");
-    bump.setString(1, ToString(status));
-    bump.setInt64(2, id);
-    bump.executeUpdate();
+        "ORDER BY w.participant_id");
+    moved.setString(1, ToString(status));
+    moved.setInt64(2, id);
+    BumpPeople(c_, ReadAll<Id>(moved, [](sql::ResultSet& rs) { return rs.getInt64(1); }));
     auto& ps = c_.Prepare("UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?");
     ps.setString(1, ToString(status));
     ps.setString(2, FormatSqlUtc(at));

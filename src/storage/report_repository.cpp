@@ -48,6 +48,24 @@ class MySqlReportRepository final : public ReportRepository {
     });
   }
 
+  std::vector<SessionTally> SessionTallies(TimePoint from, TimePoint to) override {
+    auto& ps = c_.Prepare(
+        "SELECT r.session_id, 0 AS is_attendance, r.status, r.channel, COUNT(*) AS n, 0 AS hours "
+        "FROM registrations r JOIN sessions s ON s.id = r.session_id WHERE s.starts_at >= ? AND s.starts_at < ? "
+        "GROUP BY r.session_id, r.status, r.channel "
+        "UNION ALL SELECT a.session_id, 1, a.status, '', COUNT(*), SUM(a.hours) "
+        "FROM attendance a JOIN sessions s ON s.id = a.session_id WHERE s.starts_at >= ? AND s.starts_at < ? "
+        "GROUP BY a.session_id, a.status");
+    for (int i : {1, 3}) {
+      ps.setString(i, FormatSqlUtc(from));
+      ps.setString(i + 1, FormatSqlUtc(to));
+    }
+    return ReadAll<SessionTally>(ps, [](sql::ResultSet& rs) {
+      return SessionTally{rs.getInt64("session_id"), rs.getInt("is_attendance") != 0, Str(rs, "status"),
+                          Str(rs, "channel"), rs.getInt64("n"), static_cast<double>(rs.getDouble("hours"))};
+    });
+  }
+
  private:
   PooledConnection& c_;
 };

@@ -24,6 +24,12 @@ Membership ReadMembership(sql::ResultSet& rs) {
                     Str(rs, "starts_on"), OptionalDate(rs, "ends_on"), ReadTime(rs, "created_at")};
 }
 
+#define CONTACT_COLUMNS "SELECT structure_id, user_id, granted_at FROM structure_contacts "
+
+StructureContact ReadContact(sql::ResultSet& rs) {
+  return StructureContact{rs.getInt64("structure_id"), rs.getInt64("user_id"), ReadTime(rs, "granted_at")};
+}
+
 void SetOptionalDate(sql::PreparedStatement& ps, int index, const std::optional<std::string>& date) {
   if (date) ps.setString(index, *date);
   else ps.setNull(index, sql::DataType::DATE);
@@ -118,6 +124,60 @@ class MySqlStructureRepository final : public StructureRepository {
                             Known(SectorFromString(Str(rs, "sector")), "sector"), Str(rs, "starts_on"),
                             OptionalDate(rs, "ends_on")};
     });
+  }
+  bool InsertContact(const StructureContact& c) override {
+    auto& ps = c_.Prepare("INSERT INTO structure_contacts (structure_id, user_id, granted_at) VALUES (?, ?, ?)");
+    ps.setInt64(1, c.structure_id);
+    ps.setInt64(2, c.user_id);
+    ps.setString(3, FormatSqlUtc(c.granted_at));
+    return ExecuteInsert(ps);
+  }
+  bool DeleteContact(Id structure_id, Id user_id) override {
+    auto& ps = c_.Prepare("DELETE FROM structure_contacts WHERE structure_id = ? AND user_id = ?");
+    ps.setInt64(1, structure_id);
+    ps.setInt64(2, user_id);
+    return ps.executeUpdate() > 0;
+  }
+  std::vector<StructureContact> ContactsOf(Id structure_id) override {
+    auto& ps = c_.Prepare(CONTACT_COLUMNS "WHERE structure_id = ? ORDER BY user_id");
+    ps.setInt64(1, structure_id);
+    return ReadAll<StructureContact>(ps, ReadContact);
+  }
+  std::vector<StructureContact> ContactRolesOf(Id user_id) override {
+    auto& ps = c_.Prepare(CONTACT_COLUMNS "WHERE user_id = ? ORDER BY structure_id");
+    ps.setInt64(1, user_id);
+    return ReadAll<StructureContact>(ps, ReadContact);
+  }
+  bool InsertSharing(const StaffSharing& s) override {
+    auto& ps = c_.Prepare("INSERT INTO staff_sharing (user_id, structure_id, given_at) VALUES (?, ?, ?)");
+    ps.setInt64(1, s.user_id);
+    ps.setInt64(2, s.structure_id);
+    ps.setString(3, FormatSqlUtc(s.given_at));
+    return ExecuteInsert(ps);
+  }
+  bool DeleteSharing(Id user_id, Id structure_id) override {
+    auto& ps = c_.Prepare("DELETE FROM staff_sharing WHERE user_id = ? AND structure_id = ?");
+    ps.setInt64(1, user_id);
+    ps.setInt64(2, structure_id);
+    return ps.executeUpdate() > 0;
+  }
+  std::vector<StaffSharing> SharingOf(Id user_id) override {
+    auto& ps = c_.Prepare("SELECT user_id, structure_id, given_at FROM staff_sharing WHERE user_id = ? ORDER BY structure_id");
+    ps.setInt64(1, user_id);
+    return ReadAll<StaffSharing>(ps, [](sql::ResultSet& rs) {
+      return StaffSharing{rs.getInt64("user_id"), rs.getInt64("structure_id"), ReadTime(rs, "given_at")};
+    });
+  }
+  std::vector<Membership> SharingMembers(Id structure_id, const std::string& date) override {
+    auto& ps = c_.Prepare(
+        "SELECT m.id, m.user_id, m.structure_id, m.profession, m.starts_on, m.ends_on, m.created_at "
+        "FROM memberships m JOIN staff_sharing s ON s.user_id = m.user_id AND s.structure_id = m.structure_id "
+        "WHERE m.structure_id = ? AND m.starts_on <= ? AND (m.ends_on IS NULL OR m.ends_on >= ?) "
+        "ORDER BY m.user_id, m.id");
+    ps.setInt64(1, structure_id);
+    ps.setString(2, date);
+    ps.setString(3, date);
+    return ReadAll<Membership>(ps, ReadMembership);
   }
 
  private:

@@ -61,18 +61,19 @@ class MySqlUserRepository final : public UserRepository {
   std::optional<User> FindByToken(const std::string& hash, TimePoint now) override {
     auto found = FindByTokenVersioned(hash, now);
     if (!found) return std::nullopt;
-    return std::move(found->first);
+    return std::move(found->user);
   }
-  std::optional<std::pair<User, std::int64_t>> FindByTokenVersioned(const std::string& hash, TimePoint now) override {
+  std::optional<VersionedUser> FindByTokenVersioned(const std::string& hash, TimePoint now) override {
     auto& ps = c_.Prepare(
         "SELECT u.id, u.email, u.name, u.organisation, u.language, u.roles, u.password_hash, "
-        "u.created_at, COALESCE(v.version, 0) AS person_version FROM auth_tokens t JOIN users u ON u.id = "
+        "u.created_at, COALESCE(v.version, 0) AS person_version, t.expires_at FROM auth_tokens t JOIN users u ON u.id = "
         "t.user_id LEFT JOIN person_version v ON v.user_id = u.id "
         "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?");
     ps.setString(1, hash);
     ps.setString(2, FormatSqlUtc(now));
-    return ReadOne<std::pair<User, std::int64_t>>(
-        ps, [](sql::ResultSet& rs) { return std::make_pair(ReadUser(rs), rs.getInt64("person_version")); });
+    return ReadOne<VersionedUser>(ps, [](sql::ResultSet& rs) {
+      return VersionedUser{ReadUser(rs), rs.getInt64("person_version"), ReadTime(rs, "expires_at")};
+    });
   }
   std::int64_t PersonVersion(Id user) override {
     auto& ps = c_.Prepare("SELECT version FROM person_version WHERE user_id = ?");
@@ -129,7 +130,12 @@ class MySqlUserRepository final : public UserRepository {
         "UPDATE auth_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL");
     ps.setString(1, FormatSqlUtc(at));
     ps.setString(2, hash);
-    return ps.executeUpdate() > 0;
+    if (ps.executeUpdate() == 0) return false;
+    // Pages kept for that sign-in end with it (their shard moves).
+    auto& who = c_.Prepare("SELECT user_id FROM auth_tokens WHERE token_hash = ?");
+    who.setString(1, hash);
+    if (auto user = ReadOne<Id>(who, [](sql::ResultSet& rs) { return rs.getInt64(1); })) BumpPerson(c_, *user);
+    return true;
   }
   void UpdateProfile(Id user, const std::string& name, const std::string& organisation,
                      const std::string& language) override {
@@ -152,7 +158,7 @@ class MySqlUserRepository final : public UserRepository {
     auto& ps = c_.Prepare("UPDATE auth_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL");
     ps.setString(1, FormatSqlUtc(at));
     ps.setInt64(2, user);
-    ps.executeUpdate();
+    if (ps.executeUpdate() > 0) BumpPerson(c_, user);  // pages kept for their sign-ins end
   }
   void SaveCalendarFeed(Id user, const std::string& token_hash, TimePoint at) override {
     auto& ps = c_.Prepare(

@@ -229,6 +229,7 @@ WebResponse Site::ProfilePage(PageContext& pc, nlohmann::json errors, const std:
     const auto scheme = url.find("://");
     data["webcal_url"] = "webcal://" + url.substr(scheme == std::string::npos ? 0 : scheme + 3);
   }
+  data["sharing"] = SharingSection(pc);
   auto page = Page(pc, "profile", data, status);
   page.headers.push_back({"Referrer-Policy", "no-referrer"});
   return page;

@@ -196,6 +196,7 @@ void Site::AddCataloguePages() {
     }
     WebResponse r = PageWithContent(pc, kept->value, "catalogue.title");
     Revalidated(pc, r);
+    r.kept_under = kept->stamp;  // the same page for the same request while the catalogue holds
     return r;
   });
 
@@ -207,20 +208,23 @@ void Site::AddCataloguePages() {
     const CatalogueReading reading = services_.catalogue.ReadVersion();
     auto snapshot = services_.catalogue.Snapshot(reading);
     const CatalogueSnapshot& snap = snapshot->value;
+    // All of it from the snapshot: the page may be kept under the snapshot's stamp.
+    bool from_snapshot = true;
     Result<Session> session = Error(ErrorCode::kNotFound, "");
     if (const Session* coming = snap.FindUpcoming(*id)) session = *coming;
-    else session = services_.catalogue.GetSession(*id);
+    else session = services_.catalogue.GetSession(*id), from_snapshot = false;
     if (!session) return DomainErrorPage(pc, session.error());
     Result<Module> module = Error(ErrorCode::kNotFound, "");
     if (const Module* m = snap.FindModule(session->module_id)) module = *m;
-    else module = services_.catalogue.GetModule(session->module_id);
+    else module = services_.catalogue.GetModule(session->module_id), from_snapshot = false;
     if (!module) return DomainErrorPage(pc, module.error());
     const TimePoint now = reading.now;
     json data = {{"session", SessionView(pc.lang, *session, now)}, {"module", {{"title", module->title}, {"hours", FormatNumber(pc.lang, module->hours)}}}};
     data["title"] = module->title;
     if (module->pathway_id) {
       if (const Pathway* p = snap.FindPathway(*module->pathway_id)) data["pathway"] = {{"title", p->title}};
-      else if (auto q = services_.catalogue.GetPathway(*module->pathway_id)) data["pathway"] = {{"title", q->title}};
+      else if (auto q = services_.catalogue.GetPathway(*module->pathway_id)) data["pathway"] = {{"title", q->title}}, from_snapshot = false;
+      else from_snapshot = false;
     }
     const bool open = session->status != SessionStatus::kCancelled && session->status != SessionStatus::kCompleted &&
                       session->starts_at > now;
@@ -251,8 +255,10 @@ void Site::AddCataloguePages() {
     data["just_waitlisted"] = done == "waitlisted";
     data["just_withdrawn"] = done == "withdrawn";
     data["next"] = "/sessions/" + IdString(session->id);
+    data["docs"] = DocumentsSection(pc, session->id, false, "");
     WebResponse r = Page(pc, "session", data);
     Revalidated(pc, r);
+    if (from_snapshot) r.kept_under = snapshot->stamp;  // Handle drops it for a signed-in person
     return r;
   });
 

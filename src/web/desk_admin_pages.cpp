@@ -72,7 +72,17 @@ WebResponse Site::AgenciesPage(PageContext& pc, json extra, int status) {
                                                                             FormatTime(pc.lang, *h.first_failure_at)},
                                                               {"error", h.last_error}})
                                                       : ""}});
-    list.push_back({{"code", a.code}, {"name", a.name}, {"webhooks", items}, {"has_webhooks", !items.empty()}});
+    auto keys = services_.accounts.ListAgencyKeys(pc.ctx, a.code);
+    if (!keys) return DomainErrorPage(pc, keys.error());
+    json key_rows = json::array();
+    for (const auto& k : *keys)
+      key_rows.push_back({{"id", IdString(k.id)}, {"created", FormatDate(pc.lang, k.created_at)},
+                          {"revoked", k.revoked_at.has_value()},
+                          {"revoked_on", k.revoked_at ? Fill(Text(pc.lang, "desk_agencies.revoked_on"),
+                                                             {{"date", FormatDate(pc.lang, *k.revoked_at)}})
+                                                      : ""}});
+    list.push_back({{"code", a.code}, {"name", a.name}, {"webhooks", items}, {"has_webhooks", !items.empty()},
+                    {"keys", key_rows}, {"has_keys", !key_rows.empty()}});
   }
   json data = {{"agencies", list}, {"none", list.empty()}, {"title", Text(pc.lang, "desk_agencies.title")},
                {"notice", Notice(pc, "desk_agencies")}};
@@ -98,7 +108,7 @@ void Site::AddDeskAdminPages() {
     filter.status = wanted;
     if (risk_only) filter.status = SessionStatus::kScheduled;
     parcours::PageRequest page;
-    page.limit = 100;
+    page.limit = kStaffListPageSize;
     page.cursor = pc.req.Query("after");
     auto sessions = services_.catalogue.ListSessions(filter, page);
     if (!sessions) return ErrorPage(pc, 400, "error.bad_filter");
@@ -134,9 +144,9 @@ void Site::AddDeskAdminPages() {
       statuses.push_back({{"value", StatusCode(st)}, {"label", Text(pc.lang, "session_status." + StatusCode(st))}, {"selected", wanted == st}});
     json data = {{"from", from}, {"statuses", statuses}, {"risk", risk_only}, {"sessions", items},
                  {"none", items.empty()}, {"title", Text(pc.lang, "desk_sessions.title")}};
-    if (sessions->next_cursor)
-      data["next"] = "/desk/sessions?from=" + from + "&status=" + status + (risk_only ? "&risk=1" : "") +
-                     "&after=" + PercentEncode(*sessions->next_cursor);
+    const std::string here = "/desk/sessions?from=" + from + "&status=" + status + (risk_only ? "&risk=1" : "");
+    if (sessions->next_cursor) data["next"] = here + "&after=" + PercentEncode(*sessions->next_cursor);
+    if (page.cursor) data["first"] = here;
     return Page(pc, "desk_sessions", data);
   });
 

@@ -5,6 +5,7 @@
 // coordinators see these pages; the services check it again.
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <set>
 
 #include "common/text.h"
@@ -18,6 +19,16 @@ namespace parcours::web {
 namespace {
 
 using nlohmann::json;
+
+// A CSV file to download, never kept by a cache.
+WebResponse CsvDownload(std::string body, const std::string& filename) {
+  WebResponse r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = std::move(body);
+  r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + filename + "\""});
+  r.headers.push_back({"Cache-Control", "private, no-store"});
+  return r;
+}
 
 std::string Notice(PageContext& pc) {
   const std::string done = pc.req.Query("done").value_or("");
@@ -156,6 +167,7 @@ WebResponse Site::SessionAdminPage(PageContext& pc, Id session_id, json extra, i
                {"people", people},
                {"has_people", !people.empty()},
                {"notice", Notice(pc)}};
+  data["docs"] = DocumentsSection(pc, session_id, true, "/desk/sessions/" + IdString(session_id));
   data.update(extra);
   return Page(pc, "desk_session", data, status);
 }
@@ -284,7 +296,7 @@ void Site::AddDeskPages() {
     if (auto r = RequireCoordinator(pc)) return *r;
     const std::string q = pc.req.Query("q").value_or("");
     parcours::PageRequest page;
-    page.limit = 50;
+    page.limit = kStaffListPageSize;
     page.cursor = pc.req.Query("after");
     json data = {{"q", q}};
     auto found = services_.people->Search(pc.ctx, q, std::nullopt, page);
@@ -302,6 +314,7 @@ void Site::AddDeskPages() {
     data["none"] = people.empty();
     if (found->next_cursor)
       data["next"] = "/desk/people?q=" + PercentEncode(q) + "&after=" + PercentEncode(*found->next_cursor);
+    if (page.cursor) data["first"] = "/desk/people?q=" + PercentEncode(q);
     return Page(pc, "desk_people", data);
   });
 
@@ -459,12 +472,98 @@ void Site::AddDeskPages() {
     if (!year || *year < 2000 || *year > 2100) return ErrorPage(pc, 400, "error.bad_filter");
     auto report = services_.reports->Participation(pc.ctx, *year);
     if (!report) return DomainErrorPage(pc, report.error());
-    WebResponse r;
-    r.content_type = "text/csv; charset=utf-8";
-    r.body = ReportService::ParticipationCsv(*report);
-    r.headers.push_back({"Content-Disposition", "attachment; filename=\"participation-" + std::to_string(*year) + ".csv\""});
-    r.headers.push_back({"Cache-Control", "private, no-store"});
-    return r;
+    return CsvDownload(ReportService::ParticipationCsv(*report), "participation-" + std::to_string(*year) + ".csv");
+  });
+
+  // The sessions report: per session of a year (a module's alone with ?module=), registrations
+  // by status and channel, attendance by status and the hours credited; and its CSV.
+  struct SessionsQuery {
+    int year = 0;
+    std::optional<Id> module;
+  };
+  // The report that ?year= (this year by default) and ?module= ask for (module_titles keeps every
+  // module of the year, for the filter), or the page that says why not.
+  auto sessions_report = [this](PageContext& pc, SessionsQuery& q, SessionsReport& out) -> std::optional<WebResponse> {
+    if (auto r = RequireCoordinator(pc)) return *r;
+    q.year = std::stoi(FormatLocal(services_.clock.Now()).substr(0, 4));
+    if (auto v = pc.req.Query("year"); v && !v->empty()) {
+      auto n = ParseCount(*v);
+      if (!n || *n < 2000 || *n > 2100) return ErrorPage(pc, 400, "error.bad_filter");
+      q.year = *n;
+    }
+    if (auto v = pc.req.Query("module"); v && !v->empty()) {
+      q.module = ParseId(*v);
+      if (!q.module) return ErrorPage(pc, 400, "error.bad_filter");
+    }
+    auto report = services_.reports->Sessions(pc.ctx, q.year);
+    if (!report) return DomainErrorPage(pc, report.error());
+    out = std::move(*report);
+    if (q.module)
+      std::erase_if(out.sessions, [&](const SessionFigures& f) { return f.session.module_id != *q.module; });
+    return std::nullopt;
+  };
+  Add("GET", "/desk/report/sessions", [this, sessions_report](PageContext& pc) {
+    SessionsQuery q;
+    SessionsReport report;
+    if (auto refused = sessions_report(pc, q, report)) return *refused;
+    json modules = json::array();
+    for (const auto& [id, title] : report.module_titles)
+      modules.push_back({{"value", IdString(id)}, {"label", title}, {"selected", q.module == id}});
+    auto n = [](const std::map<std::string, long long>& m, const std::string& k) {
+      auto it = m.find(k);
+      return it == m.end() ? 0LL : it->second;
+    };
+    auto hours_text = [](double h) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%g", h);
+      return std::string(buf);
+    };
+    json rows = json::array();
+    std::map<std::string, long long> regs, marks;
+    double hours = 0;
+    long long held = 0, by_threshold = 0, by_hand = 0;
+    for (const auto& f : report.sessions) {
+      if (f.session.status != SessionStatus::kCancelled) ++held;
+      else ++(f.cancelled_by_threshold ? by_threshold : by_hand);
+      const auto it = report.details.find(f.session.id);
+      const SessionDetail d = it == report.details.end() ? SessionDetail{} : it->second;
+      std::string channels;
+      for (const auto& [channel, count] : d.channels)
+        channels += (channels.empty() ? "" : " · ") + channel + " " + std::to_string(count);
+      for (const auto& [k, v] : d.registrations) regs[k] += v;
+      for (const auto& [k, v] : d.attendance) marks[k] += v;
+      hours += d.hours;
+      rows.push_back({{"href", "/desk/sessions/" + IdString(f.session.id)},
+                      {"date", FormatDate(pc.lang, f.session.starts_at)},
+                      {"module", report.module_titles[f.session.module_id]},
+                      {"status", Text(pc.lang, "session_status." + std::string(ToString(f.session.status)))},
+                      {"confirmed", n(d.registrations, "confirmed")}, {"waitlisted", n(d.registrations, "waitlisted")},
+                      {"left", n(d.registrations, "withdrawn") + n(d.registrations, "cancelled")},
+                      {"channels", channels}, {"present", n(d.attendance, "present")}, {"partial", n(d.attendance, "partial")},
+                      {"absent", n(d.attendance, "absent") + n(d.attendance, "excused")}, {"hours", hours_text(d.hours)}});
+    }
+    json totals = {{"confirmed", n(regs, "confirmed")}, {"waitlisted", n(regs, "waitlisted")},
+                   {"left", n(regs, "withdrawn") + n(regs, "cancelled")}, {"present", n(marks, "present")},
+                   {"partial", n(marks, "partial")}, {"absent", n(marks, "absent") + n(marks, "excused")},
+                   {"hours", hours_text(hours)}};
+    const int this_year = std::stoi(FormatLocal(services_.clock.Now()).substr(0, 4));
+    json years = json::array();
+    for (int y = this_year + 1; y >= this_year - 4; --y)
+      years.push_back({{"value", std::to_string(y)}, {"selected", y == q.year}});
+    const std::string query = "?year=" + std::to_string(q.year) + (q.module ? "&module=" + IdString(*q.module) : "");
+    json data = {{"years", years}, {"modules", modules}, {"rows", rows}, {"has_rows", !rows.empty()}, {"totals", totals},
+                 {"summary", Fill(Text(pc.lang, "sessions_report.summary"),
+                                  {{"offered", std::to_string(report.sessions.size())}, {"held", std::to_string(held)},
+                                   {"threshold", std::to_string(by_threshold)}, {"by_hand", std::to_string(by_hand)}})},
+                 {"csv", "/desk/report/sessions.csv" + query}, {"year", std::to_string(q.year)},
+                 {"title", Fill(Text(pc.lang, "sessions_report.title_year"), {{"year", std::to_string(q.year)}})}};
+    return Page(pc, "desk_sessions_report", data);
+  });
+  Add("GET", "/desk/report/sessions.csv", [sessions_report](PageContext& pc) {
+    SessionsQuery q;
+    SessionsReport report;
+    if (auto refused = sessions_report(pc, q, report)) return *refused;
+    return CsvDownload(ReportService::SessionsCsv(report), "sessions-" + std::to_string(q.year) + ".csv");
   });
 }
 

@@ -21,14 +21,8 @@ std::optional<std::string> WebRequest::Header(const std::string& lower_name) con
 std::optional<std::string> WebRequest::Cookie(const std::string& name) const {
   for (const auto& [k, v] : headers) {
     if (k != "cookie") continue;
-    std::string_view rest = v;
-    while (!rest.empty()) {
-      auto semi = rest.find(';');
-      std::string_view pair = Trim(rest.substr(0, semi));
-      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
-      auto eq = pair.find('=');
-      if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
-    }
+    std::string value = CookieValue(v, name);
+    if (!value.empty()) return value;
   }
   return std::nullopt;
 }
@@ -84,8 +78,8 @@ std::optional<std::string> HeaderParam(std::string_view header, std::string_view
 
 }  // namespace
 
-std::optional<std::vector<std::pair<std::string, std::string>>> ParseMultipart(std::string_view body,
-                                                                                std::string_view content_type) {
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseMultipart(
+    std::string_view body, std::string_view content_type, std::map<std::string, std::string>* filenames) {
   auto boundary = HeaderParam(content_type, "boundary");
   if (!boundary || boundary->empty() || boundary->size() > 70) return std::nullopt;
   const std::string delimiter = "--" + *boundary;
@@ -99,7 +93,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseMultipart(s
     at += 2;
     const std::size_t head_end = body.find("\r\n\r\n", at);
     if (head_end == std::string_view::npos) return std::nullopt;
-    std::optional<std::string> name;
+    std::optional<std::string> name, filename;
     bool file = false;
     for (std::string_view head = body.substr(at, head_end - at); !head.empty();) {
       const std::size_t eol = head.find("\r\n");
@@ -107,7 +101,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseMultipart(s
       head = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 2);
       if (AsciiLower(line).starts_with("content-disposition:")) {
         name = HeaderParam(line, "name");
-        file = HeaderParam(line, "filename").has_value();
+        filename = HeaderParam(line, "filename");
+        file = filename.has_value();
       }
     }
     const std::size_t content = head_end + 4;
@@ -115,6 +110,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseMultipart(s
     if (!name || next == std::string_view::npos || out.size() >= 20) return std::nullopt;
     std::string value(body.substr(content, next - content));
     if (!file && !IsValidUtf8(value)) return std::nullopt;
+    if (file && filenames) (*filenames)[*name] = *filename;
     out.emplace_back(std::move(*name), std::move(value));
     at = next + 2;
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/model.h"
+#include "services/catalogue_cache.h"
 
 namespace parcours::web {
 
@@ -35,6 +36,10 @@ struct WebResponse {
   std::string content_type = "text/html; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, Location, Cache-Control...
+  // Public content that is the same for every request with the same target and headers while
+  // the catalogue holds this stamp (http::HttpResponse::kept_under). Cleared for a signed-in
+  // person and for any answer that sets a cookie.
+  std::optional<CatalogueStamp> kept_under;
 
   static WebResponse Redirect(const std::string& local_path);  // 303 See Other
 };
@@ -46,8 +51,9 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseForm(std::s
 // multipart/form-data bodies (a form with a file): the parts as (name, content) pairs, a file's
 // content as sent, or nullopt when malformed (no boundary, an unterminated part, a field that
 // is not UTF-8, more than 20 parts). Only routes that take an upload read them.
-std::optional<std::vector<std::pair<std::string, std::string>>> ParseMultipart(std::string_view body,
-                                                                                std::string_view content_type);
+// `filenames`, when given, receives the file name the browser sent for each file part, by field.
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseMultipart(
+    std::string_view body, std::string_view content_type, std::map<std::string, std::string>* filenames = nullptr);
 // The posted form's fields, whichever of the two encodings it came in (nullopt: malformed).
 std::optional<std::vector<std::pair<std::string, std::string>>> PostedFields(const WebRequest& req);
 

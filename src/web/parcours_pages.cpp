@@ -42,7 +42,7 @@ void Site::AddParcoursPages() {
     if (auto r = RequireSignIn(pc)) return *r;
     // The catalogue (pathways, coming dates) from its snapshot; the person's registrations (with
     // their sessions and modules), attestations and completed modules in one transaction.
-    const CatalogueReading reading = services_.catalogue.ReadVersion();
+    const CatalogueReading reading = pc.reading ? *pc.reading : services_.catalogue.ReadVersion();
     auto snapshot = services_.catalogue.Snapshot(reading);
     const CatalogueSnapshot& snap = snapshot->value;
     const TimePoint now = reading.now;
@@ -142,6 +142,15 @@ void Site::AddParcoursPages() {
     if (data["notice"].get<std::string>().starts_with("[")) data["notice"] = "";
     WebResponse r = Page(pc, "parcours", data);
     Revalidated(pc, r);
+    if (reading.enabled && pc.reading && pc.user) {
+      // The same page for the same request while the catalogue's snapshot holds, this person's
+      // shard has not moved since the reading made before they were read, and they are signed in.
+      CatalogueStamp stamp = snapshot->stamp;
+      stamp.valid_until = std::min(stamp.valid_until, pc.token_expires_at);
+      stamp.person_shard = PeopleShard(pc.user->id);
+      stamp.person_shard_version = reading.version.people[static_cast<std::size_t>(stamp.person_shard)];
+      r.kept_under = stamp;
+    }
     return r;
   });
 

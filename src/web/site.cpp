@@ -8,7 +8,7 @@
 namespace parcours::web {
 namespace {
 
-constexpr const char* kSessionCookie = "parcours_session";
+constexpr const char* kSessionCookie = kSessionCookieName;
 constexpr const char* kCsrfCookie = "parcours_csrf";
 constexpr const char* kLangCookie = "parcours_lang";
 
@@ -66,6 +66,8 @@ Site::Site(SiteServices services, SiteSettings settings) : services_(services), 
     AddDeskPages();
   }
   if (services_.speed_meeting) AddSpeedMeetingPages();
+  if (services_.employer) AddEmployerPages();
+  if (services_.documents) AddDocumentPages();
 }
 
 bool Site::HasRoute(const std::string& method, const std::string& pattern) const {
@@ -158,11 +160,14 @@ WebResponse Site::Handle(const WebRequest& req) {
   pc.ctx.request_id = req.request_id;
   // The person, from the session cookie.
   if (auto token = req.Cookie(kSessionCookie); token && !token->empty()) {
+    // A page kept per person is stamped with a version read before the person is.
+    if (req.method == "GET" && req.path == "/parcours") pc.reading = services_.catalogue.ReadVersion();
     // The person, their profile and their version in one read.
     if (auto person = services_.accounts.AuthenticatePerson(*token)) {
       pc.ctx.principal = person->principal;
       pc.user = std::move(person->user);
       pc.person_version = person->version;
+      pc.token_expires_at = person->token_expires_at;
       pc.session_token = *token;
       pc.csrf = Sha256Hex("csrf:" + *token).substr(0, 40);
     }
@@ -181,13 +186,16 @@ WebResponse Site::Handle(const WebRequest& req) {
   if (!lang && pc.user) lang = LangFromCode(pc.user->language);
   if (!lang) if (auto accept = req.Header("accept-language")) lang = NegotiateLanguage(*accept);
   pc.lang = lang.value_or(Lang::kFr);
-  // Before signing in, forms carry a random token that is also kept in a cookie.
+  // Before signing in, forms carry a random token that is also kept in a cookie. A new one is
+  // given (the cookie set, below) only by a page that has a form carrying it: the catalogue's
+  // pages have none, so they stay the same for everyone and can be kept.
+  bool fresh_csrf = false;
   if (!pc.user) {
     auto c = req.Cookie(kCsrfCookie);
     if (c && c->size() >= 32 && c->size() <= 64) pc.csrf = *c;
     else {
       pc.csrf = NewSecret(services_.random, "").substr(0, 40);
-      pc.set_cookies.push_back(CookieHeader(kCsrfCookie, pc.csrf, secure(), -1, "Strict"));
+      fresh_csrf = true;
     }
   }
 
@@ -229,7 +237,13 @@ WebResponse Site::Handle(const WebRequest& req) {
     resp = ErrorPage(pc, 503, "error.unavailable");
     resp.headers.push_back({"Retry-After", "2"});
   }
+  if (fresh_csrf && resp.body.find(pc.csrf) != std::string::npos)
+    pc.set_cookies.push_back(CookieHeader(kCsrfCookie, pc.csrf, secure(), -1, "Strict"));
   for (const auto& c : pc.set_cookies) resp.headers.push_back({"Set-Cookie", c});
+  // Kept only when it is everyone's, or this person's and stamped with their shard; never an
+  // answer that sets a cookie.
+  if (!pc.set_cookies.empty() || (pc.user && (!resp.kept_under || resp.kept_under->person_shard < 0)))
+    resp.kept_under.reset();
   if (resp.content_type.starts_with("text/html")) {
     // The server answers 304 to an If-None-Match naming it (pages marked Revalidated).
     if (resp.status == 200 && method == "GET") resp.headers.push_back({"ETag", BodyEtag(resp.body)});

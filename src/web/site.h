@@ -34,6 +34,8 @@
 #include "services/report_service.h"
 #include "services/webhook_service.h"
 #include "services/speed_meeting_service.h"
+#include "services/employer_service.h"
+#include "services/document_service.h"
 #include "web/i18n.h"
 #include "web/page.h"
 
@@ -58,6 +60,10 @@ struct SiteServices {
   SpeedMeetingService* speed_meeting = nullptr;  // the speed-meeting plan page (issue 12)
   // The profile page's download of everything held about the person (GDPR articles 15, 20).
   PersonalDataService* personal_data = nullptr;
+  // The employer's view (issue 12): the contacts' page and the profile's consent switch.
+  EmployerService* employer = nullptr;
+  // Session documents (issue 12): the sheet's and desk's uploads, the session page's downloads.
+  DocumentService* documents = nullptr;
 };
 
 struct SiteSettings {
@@ -70,6 +76,10 @@ struct PageContext {
   RequestContext ctx;           // the principal (anonymous unless signed in)
   std::optional<User> user;     // the signed-in person
   std::int64_t person_version = 0;  // their version, read with them (services/person_cache.h)
+  TimePoint token_expires_at;       // when their sign-in ends
+  // For a page kept per person (KeepsPersonalPage): the catalogue's version read before the
+  // person and their rows, so that any change after it moves the stamp the page is kept under.
+  std::optional<CatalogueReading> reading;
   Lang lang = Lang::kFr;
   std::string session_token;    // the session cookie's value when signed in
   std::string csrf;             // the token forms must carry
@@ -80,6 +90,10 @@ struct PageContext {
 };
 
 using PageHandler = std::function<WebResponse(PageContext&)>;
+
+// Lists of the staff's pages that grow without bound (sessions, people) show this many items a
+// page, so a phone scrolls a few screens, not dozens; "next" and "first" links page on.
+constexpr int kStaffListPageSize = 20;
 
 class Site {
  public:
@@ -145,6 +159,12 @@ class Site {
   // The coordinator's sessions list and new-session form, the history import, agencies.
   void AddDeskAdminPages();
   void AddSpeedMeetingPages();
+  void AddEmployerPages();
+  nlohmann::json SharingSection(PageContext& pc);
+  void AddDocumentPages();
+  // The documents part of a session's pages: null when the person may not see them; `manage`
+  // adds the upload and delete forms, which come back to `back`.
+  nlohmann::json DocumentsSection(PageContext& pc, Id session_id, bool manage, const std::string& back);
   WebResponse SheetPage(PageContext& pc, Id session_id, nlohmann::json extra, int status = 200);
   // A refused change at the door: the 403/404 page, else the sheet again with the refusal.
   WebResponse SheetRefusal(PageContext& pc, Id session_id, const DomainError& e,
@@ -175,6 +195,9 @@ class Site {
   // The catalogue page's content per language and query (catalogue_cache.h).
   CatalogueCache<std::string> kept_catalogue_;
 };
+
+// The cookie holding a signed-in browser's person token.
+inline constexpr const char* kSessionCookieName = "parcours_session";
 
 // Cookie header value for a name/value with the site's attributes.
 std::string CookieHeader(const std::string& name, const std::string& value, bool secure, int max_age_seconds,

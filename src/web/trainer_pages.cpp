@@ -143,6 +143,7 @@ WebResponse Site::SheetPage(PageContext& pc, Id session_id, json extra, int stat
   if (session->agency) codes.push_back(*session->agency);
   for (const auto& c : codes) channels.push_back({{"value", c}, {"label", ChannelText(pc.lang, c)}, {"selected", c == chosen}});
   data["channels"] = channels;
+  data["docs"] = DocumentsSection(pc, session_id, true, "/trainer/sessions/" + IdString(session_id));
   data.update(extra);
   return Page(pc, "trainer_sheet", data, status);
 }
@@ -174,7 +175,7 @@ void Site::AddTrainerPages() {
     if (auto r = RequireStaff(pc)) return *r;
     const bool past = pc.req.Query("when").value_or("") == "past";
     parcours::PageRequest page;
-    page.limit = 100;
+    page.limit = kStaffListPageSize;
     page.cursor = pc.req.Query("after");
     auto taught = services_.catalogue.TaughtSessions(pc.ctx, !past, page);
     if (!taught) return DomainErrorPage(pc, taught.error());
@@ -195,6 +196,7 @@ void Site::AddTrainerPages() {
                  {"past", past}, {"none", today.empty() && later.empty()}};
     if (taught->next_cursor)
       data["next"] = WithQuery(past ? "/trainer?when=past" : "/trainer", "after=" + PercentEncode(*taught->next_cursor));
+    if (page.cursor) data["first"] = past ? "/trainer?when=past" : "/trainer";
     return Page(pc, "trainer", data);
   });
 

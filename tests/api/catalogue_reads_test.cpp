@@ -167,8 +167,10 @@ TEST_CASE("catalogue reads: mon parcours kept per person shows every change made
     p.a->set_token(token);
     people.push_back(std::move(p));
   }
+  // Asked the same way each time (no Set-Cookie in the answer), so that B's server keeps the
+  // whole answer and gives it out after a version read alone while it is fresh.
   auto page = [&](const Person& p) {
-    auto r = b.Request("GET", "/parcours?lang=en", "", {{"Cookie", "parcours_session=" + p.token}});
+    auto r = b.Request("GET", "/parcours", "", {{"Cookie", "parcours_session=" + p.token + "; parcours_lang=en"}});
     REQUIRE(r.status == 200);
     return r.body;
   };
@@ -198,6 +200,12 @@ TEST_CASE("catalogue reads: mon parcours kept per person shows every change made
   auto withdrawn = page(third);
   CHECK_FALSE(Contains(withdrawn, "<span class=\"badge ok\">registered</span>"));
   CHECK(Contains(withdrawn, "Next dates:"));
+  CHECK(Contains(page(third), "Next dates:"));  // kept again
+  // Signed out through A: B's kept page is not given out for that sign-in any more.
+  REQUIRE(third.a->Post("/api/v1/auth/logout", nullptr).status == 204);
+  auto after = b.Request("GET", "/parcours", "", {{"Cookie", "parcours_session=" + third.token + "; parcours_lang=en"}});
+  CHECK(after.status == 303);
+  CHECK(Contains(after.header("location"), "/login"));
 }
 
 TEST_CASE("catalogue reads: the modules are kept like the catalogue, a new module seen at once through another process",

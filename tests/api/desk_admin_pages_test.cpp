@@ -200,6 +200,11 @@ TEST_CASE("desk admin pages: agencies' keys shown once and revoked, webhooks add
   agency->set_token(key);
   CHECK(agency->Get("/api/v1/agencies/IFEN/webhooks").status == 200);
   const std::string key_id = f.db.Scalar("SELECT id FROM agency_keys");
+  // Listed by number with its date and a revoke button of its own (never the key itself).
+  const auto with_key = c->Get("/desk/agencies?lang=en");
+  CHECK(Contains(with_key.body, "<tr id=\"key-" + key_id + "\"><td>n° " + key_id + "</td>"));
+  CHECK(Contains(with_key.body, "<input type=\"hidden\" name=\"key_id\" value=\"" + key_id + "\">"));
+  CHECK(Contains(with_key.body, ">valid</span>"));
   CHECK(c->Post("/desk/agencies/IFEN/keys/revoke", {{"key_id", "abc"}}).status == 422);
   CHECK(c->Post("/desk/agencies/IFEN/keys/revoke", {{"key_id", "999999"}}).status == 422);
   CHECK(f.db.Count("SELECT COUNT(*) FROM agency_keys WHERE revoked_at IS NULL") == 1);
@@ -207,6 +212,9 @@ TEST_CASE("desk admin pages: agencies' keys shown once and revoked, webhooks add
   CHECK(revoked.status == 303);
   CHECK(f.db.Count("SELECT COUNT(*) FROM agency_keys WHERE revoked_at IS NULL") == 0);
   CHECK(agency->Get("/api/v1/agencies/IFEN/webhooks").status == 401);
+  const auto after = c->Get("/desk/agencies?lang=en");
+  CHECK(Contains(after.body, "revoked on "));
+  CHECK_FALSE(Contains(after.body, "name=\"key_id\""));
   CHECK(c->Post("/desk/agencies/NOPE/keys", {}).status == 404);
 
   // Webhooks: a bad address refused with nothing stored; a good one's secret shown once.
@@ -223,4 +231,83 @@ TEST_CASE("desk admin pages: agencies' keys shown once and revoked, webhooks add
   const std::string hook_id = f.db.Scalar("SELECT id FROM agency_webhooks");
   CHECK(c->Post("/desk/agencies/IFEN/webhooks/" + hook_id + "/delete", {}).status == 303);
   CHECK_FALSE(Contains(c->Get("/desk/agencies").body, "https://lms.ifen.lu/parcours-hook"));
+}
+
+TEST_CASE("desk admin pages: the sessions list comes a page of 20 at a time, with the next page and the first", "[api][pages]") {
+  ApiFixture f;
+  auto module = f.Module("PAGED");
+  std::vector<std::string> ids;
+  for (int day = 1; day <= 25; ++day) {
+    const std::string d = (day < 10 ? "2027-04-0" : "2027-04-") + std::to_string(day);
+    ids.push_back(f.Session(module, 10, d + "T09:00:00+02:00", d + "T13:00:00+02:00"));
+  }
+  f.SetClock("2027-03-01T10:00:00+01:00");  // after the API's sessions: the fixture's token would have expired
+  auto c = Coordinator(f);
+  auto cards = [](const std::string& body) {
+    int n = 0;
+    for (auto at = body.find("<li class=\"card"); at != std::string::npos; at = body.find("<li class=\"card", at + 1)) ++n;
+    return n;
+  };
+  auto first = c->Get("/desk/sessions?from=2027-04-01");
+  REQUIRE(first.status == 200);
+  CHECK(cards(first.body) == 20);
+  CHECK(Contains(first.body, "/desk/sessions/" + ids[19] + "\""));
+  CHECK_FALSE(Contains(first.body, "/desk/sessions/" + ids[20] + "\""));
+  CHECK_FALSE(Contains(first.body, "Début de la liste"));
+  const auto at = first.body.find("<p class=\"pager\"><a href=\"");
+  REQUIRE(at != std::string::npos);
+  const auto from = at + 26;
+  std::string next = first.body.substr(from, first.body.find('"', from) - from);
+  for (std::string amp = "&amp;"; next.find(amp) != std::string::npos;) next.replace(next.find(amp), amp.size(), "&");
+  auto second = c->Get(next);
+  REQUIRE(second.status == 200);
+  CHECK(cards(second.body) == 5);
+  CHECK(Contains(second.body, "/desk/sessions/" + ids[24] + "\""));
+  CHECK(Contains(second.body, ">Début de la liste</a>"));
+  CHECK_FALSE(Contains(second.body, ">Suite</a>"));
+}
+
+TEST_CASE("desk admin pages: the sessions report per session, by status and channel, with hours, filtered by module, and its CSV", "[api][pages]") {
+  ApiFixture f;
+  const std::string hist = f.Module("HIST");
+  f.Module("OTHER");
+  REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", "IFEN"}, {"name", "IFEN"}}).status == 201);
+  f.SetClock("2026-11-20T10:00:00+01:00");
+  f.Staff("t@ex.lu", "trainer");
+  BrowserClient nobody(f.server->BaseUrl());
+  CHECK(nobody.Get("/desk/report/sessions").status == 303);
+  CHECK(nobody.Get("/desk/report/sessions.csv?year=2025").status == 303);
+  BrowserClient t(f.server->BaseUrl());
+  REQUIRE(t.LogIn("t@ex.lu", "a-long-password"));
+  CHECK(t.Get("/desk/report/sessions?year=2025").status == 403);
+  CHECK(t.Get("/desk/report/sessions.csv?year=2025").status == 403);
+
+  auto c = Coordinator(f);
+  REQUIRE(c->Get("/desk/import").status == 200);  // the form's CSRF token
+  auto imported = c->PostMultipart("/desk/import?lang=en", {{"file", kHistory + "dan@ex.lu,Dan Weber,OTHER,2025-05-06,absent,,IFEN\n"}},
+                                   {"file"});
+  INFO(imported.body.substr(imported.body.find("<main"), 1500));
+  REQUIRE(imported.status == 200);
+  auto page = c->Get("/desk/report/sessions?year=2025&lang=en");
+  REQUIRE(page.status == 200);
+  CHECK(Contains(page.body, "<h1>Sessions 2025</h1>"));
+  CHECK(Contains(page.body, "2 session(s) offered, 2 held"));
+  // HIST: two registered (one specialised, one direct), one present and one partial: 4 + 2 hours.
+  CHECK(Contains(page.body, "<td>2</td><td>0</td><td>0</td><td class=\"text\">DIRECT 1 · SPECIALISED 1</td><td>1</td><td>1</td><td>0</td><td>6</td>"));
+  CHECK(Contains(page.body, "<td class=\"text\">IFEN 1</td><td>0</td><td>0</td><td>1</td><td>0</td>"));
+  auto only = c->Get("/desk/report/sessions?year=2025&module=" + hist + "&lang=en");
+  REQUIRE(only.status == 200);
+  CHECK(Contains(only.body, "1 session(s) offered"));
+  CHECK_FALSE(Contains(only.body, "IFEN 1"));
+  CHECK(Contains(only.body, "<option value=\"" + hist + "\" selected>"));
+  CHECK(c->Get("/desk/report/sessions?year=1999").status == 400);
+  CHECK(c->Get("/desk/report/sessions?module=abc").status == 400);
+
+  auto csv = c->Get("/desk/report/sessions.csv?year=2025&module=" + hist);
+  REQUIRE(csv.status == 200);
+  CHECK(csv.header("content-type") == "text/csv; charset=utf-8");
+  CHECK(Contains(csv.body, "session_id;starts_at;module;status;capacity;confirmed;waitlisted;withdrawn;cancelled;"
+                           "confirmed_IFEN;confirmed_FEDAS;confirmed_DIRECT;confirmed_SPECIALISED;present;partial;absent;excused;hours\r\n"));
+  CHECK(Contains(csv.body, ";2;0;0;0;0;0;1;1;1;1;0;0;6\r\n"));
+  CHECK_FALSE(Contains(csv.body, "OTHER"));
 }

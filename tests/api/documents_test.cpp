@@ -203,6 +203,12 @@ TEST_CASE("documents: bodies over the limit, or large ones from callers who may 
     REQUIRE(r);
     CHECK(r->status == 413);
   }
+  // A trainer who does not teach this session is refused from the head too (before, the head
+  // was checked by role only and they could send 20 MiB before their 403).
+  auto [oid, otoken] = f.Staff("other@pf.lu", "trainer");
+  auto other = HeadOnly(f, path, 2u * 1024 * 1024, otoken);
+  REQUIRE(other);
+  CHECK(other->status == 413);
   // Another route keeps the general limit, whoever asks.
   auto elsewhere = HeadOnly(f, "/api/v1/sessions", 2u * 1024 * 1024, f.Login(kCoordinatorEmail, kCoordinatorPassword));
   REQUIRE(elsewhere);
@@ -215,4 +221,49 @@ TEST_CASE("documents: bodies over the limit, or large ones from callers who may 
   REQUIRE(full.status == 201);
   CHECK(full.json()["size"] == kLimit);
   CHECK(f.db.Count("SELECT COUNT(*) FROM session_documents") == 1);
+  // The coordinator, who teaches nothing, may send a large file to any session.
+  auto by_coordinator = Upload(*f.coordinator, path + "?filename=desk.pdf", Pdf(2u * 1024 * 1024));
+  CHECK(by_coordinator.status == 201);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM session_documents") == 2);
+}
+
+TEST_CASE("documents: the session's trainers and the coordinator remove a document, audited, nobody else",
+          "[api][documents]") {
+  ApiFixture f;
+  auto [tid, ttoken] = f.Staff("trainer@pf.lu", "trainer");
+  auto [oid, otoken] = f.Staff("other@pf.lu", "trainer");
+  auto [pid, ptoken] = f.Participant("p@ecole.lu");
+  auto trainer = f.Client(ttoken);
+  auto module = f.Module("DEL");
+  std::vector<std::string> sessions;
+  for (const char* day : {"2027-03-04", "2027-03-11"}) {
+    auto made = f.coordinator->Post("/api/v1/sessions", {{"module_id", module}, {"starts_at", std::string(day) + "T09:00:00+01:00"},
+                                                         {"ends_at", std::string(day) + "T13:00:00+01:00"}, {"capacity", 5},
+                                                         {"min_registrants", 0}, {"trainer_ids", {tid}}});
+    REQUIRE(made.status == 201);
+    sessions.push_back(made.json()["id"]);
+  }
+  const std::string path = "/api/v1/sessions/" + sessions[0] + "/documents";
+  auto added = Upload(*trainer, path + "?filename=notes.pdf", Pdf(3000));
+  REQUIRE(added.status == 201);
+  const std::string doc = added.json()["id"];
+  REQUIRE(Upload(*trainer, path + "?filename=second.pdf", Pdf(2000)).status == 201);
+
+  CHECK(f.Client()->Delete(path + "/" + doc).status == 401);
+  for (const std::string& token : {ptoken, otoken}) CHECK(f.Client(token)->Delete(path + "/" + doc).status == 403);
+  CHECK(trainer->Delete("/api/v1/sessions/" + sessions[1] + "/documents/" + doc).status == 404);  // another session's
+  CHECK(trainer->Delete(path + "/999999").status == 404);
+  CHECK(trainer->Request("DELETE", path + "/" + doc, "{\"why\":1}", {{"Content-Type", "application/json"}}).status == 400);
+  CHECK(Stored(f) == 2);
+
+  CHECK(trainer->Delete(path + "/" + doc).status == 204);
+  CHECK(trainer->Delete(path + "/" + doc).status == 404);
+  CHECK(trainer->Get(path + "/" + doc).status == 404);
+  CHECK(Stored(f) == 1);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM session_document_chunks WHERE document_id = " + doc) == 0);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'document.deleted' AND entity_id = " + doc) == 1);
+  // The coordinator, who teaches nothing, removes the other one.
+  const std::string second = trainer->Get(path).json()["items"][0]["id"];
+  CHECK(f.coordinator->Delete(path + "/" + second).status == 204);
+  CHECK(Stored(f) == 0);
 }

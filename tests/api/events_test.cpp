@@ -17,8 +17,17 @@ const std::string kReplay = "https://video.example.lu/replay/colloque-2027";
 
 std::string SessionsIn(const HttpResult& r) {
   std::string ids;
-  for (const auto& s : r.json()["items"]) ids += s["id"].get<std::string>() + ",";
+  const json body = r.json();  // a copy: a reference into the temporary would dangle
+  for (const auto& s : body["items"]) ids += s["id"].get<std::string>() + ",";
   return ids;
+}
+
+// Moves the test clock and signs the coordinator and each (client, e-mail) given in again: a
+// sign-in lasts 12 hours of that clock.
+void MoveClock(ApiFixture& f, const std::string& now, const std::vector<std::pair<HttpClient*, std::string>>& people = {}) {
+  f.SetClock(now);
+  f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));
+  for (const auto& [client, email] : people) client->set_token(f.Login(email, "a-long-password"));
 }
 
 // An agency's key client (the IFEN agency, made here).
@@ -31,7 +40,7 @@ std::unique_ptr<HttpClient> AgencyClient(ApiFixture& f) {
 
 TEST_CASE("events: a session's language and description are stored, shown and filterable", "[api][events]") {
   ApiFixture f;
-  f.SetClock("2027-01-10T08:00:00+01:00");
+  MoveClock(f, "2027-01-10T08:00:00+01:00");
   auto [pid, ptoken] = f.Participant("pro@ecole.lu");
   auto [tid, ttoken] = f.Staff("trainer@pf.lu", "trainer");
   auto participant = f.Client(ptoken);
@@ -139,7 +148,7 @@ TEST_CASE("events: a session's language and description are stored, shown and fi
 TEST_CASE("events: the online link only for confirmed registrants and staff, the replay through a counting redirect",
           "[api][events]") {
   ApiFixture f;
-  f.SetClock("2027-01-10T08:00:00+01:00");
+  MoveClock(f, "2027-01-10T08:00:00+01:00");
   auto [tid, ttoken] = f.Staff("trainer@pf.lu", "trainer");
   auto [other_tid, other_ttoken] = f.Staff("other@pf.lu", "trainer");
   auto trainer = f.Client(ttoken);
@@ -197,7 +206,11 @@ TEST_CASE("events: the online link only for confirmed registrants and staff, the
   CHECK(agency->Put(replay, body).status == 403);
   CHECK(trainer->Put(replay, body).status == 409);  // not started yet
   CHECK(f.db.Scalar("SELECT replay_link FROM sessions WHERE id = " + session).empty());
-  f.SetClock("2027-03-05T10:00:00+01:00");
+  MoveClock(f, "2027-03-05T10:00:00+01:00",
+            {{trainer.get(), "trainer@pf.lu"}, {other_trainer.get(), "other@pf.lu"}, {confirmed.get(), "confirmed@ecole.lu"},
+             {waiting.get(), "waiting@ecole.lu"}, {stranger.get(), "stranger@ecole.lu"}});
+  REQUIRE(a.LogIn("confirmed@ecole.lu", "a-long-password"));
+  REQUIRE(s.LogIn("stranger@ecole.lu", "a-long-password"));
   CHECK(other_trainer->Put(replay, body).status == 403);  // not this session's trainer
   CHECK(trainer->Put(replay, json{{"replay_link", "ftp://video.example.lu/x"}}).status == 422);
   CHECK(trainer->Put(replay, json{{"replay_link", kReplay}, {"views", 3}}).status == 400);
@@ -242,7 +255,7 @@ TEST_CASE("events: the online link only for confirmed registrants and staff, the
   CHECK(taught.json()["items"][0]["replay_views"] == 3);
   BrowserClient desk(f.server->BaseUrl());
   REQUIRE(desk.LogIn(kCoordinatorEmail, kCoordinatorPassword));
-  auto desk_page = desk.Get("/desk/sessions/" + session, {{"Accept-Language", "en"}});
+  auto desk_page = desk.Get("/desk/sessions/" + session + "?lang=en");  // the profile (fr) before the header
   REQUIRE(desk_page.status == 200);
   CHECK(desk_page.body.find("opened 3 times") != std::string::npos);
   // Cleared with an empty link: opening it is then a 404.
@@ -253,7 +266,7 @@ TEST_CASE("events: the online link only for confirmed registrants and staff, the
 
 TEST_CASE("events: a session held over two dated parts, attendance per part and the hours summed", "[api][events]") {
   ApiFixture f;
-  f.SetClock("2027-01-10T08:00:00+01:00");
+  MoveClock(f, "2027-01-10T08:00:00+01:00");
   auto [tid, ttoken] = f.Staff("trainer@pf.lu", "trainer");
   auto [other_tid, other_ttoken] = f.Staff("other@pf.lu", "trainer");
   auto trainer = f.Client(ttoken);
@@ -329,7 +342,8 @@ TEST_CASE("events: a session held over two dated parts, attendance per part and 
   const std::string part2 = "/api/v1/sessions/" + session + "/parts/2/attendance";
   const json day1_marks = {{"records", {{{"participant_id", aid}, {"present", true}}, {{"participant_id", bid}, {"present", false}}}}};
   CHECK(trainer->Post(part1, day1_marks).status == 422);  // before the part starts
-  f.SetClock("2027-03-04T15:00:00+01:00");
+  MoveClock(f, "2027-03-04T15:00:00+01:00",
+            {{trainer.get(), "trainer@pf.lu"}, {other_trainer.get(), "other@pf.lu"}, {anna.get(), "anna@ecole.lu"}});
   CHECK(f.coordinator->Put(parts_path, two).status == 409);  // started: the parts are fixed
   CHECK(f.Client()->Post(part1, day1_marks).status == 401);
   CHECK(anna->Post(part1, day1_marks).status == 403);
@@ -349,7 +363,8 @@ TEST_CASE("events: a session held over two dated parts, attendance per part and 
   CHECK(f.db.Scalar("SELECT CONCAT(status, ' ', hours) FROM attendance WHERE participant_id = " + aid) == "partial 6.00");
   CHECK(f.db.Scalar("SELECT CONCAT(status, ' ', hours) FROM attendance WHERE participant_id = " + bid) == "absent 0.00");
 
-  f.SetClock("2027-04-01T15:00:00+02:00");
+  MoveClock(f, "2027-04-01T15:00:00+02:00",
+            {{trainer.get(), "trainer@pf.lu"}, {other_trainer.get(), "other@pf.lu"}, {anna.get(), "anna@ecole.lu"}});
   const json day2_marks = {{"records", {{{"participant_id", aid}, {"present", true}}, {{"participant_id", bid}, {"present", true}}}}};
   REQUIRE(f.coordinator->Post(part2, day2_marks).status == 200);
   // Both days: the module's hours, present; one day: its hours, partial.
@@ -366,7 +381,7 @@ TEST_CASE("events: a session held over two dated parts, attendance per part and 
   // The trainer's sheet page: a form per part, through the same service.
   BrowserClient t(f.server->BaseUrl());
   REQUIRE(t.LogIn("trainer@pf.lu", "a-long-password"));
-  auto sheet_page = t.Get("/trainer/sessions/" + session, {{"Accept-Language", "de"}});
+  auto sheet_page = t.Get("/trainer/sessions/" + session + "?lang=de");  // her profile's language (fr) before the header
   REQUIRE(sheet_page.status == 200);
   CHECK(sheet_page.body.find("/parts/2/mark") != std::string::npos);
   CHECK(sheet_page.body.find("Teil 2") != std::string::npos);
@@ -383,7 +398,7 @@ TEST_CASE("events: a session held over two dated parts, attendance per part and 
 
 TEST_CASE("events: a monthly series made from a rule, each date a session edited on its own", "[api][events]") {
   ApiFixture f;
-  f.SetClock("2027-01-02T08:00:00+01:00");
+  MoveClock(f, "2027-01-02T08:00:00+01:00");
   auto [pid, ptoken] = f.Participant("pro@ecole.lu");
   auto [tid, ttoken] = f.Staff("trainer@pf.lu", "trainer");
   auto participant = f.Client(ptoken);

@@ -60,7 +60,8 @@ TEST_CASE("attestations: unique while valid, found by code and hash, bytes kept 
     u.attendance().Upsert({sessions[1], pid, AttendanceStatus::kPresent, 4, pid, now});
     CHECK(u.attestations().CompletedPathway(path) == std::vector<Id>{pid});
 
-    std::string pdf("%PDF-1.3\n\0\xff binary \x80 bytes", 28);
+    static constexpr char kPdf[] = "%PDF-1.3\n\0\xff binary \x80 bytes";
+    const std::string pdf(kPdf, sizeof kPdf - 1);  // with its NUL byte
     Attestation a;
     a.participant_id = pid;
     a.pathway_id = path.id;

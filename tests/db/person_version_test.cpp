@@ -150,9 +150,10 @@ TEST_CASE("person versions: every write to a person's pages adds to their versio
     u.users().InsertToken("token-hash", ids[3], now, now + std::chrono::hours(1));
     auto found = u.users().FindByTokenVersioned("token-hash", now);
     REQUIRE(found);
-    CHECK(found->first.id == ids[3]);
-    CHECK(found->second == u.users().PersonVersion(ids[3]));
-    CHECK(found->second > 0);
+    CHECK(found->user.id == ids[3]);
+    CHECK(found->version == u.users().PersonVersion(ids[3]));
+    CHECK(found->version > 0);
+    CHECK(found->token_expires_at > now);
     return true;
   });
 

@@ -21,7 +21,7 @@ TimePoint Utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
 
 const char* const kKinds[] = {"registration_confirmed", "promoted", "session_cancelled",
                               "reminder", "session_changed", "moved_to_waitlist",
-                              "document_available"};
+                              "document_available", "evaluation_reminder"};
 const char* const kLanguages[] = {"fr", "de", "en"};
 
 }  // namespace
@@ -124,9 +124,9 @@ TEST_CASE("notifications: FormatWhen across the switch to summer time", "[notifi
 
 TEST_CASE("notifications: every kind has a template in fr, de and en", "[notifications]") {
   const auto& templates = EmbeddedTemplates();
-  // six session kinds, the account claim, the login unlock, the password reset and a session's
-  // document, three languages each
-  CHECK(templates.size() == 30);
+  // six session kinds, the account claim, the login unlock, the password reset, a session's
+  // document and the evaluation reminder, three languages each
+  CHECK(templates.size() == 33);
   for (const char* lang : kLanguages) {
     CHECK(templates.count(std::string("account_claim.") + lang) == 1);
     CHECK(templates.count(std::string("login_unlock.") + lang) == 1);
@@ -165,6 +165,7 @@ TEST_CASE("notifications: templates use only the placeholders the notifier fills
     const bool unlock = key.rfind("login_unlock.", 0) == 0 || key.rfind("password_reset.", 0) == 0;
     const bool changed = key.rfind("session_changed.", 0) == 0;
     const bool document = key.rfind("document_available.", 0) == 0;
+    const bool evaluation = key.rfind("evaluation_reminder.", 0) == 0;
     for (std::size_t i = text.find("{{"); i != std::string::npos; i = text.find("{{", i + 2)) {
       auto end = text.find("}}", i + 2);
       REQUIRE(end != std::string::npos);
@@ -175,7 +176,8 @@ TEST_CASE("notifications: templates use only the placeholders the notifier fills
                    (cancelled && name == "alternatives") ||
                    (claim && (name == "link" || name == "agency")) || (unlock && name == "link") ||
                    (changed && name == "online") ||
-                   (document && (name == "title" || name == "date" || name == "link"));
+                   (document && (name == "title" || name == "date" || name == "link")) ||
+                   (evaluation && (name == "date" || name == "link"));
       CHECK(known);
     }
     if (cancelled) CHECK(text.find("{{alternatives}}") != std::string::npos);

@@ -110,3 +110,71 @@ TEST_CASE("version coalescer: a failed read is no version, and the next caller r
   REQUIRE(v);
   CHECK(v->structure == 3);
 }
+
+namespace {
+
+// Callbacks of Await, with what they were given.
+struct Awaited {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::optional<CatalogueVersion>> got;
+  VersionCoalescer::Done Callback() {
+    return [this](std::optional<CatalogueVersion> v) {
+      std::lock_guard lock(mu);
+      got.push_back(v);
+      cv.notify_all();
+    };
+  }
+  bool WaitFor(std::size_t n) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, 5s, [&] { return got.size() >= n; });
+  }
+  std::size_t Count() {
+    std::lock_guard lock(mu);
+    return got.size();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("version coalescer: an awaiting caller gets a read of its own thread when nobody reads", "[catalogue]") {
+  HeldDatabase db;
+  db.Commit(4);
+  VersionCoalescer versions([&] { return db.Read(); });
+  Awaited awaited;
+  versions.Await(awaited.Callback());
+  REQUIRE(awaited.WaitFor(1));
+  REQUIRE(awaited.got[0]);
+  CHECK(awaited.got[0]->structure == 4);
+  CHECK(versions.reads() == 1);
+}
+
+TEST_CASE("version coalescer: awaiting callers that arrive during a read get the next one, shared with Get callers",
+          "[catalogue]") {
+  HeldDatabase db;
+  VersionCoalescer versions([&] { return db.Read(); });
+  db.hold = true;
+  auto first = std::async(std::launch::async, [&] { return versions.Get(); });
+  db.WaitForReadAtGate();  // version 1 taken, the read still in flight
+  db.Commit(7);            // a cancellation commits, then requests are parked
+  Awaited awaited;
+  for (int i = 0; i < 5; ++i) versions.Await(awaited.Callback());
+  std::this_thread::sleep_for(50ms);
+  CHECK(awaited.Count() == 0);  // not served by the read under way
+  db.Release();
+  REQUIRE(first.get()->structure == 1);
+  REQUIRE(awaited.WaitFor(5));
+  for (const auto& v : awaited.got) {
+    REQUIRE(v);
+    CHECK(v->structure == 7);
+  }
+  CHECK(versions.reads() == 2);  // the Get's read, and one for the five
+}
+
+TEST_CASE("version coalescer: a failed read reaches awaiting callers as no version", "[catalogue]") {
+  VersionCoalescer versions([]() -> std::optional<CatalogueVersion> { throw std::runtime_error("connection lost"); });
+  Awaited awaited;
+  versions.Await(awaited.Callback());
+  REQUIRE(awaited.WaitFor(1));
+  CHECK_FALSE(awaited.got[0]);
+}

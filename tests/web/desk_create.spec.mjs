@@ -43,7 +43,12 @@ test('create a session, assign a trainer, see it at risk; the decision cancels i
 
   // Two registrants of the ten wanted: at risk in the list.
   for (const p of [a, b]) await register({ id }, p);
+  // The list comes 20 sessions a page (a phone scrolls a few screens, not dozens); the filter
+  // from a day finds the session.
   await page.goto('/desk/sessions');
+  expect(await page.locator('li.card').count()).toBeLessThanOrEqual(20);
+  await page.getByLabel('À partir du').fill('2026-12-20');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
   const card = page.locator('li.card', { hasText: 'Sexualité et handicap' });
   await expect(card.locator('.badge.bad')).toHaveText('en risque');
   await expect(card).toContainText('il manque 8 inscription(s), décision dans 5 jour(s)');

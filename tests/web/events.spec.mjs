@@ -7,7 +7,7 @@ import { api, base, checkPage, coordinator, env, logIn, must, participant, setCl
 
 test.use({ baseURL: base() });
 
-test('a German online colloquium: language filter, description, link once confirmed, replay and its count', async ({ page }) => {
+test('a German online colloquium: language filter, description, link once confirmed, replay and its count', async ({ page, browser }) => {
   await setClock('2027-01-10T08:00:00+01:00');
   const coord = await coordinator();
   const m = await must(api('/api/v1/modules', { method: 'POST', token: coord, body: { code: 'KOLL-1', title: 'Kolloquium Sexualpädagogik', hours: 3 } }), 201);
@@ -33,9 +33,11 @@ test('a German online colloquium: language filter, description, link once confir
   await expect(page.getByRole('link', { name: 'https://meet.example.lu/kolloquium' })).toBeVisible();
   await checkPage(page, 'session-online-link');
 
-  // After the event the coordinator publishes the replay; the registrant's link is counted.
+  // After the event the coordinator publishes the replay; the registrant's link is counted
+  // (a sign-in lasts 12 hours of the test clock: both sign in again).
   await setClock('2027-03-05T10:00:00+01:00');
-  const desk = await page.context().browser().newPage({ baseURL: base() });
+  await logIn(page, p.email, p.password);
+  const desk = await (await browser.newContext({ baseURL: base(), locale: 'fr-FR' })).newPage();
   await logIn(desk, env().coordinator_email, env().coordinator_password);
   await desk.goto(`/desk/sessions/${s.id}`);
   await desk.getByLabel('Lien du replay').fill('https://video.example.lu/kolloquium');
@@ -52,7 +54,7 @@ test('a German online colloquium: language filter, description, link once confir
   expect(opened.headers()['location']).toBe('https://video.example.lu/kolloquium');
   await desk.reload();
   await expect(desk.getByText('ouvert 1 fois')).toBeVisible();
-  await desk.close();
+  await desk.context().close();
 });
 
 test('a two-day training marked part by part on the trainer sheet', async ({ page }) => {
@@ -73,12 +75,13 @@ test('a two-day training marked part by part on the trainer sheet', async ({ pag
   await expect(page.locator('ul.parts li')).toHaveCount(2);
 
   await setClock('2027-03-04T15:00:00+01:00');
+  const coordNow = await coordinator();  // the morning's sign-in has expired on this clock
   await logIn(page, t.email, t.password);
   await page.goto(`/trainer/sessions/${s.id}`);
   await checkPage(page, 'trainer-sheet-parts');
   await page.getByRole('button', { name: 'Présent·e – Tom Klein, Partie 1' }).click();
   await expect(page.getByRole('button', { name: 'Présent·e – Tom Klein, Partie 1' })).toHaveAttribute('aria-pressed', 'true');
-  const sheet = await must(api(`/api/v1/sessions/${s.id}/parts/attendance`, { token: coord }));
+  const sheet = await must(api(`/api/v1/sessions/${s.id}/parts/attendance`, { token: coordNow }));
   expect(sheet.records[0].status).toBe('partial');
   expect(sheet.records[0].hours).toBe(6);
 });

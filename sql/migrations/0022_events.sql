@@ -1,4 +1,4 @@
--- Version 19: events as they are held (issue 12, item 5). What the catalogue says about a
+-- Version 22: events as they are held (issue 12, item 5). What the catalogue says about a
 -- session beyond its dates: the language it is held in, who it is for, its objectives, the
 -- trainers' organisation and the co-organisers; and the replay of an online event, for its
 -- confirmed registrants, with the number of times it was opened (staff see it).
