@@ -383,6 +383,7 @@ class PersonalDataRepository {
   // The export.
   virtual std::vector<Registration> RegistrationsOf(Id id) = 0;  // oldest first
   virtual std::vector<AttendanceRecord> AttendanceOf(Id id) = 0;
+  virtual std::vector<PartAttendance> AttendancePartsOf(Id id) = 0;  // per part (0022), by session
   virtual std::vector<Attestation> AttestationsOf(Id id) = 0;
   virtual std::vector<NotificationRecord> NotificationsOf(Id id) = 0;
   virtual std::vector<AgencyEnrolment> EnrolmentsOf(Id id) = 0;

@@ -98,22 +98,12 @@ class MySqlAttendanceRepository final : public AttendanceRepository {
     ps.setInt64(5, m.marked_by);
     ps.setString(6, FormatSqlUtc(m.marked_at));
     ps.executeUpdate();
+    BumpPerson(c_, m.participant_id);  // the person's own data (their export) shows the part marks
   }
   std::vector<PartAttendance> PartsForSession(Id session_id) override {
-    auto& ps = c_.Prepare(
-        "SELECT session_id, participant_id, position, present, marked_by, marked_at FROM attendance_parts "
-        "WHERE session_id = ? ORDER BY participant_id, position");
+    auto& ps = c_.Prepare(PART_ATTENDANCE_COLUMNS "WHERE session_id = ? ORDER BY participant_id, position");
     ps.setInt64(1, session_id);
-    return ReadAll<PartAttendance>(ps, [](sql::ResultSet& rs) {
-      PartAttendance m;
-      m.session_id = rs.getInt64("session_id");
-      m.participant_id = rs.getInt64("participant_id");
-      m.position = rs.getInt("position");
-      m.present = rs.getInt("present") != 0;
-      m.marked_by = rs.getInt64("marked_by");
-      m.marked_at = ReadTime(rs, "marked_at");
-      return m;
-    });
+    return ReadAll<PartAttendance>(ps, ReadPartAttendance);
   }
 
  private:

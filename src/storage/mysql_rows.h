@@ -301,6 +301,21 @@ inline AttendanceRecord ReadAttendance(sql::ResultSet& rs) {
   return a;
 }
 
+// Attendance per part of a multi-part session (0022_events.sql).
+#define PART_ATTENDANCE_COLUMNS \
+  "SELECT session_id, participant_id, position, present, marked_by, marked_at FROM attendance_parts "
+
+inline PartAttendance ReadPartAttendance(sql::ResultSet& rs) {
+  PartAttendance m;
+  m.session_id = rs.getInt64("session_id");
+  m.participant_id = rs.getInt64("participant_id");
+  m.position = rs.getInt("position");
+  m.present = rs.getInt("present") != 0;
+  m.marked_by = rs.getInt64("marked_by");
+  m.marked_at = ReadTime(rs, "marked_at");
+  return m;
+}
+
 inline Notification ReadNotification(sql::ResultSet& rs) {
   Notification n;
   n.id = rs.getInt64("id");

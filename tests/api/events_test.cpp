@@ -15,6 +15,8 @@ namespace {
 const std::string kLink = "https://meet.example.lu/colloque-2027";
 const std::string kReplay = "https://video.example.lu/replay/colloque-2027";
 
+bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
 std::string SessionsIn(const HttpResult& r) {
   std::string ids;
   const json body = r.json();  // a copy: a reference into the temporary would dangle
@@ -493,4 +495,155 @@ TEST_CASE("events: a monthly series made from a rule, each date a session edited
   REQUIRE(weeks.status == 201);
   CHECK(weeks.json()["sessions"][2]["starts_at"] == "2027-02-11T18:00:00+01:00");
   CHECK(f.db.Count("SELECT COUNT(*) FROM sessions") == 10);
+}
+
+// The server keeps whole answers (issue 13): public ones for everyone who asks the same, and a
+// person's "mon parcours" under their shard. The online link must never be in one given to
+// anybody but a confirmed registrant, and a person promoted from the waiting list sees it on
+// their next request; every change to what the catalogue shows (language, description, parts,
+// a series) is seen at once through another process's kept answers.
+TEST_CASE("events: kept answers never give out the online link, a person promoted sees it at once through another process",
+          "[api][events][reads]") {
+  ApiFixture f;
+  ServerProcess second(f.db.Url());
+  HttpClient b(second.BaseUrl());  // reads through the second process; changes go through the first
+  const std::map<std::string, std::string> english = {{"Accept-Language", "en"}};
+  auto [aid, atoken] = f.Participant("first@kept.lu");
+  auto [wid, wtoken] = f.Participant("waiting@kept.lu");
+  auto first = f.Client(atoken);
+  auto waiting = f.Client(wtoken);
+  const std::string module = f.Module("KEPTLINK", 12);
+  auto made = f.coordinator->Post("/api/v1/sessions", {{"module_id", module}, {"starts_at", "2027-03-04T09:00:00+01:00"},
+                                                       {"ends_at", "2027-04-01T16:00:00+02:00"}, {"capacity", 1},
+                                                       {"min_registrants", 0}, {"mode", "online"}, {"online_link", kLink}});
+  REQUIRE(made.status == 201);
+  const std::string session = made.json()["id"];
+  const std::string page = "/sessions/" + session;
+  auto mine = first->Post("/api/v1/sessions/" + session + "/registrations", nullptr);
+  REQUIRE(mine.json()["status"] == "confirmed");
+  REQUIRE(waiting->Post("/api/v1/sessions/" + session + "/registrations", nullptr).json()["status"] == "waitlisted");
+  // Asked the same way each time, so that B keeps what it may and gives it out again.
+  auto as = [&](const std::string& token, const std::string& path) {
+    auto r = b.Request("GET", path, "", {{"Cookie", "parcours_session=" + token + "; parcours_lang=en"}});
+    REQUIRE(r.status == 200);
+    return r.body;
+  };
+  auto anonymous = [&](const std::string& path) {
+    auto r = b.Request("GET", path, "", english);
+    REQUIRE(r.status == 200);
+    return r.body;
+  };
+  const std::vector<std::string> public_paths = {page, "/", "/api/v1/sessions/" + session, "/api/v1/sessions?language=fr"};
+  for (int round = 0; round < 2; ++round) {  // the second round from what B keeps
+    for (const auto& p : public_paths) CHECK_FALSE(Contains(anonymous(p), kLink));
+    CHECK_FALSE(Contains(as(wtoken, page), kLink));
+    CHECK_FALSE(Contains(as(wtoken, "/registrations"), kLink));
+    CHECK_FALSE(Contains(as(wtoken, "/parcours"), kLink));
+  }
+  CHECK(Contains(as(atoken, page), kLink));
+  CHECK(Contains(as(atoken, page), kLink));
+  for (const auto& p : public_paths) CHECK_FALSE(Contains(anonymous(p), kLink));
+  CHECK_FALSE(Contains(as(wtoken, page), kLink));
+
+  // The confirmed person withdraws through A: the waiting one is promoted and sees the link on
+  // their next request through B; the one who left no longer does.
+  REQUIRE(first->Request("DELETE", "/api/v1/registrations/" + mine.json()["id"].get<std::string>()).status == 200);
+  CHECK(Contains(as(wtoken, page), kLink));
+  CHECK(Contains(as(wtoken, "/registrations"), kLink));
+  HttpClient b_waiting(second.BaseUrl());
+  b_waiting.set_token(wtoken);
+  CHECK(b_waiting.Get("/api/v1/me/registrations").json()["items"][0]["session"]["online_link"] == kLink);
+  CHECK_FALSE(Contains(as(atoken, page), kLink));
+  for (const auto& p : public_paths) CHECK_FALSE(Contains(anonymous(p), kLink));
+
+  // A new link through A: the registrant sees it at once through B, nobody else.
+  const std::string moved = "https://meet.example.lu/colloque-2027-salle-b";
+  REQUIRE(f.coordinator->Request("PATCH", "/api/v1/sessions/" + session, json{{"online_link", moved}}.dump()).status == 200);
+  CHECK(Contains(as(wtoken, page), moved));
+  for (const auto& p : public_paths) CHECK_FALSE(Contains(anonymous(p), moved));
+  CHECK_FALSE(Contains(as(atoken, page), moved));
+
+  // Language and description, parts, a series: each seen at once through B's kept answers.
+  auto none = b.Request("GET", "/api/v1/sessions?language=lb", "", english);
+  REQUIRE(none.status == 200);
+  CHECK(SessionsIn(none).empty());
+  REQUIRE(f.coordinator->Request("PATCH", "/api/v1/sessions/" + session,
+                                 json{{"language", "lb"}, {"audience", "Éducateurs des maisons relais"}}.dump())
+              .status == 200);
+  auto lb = b.Request("GET", "/api/v1/sessions?language=lb", "", english);
+  INFO(lb.body);
+  CHECK(SessionsIn(lb) == session + ",");
+  CHECK(Contains(anonymous(page), "Éducateurs des maisons relais"));
+  CHECK(b.Request("GET", "/api/v1/sessions/" + session, "", english).json()["parts"].empty());
+  const json parts = {{"parts",
+                       {{{"starts_at", "2027-03-04T09:00:00+01:00"}, {"ends_at", "2027-03-04T16:00:00+01:00"}, {"hours", 6}},
+                        {{"starts_at", "2027-04-01T09:00:00+02:00"}, {"ends_at", "2027-04-01T16:00:00+02:00"}, {"hours", 6}}}}};
+  REQUIRE(f.coordinator->Put("/api/v1/sessions/" + session + "/parts", parts).status == 200);
+  CHECK(b.Request("GET", "/api/v1/sessions/" + session, "", english).json()["parts"].size() == 2);
+  CHECK(Contains(anonymous(page), "Part 2"));
+  const auto listed = b.Request("GET", "/api/v1/sessions?limit=50", "", english).json()["items"].size();
+  REQUIRE(f.coordinator->Post("/api/v1/series", {{"module_id", module},
+                                                 {"starts_at", "2027-05-06T09:00:00+02:00"},
+                                                 {"ends_at", "2027-05-06T16:00:00+02:00"},
+                                                 {"capacity", 10},
+                                                 {"repeat", {{"frequency", "monthly"}, {"count", 3}}}})
+              .status == 201);
+  CHECK(b.Request("GET", "/api/v1/sessions?limit=50", "", english).json()["items"].size() == listed + 3);
+}
+
+// Marks per part are the person's data: in their export, gone with their erasure (the
+// session's mark, made from them, stays for the reports).
+TEST_CASE("events: the marks per part are in the person's data export and go with an erasure", "[api][events][gdpr]") {
+  ApiFixture f;
+  MoveClock(f, "2027-01-10T08:00:00+01:00");
+  auto [aid, atoken] = f.Participant("anna@ecole.lu");
+  auto [bid, btoken] = f.Participant("ben@ecole.lu");
+  auto anna = f.Client(atoken);
+  const std::string module = f.Module("TWODAYS", 12);
+  auto made = f.coordinator->Post("/api/v1/sessions", {{"module_id", module}, {"starts_at", "2027-03-04T09:00:00+01:00"},
+                                                       {"ends_at", "2027-04-01T16:00:00+02:00"}, {"capacity", 5},
+                                                       {"min_registrants", 0}});
+  REQUIRE(made.status == 201);
+  const std::string session = made.json()["id"];
+  const json parts = {{"parts",
+                       {{{"starts_at", "2027-03-04T09:00:00+01:00"}, {"ends_at", "2027-03-04T16:00:00+01:00"}, {"hours", 6}},
+                        {{"starts_at", "2027-04-01T09:00:00+02:00"}, {"ends_at", "2027-04-01T16:00:00+02:00"}, {"hours", 6}}}}};
+  REQUIRE(f.coordinator->Put("/api/v1/sessions/" + session + "/parts", parts).status == 200);
+  for (const auto& id : {aid, bid})
+    REQUIRE(f.coordinator->Post("/api/v1/sessions/" + session + "/registrations", {{"participant_id", id}}).status == 201);
+  CHECK(anna->Get("/api/v1/me/data").json()["attendance_parts"].empty());
+  MoveClock(f, "2027-03-04T15:00:00+01:00");
+  REQUIRE(f.coordinator->Post("/api/v1/sessions/" + session + "/parts/1/attendance",
+                              {{"records", {{{"participant_id", aid}, {"present", true}}, {{"participant_id", bid}, {"present", true}}}}})
+              .status == 200);
+  MoveClock(f, "2027-04-01T15:00:00+02:00", {{anna.get(), "anna@ecole.lu"}});
+  REQUIRE(f.coordinator->Post("/api/v1/sessions/" + session + "/parts/2/attendance",
+                              {{"records", {{{"participant_id", aid}, {"present", false}}, {{"participant_id", bid}, {"present", true}}}}})
+              .status == 200);
+
+  // The person's own export and the coordinator's copy: each part with its dates and hours.
+  auto data = anna->Get("/api/v1/me/data");
+  REQUIRE(data.status == 200);
+  const json marks = data.json()["attendance_parts"];
+  REQUIRE(marks.size() == 2);
+  CHECK(marks[0]["session"]["session_id"] == session);
+  CHECK(marks[0]["part"]["position"] == 1);
+  CHECK(marks[0]["part"]["starts_at"] == "2027-03-04T09:00:00+01:00");
+  CHECK(marks[0]["part"]["hours"] == 6);
+  CHECK(marks[0]["present"] == true);
+  CHECK(marks[1]["part"]["position"] == 2);
+  CHECK(marks[1]["present"] == false);
+  CHECK(data.json()["attendance"][0]["status"] == "partial");
+  CHECK(f.coordinator->Get("/api/v1/users/" + aid + "/data").json()["attendance_parts"] == marks);
+
+  // Erased once the session has ended: her marks per part go, her session mark stays (under
+  // the pseudonymous row), Ben's are untouched.
+  MoveClock(f, "2027-04-02T10:00:00+02:00");
+  auto erased = f.coordinator->Post("/api/v1/users/" + aid + "/erasure", nullptr);
+  REQUIRE(erased.status == 200);
+  CHECK(erased.json()["row_deleted"] == false);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM attendance_parts WHERE participant_id = " + aid) == 0);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM attendance WHERE participant_id = " + aid) == 1);
+  CHECK(f.db.Count("SELECT COUNT(*) FROM attendance_parts WHERE participant_id = " + bid) == 2);
+  CHECK(f.db.Scalar("SELECT CONCAT(status, ' ', hours) FROM attendance WHERE participant_id = " + aid) == "partial 6.00");
 }
