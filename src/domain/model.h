@@ -174,6 +174,25 @@ const char* ToString(SessionMode m);
 std::optional<SessionStatus> SessionStatusFromString(const std::string& s);
 std::optional<SessionMode> SessionModeFromString(const std::string& s);
 
+// What the catalogue says about a session beyond its dates (issue 12): the language it is
+// held in (a code of kSessionLanguages, domain/events.h), who it is for, its objectives, the
+// trainers' organisation and the co-organisers (free text, shown to everyone).
+struct SessionDescription {
+  std::string language = "fr";
+  std::string audience, objectives, trainers_organisation, co_organisers;
+  bool operator==(const SessionDescription&) const = default;
+};
+
+// One dated part of a session held over several days (e.g. two days a month apart, issue 12).
+// The parts share their session's registration; the hours of the parts a person attended are
+// credited for the session.
+struct SessionPart {
+  int position = 0;  // 1-based, in time order
+  TimePoint starts_at, ends_at;
+  double hours = 0;
+  bool operator==(const SessionPart&) const = default;
+};
+
 struct Session {
   Id id = 0;
   Id module_id = 0;
@@ -196,6 +215,13 @@ struct Session {
   std::string online_link;
   bool imported = false;                         // a past session a history import recorded
   std::optional<TimePoint> sheet_confirmed_at;   // the trainer confirmed the attendance sheet
+  SessionDescription description;  // public (catalogue)
+  // The recording of an online event, set by staff after it: for confirmed registrants and
+  // staff only, opened through a counting redirect (replay_views: staff answers only).
+  std::string replay_link;
+  long long replay_views = 0;
+  std::vector<SessionPart> parts;  // none: held in one go
+  std::optional<Id> series_id;     // one date of a series made from a rule
   bool Teaches(Id user) const;
 };
 
@@ -463,6 +489,21 @@ struct RegistrationDetail {
   Registration registration;
   Session session;
   Module module;
+};
+
+}  // namespace parcours
+
+namespace parcours {
+
+// Attendance at one part of a multi-part session (issue 12): present or not; the session's
+// mark is made from its parts' (AttendanceFromParts, domain/events.h).
+struct PartAttendance {
+  Id session_id = 0;
+  Id participant_id = 0;
+  int position = 0;
+  bool present = false;
+  Id marked_by = 0;
+  TimePoint marked_at;
 };
 
 }  // namespace parcours

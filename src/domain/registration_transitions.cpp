@@ -169,7 +169,8 @@ Result<Transition> EditTransition(const Session& before, Session after, const st
   const bool reschedule = ScheduleChanged(before, after);
   const bool visible = PublicFieldsChanged(before, after);
   Transition t;
-  if (!reschedule && !visible && before.online_link == after.online_link) return t;  // nothing changes
+  if (!reschedule && !visible && before.online_link == after.online_link && before.description == after.description)
+    return t;  // nothing changes
 
   std::vector<Registration> moved, promoted;
   if (after.capacity < before.confirmed_count) {

@@ -174,6 +174,7 @@ struct SessionFilter {
   std::optional<Id> module_id;
   std::optional<TimePoint> from, to;
   std::optional<SessionStatus> status;
+  std::optional<std::string> language;  // held in this language (issue 12)
   // Keyset pagination on (starts_at, id).
   std::optional<TimePoint> after_starts_at;
   Id after_id = 0;
@@ -244,6 +245,14 @@ class CatalogueRepository {
   virtual std::vector<Module> AllModules() = 0;
   // The catalogue's version (0013_catalogue_version.sql), one cheap read.
   virtual CatalogueVersion ReadCatalogueVersion() = 0;
+  // A session's replay (issue 12): its link, and one more view of it.
+  virtual void SetReplayLink(Id id, const std::string& link) = 0;
+  virtual void CountReplayView(Id id) = 0;
+  // A multi-part session's parts, replaced as a whole (issue 12).
+  virtual void ReplaceParts(Id session_id, const std::vector<SessionPart>& parts) = 0;
+  // A series of sessions made from a rule (issue 12): the series, then each session with its id.
+  virtual Id InsertSeries(Id module_id, const std::string& rule_json, Id created_by, TimePoint at) = 0;
+  virtual std::vector<Session> SessionsOfSeries(Id series_id) = 0;
 };
 
 // The unique key that refused a registration: one active registration per person and session,
@@ -283,6 +292,9 @@ class AttendanceRepository {
   // Every mark of a person, latest session first.
   virtual std::vector<AttendanceRecord> ForParticipant(Id participant_id) = 0;
   virtual Id InsertHistoryImport(const HistoryImport& h) = 0;
+  // Attendance per part of a multi-part session (issue 12).
+  virtual void UpsertPart(const PartAttendance& m) = 0;
+  virtual std::vector<PartAttendance> PartsForSession(Id session_id) = 0;
 };
 
 class NotificationRepository {
@@ -371,6 +383,7 @@ class PersonalDataRepository {
   // The export.
   virtual std::vector<Registration> RegistrationsOf(Id id) = 0;  // oldest first
   virtual std::vector<AttendanceRecord> AttendanceOf(Id id) = 0;
+  virtual std::vector<PartAttendance> AttendancePartsOf(Id id) = 0;  // per part (0022), by session
   virtual std::vector<Attestation> AttestationsOf(Id id) = 0;
   virtual std::vector<NotificationRecord> NotificationsOf(Id id) = 0;
   virtual std::vector<AgencyEnrolment> EnrolmentsOf(Id id) = 0;

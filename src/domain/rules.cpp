@@ -206,6 +206,7 @@ Result<Session> ApplySessionEdit(const Session& s, const SessionEdit& e, TimePoi
     if (e.trainer_ids->size() > 20) errors.push_back({"trainer_ids", "must list at most 20 trainers"});
     after.trainer_ids = *e.trainer_ids;
   }
+  ApplyDescriptionEdit(after.description, e.description, errors);
   if (!errors.empty()) return Invalid(errors);
   return after;
 }

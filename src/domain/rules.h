@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "domain/errors.h"
+#include "domain/events.h"
 #include "domain/model.h"
 
 namespace parcours {
@@ -84,6 +85,7 @@ struct SessionEdit {
   // Lowering the capacity below the confirmed registrants moves the last confirmed to the
   // waiting list only when the coordinator says so explicitly.
   bool move_to_waitlist = false;
+  DescriptionEdit description;  // language, audience, objectives... (domain/events.h)
 };
 // The session as edited, or the field errors (422) or the state conflict (409: cancelled or
 // completed). Once the session has started its start, capacity, threshold and decision date

@@ -49,6 +49,10 @@ HttpResponse ListSessions(const HttpRequest& req, Services& s) {
     if (auto st = SessionStatusFromString(*v)) filter.status = *st;
     else errors.push_back({"status", "must be scheduled, confirmed, cancelled or completed"});
   }
+  if (auto v = req.Query("language")) {
+    if (IsSessionLanguage(*v)) filter.language = *v;
+    else errors.push_back({"language", "must be one of fr, de, lb, en, pt, it, nl, es"});
+  }
   if (!errors.empty())
     return HttpResponse::Problem({ErrorCode::kMalformed, "Invalid query parameters.", errors}, req.ctx.request_id);
   return ReplyPage(req, s.catalogue.ListSessions(filter, *page), [lang = PreferredLanguage(req)](const Session& v) { return ToJson(v, lang); });
@@ -78,6 +82,46 @@ HttpResponse KeptRead(const HttpRequest& req, Services& s, CatalogueCache<Render
 }
 
 }  // namespace
+
+// The fields of a new session (POST /api/v1/sessions, and the first date of a series; `more`
+// reads the caller's own fields before the check); nullopt when some are bad (errors in `f`).
+std::optional<NewSession> ReadNewSession(FieldReader& f, const std::function<void()>& more) {
+  NewSession in;
+  Session& x = in.session;
+  auto module_id = f.IdString("module_id");
+  auto starts = f.Time("starts_at");
+  auto ends = f.Time("ends_at");
+  auto capacity = f.Integer("capacity", true, 1, kMaxCapacity);
+  auto min_reg = f.Integer("min_registrants", false, 0, kMaxCapacity);
+  auto decision = f.Time("decision_at", false);
+  auto agency = f.String("agency", false, 100);
+  auto location = f.String("location", false, 2000);
+  auto mode = f.String("mode", false, 20);
+  if (mode && !SessionModeFromString(*mode)) f.AddError("mode", "must be onsite, online or hybrid");
+  auto online_link = f.String("online_link", false, 4000);
+  auto trainers = f.Ids("trainer_ids", false, 20);
+  in.description = ReadDescription(f);
+  if (more) more();
+  if (!f.ok()) return std::nullopt;
+  x.module_id = *module_id;
+  x.starts_at = *starts;
+  x.ends_at = *ends;
+  x.capacity = static_cast<int>(*capacity);
+  if (min_reg) {
+    x.min_registrants = static_cast<int>(*min_reg);
+    in.min_registrants_given = true;
+  }
+  if (decision) {
+    x.decision_at = *decision;
+    in.decision_given = true;
+  }
+  x.agency = agency;
+  x.location = location.value_or("");
+  x.mode = mode ? *SessionModeFromString(*mode) : SessionMode::kOnsite;
+  x.trainer_ids = trainers.value_or(std::vector<Id>{});
+  x.online_link = online_link.value_or("");
+  return in;
+}
 
 void AddCatalogueRoutes(Router& router, Services& s) {
   auto kept = std::make_shared<CatalogueCache<RenderedBody>>();
@@ -152,39 +196,9 @@ void AddCatalogueRoutes(Router& router, Services& s) {
     auto body = BodyObject(req, bad);
     if (!body) return bad;
     FieldReader f(*body);
-    NewSession in;
-    Session& x = in.session;
-    auto module_id = f.IdString("module_id");
-    auto starts = f.Time("starts_at");
-    auto ends = f.Time("ends_at");
-    auto capacity = f.Integer("capacity", true, 1, kMaxCapacity);
-    auto min_reg = f.Integer("min_registrants", false, 0, kMaxCapacity);
-    auto decision = f.Time("decision_at", false);
-    auto agency = f.String("agency", false, 100);
-    auto location = f.String("location", false, 2000);
-    auto mode = f.String("mode", false, 20);
-    if (mode && !SessionModeFromString(*mode)) f.AddError("mode", "must be onsite, online or hybrid");
-    auto online_link = f.String("online_link", false, 4000);
-    auto trainers = f.Ids("trainer_ids", false, 20);
-    if (!f.ok()) return InvalidFields(req, f);
-    x.module_id = *module_id;
-    x.starts_at = *starts;
-    x.ends_at = *ends;
-    x.capacity = static_cast<int>(*capacity);
-    if (min_reg) {
-      x.min_registrants = static_cast<int>(*min_reg);
-      in.min_registrants_given = true;
-    }
-    if (decision) {
-      x.decision_at = *decision;
-      in.decision_given = true;
-    }
-    x.agency = agency;
-    x.location = location.value_or("");
-    x.mode = mode ? *SessionModeFromString(*mode) : SessionMode::kOnsite;
-    x.trainer_ids = trainers.value_or(std::vector<Id>{});
-    x.online_link = online_link.value_or("");
-    return Reply(req, s.catalogue.CreateSession(req.ctx, in), 201, [lang = PreferredLanguage(req)](const Session& v) { return StaffJson(v, lang); });
+    auto in = ReadNewSession(f, {});
+    if (!in) return InvalidFields(req, f);
+    return Reply(req, s.catalogue.CreateSession(req.ctx, *in), 201, [lang = PreferredLanguage(req)](const Session& v) { return StaffJson(v, lang); });
   }));
 
   router.Add(Method::kGet, "/api/v1/sessions", Access::kAnyone, [&s, kept](HttpRequest& req) {

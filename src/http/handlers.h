@@ -101,6 +101,12 @@ bool IsDocumentUpload(std::string_view method, std::string_view target);
 std::optional<Id> DocumentUploadSession(std::string_view method, std::string_view target, bool page_form = false);
 void AddEvaluationRoutes(Router& router, Services& s);
 void AddSpeedMeetingRoutes(Router& router, Services& s);
+// A session's replay (events_handler.cpp, issue 12), and the description fields (language,
+// audience, objectives, trainers_organisation, co_organisers) a creation or edit may give.
+void AddEventRoutes(Router& router, Services& s);
+DescriptionEdit ReadDescription(FieldReader& f);
+// The fields of a new session (catalogue_handler.cpp); `more` reads the caller's own fields.
+std::optional<NewSession> ReadNewSession(FieldReader& f, const std::function<void()>& more);
 void AddEmployerRoutes(Router& router, Services& s);
 // A registration in a person's record, with its module, dates and mark (people_handler.cpp).
 json RecordRegistrationJson(const RecordRegistration& x);
@@ -161,6 +167,8 @@ inline void AddAllRoutes(Router& router, Services& s) {
   AddSpeedMeetingRoutes(router, s);
   for (const char* path : {"/api/v1/sessions/{id}/speed-meeting", "/api/v1/sessions/{id}/speed-meeting/pdf"})
     router.AllowQuery(Method::kGet, path, {"round_minutes", "duration_minutes", "table_size"});
+  AddEventRoutes(router, s);
+  router.AllowQuery(Method::kGet, "/api/v1/sessions", {"module_id", "from", "to", "status", "language", "limit", "cursor"});
   if (s.employer) AddEmployerRoutes(router, s);
 }
 

@@ -54,7 +54,10 @@ void AddRegistrationRoutes(Router& router, Services& s) {
     // Each registration with its session and module, so that a client needs no further call.
     return ReplyPage(req, s.registrations.ListMineDetailed(req.ctx, *page), [&req](const RegistrationDetail& d) {
       json j = ToJson(d.registration);
-      j["session"] = ToJson(d.session, PreferredLanguage(req));
+      // The online link and the replay only once confirmed (issue 12).
+      j["session"] = d.registration.status == RegistrationStatus::kConfirmed
+                         ? RegistrantJson(d.session, PreferredLanguage(req))
+                         : ToJson(d.session, PreferredLanguage(req));
       j["module"] = ToJson(d.module);
       return j;
     });

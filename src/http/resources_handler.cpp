@@ -43,6 +43,7 @@ std::string LocationOf(const std::string& route, const HttpRequest& req, const j
   if (route == "POST /api/v1/attestations/{id}/reissue") return "/api/v1/attestations/" + id;
   if (route == "POST /api/v1/structures") return "/api/v1/structures/" + id;
   if (route == "POST /api/v1/sessions/{id}/documents") return req.path + "/" + id;
+  if (route == "POST /api/v1/series") return "/api/v1/series/" + id;
   if (route == "POST /api/v1/structures/{id}/contacts") return req.path + "/" + created.value("/person/id"_json_pointer, "");
   return "";
 }

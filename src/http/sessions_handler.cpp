@@ -24,6 +24,7 @@ std::optional<SessionEdit> ReadEdit(FieldReader& f) {
   }
   if (auto ids = f.Ids("trainer_ids", false, 20)) e.trainer_ids = std::vector<Id>(ids->begin(), ids->end());
   e.move_to_waitlist = f.Boolean("move_to_waitlist").value_or(false);
+  e.description = ReadDescription(f);
   if (!f.ok()) return std::nullopt;
   return e;
 }

@@ -51,6 +51,17 @@ PathwayProgress ProgressOf(UnitOfWork& uow, Id participant_id, const Pathway& pa
 // May this caller see the session's sheet and registrants (its trainers, coordinators)?
 bool MaySeeSheet(const Principal& who, const Session& s);
 
+// Attendance per part of a multi-part session (issue 12): one person's presence at one part.
+struct PartInput {
+  Id participant_id = 0;
+  bool present = false;
+};
+// The marks per part with the sheet they make (each person's session mark sums their parts).
+struct PartSheet {
+  AttendanceSheet sheet;
+  std::vector<PartAttendance> marks;
+};
+
 class AttendanceService {
  public:
   AttendanceService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
@@ -58,6 +69,10 @@ class AttendanceService {
   Result<AttendanceSheet> Mark(const RequestContext& ctx, Id session_id,
                                const std::vector<AttendanceInput>& records);
   Result<AttendanceSheet> Sheet(const RequestContext& ctx, Id session_id);
+  // Marks presence at part `position` (1-based) of a multi-part session, from that part's start
+  // on (its trainers, coordinators); each person's session mark becomes AttendanceFromParts.
+  Result<PartSheet> MarkPart(const RequestContext& ctx, Id session_id, int position, const std::vector<PartInput>& records);
+  Result<PartSheet> PartMarks(const RequestContext& ctx, Id session_id);
   Result<PathwayProgress> Progress(const RequestContext& ctx, Id participant_id, Id pathway_id);
   // The signed-in person's own progress along pathways they already hold (from the catalogue
   // snapshot): one query for all of them.

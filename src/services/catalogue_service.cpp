@@ -160,9 +160,11 @@ Result<Page<Module>> CatalogueService::ListModules(const PageRequest& page) {
   return MakePage(std::move(rows), page.limit, [](const Module& m) { return EncodeCursor(m.id); });
 }
 
-Result<Session> CatalogueService::CreateSession(const RequestContext& ctx, NewSession in) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
-  Session s = in.session;
+namespace {
+
+// A new session as given, checked (the field errors) and completed with its defaults.
+std::vector<FieldError> PrepareNewSession(const NewSession& in, Session& s) {
+  s = in.session;
   if (!in.min_registrants_given) s.min_registrants = std::min(kDefaultMinRegistrants, s.capacity);
   std::vector<FieldError> errors;
   CheckNewSession(s, in.decision_given, errors);
@@ -170,18 +172,31 @@ Result<Session> CatalogueService::CreateSession(const RequestContext& ctx, NewSe
   if (!IsValidOnlineLink(s.online_link))
     errors.push_back({"online_link", "must be empty or an http(s) URL of at most 2000 characters"});
   if (s.trainer_ids.size() > 20) errors.push_back({"trainer_ids", "must list at most 20 trainers"});
-  if (!errors.empty()) return Invalid(errors);
+  ApplyDescriptionEdit(s.description, in.description, errors);
   s.status = SessionStatus::kScheduled;
   s.confirmed_count = s.waitlist_count = 0;
+  return errors;
+}
+
+// What a new session names must exist: its module, agency and trainers.
+std::vector<FieldError> CheckReferences(UnitOfWork& uow, const Session& s) {
+  std::vector<FieldError> refs;
+  if (!uow.catalogue().FindModule(s.module_id)) refs.push_back({"module_id", "no module has this id"});
+  if (s.agency && !uow.agencies().Find(*s.agency)) refs.push_back({"agency", "no agency has this code"});
+  for (auto& e : CheckTrainers(uow, s.trainer_ids)) refs.push_back(std::move(e));
+  return refs;
+}
+
+}  // namespace
+
+Result<Session> CatalogueService::CreateSession(const RequestContext& ctx, NewSession in) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  Session s;
+  if (auto errors = PrepareNewSession(in, s); !errors.empty()) return Invalid(errors);
 
   Result<Session> out;
   store_.Transact([&](UnitOfWork& uow) {
-    std::vector<FieldError> refs;
-    if (!uow.catalogue().FindModule(s.module_id))
-      refs.push_back({"module_id", "no module has this id"});
-    if (s.agency && !uow.agencies().Find(*s.agency))
-      refs.push_back({"agency", "no agency has this code"});
-    for (auto& e : CheckTrainers(uow, s.trainer_ids)) refs.push_back(std::move(e));
+    std::vector<FieldError> refs = CheckReferences(uow, s);
     if (!refs.empty()) {
       out = Invalid(refs);
       return false;
@@ -338,6 +353,111 @@ Result<std::vector<ComingDecision>> CatalogueService::Decisions(const RequestCon
     return true;
   });
   return out;
+}
+
+Result<Session> CatalogueService::SetReplay(const RequestContext& ctx, Id id, const std::string& link) {
+  const Principal& who = ctx.principal;
+  if (!who.Has(Role::kTrainer) && !who.IsCoordinator())
+    return Error(ErrorCode::kForbidden, "A replay is added by the session's trainers and coordinators.");
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Session> {
+    auto s = uow.catalogue().FindSession(id, true);
+    if (!s) return Error(ErrorCode::kNotFound, "No session has this id.");
+    if (!who.IsCoordinator() && !s->Teaches(who.user_id))
+      return Error(ErrorCode::kForbidden, "Only this session's trainers add its replay.");
+    if (!IsValidOnlineLink(link))
+      return Invalid({{"replay_link", "must be empty or an http(s) URL of at most 2000 characters"}});
+    const TimePoint now = clock_.Now();
+    if (s->status == SessionStatus::kCancelled) return Error(ErrorCode::kConflict, "The session was cancelled.");
+    if (now < s->starts_at) return Error(ErrorCode::kConflict, "A replay is added once the session has started.");
+    const nlohmann::json before = {{"replay_link", s->replay_link}};
+    uow.catalogue().SetReplayLink(s->id, link);
+    s->replay_link = link;
+    Audit(uow, ctx, now, "session.replay_set", "session", s->id, before, {{"replay_link", link}});
+    return *s;
+  });
+}
+
+Result<std::string> CatalogueService::OpenReplay(const RequestContext& ctx, Id id) {
+  const Principal& who = ctx.principal;
+  if (who.kind != Principal::Kind::kUser)
+    return Error(ErrorCode::kForbidden, "A replay is for the session's registrants and staff.");
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<std::string> {
+    auto s = uow.catalogue().FindSession(id, false);
+    if (!s) return Error(ErrorCode::kNotFound, "No session has this id.");
+    bool may = MaySeeLinks(who, *s, uow.registrations().FindActive(s->id, who.user_id));
+    if (!may) {
+      auto mark = uow.attendance().Find(s->id, who.user_id);
+      may = mark && (mark->status == AttendanceStatus::kPresent || mark->status == AttendanceStatus::kPartial);
+    }
+    if (!may) return Error(ErrorCode::kForbidden, "A replay is for the session's confirmed registrants and staff.");
+    if (s->replay_link.empty()) return Error(ErrorCode::kNotFound, "This session has no replay.");
+    uow.catalogue().CountReplayView(s->id);
+    Audit(uow, ctx, clock_.Now(), "session.replay_viewed", "session", s->id, nullptr, {{"views", s->replay_views + 1}},
+          who.user_id);
+    return s->replay_link;
+  });
+}
+
+Result<Session> CatalogueService::SetParts(const RequestContext& ctx, Id id, const std::vector<SessionPart>& parts) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<Session> {
+    auto s = uow.catalogue().FindSession(id, true);
+    if (!s) return Error(ErrorCode::kNotFound, "No session has this id.");
+    if (s->status == SessionStatus::kCancelled || s->status == SessionStatus::kCompleted)
+      return Error(ErrorCode::kConflict, std::string("The session is ") + ToString(s->status) + ": it no longer changes.");
+    const TimePoint now = clock_.Now();
+    if (now >= s->starts_at) return Error(ErrorCode::kConflict, "The session has started: its parts no longer change.");
+    auto checked = CheckParts(*s, parts, uow.catalogue().FindModule(s->module_id)->hours);
+    if (!checked) return Fail(checked.error());
+    nlohmann::json before = nlohmann::json::array(), after = nlohmann::json::array();
+    for (const auto& p : s->parts) before.push_back(ToJson(p));
+    for (const auto& p : *checked) after.push_back(ToJson(p));
+    uow.catalogue().ReplaceParts(s->id, *checked);
+    s->parts = *checked;
+    Audit(uow, ctx, now, "session.parts_set", "session", s->id, {{"parts", before}}, {{"parts", after}});
+    return *s;
+  });
+}
+
+Result<SessionSeries> CatalogueService::CreateSeries(const RequestContext& ctx, NewSession in, const SeriesRule& rule) {
+  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  Session first;
+  std::vector<FieldError> errors = PrepareNewSession(in, first);
+  auto dates = SeriesDates(in.session.starts_at, in.session.ends_at, rule);
+  if (!dates) for (const auto& e : dates.error().errors) errors.push_back(e);
+  if (!errors.empty()) return Invalid(errors);
+  const auto decision_lead = first.starts_at - first.decision_at;
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<SessionSeries> {
+    if (auto refs = CheckReferences(uow, first); !refs.empty()) return Invalid(refs);
+    const TimePoint now = clock_.Now();
+    SessionSeries series;
+    series.module_id = first.module_id;
+    series.rule = rule;
+    series.id = uow.catalogue().InsertSeries(first.module_id, SeriesRuleJson(rule), ctx.principal.user_id, now);
+    for (const auto& [starts, ends] : *dates) {
+      Session s = first;
+      s.starts_at = starts;
+      s.ends_at = ends;
+      // The same decision lead as the first date's (its default: 14 calendar days before).
+      s.decision_at = in.decision_given ? starts - decision_lead : AddLuxembourgDays(starts, -kDefaultDecisionLeadDays);
+      s.series_id = series.id;
+      s.id = uow.catalogue().InsertSession(s);
+      Audit(uow, ctx, now, "session.created", "session", s.id, nullptr, ToJson(s));
+      series.sessions.push_back(std::move(s));
+    }
+    return series;
+  });
+}
+
+Result<SessionSeries> CatalogueService::GetSeries(Id id) {
+  return Transact(store_, [&](UnitOfWork& uow) -> Result<SessionSeries> {
+    SessionSeries series;
+    series.sessions = uow.catalogue().SessionsOfSeries(id);
+    if (series.sessions.empty()) return Error(ErrorCode::kNotFound, "No series has this id.");
+    series.id = id;
+    series.module_id = series.sessions.front().module_id;
+    return series;
+  });
 }
 
 const Module* CatalogueSnapshot::FindModule(Id id) const {

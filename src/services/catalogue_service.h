@@ -31,10 +31,19 @@ struct ComingDecision {
   bool at_risk = false;
 };
 
+// A series of sessions made from a rule (issue 12): each date a session of its own.
+struct SessionSeries {
+  Id id = 0;
+  Id module_id = 0;
+  SeriesRule rule;
+  std::vector<Session> sessions;  // soonest first
+};
+
 struct NewSession {
   Session session;           // module_id, times, capacity, agency, location, mode, trainers
   bool decision_given = false;
   bool min_registrants_given = false;
+  DescriptionEdit description;  // language, audience, objectives... (checked like an edit's)
 };
 
 // The catalogue as its pages show it, read at once: every pathway (with its modules), every
@@ -76,6 +85,21 @@ class CatalogueService {
   // Scheduled sessions whose decision date is at most `within_days` days away (coordinator);
   // only those at risk when asked.
   Result<std::vector<ComingDecision>> Decisions(const RequestContext& ctx, int within_days, bool at_risk_only);
+
+  // A session's replay (issue 12): set (or cleared with "") by its trainers or a coordinator
+  // once the session has started (409 before, or when cancelled).
+  Result<Session> SetReplay(const RequestContext& ctx, Id id, const std::string& link);
+  // The replay's link for a person who may see it (the session's staff, its confirmed
+  // registrants and attendees; 403 for others, 404 while there is none), one view counted.
+  Result<std::string> OpenReplay(const RequestContext& ctx, Id id);
+
+  // The parts of a session held over several dates (coordinator, before it starts; none: held
+  // in one go): see CheckParts. Its registration, capacity and decision stay the session's.
+  Result<Session> SetParts(const RequestContext& ctx, Id id, const std::vector<SessionPart>& parts);
+  // A series (coordinator): `in` describes the first date, `rule` the others; every date is
+  // checked like a new session, and made in one transaction, or none is.
+  Result<SessionSeries> CreateSeries(const RequestContext& ctx, NewSession in, const SeriesRule& rule);
+  Result<SessionSeries> GetSeries(Id id);
 
   // Kept reads (catalogue_cache.h): set once at start; without it nothing is kept.
   void SetCache(CatalogueCacheSettings settings) {

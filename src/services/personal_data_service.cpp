@@ -89,6 +89,7 @@ Result<PersonalData> PersonalDataService::Export(const RequestContext& ctx, Id p
     out.sign_ins = data.SignInsOf(person);
     out.registrations = data.RegistrationsOf(person);
     out.attendance = data.AttendanceOf(person);
+    out.attendance_parts = data.AttendancePartsOf(person);
     out.attestations = data.AttestationsOf(person);
     out.notifications = data.NotificationsOf(person);
     out.agency_enrolments = data.EnrolmentsOf(person);
@@ -111,6 +112,7 @@ Result<PersonalData> PersonalDataService::Export(const RequestContext& ctx, Id p
     for (const auto& a : out.evaluation_answers) session_ids.push_back(a.session_id);
     for (const auto& r : out.registrations) session_ids.push_back(r.session_id);
     for (const auto& a : out.attendance) session_ids.push_back(a.session_id);
+    for (const auto& p : out.attendance_parts) session_ids.push_back(p.session_id);
     for (Id id : session_ids) {
       if (out.sessions.count(id)) continue;
       if (auto s = uow.catalogue().FindSession(id, false)) {
@@ -357,6 +359,16 @@ json PersonalDataJson(const PersonalData& d) {
     j["marked_at"] = FormatLocal(a.marked_at);
     attendance.push_back(j);
   }
+  // Marks per part of a multi-part session, each with the part's dates and hours.
+  json attendance_parts = json::array();
+  for (const auto& p : d.attendance_parts) {
+    json part = {{"position", p.position}};
+    if (auto s = d.sessions.find(p.session_id); s != d.sessions.end())
+      for (const auto& x : s->second.parts)
+        if (x.position == p.position) part = ToJson(x);
+    attendance_parts.push_back({{"session", SessionSummary(d, p.session_id)}, {"part", part}, {"present", p.present},
+                                {"marked_at", FormatLocal(p.marked_at)}});
+  }
   json attestations = json::array();
   for (const auto& a : d.attestations)
     attestations.push_back({{"id", IdString(a.id)}, {"pathway_id", IdString(a.pathway_id)},
@@ -399,6 +411,7 @@ json PersonalDataJson(const PersonalData& d) {
           {"sign_ins", sign_ins},
           {"registrations", registrations},
           {"attendance", attendance},
+          {"attendance_parts", attendance_parts},
           {"attestations", attestations},
           {"notifications", notifications},
           {"agency_enrolments", enrolments},

@@ -44,6 +44,7 @@ struct PersonalData {
   std::vector<PersonalDataRepository::SignIn> sign_ins;
   std::vector<Registration> registrations;
   std::vector<AttendanceRecord> attendance;
+  std::vector<PartAttendance> attendance_parts;  // marks per part of multi-part sessions (issue 12)
   std::vector<Attestation> attestations;
   std::vector<NotificationRecord> notifications;
   std::vector<AgencyEnrolment> agency_enrolments;

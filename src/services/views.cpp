@@ -38,7 +38,14 @@ json ToJson(const CancelReason& r) {
   return j;
 }
 
+json ToJson(const SessionPart& p) {
+  return {{"position", p.position}, {"starts_at", FormatLocal(p.starts_at)}, {"ends_at", FormatLocal(p.ends_at)},
+          {"hours", p.hours}};
+}
+
 json ToJson(const Session& s, const std::string& language) {
+  json parts = json::array();
+  for (const auto& p : s.parts) parts.push_back(ToJson(p));
   json trainers = json::array();
   for (Id t : s.trainer_ids) trainers.push_back(IdString(t));
   json reason = s.cancellation ? json(WordCancelReason(*s.cancellation, language))
@@ -60,13 +67,29 @@ json ToJson(const Session& s, const std::string& language) {
           {"confirmed_count", s.confirmed_count},
           {"waitlist_count", s.waitlist_count},
           {"trainer_ids", trainers},
-          {"imported", s.imported}};
+          {"imported", s.imported},
+          {"language", s.description.language},
+          {"audience", s.description.audience},
+          {"objectives", s.description.objectives},
+          {"trainers_organisation", s.description.trainers_organisation},
+          {"co_organisers", s.description.co_organisers},
+          {"parts", parts},
+          {"series_id", s.series_id ? json(IdString(*s.series_id)) : json(nullptr)}};
 }
 
 json StaffJson(const Session& s, const std::string& language) {
   json j = ToJson(s, language);
   j["online_link"] = s.online_link;
   j["sheet_confirmed_at"] = s.sheet_confirmed_at ? json(FormatLocal(*s.sheet_confirmed_at)) : json(nullptr);
+  j["replay_link"] = s.replay_link;
+  j["replay_views"] = s.replay_views;
+  return j;
+}
+
+json RegistrantJson(const Session& s, const std::string& language) {
+  json j = ToJson(s, language);
+  j["online_link"] = s.online_link;
+  j["replay_url"] = s.replay_link.empty() ? json(nullptr) : json("/api/v1/sessions/" + IdString(s.id) + "/replay");
   return j;
 }
 

@@ -86,6 +86,25 @@ class MySqlAttendanceRepository final : public AttendanceRepository {
     ps.executeUpdate();
     return LastInsertId(c_);
   }
+  void UpsertPart(const PartAttendance& m) override {
+    auto& ps = c_.Prepare(
+        "INSERT INTO attendance_parts (session_id, participant_id, position, present, marked_by, marked_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE present = VALUES(present), marked_by = VALUES(marked_by), "
+        "marked_at = VALUES(marked_at)");
+    ps.setInt64(1, m.session_id);
+    ps.setInt64(2, m.participant_id);
+    ps.setInt(3, m.position);
+    ps.setInt(4, m.present ? 1 : 0);
+    ps.setInt64(5, m.marked_by);
+    ps.setString(6, FormatSqlUtc(m.marked_at));
+    ps.executeUpdate();
+    BumpPerson(c_, m.participant_id);  // the person's own data (their export) shows the part marks
+  }
+  std::vector<PartAttendance> PartsForSession(Id session_id) override {
+    auto& ps = c_.Prepare(PART_ATTENDANCE_COLUMNS "WHERE session_id = ? ORDER BY participant_id, position");
+    ps.setInt64(1, session_id);
+    return ReadAll<PartAttendance>(ps, ReadPartAttendance);
+  }
 
  private:
   PooledConnection& c_;

@@ -74,8 +74,9 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
   Id InsertSession(const Session& s) override {
     auto& ps = c_.Prepare(
         "INSERT INTO sessions (module_id, starts_at, ends_at, decision_at, capacity, "
-        "min_registrants, agency_code, location, mode, status, online_link, imported) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "min_registrants, agency_code, location, mode, status, online_link, imported, language, audience, "
+        "objectives, trainers_organisation, co_organisers, series_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ps.setInt64(1, s.module_id);
     ps.setString(2, FormatSqlUtc(s.starts_at));
     ps.setString(3, FormatSqlUtc(s.ends_at));
@@ -89,11 +90,21 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setString(10, ToString(s.status));
     ps.setString(11, s.online_link);
     ps.setInt(12, s.imported ? 1 : 0);
+    BindDescription(ps, 13, s.description);
+    if (s.series_id) ps.setInt64(18, *s.series_id);
+    else ps.setNull(18, 0);
     ps.executeUpdate();
     Id id = LastInsertId(c_);
     InsertTrainers(id, s.trainer_ids);
     BumpStructure();
     return id;
+  }
+  static void BindDescription(sql::PreparedStatement& ps, int first, const SessionDescription& d) {
+    ps.setString(first, d.language);
+    ps.setString(first + 1, d.audience);
+    ps.setString(first + 2, d.objectives);
+    ps.setString(first + 3, d.trainers_organisation);
+    ps.setString(first + 4, d.co_organisers);
   }
   void InsertTrainers(Id session_id, const std::vector<Id>& trainers) {
     auto& tr = c_.Prepare("INSERT INTO session_trainers (session_id, user_id) VALUES (?, ?)");
@@ -114,7 +125,7 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     auto& ps = c_.Prepare(SESSION_COLUMNS
                           "WHERE (? IS NULL OR s.module_id = ?) AND (? IS NULL OR s.starts_at >= ?) "
                           "AND (? IS NULL OR s.starts_at < ?) AND (? IS NULL OR s.status = ?) "
-                          "AND (? IS NULL OR (s.starts_at, s.id) > (?, ?)) "
+                          "AND (? IS NULL OR (s.starts_at, s.id) > (?, ?)) AND (? IS NULL OR s.language = ?) "
                           "ORDER BY s.starts_at, s.id LIMIT ?");
     int i = 1;
     auto bind_id = [&](std::optional<Id> v) {
@@ -130,6 +141,7 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
       f.status ? ps.setString(i++, ToString(*f.status)) : ps.setNull(i++, 0);
     bind_time(f.after_starts_at);
     ps.setInt64(i++, f.after_id);
+    for (int k = 0; k < 2; ++k) f.language ? ps.setString(i++, *f.language) : ps.setNull(i++, 0);
     ps.setInt(i++, f.limit);
     return ReadAll<Session>(ps, ReadSession);
   }
@@ -230,7 +242,8 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     auto& ps = c_.Prepare(
         "UPDATE sessions SET starts_at = ?, ends_at = ?, decision_at = ?, capacity = ?, min_registrants = ?, "
         "location = ?, mode = ?, online_link = ?, ics_sequence = ?, "
-        "reminder_sent_at = IF(?, NULL, reminder_sent_at) WHERE id = ?");
+        "reminder_sent_at = IF(?, NULL, reminder_sent_at), language = ?, audience = ?, objectives = ?, "
+        "trainers_organisation = ?, co_organisers = ? WHERE id = ?");
     ps.setString(1, FormatSqlUtc(s.starts_at));
     ps.setString(2, FormatSqlUtc(s.ends_at));
     ps.setString(3, FormatSqlUtc(s.decision_at));
@@ -241,7 +254,8 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
     ps.setString(8, s.online_link);
     ps.setInt(9, s.ics_sequence);
     ps.setInt(10, reset_reminder ? 1 : 0);
-    ps.setInt64(11, s.id);
+    BindDescription(ps, 11, s.description);
+    ps.setInt64(16, s.id);
     ps.executeUpdate();
     auto& clear = c_.Prepare("DELETE FROM session_trainers WHERE session_id = ?");
     clear.setInt64(1, s.id);
@@ -313,6 +327,48 @@ class MySqlCatalogueRepository final : public CatalogueRepository {
       else if (shard >= 64 && shard < 64 + kPeopleShards) v.people[static_cast<std::size_t>(shard - 64)] = version;
     }
     return v;
+  }
+  void SetReplayLink(Id id, const std::string& link) override {
+    auto& ps = c_.Prepare("UPDATE sessions SET replay_link = ? WHERE id = ?");
+    ps.setString(1, link);
+    ps.setInt64(2, id);
+    ps.executeUpdate();
+    BumpStructure();  // kept sessions carry the link (the catalogue never shows it)
+  }
+  void CountReplayView(Id id) override {
+    // Only staff read the count, never from the kept catalogue: no version bump.
+    auto& ps = c_.Prepare("UPDATE sessions SET replay_views = replay_views + 1 WHERE id = ?");
+    ps.setInt64(1, id);
+    ps.executeUpdate();
+  }
+  void ReplaceParts(Id session_id, const std::vector<SessionPart>& parts) override {
+    auto& clear = c_.Prepare("DELETE FROM session_parts WHERE session_id = ?");
+    clear.setInt64(1, session_id);
+    clear.executeUpdate();
+    auto& ps = c_.Prepare("INSERT INTO session_parts (session_id, position, starts_at, ends_at, hours) VALUES (?, ?, ?, ?, ?)");
+    for (const auto& p : parts) {
+      ps.setInt64(1, session_id);
+      ps.setInt(2, p.position);
+      ps.setString(3, FormatSqlUtc(p.starts_at));
+      ps.setString(4, FormatSqlUtc(p.ends_at));
+      ps.setDouble(5, p.hours);
+      ps.executeUpdate();
+    }
+    BumpStructure();  // the catalogue shows the parts' dates
+  }
+  Id InsertSeries(Id module_id, const std::string& rule_json, Id created_by, TimePoint at) override {
+    auto& ps = c_.Prepare("INSERT INTO session_series (module_id, rule_json, created_by, created_at) VALUES (?, ?, ?, ?)");
+    ps.setInt64(1, module_id);
+    ps.setString(2, rule_json);
+    ps.setInt64(3, created_by);
+    ps.setString(4, FormatSqlUtc(at));
+    ps.executeUpdate();
+    return LastInsertId(c_);
+  }
+  std::vector<Session> SessionsOfSeries(Id series_id) override {
+    auto& ps = c_.Prepare(SESSION_COLUMNS "WHERE s.series_id = ? ORDER BY s.starts_at, s.id");
+    ps.setInt64(1, series_id);
+    return ReadAll<Session>(ps, ReadSession);
   }
   std::vector<Module> AllModules() override {
     auto& ps = c_.Prepare("SELECT id, pathway_id, position, code, title, hours FROM modules ORDER BY id");

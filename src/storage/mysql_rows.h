@@ -150,11 +150,37 @@ inline Module ReadModuleAs(sql::ResultSet& rs, const Cols& c) {
 }
 inline Module ReadModule(sql::ResultSet& rs) { return ReadModuleAs(rs, Cols()); }
 
+// A session's parts (issue 12) as one text: "position,starts,ends,hours;..." in order.
+#define SESSION_PARTS_COLUMN(id)                                                                    \
+  "(SELECT GROUP_CONCAT(CONCAT(p.position, ',', CAST(p.starts_at AS CHAR), ',', CAST(p.ends_at AS CHAR), " \
+  "',', p.hours) ORDER BY p.position SEPARATOR ';') FROM session_parts p WHERE p.session_id = " id ")"
+
+inline std::vector<SessionPart> ParseParts(const std::string& text) {
+  std::vector<SessionPart> parts;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find(';', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(at, end - at);
+    const std::size_t a = item.find(','), b = item.find(',', a + 1), c = item.find(',', b + 1);
+    SessionPart p;
+    p.position = std::stoi(item.substr(0, a));
+    p.starts_at = ParseSqlUtc(item.substr(a + 1, b - a - 1)).value_or(TimePoint{});
+    p.ends_at = ParseSqlUtc(item.substr(b + 1, c - b - 1)).value_or(TimePoint{});
+    p.hours = std::stod(item.substr(c + 1));
+    parts.push_back(p);
+    at = end + 1;
+  }
+  return parts;
+}
+
 #define SESSION_COLUMNS                                                                    \
   "SELECT s.id, s.module_id, s.starts_at, s.ends_at, s.decision_at, s.capacity, "          \
   "s.min_registrants, s.agency_code, s.location, s.mode, s.status, s.cancel_reason, "      \
   "s.confirmed_count, s.waitlist_count, s.ics_sequence, s.cancel_reason_code, s.cancel_reason_params, "        \
   "s.online_link, s.imported, s.sheet_confirmed_at, "                                                      \
+  "s.language, s.audience, s.objectives, s.trainers_organisation, s.co_organisers, s.replay_link, s.replay_views, " \
+  SESSION_PARTS_COLUMN("s.id") " AS parts, s.series_id, " \
   "(SELECT GROUP_CONCAT(t.user_id ORDER BY t.user_id) " \
   "FROM session_trainers t WHERE t.session_id = s.id) AS trainers FROM sessions s "
 
@@ -207,6 +233,15 @@ inline Session ReadSessionAs(sql::ResultSet& rs, const Cols& c) {
   s.online_link = Str(rs, c("online_link").c_str());
   s.imported = rs.getInt(c("imported")) != 0;
   s.sheet_confirmed_at = ReadOptionalTime(rs, c("sheet_confirmed_at").c_str());
+  s.description.language = Str(rs, c("language").c_str());
+  s.description.audience = Str(rs, c("audience").c_str());
+  s.description.objectives = Str(rs, c("objectives").c_str());
+  s.description.trainers_organisation = Str(rs, c("trainers_organisation").c_str());
+  s.description.co_organisers = Str(rs, c("co_organisers").c_str());
+  s.replay_link = Str(rs, c("replay_link").c_str());
+  s.replay_views = rs.getInt64(c("replay_views"));
+  if (!rs.isNull(c("parts"))) s.parts = ParseParts(Str(rs, c("parts").c_str()));
+  if (!rs.isNull(c("series_id"))) s.series_id = rs.getInt64(c("series_id"));
   return s;
 }
 
@@ -264,6 +299,21 @@ inline AttendanceRecord ReadAttendance(sql::ResultSet& rs) {
   a.source = Known(AttendanceSourceFromString(Str(rs, "source")), "attendance source");
   if (!rs.isNull("import_id")) a.import_id = rs.getInt64("import_id");
   return a;
+}
+
+// Attendance per part of a multi-part session (0022_events.sql).
+#define PART_ATTENDANCE_COLUMNS \
+  "SELECT session_id, participant_id, position, present, marked_by, marked_at FROM attendance_parts "
+
+inline PartAttendance ReadPartAttendance(sql::ResultSet& rs) {
+  PartAttendance m;
+  m.session_id = rs.getInt64("session_id");
+  m.participant_id = rs.getInt64("participant_id");
+  m.position = rs.getInt("position");
+  m.present = rs.getInt("present") != 0;
+  m.marked_by = rs.getInt64("marked_by");
+  m.marked_at = ReadTime(rs, "marked_at");
+  return m;
 }
 
 inline Notification ReadNotification(sql::ResultSet& rs) {

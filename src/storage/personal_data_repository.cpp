@@ -59,6 +59,12 @@ class MySqlPersonalDataRepository final : public PersonalDataRepository {
     return ReadAll<AttendanceRecord>(ps, ReadAttendance);
   }
 
+  std::vector<PartAttendance> AttendancePartsOf(Id id) override {
+    auto& ps = c_.Prepare(PART_ATTENDANCE_COLUMNS "WHERE participant_id = ? ORDER BY session_id, position");
+    ps.setInt64(1, id);
+    return ReadAll<PartAttendance>(ps, ReadPartAttendance);
+  }
+
   std::vector<Attestation> AttestationsOf(Id id) override {
     auto& ps = c_.Prepare(ATTESTATION_COLUMNS "WHERE participant_id = ? ORDER BY id");
     ps.setInt64(1, id);
@@ -172,6 +178,9 @@ class MySqlPersonalDataRepository final : public PersonalDataRepository {
     by_user("DELETE FROM memberships WHERE user_id = ?");  // where the person works, and as what
     by_user("DELETE FROM staff_sharing WHERE user_id = ?");       // the employer's view (0018)
     by_user("DELETE FROM structure_contacts WHERE user_id = ?");
+    // Marks per part of a multi-part session (0022): the session's own mark, kept for the
+    // reports like every attendance row, already holds the hours they add up to.
+    by_user("DELETE FROM attendance_parts WHERE participant_id = ?");
     out.enrolments = by_user(
         "UPDATE agency_enrolments e JOIN registrations r ON r.id = e.registration_id "
         "SET e.email = '', e.name = '', e.organisation = '' WHERE r.participant_id = ?");

@@ -27,6 +27,8 @@ class MySqlReportRepository final : public ReportRepository {
         "s.agency_code, s.location, s.mode, s.status, s.cancel_reason, s.confirmed_count, s.waitlist_count, "
         "s.ics_sequence, s.cancel_reason_code, s.cancel_reason_params, s.online_link, s.imported, "
         "s.sheet_confirmed_at, NULL AS trainers, s.cancelled_by_threshold, "
+        "s.language, s.audience, s.objectives, s.trainers_organisation, s.co_organisers, s.replay_link, "
+        "s.replay_views, NULL AS parts, s.series_id, "
         "(SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status IN ('confirmed', "
         "'cancelled')) AS registered, "
         "(SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id AND a.status IN ('present', "

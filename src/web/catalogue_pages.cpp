@@ -5,9 +5,11 @@
 
 #include "common/text.h"
 #include "common/time.h"
+#include "domain/events.h"
 #include "services/views.h"
 #include "web/site.h"
 #include "web/view.h"
+#include "web/words.h"
 
 namespace parcours::web {
 namespace {
@@ -47,6 +49,20 @@ json SessionView(Lang lang, const Session& s, TimePoint now) {
   v["decision_text"] = Fill(Text(lang, "session.decision_text"),
                             {{"min", std::to_string(s.min_registrants)}, {"date", FormatDate(lang, s.decision_at)}});
   if (s.agency) v["agency_rule"] = Fill(Text(lang, "session.agency_rule"), {{"agency", *s.agency}});
+  // Issue 12: the language it is held in and what the catalogue says about it.
+  v["language"] = LanguageName(lang, s.description.language);
+  v["foreign_language"] = s.description.language != "fr";
+  v["audience"] = s.description.audience;
+  v["objectives"] = s.description.objectives;
+  v["trainers_organisation"] = s.description.trainers_organisation;
+  v["co_organisers"] = s.description.co_organisers;
+  json parts = json::array();
+  for (const auto& p : s.parts)
+    parts.push_back({{"label", Fill(Text(lang, "events.part"), {{"n", std::to_string(p.position)}})},
+                     {"slot", FormatSlot(lang, p.starts_at, p.ends_at)},
+                     {"hours", FormatNumber(lang, p.hours)}});
+  v["parts"] = parts;
+  v["has_parts"] = !parts.empty();
   return v;
 }
 
@@ -54,12 +70,14 @@ json SessionView(Lang lang, const Session& s, TimePoint now) {
 // the filters keep), and the filters' choices.
 json CatalogueData(Lang lang, const CatalogueSnapshot& snap, const SessionFilter& filter,
                    const std::string& month_value, std::optional<SessionMode> mode, TimePoint now) {
+  const std::optional<std::string>& language = filter.language;
   std::map<Id, json> by_module;
   for (const auto& s : snap.upcoming) {
     if (filter.from && s.starts_at < *filter.from) continue;
     if (filter.to && s.starts_at >= *filter.to) continue;
     if (filter.module_id && s.module_id != *filter.module_id) continue;
     if (mode && s.mode != *mode) continue;
+    if (language && s.description.language != *language) continue;
     by_module[s.module_id].push_back(SessionView(lang, s, now));
   }
   auto module_view = [&](const Module& m) {
@@ -105,13 +123,14 @@ json CatalogueData(Lang lang, const CatalogueSnapshot& snap, const SessionFilter
   json modes = json::array();
   for (auto m : {SessionMode::kOnsite, SessionMode::kOnline, SessionMode::kHybrid})
     modes.push_back({{"value", ToString(m)}, {"label", Text(lang, ModeKey(m))}, {"selected", mode && *mode == m}});
-  return {{"pathways", pathway_views},
+  return {{"languages", LanguageOptions(lang, language)},
+          {"pathways", pathway_views},
           {"one_offs", one_offs},
           {"has_one_offs", !one_offs.empty()},
           {"module_options", module_options},
           {"months", months},
           {"modes", modes},
-          {"filtered", filter.module_id.has_value() || !month_value.empty() || mode.has_value()}};
+          {"filtered", filter.module_id.has_value() || !month_value.empty() || mode.has_value() || language.has_value()}};
 }
 
 // The first instant of the next month, Luxembourg time.
@@ -152,6 +171,10 @@ void Site::AddCataloguePages() {
     if (!mode_value.empty()) {
       mode = SessionModeFromString(mode_value);
       if (!mode) problems.push_back("mode");
+    }
+    if (std::string v = pc.req.Query("language").value_or(""); !v.empty()) {
+      if (IsSessionLanguage(v)) filter.language = v;
+      else problems.push_back("language");
     }
     if (!problems.empty()) return ErrorPage(pc, 400, "error.bad_filter");
 
@@ -207,6 +230,7 @@ void Site::AddCataloguePages() {
                       session->starts_at > now;
     data["open"] = open;
     if (pc.user) {
+      std::optional<Registration> links_for;
       parcours::PageRequest all;
       all.limit = 500;
       auto mine = services_.registrations.ListMine(pc.ctx, all);
@@ -217,7 +241,13 @@ void Site::AddCataloguePages() {
           data["registration"] = {{"id", IdString(r.id)},
                                   {"confirmed", r.status == RegistrationStatus::kConfirmed},
                                   {"position", r.waitlist_position ? std::to_string(*r.waitlist_position) : ""}};
+          if (r.status == RegistrationStatus::kConfirmed) links_for = r;
         }
+      }
+      // The online link and the replay: for confirmed registrants and the session's staff.
+      if (MaySeeLinks(pc.ctx.principal, *session, links_for)) {
+        if (!session->online_link.empty()) data["online_link"] = session->online_link;
+        if (!session->replay_link.empty()) data["replay_href"] = "/sessions/" + IdString(session->id) + "/replay";
       }
     }
     const std::string done = pc.req.Query("done").value_or("");
@@ -230,6 +260,16 @@ void Site::AddCataloguePages() {
     Revalidated(pc, r);
     if (from_snapshot) r.kept_under = snapshot->stamp;  // Handle drops it for a signed-in person
     return r;
+  });
+
+  // The replay of a past online event: counted, then 303 to the recording (issue 12).
+  Add("GET", "/sessions/{id}/replay", [this](PageContext& pc) {
+    auto id = ParseId(pc.params[0]);
+    if (!id) return ErrorPage(pc, 404, "error.not_found");
+    if (!pc.user) return WebResponse::Redirect("/login?next=/sessions/" + IdString(*id) + "/replay");
+    auto link = services_.catalogue.OpenReplay(pc.ctx, *id);
+    if (!link) return DomainErrorPage(pc, link.error());
+    return WebResponse::Redirect(*link);
   });
 
   Add("POST", "/sessions/{id}/register", [this](PageContext& pc) {

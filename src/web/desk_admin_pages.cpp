@@ -178,8 +178,14 @@ void Site::AddDeskAdminPages() {
     for (const char* m : {"onsite", "online", "hybrid"})
       modes.push_back({{"value", m}, {"label", Text(pc.lang, std::string("mode.") + m)},
                        {"selected", values.value("mode", "onsite") == m}});
+    // Issue 12: the language, and a series from a rule (weekly or monthly, N dates).
+    values["languages"] = LanguageOptions(pc.lang, values.value("language", "fr"));
+    json repeats = json::array();
+    for (const char* r : {"", "weekly", "monthly"})
+      repeats.push_back({{"value", r}, {"label", Text(pc.lang, std::string("events.repeat_") + (*r ? r : "none"))},
+                         {"selected", values.value("repeat", "") == r}});
     json data = {{"modules", options}, {"trainers", boxes}, {"agencies", agency_options}, {"modes", modes},
-                 {"form", values}, {"errors", errors}, {"title", Text(pc.lang, "desk_sessions.new")}};
+                 {"repeats", repeats}, {"form", values}, {"errors", errors}, {"title", Text(pc.lang, "desk_sessions.new")}};
     return Page(pc, "desk_session_new", data, status);
   };
 
@@ -195,7 +201,8 @@ void Site::AddDeskAdminPages() {
     Form form(fields);
     json values = json::object();
     for (const char* name : {"module_id", "starts_at", "ends_at", "capacity", "min_registrants", "decision_at",
-                             "location", "mode", "online_link", "agency"})
+                             "location", "mode", "online_link", "agency", "language", "audience", "objectives",
+                             "trainers_organisation", "co_organisers", "repeat", "repeat_count"})
       values[name] = form.Get(name);
     json errors = json::array();
     NewSession in;
@@ -238,7 +245,28 @@ void Site::AddDeskAdminPages() {
     x.location = form.Get("location");
     x.online_link = form.Get("online_link");
     if (!form.Get("agency").empty()) x.agency = form.Get("agency");
+    if (!form.Get("language").empty()) in.description.language = form.Get("language");
+    for (auto [name, slot] : {std::pair{"audience", &in.description.audience}, std::pair{"objectives", &in.description.objectives},
+                              std::pair{"trainers_organisation", &in.description.trainers_organisation},
+                              std::pair{"co_organisers", &in.description.co_organisers}})
+      if (!form.Get(name).empty()) *slot = form.Get(name);
+    std::optional<SeriesRule> rule;
+    if (!form.Get("repeat").empty()) {
+      rule = SeriesRule{form.Get("repeat"), 0, 1};
+      if (auto n = ParseCount(form.Get("repeat_count"))) rule->count = *n;
+      else errors.push_back(Problem(pc.lang, "repeat_count", "form_error.whole_number"));
+    }
     if (!errors.empty()) return new_session_page(pc, values, errors, 422);
+    if (rule) {
+      auto series = services_.catalogue.CreateSeries(pc.ctx, in, *rule);
+      if (series)
+        return WebResponse::Redirect("/desk/sessions/" + IdString(series->sessions.front().id) + "?done=series_created");
+      if (series.error().code == ErrorCode::kForbidden) return DomainErrorPage(pc, series.error());
+      DomainError shown = series.error();  // the rule's fields as this form names them
+      for (auto& e : shown.errors)
+        if (e.field.starts_with("repeat.")) e.field = e.field == "repeat.count" ? "repeat_count" : "repeat";
+      return new_session_page(pc, values, FieldErrors(pc.lang, shown), 422);
+    }
     auto created = services_.catalogue.CreateSession(pc.ctx, in);
     if (created) return WebResponse::Redirect("/desk/sessions/" + IdString(created->id) + "?done=created");
     if (created.error().code == ErrorCode::kForbidden) return DomainErrorPage(pc, created.error());

@@ -63,6 +63,15 @@ std::optional<SessionEdit> ReadEdit(const std::vector<std::pair<std::string, std
     if (LocalInput(*t) != LocalInput(current)) (std::string(name) == "starts_at" ? e.starts_at : e.ends_at) = *t;
   }
   if (form.Get("location") != s.location) e.location = form.Get("location");
+  // The description (issue 12): a field changes when the form's value differs.
+  const std::pair<const char*, std::pair<const std::string*, std::optional<std::string>*>> described[] = {
+      {"language", {&s.description.language, &e.description.language}},
+      {"audience", {&s.description.audience, &e.description.audience}},
+      {"objectives", {&s.description.objectives, &e.description.objectives}},
+      {"trainers_organisation", {&s.description.trainers_organisation, &e.description.trainers_organisation}},
+      {"co_organisers", {&s.description.co_organisers, &e.description.co_organisers}}};
+  for (const auto& [name, slot] : described)
+    if (form.Has(name) && form.Get(name) != *slot.first) *slot.second = form.Get(name);
   std::vector<Id> trainers;
   for (const auto& [k, v] : fields)
     if (k == "trainer")
@@ -134,7 +143,11 @@ WebResponse Site::SessionAdminPage(PageContext& pc, Id session_id, json extra, i
                  {"decision", FormatDate(pc.lang, s.decision_at)},
                  {"min", std::to_string(s.min_registrants)},
                  {"scheduled", s.status == SessionStatus::kScheduled},
-                 {"cancel_reason", s.cancel_reason}}},
+                 {"cancel_reason", s.cancel_reason},
+                 {"language", LanguageName(pc.lang, s.description.language)},
+                 {"replay_link", s.replay_link},
+                 {"replay_views", Fill(Text(pc.lang, "events.replay_views"), {{"count", std::to_string(s.replay_views)}})},
+                 {"replay_open", s.status != SessionStatus::kCancelled && services_.clock.Now() >= s.starts_at}}},
                {"title", module ? module->title : Text(pc.lang, "desk.session_admin")},
                {"module", module ? module->title : ""},
                {"public_href", "/sessions/" + IdString(s.id)},
@@ -144,7 +157,12 @@ WebResponse Site::SessionAdminPage(PageContext& pc, Id session_id, json extra, i
                  {"min_registrants", std::to_string(s.min_registrants)},
                  {"starts_at", LocalInput(s.starts_at)},
                  {"ends_at", LocalInput(s.ends_at)},
-                 {"location", s.location}}},
+                 {"location", s.location},
+                 {"languages", LanguageOptions(pc.lang, s.description.language)},
+                 {"audience", s.description.audience},
+                 {"objectives", s.description.objectives},
+                 {"trainers_organisation", s.description.trainers_organisation},
+                 {"co_organisers", s.description.co_organisers}}},
                {"trainers", trainer_boxes},
                {"people", people},
                {"has_people", !people.empty()},
@@ -229,9 +247,26 @@ void Site::AddDeskPages() {
                                         {{"confirmed", std::to_string(session->confirmed_count)}})}});
     json values = {{"capacity", form.Get("capacity")}, {"min_registrants", form.Get("min_registrants")},
                    {"starts_at", form.Get("starts_at")}, {"ends_at", form.Get("ends_at")},
-                   {"location", form.Get("location")}};
+                   {"location", form.Get("location")},
+                   {"languages", LanguageOptions(pc.lang, form.Get("language"))},
+                   {"audience", form.Get("audience")}, {"objectives", form.Get("objectives")},
+                   {"trainers_organisation", form.Get("trainers_organisation")},
+                   {"co_organisers", form.Get("co_organisers")}};
     return SessionAdminPage(pc, id, {{"errors", shown}, {"form", values}, {"move_checked", edit && edit->move_to_waitlist}},
                             422);
+  }));
+
+  // The replay of an online event (issue 12), through the same service as PUT /api/v1/sessions/{id}/replay.
+  Add("POST", "/desk/sessions/{id}/replay", WithId(&Site::RequireCoordinator, [this](PageContext& pc, Id id) {
+    Form form(*ParseForm(pc.req.body));
+    auto done = services_.catalogue.SetReplay(pc.ctx, id, form.Get("replay_link"));
+    if (!done) {
+      if (done.error().code == ErrorCode::kNotFound || done.error().code == ErrorCode::kForbidden)
+        return DomainErrorPage(pc, done.error());
+      return SessionAdminPage(pc, id, {{"errors", FieldErrors(pc.lang, done.error())}},
+                              done.error().code == ErrorCode::kConflict ? 409 : 422);
+    }
+    return WebResponse::Redirect("/desk/sessions/" + IdString(id) + "?done=replay_saved");
   }));
 
   // Confirm a session before its decision date, whatever its numbers.

@@ -188,6 +188,10 @@ void Site::AddParcoursPages() {
                 {"certificate", !future && r.status == RegistrationStatus::kConfirmed
                                     ? "/registrations/" + IdString(r.id) + "/certificate.pdf"
                                     : ""}};
+      if (r.status == RegistrationStatus::kConfirmed) {  // issue 12: revealed once confirmed
+        v["online_link"] = d->session.online_link;
+        if (!d->session.replay_link.empty()) v["replay_href"] = "/sessions/" + IdString(d->session.id) + "/replay";
+      }
       (future ? upcoming : past).push_back(v);
     }
     json data = {{"upcoming", upcoming}, {"past", past}, {"has_upcoming", !upcoming.empty()}, {"has_past", !past.empty()}};

@@ -9,6 +9,7 @@
 #include "common/text.h"
 #include "common/time.h"
 #include "services/views.h"
+#include "web/desk_forms.h"
 #include "web/site.h"
 #include "web/words.h"
 
@@ -68,6 +69,11 @@ WebResponse Site::SheetPage(PageContext& pc, Id session_id, json extra, int stat
   for (const auto& m : sheet->marks) marks[m.participant_id] = &m;
   const bool started = now >= session->starts_at;
   const bool open = session->status != SessionStatus::kCancelled;
+  // A session held over several dates is marked part by part (issue 12).
+  std::map<std::pair<Id, int>, bool> part_marks;
+  if (!session->parts.empty())
+    if (auto parts = services_.attendance.PartMarks(pc.ctx, session_id))
+      for (const auto& m : parts->marks) part_marks[{m.participant_id, m.position}] = m.present;
   json people = json::array(), others = json::array();
   int marked = 0;
   for (const auto& r : sheet->registrants) {
@@ -93,6 +99,18 @@ WebResponse Site::SheetPage(PageContext& pc, Id session_id, json extra, int stat
                                                                                     : "warn";
     v["hours"] = mark && mark->status == AttendanceStatus::kPartial ? FormatNumber(Lang::kEn, mark->hours) : "";
     v["source"] = mark ? Text(pc.lang, std::string("source.") + ToString(mark->source)) : "";
+    json parts = json::array();
+    for (const auto& part : session->parts) {
+      auto it = part_marks.find({reg.participant_id, part.position});
+      parts.push_back({{"position", std::to_string(part.position)},
+                       {"label", Fill(Text(pc.lang, "events.part"), {{"n", std::to_string(part.position)}})},
+                       {"slot", FormatSlot(pc.lang, part.starts_at, part.ends_at)},
+                       {"present", it != part_marks.end() && it->second},
+                       {"absent", it != part_marks.end() && !it->second},
+                       {"started", now >= part.starts_at}});
+    }
+    v["parts"] = parts;
+    v["has_parts"] = !parts.empty();
     marked += mark ? 1 : 0;
     people.push_back(v);
   }
@@ -203,6 +221,22 @@ void Site::AddTrainerPages() {
     if (!marked) return SheetRefusal(pc, id, marked.error());
     return WebResponse::Redirect("/trainer/sessions/" + IdString(id) + "?done=marked#p" + IdString(*person));
   }));
+
+  // One person's presence at one part of a multi-part session (issue 12).
+  Add("POST", "/trainer/sessions/{id}/parts/{position}/mark", [this](PageContext& pc) {
+    auto id = ParseId(pc.params[0]);
+    if (!id) return ErrorPage(pc, 404, "error.not_found");
+    if (auto r = RequireStaff(pc)) return *r;
+    auto position = ParseCount(pc.params[1]);
+    Form form(*ParseForm(pc.req.body));
+    auto person = ParseId(form.Get("participant_id"));
+    const std::string present = form.Get("present");
+    if (!position || !person || (present != "yes" && present != "no"))
+      return SheetPage(pc, *id, {{"errors", {{{"field", ""}, {"message", Text(pc.lang, "error.bad_form")}}}}}, 400);
+    auto marked = services_.attendance.MarkPart(pc.ctx, *id, *position, {PartInput{*person, present == "yes"}});
+    if (!marked) return SheetRefusal(pc, *id, marked.error());
+    return WebResponse::Redirect("/trainer/sessions/" + IdString(*id) + "?done=marked#p" + IdString(*person));
+  });
 
   Add("POST", "/trainer/sessions/{id}/confirm", WithId(&Site::RequireStaff, [this](PageContext& pc, Id id) {
     auto done = services_.door->ConfirmSheet(pc.ctx, id);

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "domain/events.h"
+
 namespace parcours::web {
 
 std::string ChannelText(Lang lang, const std::string& channel) {
@@ -65,6 +67,18 @@ nlohmann::json FieldErrors(Lang lang, const DomainError& e) {
   }
   if (errors.empty()) errors.push_back({{"field", ""}, {"message", e.detail}});
   return errors;
+}
+
+std::string LanguageName(Lang lang, const std::string& code) {
+  std::string name = Text(lang, "events.lang." + code);
+  return name.starts_with("[") ? code : name;
+}
+
+nlohmann::json LanguageOptions(Lang lang, const std::optional<std::string>& selected) {
+  nlohmann::json options = nlohmann::json::array();
+  for (const char* code : kSessionLanguages)
+    options.push_back({{"value", code}, {"label", LanguageName(lang, code)}, {"selected", selected == code}});
+  return options;
 }
 
 }  // namespace parcours::web

@@ -1,6 +1,7 @@
 #pragma once
 // How the pages say the domain's values in the reader's language (channels, statuses, places,
 // a refused form's field errors), shared by the professionals' and the staff's pages.
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -21,5 +22,9 @@ std::string PlaceText(Lang lang, const Session& s);
 std::string RuleMessage(Lang lang, const std::string& message);
 // Field errors of a refused form, each named in the page's language: [{field, message}].
 nlohmann::json FieldErrors(Lang lang, const DomainError& e);
+// A session language's name in the reader's language ("allemand", "Deutsch", "German").
+std::string LanguageName(Lang lang, const std::string& code);
+// The languages a session may be held in, as <option>s with `selected` one chosen.
+nlohmann::json LanguageOptions(Lang lang, const std::optional<std::string>& selected);
 
 }  // namespace parcours::web
