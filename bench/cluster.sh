@@ -11,7 +11,7 @@
 # registration: the per-request costs of the capacity model in bench/RESULTS.md.
 #
 # Usage: bench/cluster.sh [clients=48] [seconds=10]
-#   BENCH_BUILD_DIR=build (default; Release, built here) or build-test (RelWithDebInfo, -O2)
+#   BENCH_BUILD_DIR=build (default; Release, built here) or build-test (-O2, no debug information)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"

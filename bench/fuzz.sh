@@ -23,7 +23,12 @@ targets=("$@")
 # scheduling autogroups (kernel.sched_autogroup_enabled), idle priority holds only inside the
 # session: start the campaign in a session of its own whose autogroup has nice 19, or it takes
 # as much CPU as the builds' whole session:
-#   setsid bash -c 'echo 19 >/proc/self/autogroup; exec chrt --idle 0 env PARCOURS_FUZZ_BIN=/tmp/fuzz-bin bench/fuzz.sh 30'
+#   setsid bash -c 'echo 19 >/proc/self/autogroup; exec chrt --idle 0 env PARCOURS_FUZZ_BIN=/tmp/fuzz-bin PARCOURS_FUZZ_TIMEOUT=300 bench/fuzz.sh 30'
+# PARCOURS_FUZZ_TIMEOUT: the seconds one input may take (libFuzzer's -timeout, 10 by default), in
+# wall time: a campaign at idle priority beside builds gets next to no CPU for minutes, and every
+# target then "times out" on an ordinary input. Give such a campaign 300. Inputs slower than it
+# are also what libFuzzer reports as slow units (its own threshold is 10 s).
+timeout=${PARCOURS_FUZZ_TIMEOUT:-10}
 bin=${PARCOURS_FUZZ_BIN:-build-san/tests/fuzz}
 [[ -n ${PARCOURS_FUZZ_BIN:-} ]] || tests/sanitizers/build.sh $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
 
@@ -40,7 +45,7 @@ for t in "${targets[@]}"; do
   start=$(date +%s)
   set +e
   TIMEFORMAT='%U %S'  # the target's CPU time, user and system
-  { time "$bin/fuzz_$t" -max_total_time=$((minutes * 60)) -timeout=10 -rss_limit_mb=2048 \
+  { time "$bin/fuzz_$t" -max_total_time=$((minutes * 60)) -timeout="$timeout" -report_slow_units="$timeout" -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$regressions/" "$corpus" "${seeds[@]}" >"$log/$t.log" 2>&1; } 2>"$log/$t.cpu"
   rc=$?
   cpu=$(awk '{ printf "%.0f", $1 + $2 }' "$log/$t.cpu")

@@ -7,8 +7,8 @@
 # The staff's pages (the trainer's sheet of a past session of the demo trainer, the
 # coordinator's dashboard) are measured over HTTP only, signed in as those people.
 # Usage: bench/pages.sh [REPEATS]
-# PARCOURS_BENCH_BUILD=build-test uses the binaries of an existing test build (RelWithDebInfo,
-# -O2 as Release) instead of making the Release build in build/.
+# PARCOURS_BENCH_BUILD=build-test uses the binaries of an existing test build (-O2 without debug
+# information) instead of making the Release build in build/.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"

@@ -3,7 +3,8 @@
 # with call graphs while wrk sends one kind of request over keep-alive, on the demo data of
 # bench/reads.sh. Prints the hottest functions (self time) and the hottest call chains.
 # Usage: bench/profile_reads.sh PATH [SECONDS=5] [signed-in]   e.g. "/api/v1/sessions?limit=20", "/"
-# PARCOURS_BENCH_BUILD=DIR as in bench/reads.sh (a build with symbols: RelWithDebInfo).
+# PARCOURS_BENCH_BUILD=DIR as in bench/reads.sh, best a build with debug information for the call
+# graphs (cmake -S . -B build-prof -DCMAKE_BUILD_TYPE=RelWithDebInfo; build-test has none).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"

@@ -56,6 +56,10 @@ inline Unexpected<DomainError> Error(ErrorCode code, std::string detail,
 inline Unexpected<DomainError> RetryLater(ErrorCode code, std::string detail, std::chrono::seconds after) {
   return {DomainError{code, std::move(detail), {}, after}};
 }
+// The refusal of an action only coordinators may take.
+inline Unexpected<DomainError> CoordinatorsOnly() {
+  return Error(ErrorCode::kForbidden, "This action is reserved to coordinators.");
+}
 inline Unexpected<DomainError> Invalid(std::vector<FieldError> errors) {
   return Error(ErrorCode::kInvalidInput, "The request has invalid fields.", std::move(errors));
 }

@@ -346,7 +346,11 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     auto begun = idempotency.Begin(scope, *key, fingerprint);
     if (!begun) return HttpResponse::Problem(begun.error(), req.ctx.request_id);
     if (auto* stored = std::get_if<StoredResponse>(&*begun)) {
-      HttpResponse r{stored->status, stored->content_type, stored->body, stored->location, {}};
+      HttpResponse r;
+      r.status = stored->status;
+      r.content_type = stored->content_type;
+      r.body = stored->body;
+      r.location = stored->location;
       r.extra_headers.push_back({"Idempotent-Replayed", "true"});
       return r;
     }

@@ -31,10 +31,6 @@ Unexpected<DomainError> TooManyLogins(TimePoint until, TimePoint now) {
   return RetryLater(ErrorCode::kTooManyAttempts, "Too many failed logins; try again later.", SecondsUntil(until, now));
 }
 
-Unexpected<DomainError> Forbidden() {
-  return Error(ErrorCode::kForbidden, "This action is reserved to coordinators.");
-}
-
 Unexpected<DomainError> TooManySignups(std::chrono::seconds retry_after) {
   return RetryLater(ErrorCode::kTooManyAttempts,
                     "Too many accounts were created from this address; try again later.", retry_after);
@@ -64,7 +60,7 @@ Result<User> AccountService::CreateAccount(const RequestContext& ctx, const NewA
 }
 
 Result<User> AccountService::CreateStaff(const RequestContext& ctx, const NewAccount& in) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   unsigned roles = 0;
   std::vector<FieldError> errors;
   for (const auto& name : in.roles) {
@@ -491,7 +487,7 @@ Result<Principal> AccountService::CalendarFeedOwner(const std::string& token) {
 }
 
 Result<Agency> AccountService::CreateAgency(const RequestContext& ctx, const Agency& in) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   std::vector<FieldError> errors;
   if (!IsValidCode(in.code) || IsBuiltinChannel(in.code))
     errors.push_back({"code", "must be 1–32 letters, digits, '-' or '_', not DIRECT or SPECIALISED"});
@@ -511,7 +507,7 @@ Result<Agency> AccountService::CreateAgency(const RequestContext& ctx, const Age
 }
 
 Result<Page<Agency>> AccountService::ListAgencies(const RequestContext& ctx) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   Page<Agency> page;
   store_.Transact([&](UnitOfWork& uow) {
     page.items = uow.agencies().List();
@@ -521,7 +517,7 @@ Result<Page<Agency>> AccountService::ListAgencies(const RequestContext& ctx) {
 }
 
 Result<std::vector<AgencyKey>> AccountService::ListAgencyKeys(const RequestContext& ctx, const std::string& code) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   std::vector<AgencyKey> keys;
   store_.Transact([&](UnitOfWork& uow) {
     keys = uow.agencies().ListKeys(code);
@@ -532,7 +528,7 @@ Result<std::vector<AgencyKey>> AccountService::ListAgencyKeys(const RequestConte
 
 Result<AccountService::IssuedKey> AccountService::CreateAgencyKey(const RequestContext& ctx,
                                                                   const std::string& code) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   std::string key = NewSecret(random_, kAgencyKeyPrefix);
   Result<IssuedKey> out;
   store_.Transact([&](UnitOfWork& uow) {
@@ -550,7 +546,7 @@ Result<AccountService::IssuedKey> AccountService::CreateAgencyKey(const RequestC
 }
 
 Result<Unit> AccountService::RevokeAgencyKey(const RequestContext& ctx, const std::string& code, Id key_id) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   Result<Unit> out;
   store_.Transact([&](UnitOfWork& uow) {
     if (!uow.agencies().RevokeKey(code, key_id, clock_.Now())) {
@@ -576,7 +572,7 @@ Result<User> AccountService::GetUser(const RequestContext& ctx, Id id) {
 
 Result<Agency> AccountService::GetAgency(const RequestContext& ctx, const std::string& code) {
   const Principal& who = ctx.principal;
-  if (!who.IsCoordinator() && !(who.kind == Principal::Kind::kAgency && who.agency_code == code)) return Forbidden();
+  if (!who.IsCoordinator() && !(who.kind == Principal::Kind::kAgency && who.agency_code == code)) return CoordinatorsOnly();
   return Transact(store_, [&](UnitOfWork& uow) -> Result<Agency> {
     if (auto agency = uow.agencies().Find(code)) return *agency;
     return Error(ErrorCode::kNotFound, "No agency has this code.");

@@ -16,10 +16,6 @@
 namespace parcours {
 namespace {
 
-Unexpected<DomainError> CoordinatorsOnly() {
-  return Error(ErrorCode::kForbidden, "This action is reserved to coordinators.");
-}
-
 bool MaySee(const Principal& who, const Attestation& a) {
   return who.IsCoordinator() || (who.kind == Principal::Kind::kUser && who.user_id == a.participant_id);
 }

@@ -12,10 +12,6 @@
 namespace parcours {
 namespace {
 
-Unexpected<DomainError> Forbidden() {
-  return Error(ErrorCode::kForbidden, "This action is reserved to coordinators.");
-}
-
 void CheckModule(const std::string& prefix, const Module& m, std::vector<FieldError>& errors) {
   if (!IsValidCode(m.code))
     errors.push_back({prefix + "code", "must be 1–32 letters, digits, '-' or '_'"});
@@ -42,17 +38,10 @@ int CalendarDaysBetween(TimePoint from, TimePoint to) {
   return static_cast<int>(std::lround(std::chrono::duration<double, std::ratio<86400>>(day(to) - day(from)).count()));
 }
 
-Result<Id> AfterId(const PageRequest& page) {
-  if (!page.cursor) return Id{0};
-  auto key = DecodeCursor(*page.cursor);
-  if (!key || key->b) return Invalid({{"cursor", "is not a cursor of this list"}});
-  return key->a;
-}
-
 }  // namespace
 
 Result<Pathway> CatalogueService::CreatePathway(const RequestContext& ctx, Pathway in) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   std::vector<FieldError> errors;
   if (!IsValidCode(in.code)) errors.push_back({"code", "must be 1–32 letters, digits, '-' or '_'"});
   CheckText("title", in.title, 300, errors);
@@ -118,7 +107,7 @@ Result<Page<Pathway>> CatalogueService::ListPathways(const PageRequest& page) {
 }
 
 Result<Module> CatalogueService::CreateModule(const RequestContext& ctx, Module in) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   std::vector<FieldError> errors;
   CheckModule("", in, errors);
   if (!errors.empty()) return Invalid(errors);
@@ -190,7 +179,7 @@ std::vector<FieldError> CheckReferences(UnitOfWork& uow, const Session& s) {
 }  // namespace
 
 Result<Session> CatalogueService::CreateSession(const RequestContext& ctx, NewSession in) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   Session s;
   if (auto errors = PrepareNewSession(in, s); !errors.empty()) return Invalid(errors);
 
@@ -240,7 +229,7 @@ Result<Page<Session>> CatalogueService::ListSessions(SessionFilter filter,
 
 Result<Session> CatalogueService::CancelSession(const RequestContext& ctx, Id id,
                                                 const std::string& reason) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   std::vector<FieldError> errors;
   CheckText("reason", reason, 1000, errors);
   if (!errors.empty()) return Invalid(errors);
@@ -267,7 +256,7 @@ Result<Session> CatalogueService::CancelSession(const RequestContext& ctx, Id id
 }
 
 Result<Session> CatalogueService::EditSession(const RequestContext& ctx, Id id, const SessionEdit& edit) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   return Transact(store_, [&](UnitOfWork& uow) -> Result<Session> {
     auto s = uow.catalogue().FindSession(id, true);
     if (!s) return Error(ErrorCode::kNotFound, "No session has this id.");
@@ -281,7 +270,7 @@ Result<Session> CatalogueService::EditSession(const RequestContext& ctx, Id id, 
 }
 
 Result<Session> CatalogueService::ConfirmSession(const RequestContext& ctx, Id id) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   return Transact(store_, [&](UnitOfWork& uow) -> Result<Session> {
     auto s = uow.catalogue().FindSession(id, true);
     if (!s) return Error(ErrorCode::kNotFound, "No session has this id.");
@@ -331,7 +320,7 @@ Result<Page<SessionWithModule>> CatalogueService::TaughtSessions(const RequestCo
 
 Result<std::vector<ComingDecision>> CatalogueService::Decisions(const RequestContext& ctx, int within_days,
                                                                bool at_risk_only) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   if (within_days < 0 || within_days > 366)
     return Error(ErrorCode::kMalformed, "Invalid query parameters.", {{"within_days", "must be an integer from 0 to 366"}});
   const TimePoint now = clock_.Now();
@@ -399,7 +388,7 @@ Result<std::string> CatalogueService::OpenReplay(const RequestContext& ctx, Id i
 }
 
 Result<Session> CatalogueService::SetParts(const RequestContext& ctx, Id id, const std::vector<SessionPart>& parts) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   return Transact(store_, [&](UnitOfWork& uow) -> Result<Session> {
     auto s = uow.catalogue().FindSession(id, true);
     if (!s) return Error(ErrorCode::kNotFound, "No session has this id.");
@@ -420,7 +409,7 @@ Result<Session> CatalogueService::SetParts(const RequestContext& ctx, Id id, con
 }
 
 Result<SessionSeries> CatalogueService::CreateSeries(const RequestContext& ctx, NewSession in, const SeriesRule& rule) {
-  if (!ctx.principal.IsCoordinator()) return Forbidden();
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   Session first;
   std::vector<FieldError> errors = PrepareNewSession(in, first);
   auto dates = SeriesDates(in.session.starts_at, in.session.ends_at, rule);

@@ -14,7 +14,7 @@ nlohmann::json ContactJson(Id structure_id, Id person_id) {
   return {{"structure_id", IdString(structure_id)}, {"person_id", IdString(person_id)}};
 }
 
-Unexpected<DomainError> CoordinatorsOnly() {
+Unexpected<DomainError> ContactsNamedByCoordinators() {
   return Error(ErrorCode::kForbidden, "Structures' contacts are named by coordinators.");
 }
 
@@ -67,7 +67,7 @@ std::vector<SharingChoice> ChoicesOf(UnitOfWork& uow, Id user_id, const std::str
 std::string EmployerService::Today() const { return FormatLocal(clock_.Now()).substr(0, 10); }
 
 Result<ContactView> EmployerService::GrantContact(const RequestContext& ctx, Id structure_id, Id person_id) {
-  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
+  if (!ctx.principal.IsCoordinator()) return ContactsNamedByCoordinators();
   return Transact(store_, [&](UnitOfWork& uow) -> Result<ContactView> {
     if (!uow.structures().Find(structure_id)) return Error(ErrorCode::kNotFound, "No structure has this id.");
     auto person = uow.users().FindById(person_id);
@@ -84,7 +84,7 @@ Result<ContactView> EmployerService::GrantContact(const RequestContext& ctx, Id 
 }
 
 Result<bool> EmployerService::WithdrawContact(const RequestContext& ctx, Id structure_id, Id person_id) {
-  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
+  if (!ctx.principal.IsCoordinator()) return ContactsNamedByCoordinators();
   return Transact(store_, [&](UnitOfWork& uow) -> Result<bool> {
     if (!uow.structures().DeleteContact(structure_id, person_id))
       return Error(ErrorCode::kNotFound, "This person is not a contact of this structure.");
@@ -95,7 +95,7 @@ Result<bool> EmployerService::WithdrawContact(const RequestContext& ctx, Id stru
 }
 
 Result<std::vector<ContactView>> EmployerService::Contacts(const RequestContext& ctx, Id structure_id) {
-  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
+  if (!ctx.principal.IsCoordinator()) return ContactsNamedByCoordinators();
   return Transact(store_, [&](UnitOfWork& uow) -> Result<std::vector<ContactView>> {
     if (!uow.structures().Find(structure_id)) return Error(ErrorCode::kNotFound, "No structure has this id.");
     std::vector<ContactView> out;

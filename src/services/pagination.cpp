@@ -22,4 +22,11 @@ std::optional<CursorKey> DecodeCursor(const std::string& cursor) {
   return key;
 }
 
+Result<Id> AfterId(const PageRequest& page) {
+  if (!page.cursor) return Id{0};
+  auto key = DecodeCursor(*page.cursor);
+  if (!key || key->b) return Invalid({{"cursor", "is not a cursor of this list"}});
+  return key->a;
+}
+
 }  // namespace parcours

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/text.h"
+#include "domain/errors.h"
 #include "domain/model.h"
 
 namespace parcours {
@@ -32,6 +33,8 @@ struct CursorKey {
   std::optional<long long> b;
 };
 std::optional<CursorKey> DecodeCursor(const std::string& cursor);
+// Where a list ordered by id alone resumes: after this id (0 without a cursor).
+Result<Id> AfterId(const PageRequest& page);
 
 // Trims a page fetched with limit + 1 rows, setting next_cursor from the last kept item.
 template <class T, class KeyFn>

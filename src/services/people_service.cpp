@@ -13,7 +13,7 @@ namespace {
 constexpr int kRecordAuditEntries = 50;
 constexpr int kRecordRegistrations = 500;
 
-Unexpected<DomainError> CoordinatorsOnly() {
+Unexpected<DomainError> PeopleRecordsForCoordinators() {
   return Error(ErrorCode::kForbidden, "People's records are for coordinators.");
 }
 
@@ -78,7 +78,7 @@ std::vector<PathwayProgress> ProgressOnEveryPathway(UnitOfWork& uow, Id person_i
 
 Result<Page<User>> PeopleService::Search(const RequestContext& ctx, const std::string& query,
                                          std::optional<Role> role, const PageRequest& page) {
-  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
+  if (!ctx.principal.IsCoordinator()) return PeopleRecordsForCoordinators();
   std::vector<FieldError> errors;
   CheckText("q", query, 200, errors, false);
   PersonFilter filter;
@@ -100,7 +100,7 @@ Result<Page<User>> PeopleService::Search(const RequestContext& ctx, const std::s
 }
 
 Result<PersonRecord> PeopleService::Record(const RequestContext& ctx, Id person_id) {
-  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
+  if (!ctx.principal.IsCoordinator()) return PeopleRecordsForCoordinators();
   return Transact(store_, [&](UnitOfWork& uow) -> Result<PersonRecord> {
     auto person = uow.users().FindById(person_id);
     if (!person) return Error(ErrorCode::kNotFound, "No person has this id.");
@@ -117,7 +117,7 @@ Result<PersonRecord> PeopleService::Record(const RequestContext& ctx, Id person_
 }
 
 Result<Page<AuditEntry>> PeopleService::Trail(const RequestContext& ctx, Id person_id, const PageRequest& page) {
-  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
+  if (!ctx.principal.IsCoordinator()) return PeopleRecordsForCoordinators();
   Id before = 0;
   if (page.cursor) {
     auto key = DecodeCursor(*page.cursor);

@@ -156,7 +156,7 @@ Result<User> PersonalDataService::Rectify(const RequestContext& ctx, Id person, 
 }
 
 Result<ErasureReport> PersonalDataService::Erase(const RequestContext& ctx, Id person) {
-  if (!ctx.principal.IsCoordinator()) return Error(ErrorCode::kForbidden, "This action is reserved to coordinators.");
+  if (!ctx.principal.IsCoordinator()) return CoordinatorsOnly();
   if (ctx.principal.user_id == person)
     return Error(ErrorCode::kRuleViolation, "A coordinator cannot erase their own account.");
   return Transact(store_, [&](UnitOfWork& uow) { return EraseInTransaction(uow, ctx, person, clock_.Now()); });
@@ -298,7 +298,7 @@ using nlohmann::json;
 namespace {
 
 json OptionalTime(const std::optional<TimePoint>& t) { return t ? json(FormatLocal(*t)) : json(nullptr); }
-json OptionalId(const std::optional<Id>& id) { return id ? json(IdString(*id)) : json(nullptr); }
+json IdOrNull(const std::optional<Id>& id) { return id ? json(IdString(*id)) : json(nullptr); }
 
 // An audit JSON document as stored, or its text when it does not parse.
 json AuditDocument(const std::string& text) {
@@ -314,7 +314,7 @@ json AuditJson(const AuditRecord& r) {
   return {{"id", IdString(r.id)},          {"at", FormatLocal(e.at)},
           {"actor", e.actor},              {"action", e.action},
           {"entity_type", e.entity_type},  {"entity_id", IdString(e.entity_id)},
-          {"person_id", OptionalId(e.person_id)}, {"session_id", OptionalId(e.session_id)},
+          {"person_id", IdOrNull(e.person_id)}, {"session_id", IdOrNull(e.session_id)},
           {"request_id", e.request_id},    {"before", AuditDocument(e.before_json)},
           {"after", AuditDocument(e.after_json)}};
 }

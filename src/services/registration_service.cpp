@@ -12,13 +12,6 @@
 namespace parcours {
 namespace {
 
-Result<Id> AfterId(const PageRequest& page) {
-  if (!page.cursor) return Id{0};
-  auto key = DecodeCursor(*page.cursor);
-  if (!key || key->b) return Invalid({{"cursor", "is not a cursor of this list"}});
-  return key->a;
-}
-
 Page<Registration> ToPage(std::vector<Registration> rows, int limit) {
   return MakePage(std::move(rows), limit,
                   [](const Registration& r) { return EncodeCursor(r.id); });

@@ -23,13 +23,6 @@ json Problem(Lang lang, const std::string& field, const std::string& message_key
   return {{"field", field.empty() ? "" : Text(lang, "field." + field)}, {"message", Text(lang, message_key)}};
 }
 
-std::string Notice(PageContext& pc, const std::string& section) {
-  const std::string done = pc.req.Query("done").value_or("");
-  if (done.empty()) return "";
-  std::string text = Text(pc.lang, section + ".done_" + done);
-  return text.starts_with("[") ? "" : text;
-}
-
 // The fill bar of a session drawn as SVG (no style attribute: the stylesheet colours it): the
 // confirmed places over the capacity, the waiting list after it, a mark at the minimum.
 json FillBar(Lang lang, const Session& s, bool at_risk) {
@@ -85,7 +78,7 @@ WebResponse Site::AgenciesPage(PageContext& pc, json extra, int status) {
                     {"keys", key_rows}, {"has_keys", !key_rows.empty()}});
   }
   json data = {{"agencies", list}, {"none", list.empty()}, {"title", Text(pc.lang, "desk_agencies.title")},
-               {"notice", Notice(pc, "desk_agencies")}};
+               {"notice", DoneNotice(pc, "desk_agencies")}};
   data.update(extra);
   return Page(pc, "desk_agencies", data, status);
 }

@@ -9,6 +9,8 @@
 
 namespace parcours::web {
 
+struct PageContext;
+
 // "2027-01-19T14:00" in Luxembourg time, and back (nullopt for anything else).
 std::string LocalInput(TimePoint t);
 std::optional<TimePoint> ParseLocalInput(const std::string& v);
@@ -16,5 +18,8 @@ std::optional<TimePoint> ParseLocalInput(const std::string& v);
 std::optional<int> ParseCount(const std::string& v);
 // part / whole in whole percents, "0" for an empty whole.
 std::string Percent(int part, int whole);
+// The notice a `done=` query names after a redirect ("<section>.done_<done>" in the page's
+// language), "" for none or an unknown one.
+std::string DoneNotice(PageContext& pc, const std::string& section);
 
 }  // namespace parcours::web

@@ -20,14 +20,6 @@ using nlohmann::json;
 
 constexpr const char* kMarks[] = {"present", "partial", "absent", "excused"};
 
-// The notice a `done=` query names after a redirect, "" for an unknown one.
-std::string Notice(PageContext& pc, const std::string& section) {
-  const std::string done = pc.req.Query("done").value_or("");
-  if (done.empty()) return "";
-  std::string text = Text(pc.lang, section + ".done_" + done);
-  return text.starts_with("[") ? "" : text;
-}
-
 // A refusal of the door's services in words: before the start, the clear sentence; else the
 // service's own explanation.
 json DoorErrors(Lang lang, const DomainError& e, const Session& s, TimePoint now) {
@@ -135,7 +127,7 @@ WebResponse Site::SheetPage(PageContext& pc, Id session_id, json extra, int stat
                {"open", open},
                {"module_hours", FormatNumber(Lang::kEn, sheet->module.hours)},
                {"is_coordinator", pc.user->Has(Role::kCoordinator)},
-               {"notice", Notice(pc, "trainer")},
+               {"notice", DoneNotice(pc, "trainer")},
                {"walk_in", {{"email", ""}, {"name", ""}, {"organisation", ""}}}};
   json channels = json::array();
   const std::string chosen = extra.contains("walk_in") ? extra["walk_in"].value("channel", "DIRECT") : "DIRECT";

@@ -22,7 +22,7 @@ using nlohmann::json;
 
 namespace {
 
-json Enrolment(const std::string& session, const std::string& email) {
+json RushEnrolment(const std::string& session, const std::string& email) {
   return {{"session_id", session}, {"participant", {{"email", email}, {"name", "Rush " + email}}}};
 }
 
@@ -60,7 +60,7 @@ TEST_CASE("acknowledged means stored: agency pushes and withdrawals through thre
       for (int i = t; i < kEnrolments; i += kThreads) {
         const std::string ext = "E" + std::to_string(i);
         auto r = c.Put("/api/v1/agencies/IFEN/enrolments/" + ext,
-                       Enrolment(sessions[i % 3], "ack" + std::to_string(i) + "@ex.lu"));
+                       RushEnrolment(sessions[i % 3], "ack" + std::to_string(i) + "@ex.lu"));
         std::lock_guard lock(mu);
         ++statuses[r.status];
         if (r.status == 200 || r.status == 201) acknowledged[ext] = r.json()["id"];

@@ -18,7 +18,7 @@ struct Keys {
   std::unique_ptr<HttpClient> ifen, fedas;
 };
 
-Keys MakeAgencies(ApiFixture& f) {
+Keys MakeScopedAgencies(ApiFixture& f) {
   Keys k;
   for (const char* code : {"IFEN", "FEDAS"})
     REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", code}, {"name", std::string(code) + " agency"}}).status == 201);
@@ -29,7 +29,7 @@ Keys MakeAgencies(ApiFixture& f) {
   return k;
 }
 
-std::string AgencySession(ApiFixture& f, const std::string& module, const std::string& agency,
+std::string ScopedSession(ApiFixture& f, const std::string& module, const std::string& agency,
                           const std::string& starts = "2027-03-04T09:00:00+01:00",
                           const std::string& ends = "2027-03-04T13:00:00+01:00") {
   json body = {{"module_id", module}, {"starts_at", starts}, {"ends_at", ends}, {"capacity", 10}, {"min_registrants", 0}};
@@ -39,7 +39,7 @@ std::string AgencySession(ApiFixture& f, const std::string& module, const std::s
   return r.json()["id"];
 }
 
-json Enrolment(const std::string& session, const std::string& email, const std::string& name,
+json ScopedEnrolment(const std::string& session, const std::string& email, const std::string& name,
                const std::string& organisation = "") {
   json p = {{"email", email}, {"name", name}};
   if (!organisation.empty()) p["organisation"] = organisation;
@@ -50,22 +50,22 @@ json Enrolment(const std::string& session, const std::string& email, const std::
 
 TEST_CASE("agency scope: a key pushes only into its own agency's sessions (403 otherwise)", "[api][agency][scope]") {
   ApiFixture f;
-  auto k = MakeAgencies(f);
+  auto k = MakeScopedAgencies(f);
   const auto module = f.Module("M");
-  const auto ifen = AgencySession(f, module, "IFEN");
-  const auto fedas = AgencySession(f, f.Module("M2"), "FEDAS");
-  const auto open = AgencySession(f, f.Module("M3"), "");
-  auto to_fedas = k.ifen->Put("/api/v1/agencies/IFEN/enrolments/X1", Enrolment(fedas, "x1@ex.lu", "X One"));
+  const auto ifen = ScopedSession(f, module, "IFEN");
+  const auto fedas = ScopedSession(f, f.Module("M2"), "FEDAS");
+  const auto open = ScopedSession(f, f.Module("M3"), "");
+  auto to_fedas = k.ifen->Put("/api/v1/agencies/IFEN/enrolments/X1", ScopedEnrolment(fedas, "x1@ex.lu", "X One"));
   CHECK(to_fedas.status == 403);
   CHECK(to_fedas.header("content-type") == "application/problem+json");
-  CHECK(k.ifen->Put("/api/v1/agencies/IFEN/enrolments/X2", Enrolment(open, "x2@ex.lu", "X Two")).status == 403);
+  CHECK(k.ifen->Put("/api/v1/agencies/IFEN/enrolments/X2", ScopedEnrolment(open, "x2@ex.lu", "X Two")).status == 403);
   CHECK(f.db.Count("SELECT COUNT(*) FROM registrations") == 0);
   CHECK(f.db.Count("SELECT COUNT(*) FROM users WHERE email IN ('x1@ex.lu', 'x2@ex.lu')") == 0);
-  CHECK(k.ifen->Put("/api/v1/agencies/IFEN/enrolments/X3", Enrolment(ifen, "x3@ex.lu", "X Three")).status == 201);
+  CHECK(k.ifen->Put("/api/v1/agencies/IFEN/enrolments/X3", ScopedEnrolment(ifen, "x3@ex.lu", "X Three")).status == 201);
 
   // A transfer of its own enrolment stays within its own sessions too.
-  const auto other_date_fedas = AgencySession(f, module, "FEDAS", "2027-05-04T09:00:00+02:00", "2027-05-04T13:00:00+02:00");
-  CHECK(k.ifen->Put("/api/v1/agencies/IFEN/enrolments/X3", Enrolment(other_date_fedas, "x3@ex.lu", "X Three")).status == 403);
+  const auto other_date_fedas = ScopedSession(f, module, "FEDAS", "2027-05-04T09:00:00+02:00", "2027-05-04T13:00:00+02:00");
+  CHECK(k.ifen->Put("/api/v1/agencies/IFEN/enrolments/X3", ScopedEnrolment(other_date_fedas, "x3@ex.lu", "X Three")).status == 403);
   CHECK(f.db.Count("SELECT COUNT(*) FROM registrations WHERE status = 'confirmed'") == 1);
 
   // The CSV import refuses a file with a row for another agency's session, applying nothing.
@@ -80,13 +80,13 @@ TEST_CASE("agency scope: a key pushes only into its own agency's sessions (403 o
 
 TEST_CASE("agency scope: an existing account is enrolled without its profile reaching the agency", "[api][agency][scope]") {
   ApiFixture f;
-  auto k = MakeAgencies(f);
-  const auto session = AgencySession(f, f.Module("M"), "IFEN");
+  auto k = MakeScopedAgencies(f);
+  const auto session = ScopedSession(f, f.Module("M"), "IFEN");
   auto account = f.Client()->Post("/api/v1/accounts", {{"email", "claire@ex.lu"}, {"password", "a-long-password"},
                                                        {"name", "Claire Real-Name"}, {"organisation", "Secret Employer"}});
   REQUIRE(account.status == 201);
   auto pushed = k.ifen->Put("/api/v1/agencies/IFEN/enrolments/E1",
-                            Enrolment(session, "Claire@Ex.lu", "C. Pushed", "Lycée Pushed"));
+                            ScopedEnrolment(session, "Claire@Ex.lu", "C. Pushed", "Lycée Pushed"));
   REQUIRE(pushed.status == 201);
   CHECK(pushed.body.find("Real-Name") == std::string::npos);
   CHECK(pushed.body.find("Secret Employer") == std::string::npos);
@@ -123,20 +123,20 @@ TEST_CASE("agency scope: an existing account is enrolled without its profile rea
 
 TEST_CASE("agency scope: staff accounts are not enrolled by a push, and the answer tells nothing", "[api][agency][scope]") {
   ApiFixture f;
-  auto k = MakeAgencies(f);
+  auto k = MakeScopedAgencies(f);
   const auto module = f.Module("M");
-  const auto session = AgencySession(f, module, "IFEN");
-  const auto other_date = AgencySession(f, module, "IFEN", "2027-05-04T09:00:00+02:00", "2027-05-04T13:00:00+02:00");
+  const auto session = ScopedSession(f, module, "IFEN");
+  const auto other_date = ScopedSession(f, module, "IFEN", "2027-05-04T09:00:00+02:00", "2027-05-04T13:00:00+02:00");
   f.Staff("trainer@ex.lu", "trainer");
   const std::string coordinator_name = f.db.Scalar("SELECT name FROM users WHERE email = '" + std::string(kCoordinatorEmail) + "'");
 
-  auto coordinator = k.ifen->Put("/api/v1/agencies/IFEN/enrolments/S1", Enrolment(session, kCoordinatorEmail, "Boss", "Agency Org"));
-  auto trainer = k.ifen->Put("/api/v1/agencies/IFEN/enrolments/S2", Enrolment(session, "Trainer@ex.lu", "Trainer", ""));
+  auto coordinator = k.ifen->Put("/api/v1/agencies/IFEN/enrolments/S1", ScopedEnrolment(session, kCoordinatorEmail, "Boss", "Agency Org"));
+  auto trainer = k.ifen->Put("/api/v1/agencies/IFEN/enrolments/S2", ScopedEnrolment(session, "Trainer@ex.lu", "Trainer", ""));
   CHECK(coordinator.status == 409);
   CHECK(trainer.status == 409);
   // The same answer as for a participant who already holds a place in this module.
-  REQUIRE(k.ifen->Put("/api/v1/agencies/IFEN/enrolments/P1", Enrolment(session, "p@ex.lu", "P")).status == 201);
-  auto busy = k.ifen->Put("/api/v1/agencies/IFEN/enrolments/P2", Enrolment(other_date, "p@ex.lu", "P"));
+  REQUIRE(k.ifen->Put("/api/v1/agencies/IFEN/enrolments/P1", ScopedEnrolment(session, "p@ex.lu", "P")).status == 201);
+  auto busy = k.ifen->Put("/api/v1/agencies/IFEN/enrolments/P2", ScopedEnrolment(other_date, "p@ex.lu", "P"));
   CHECK(busy.status == 409);
   CHECK(coordinator.json()["type"] == busy.json()["type"]);
   CHECK(coordinator.json()["detail"] == busy.json()["detail"]);

@@ -31,7 +31,7 @@ std::string Save(const std::string& bytes, const std::string& name) {
   return path;
 }
 
-struct Person {
+struct Holder {
   std::string id;
   std::unique_ptr<HttpClient> client;
 };
@@ -48,7 +48,7 @@ TEST_CASE("attestations: issued after a pathway completed over two years, signed
   const std::string mod_a = pathway["modules"][0]["id"], mod_b = pathway["modules"][1]["id"];
   auto a = f.Session(mod_a, 10, "2027-03-04T09:00:00+01:00", "2027-03-04T13:00:00+01:00");
   auto b = f.Session(mod_b, 10, "2028-03-02T09:00:00+01:00", "2028-03-02T17:00:00+01:00");
-  std::vector<Person> people;
+  std::vector<Holder> people;
   const std::vector<std::tuple<std::string, std::string, std::string>> who = {
       {"p1@ex.lu", "Séverine Müller-Øster", "fr"}, {"p2@ex.lu", "Anne Lefèvre", "fr"}, {"p3@ex.lu", "João Çağlar", "de"}};
   for (const auto& [email, name, lang] : who) {

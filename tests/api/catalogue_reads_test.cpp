@@ -14,8 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
 // The bound for places left (catalogue_cache.h), and a little more for the request itself.
 void WaitCountsBound() { std::this_thread::sleep_for(std::chrono::milliseconds(1100)); }
 

@@ -22,7 +22,6 @@ constexpr int kThreads = 32;
 constexpr int kPeople = 1000;
 constexpr int kCapacity = 20;
 // Every person signs up from 127.0.0.1: lift the sign-up pace (10 per address and hour).
-const std::vector<std::string> kManySignups = {"--signups-per-hour", "1000000"};
 
 // Runs body(t) on kThreads threads; an exception in any of them (a failed REQUIRE-like check,
 // a missing field) is rethrown here once all have joined, so that the test fails cleanly

@@ -19,11 +19,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kThreads = 16;
-constexpr int kPeople = 240;
-constexpr int kCapacity = 20;
+constexpr int kCrashThreads = 16;
+constexpr int kCrashPeople = 240;
+constexpr int kCrashCapacity = 20;
 constexpr int kKillAfter = 60;  // acknowledged registrations before the kill
-const std::vector<std::string> kManySignups = {"--signups-per-hour", "1000000"};
 
 std::vector<std::string> CreatePeople(const std::string& base, const std::string& prefix, int n) {
   std::vector<std::string> tokens(n);
@@ -48,7 +47,7 @@ struct Acknowledged {
   json position;
 };
 
-// Person i registers through bases[i % bases.size()], each thread taking every kThreads-th
+// Person i registers through bases[i % bases.size()], each thread taking every kCrashThreads-th
 // person; `kill` runs once kKillAfter registrations were acknowledged. Returns the
 // acknowledged registrations by person; people whose request failed are left out.
 std::map<int, Acknowledged> Burst(const std::vector<std::string>& bases, const std::string& session,
@@ -58,9 +57,9 @@ std::map<int, Acknowledged> Burst(const std::vector<std::string>& bases, const s
   std::atomic<int> count{0};
   std::atomic<bool> killed{false};
   std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
+  for (int t = 0; t < kCrashThreads; ++t)
     threads.emplace_back([&, t] {
-      for (int i = t; i < static_cast<int>(tokens.size()); i += kThreads) {
+      for (int i = t; i < static_cast<int>(tokens.size()); i += kCrashThreads) {
         HttpClient c(bases[i % bases.size()]);
         c.set_token(tokens[i]);
         try {
@@ -121,7 +120,7 @@ void CheckInvariants(const Stored& s, const std::map<int, Acknowledged>& acked) 
     CHECK(it->second["status"] == a.status);  // nobody withdrew: answers stay true
     CHECK(it->second["waitlist_position"] == a.position);
   }
-  CHECK(s.confirmed == kCapacity);
+  CHECK(s.confirmed == kCrashCapacity);
   CHECK(s.positions == OneTo(s.positions.size()));
   CHECK(s.session["confirmed_count"] == s.confirmed);
   CHECK(s.session["waitlist_count"] == static_cast<int>(s.positions.size()));
@@ -146,19 +145,19 @@ void Complete(const std::vector<std::string>& bases, const std::string& session,
   CHECK(bad == 0);
   auto s = Read(coordinator, session);
   CHECK(s.by_id.size() == tokens.size());
-  CHECK(s.confirmed == kCapacity);
-  CHECK(s.positions == OneTo(tokens.size() - kCapacity));
+  CHECK(s.confirmed == kCrashCapacity);
+  CHECK(s.positions == OneTo(tokens.size() - kCrashCapacity));
 }
 
 }  // namespace
 
 TEST_CASE("crash: kill -9 during a registration burst loses no acknowledged registration", "[api][crash][serial]") {
   ApiFixture f(false, kManySignups);
-  auto session = f.Session(f.Module("CRASH"), kCapacity);
-  auto tokens = CreatePeople(f.server->BaseUrl(), "crash", kPeople);
+  auto session = f.Session(f.Module("CRASH"), kCrashCapacity);
+  auto tokens = CreatePeople(f.server->BaseUrl(), "crash", kCrashPeople);
   auto acked = Burst({f.server->BaseUrl()}, session, tokens, [&] { f.server->Kill(); });
   REQUIRE(static_cast<int>(acked.size()) >= kKillAfter);
-  CHECK(static_cast<int>(acked.size()) < kPeople);  // the kill cut the burst short
+  CHECK(static_cast<int>(acked.size()) < kCrashPeople);  // the kill cut the burst short
 
   // A new process on the same database: the crash left nothing half-done.
   ServerProcess restarted(f.db.Url(), kManySignups);
@@ -174,12 +173,12 @@ TEST_CASE("crash: with two processes, killing one during the burst loses nothing
           "[api][crash][serial]") {
   ApiFixture f(false, kManySignups);
   ServerProcess second(f.db.Url(), kManySignups);
-  auto session = f.Session(f.Module("CRASH2"), kCapacity);
-  auto tokens = CreatePeople(f.server->BaseUrl(), "crash2-", kPeople);
+  auto session = f.Session(f.Module("CRASH2"), kCrashCapacity);
+  auto tokens = CreatePeople(f.server->BaseUrl(), "crash2-", kCrashPeople);
   auto acked = Burst({f.server->BaseUrl(), second.BaseUrl()}, session, tokens, [&] { second.Kill(); });
   REQUIRE(static_cast<int>(acked.size()) >= kKillAfter);
   // The survivor answered every request sent to it, before and after the kill.
-  for (int i = 0; i < kPeople; i += 2) {
+  for (int i = 0; i < kCrashPeople; i += 2) {
     INFO("person " << i << " registered through the surviving process");
     CHECK(acked.count(i) == 1);
   }

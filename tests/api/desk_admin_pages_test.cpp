@@ -13,8 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
 std::unique_ptr<BrowserClient> Coordinator(ApiFixture& f) {
   auto c = std::make_unique<BrowserClient>(f.server->BaseUrl());
   REQUIRE(c->LogIn(kCoordinatorEmail, kCoordinatorPassword));

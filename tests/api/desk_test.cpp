@@ -10,12 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-std::unique_ptr<HttpClient> As(ApiFixture& f, const std::string& token) {
-  auto c = f.Client();
-  c->set_token(token);
-  return c;
-}
-
 HttpResult Patch(HttpClient& c, const std::string& path, const json& body) {
   return c.Request("PATCH", path, body.dump());
 }
@@ -30,7 +24,7 @@ std::vector<std::string> Register(ApiFixture& f, const std::string& session, int
   std::vector<std::string> ids;
   for (int i = 0; i < n; ++i) {
     auto [id, token] = f.Participant(prefix + std::to_string(i) + "@ex.lu", "Person " + prefix + std::to_string(i));
-    REQUIRE(As(f, token)->Post("/api/v1/sessions/" + session + "/registrations", nullptr).status == 201);
+    REQUIRE(f.Client(token)->Post("/api/v1/sessions/" + session + "/registrations", nullptr).status == 201);
     ids.push_back(id);
   }
   return ids;
@@ -45,8 +39,8 @@ TEST_CASE("desk: a session's capacity is lowered only explicitly, raised with pr
   const std::string path = "/api/v1/sessions/" + session;
   auto [trainer, ttoken] = f.Staff("t@ex.lu", "trainer");
   auto [p, ptoken] = f.Participant("other@ex.lu");
-  CHECK(Patch(*As(f, ptoken), path, {{"capacity", 10}}).status == 403);
-  CHECK(Patch(*As(f, ttoken), path, {{"capacity", 10}}).status == 403);
+  CHECK(Patch(*f.Client(ptoken), path, {{"capacity", 10}}).status == 403);
+  CHECK(Patch(*f.Client(ttoken), path, {{"capacity", 10}}).status == 403);
   CHECK(Patch(*f.Client(), path, {{"capacity", 10}}).status == 401);
 
   auto lower = Patch(*f.coordinator, path, {{"capacity", 2}});
@@ -156,7 +150,7 @@ TEST_CASE("desk: a trainer assigned by an edit lists their sessions, today first
   CHECK(Field(bad) == "trainer_ids[0]");
 
   f.SetClock("2027-03-04T08:00:00+01:00");
-  auto t = As(f, f.Login("t@ex.lu", "a-long-password"));
+  auto t = f.Client(f.Login("t@ex.lu", "a-long-password"));
   auto r = t->Get("/api/v1/me/sessions");
   REQUIRE(r.status == 200);
   auto items = r.json()["items"];
@@ -175,7 +169,7 @@ TEST_CASE("desk: a trainer assigned by an edit lists their sessions, today first
   CHECK(t->Get("/api/v1/me/sessions?trainer_id=" + other).status == 400);
   CHECK(t->Get("/api/v1/me/sessions?when=tomorrow").status == 400);
   auto [p, ptoken] = f.Participant("p@ex.lu");
-  CHECK(As(f, ptoken)->Get("/api/v1/me/sessions").status == 403);
+  CHECK(f.Client(ptoken)->Get("/api/v1/me/sessions").status == 403);
   CHECK(f.Client()->Get("/api/v1/me/sessions").status == 401);
 }
 
@@ -184,7 +178,7 @@ TEST_CASE("desk: people are found by name, e-mail or organisation, with their re
   auto session = f.Session(f.Module("REC"), 10);
   auto [claire, token] = f.Participant("claire.weber@ex.lu", "Claire Wéber");
   auto [luc, ltoken] = f.Participant("luc@ex.lu", "Luc Hoffmann");
-  REQUIRE(As(f, token)->Post("/api/v1/sessions/" + session + "/registrations", nullptr).status == 201);
+  REQUIRE(f.Client(token)->Post("/api/v1/sessions/" + session + "/registrations", nullptr).status == 201);
 
   auto hits = f.coordinator->Get("/api/v1/people?q=weber");  // accents and case ignored
   REQUIRE(hits.status == 200);
@@ -196,7 +190,7 @@ TEST_CASE("desk: people are found by name, e-mail or organisation, with their re
   CHECK(f.coordinator->Get("/api/v1/people?role=coordinator").json()["items"].size() == 1);
   CHECK(f.coordinator->Get("/api/v1/people?role=admin").status == 400);
   CHECK(f.coordinator->Get("/api/v1/people?name=x").status == 400);
-  CHECK(As(f, token)->Get("/api/v1/people?q=luc").status == 403);
+  CHECK(f.Client(token)->Get("/api/v1/people?q=luc").status == 403);
 
   auto record = f.coordinator->Get("/api/v1/people/" + claire);
   REQUIRE(record.status == 200);
@@ -208,7 +202,7 @@ TEST_CASE("desk: people are found by name, e-mail or organisation, with their re
   CHECK(record.json()["audit"][0]["action"] == "registration.created");
   CHECK(f.coordinator->Get("/api/v1/people/" + claire + "/audit?limit=1").json()["items"].size() == 1);
   CHECK(f.coordinator->Get("/api/v1/people/999999").status == 404);
-  CHECK(As(f, token)->Get("/api/v1/people/" + claire).status == 403);
+  CHECK(f.Client(token)->Get("/api/v1/people/" + claire).status == 403);
 
   // The registrants list shows who they are.
   auto list = f.coordinator->Get("/api/v1/sessions/" + session + "/registrations?status=confirmed");
@@ -238,15 +232,15 @@ TEST_CASE("desk: nobody marks attendance before the start, walk-ins and self che
   auto early = f.coordinator->Put(base + "/attendance", {{"records", {{{"participant_id", people[0]}, {"status", "present"}}}}});
   CHECK(early.status == 422);
   CHECK(f.coordinator->Post(base + "/walk-ins", {{"person", {{"email", "new@ex.lu"}, {"name", "New One"}}}}).status == 422);
-  CHECK(As(f, ttoken)->Get(base + "/check-in-code").status == 422);
+  CHECK(f.Client(ttoken)->Get(base + "/check-in-code").status == 422);
   CHECK(f.db.Count("SELECT COUNT(*) FROM attendance") == 0);
 
   f.SetClock("2027-03-04T09:30:00+01:00");
   f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));
-  auto t = As(f, f.Login("t@ex.lu", "a-long-password"));
-  auto p0 = As(f, f.Login("door0@ex.lu", "a-long-password"));
-  auto p1 = As(f, f.Login("door1@ex.lu", "a-long-password"));
-  auto outsider = As(f, f.Login("else0@ex.lu", "a-long-password"));
+  auto t = f.Client(f.Login("t@ex.lu", "a-long-password"));
+  auto p0 = f.Client(f.Login("door0@ex.lu", "a-long-password"));
+  auto p1 = f.Client(f.Login("door1@ex.lu", "a-long-password"));
+  auto outsider = f.Client(f.Login("else0@ex.lu", "a-long-password"));
 
   // Walk-ins: the session is full; a trainer cannot override, a coordinator can (audited).
   auto full = t->Post(base + "/walk-ins", {{"person", {{"email", "new@ex.lu"}, {"name", "New One"}}}});
@@ -332,15 +326,15 @@ TEST_CASE("desk: the sessions at risk before their decision date, confirmed earl
   REQUIRE(desk.status == 200);
   CHECK(desk.json()["at_risk"] == 1);
   auto [p, token] = f.Participant("p@ex.lu");
-  CHECK(As(f, token)->Get("/api/v1/operations/decisions").status == 403);
-  CHECK(As(f, token)->Get("/api/v1/operations/dashboard").status == 403);
+  CHECK(f.Client(token)->Get("/api/v1/operations/decisions").status == 403);
+  CHECK(f.Client(token)->Get("/api/v1/operations/dashboard").status == 403);
 
   // Confirmed early: no longer a coming decision, and the decision pass leaves it.
   auto confirmed = f.coordinator->Post("/api/v1/sessions/" + risky + "/confirm", nullptr);
   REQUIRE(confirmed.status == 200);
   CHECK(confirmed.json()["status"] == "confirmed");
   CHECK(f.coordinator->Post("/api/v1/sessions/" + risky + "/confirm", nullptr).status == 409);
-  CHECK(As(f, token)->Post("/api/v1/sessions/" + safe + "/confirm", nullptr).status == 403);
+  CHECK(f.Client(token)->Post("/api/v1/sessions/" + safe + "/confirm", nullptr).status == 403);
   CHECK(f.coordinator->Get("/api/v1/operations/decisions?within_days=14").json()["items"].size() == 1);
   f.SetClock("2027-02-19T10:00:00+01:00");
   f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));
@@ -377,7 +371,7 @@ TEST_CASE("desk: a history import counts toward progress, all rows or none, and 
   CHECK(f.db.Count("SELECT COUNT(*) FROM sessions") == 0);
   CHECK(f.coordinator->Request("POST", "/api/v1/history/imports", good, {{"Content-Type", "application/json"}}).status ==
         415);
-  CHECK(As(f, token)->Request("POST", "/api/v1/history/imports", good, {{"Content-Type", "text/csv"}}).status == 403);
+  CHECK(f.Client(token)->Request("POST", "/api/v1/history/imports", good, {{"Content-Type", "text/csv"}}).status == 403);
 
   auto r = import(good);
   REQUIRE(r.status == 200);
@@ -398,7 +392,7 @@ TEST_CASE("desk: a history import counts toward progress, all rows or none, and 
   CHECK(f.db.Count("SELECT COUNT(*) FROM attendance") == 3);
   // The imported participation does not hold a place: the person may register for the module again.
   auto s = f.Session(pathway.json()["modules"][0]["id"], 10);
-  CHECK(As(f, token)->Post("/api/v1/sessions/" + s + "/registrations", nullptr).status == 201);
+  CHECK(f.Client(token)->Post("/api/v1/sessions/" + s + "/registrations", nullptr).status == 201);
   // The 2023 report counts the imported L-B participation.
   auto report = f.coordinator->Get("/api/v1/reports/participation?year=2023");
   REQUIRE(report.status == 200);

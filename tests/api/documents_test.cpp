@@ -40,7 +40,7 @@ std::optional<RawResponse> HeadOnly(ApiFixture& f, const std::string& path, std:
   return c.Read(10000);
 }
 
-long long Stored(ApiFixture& f) { return f.db.Count("SELECT COUNT(*) FROM session_documents"); }
+long long StoredDocuments(ApiFixture& f) { return f.db.Count("SELECT COUNT(*) FROM session_documents"); }
 
 }  // namespace
 
@@ -99,7 +99,7 @@ TEST_CASE("documents: staff attach files, registrants and attendees download the
   CHECK(html.header("content-type") == "application/problem+json");
   CHECK(Upload(*trainer, path + "?filename=notes.docx", std::string("PK\x03\x04", 4) + std::string(40, 'x')).status == 415);
   CHECK(Upload(*trainer, path + "?filename=setup.pdf", std::string("MZ\x90\0\x03\0", 6)).status == 415);
-  CHECK(Stored(f) == 0);
+  CHECK(StoredDocuments(f) == 0);
   CHECK(f.db.Count("SELECT COUNT(*) FROM session_document_chunks") == 0);
   CHECK(f.db.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'document.added'") == 0);
 
@@ -254,16 +254,16 @@ TEST_CASE("documents: the session's trainers and the coordinator remove a docume
   CHECK(trainer->Delete("/api/v1/sessions/" + sessions[1] + "/documents/" + doc).status == 404);  // another session's
   CHECK(trainer->Delete(path + "/999999").status == 404);
   CHECK(trainer->Request("DELETE", path + "/" + doc, "{\"why\":1}", {{"Content-Type", "application/json"}}).status == 400);
-  CHECK(Stored(f) == 2);
+  CHECK(StoredDocuments(f) == 2);
 
   CHECK(trainer->Delete(path + "/" + doc).status == 204);
   CHECK(trainer->Delete(path + "/" + doc).status == 404);
   CHECK(trainer->Get(path + "/" + doc).status == 404);
-  CHECK(Stored(f) == 1);
+  CHECK(StoredDocuments(f) == 1);
   CHECK(f.db.Count("SELECT COUNT(*) FROM session_document_chunks WHERE document_id = " + doc) == 0);
   CHECK(f.db.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'document.deleted' AND entity_id = " + doc) == 1);
   // The coordinator, who teaches nothing, removes the other one.
   const std::string second = trainer->Get(path).json()["items"][0]["id"];
   CHECK(f.coordinator->Delete(path + "/" + second).status == 204);
-  CHECK(Stored(f) == 0);
+  CHECK(StoredDocuments(f) == 0);
 }

@@ -10,13 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-std::unique_ptr<HttpClient> AgencyClient(ApiFixture& f, const std::string& code) {
-  REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", code}, {"name", code}}).status == 201);
-  auto c = f.Client();
-  c->set_token(f.coordinator->Post("/api/v1/agencies/" + code + "/keys", nullptr).json()["key"]);
-  return c;
-}
-
 std::string MakeStructure(ApiFixture& f, const std::string& name, const std::string& sector) {
   auto made = f.coordinator->Post("/api/v1/structures", {{"name", name}, {"sector", sector}});
   REQUIRE(made.status == 201);
@@ -42,7 +35,7 @@ TEST_CASE("employer: the coordinator grants and withdraws a structure's contact,
   auto [boss, boss_token] = f.Participant("direction@ecole.lu", "Nadia Direction");
   auto [pid, ptoken] = f.Participant("anne@ecole.lu", "Anne Klein");
   auto [tid, ttoken] = f.Staff("trainer@pf.lu", "trainer");
-  auto agency = AgencyClient(f, "IFEN");
+  auto agency = f.Agency("IFEN");
   auto anonymous = f.Client();
   auto participant = f.Client(ptoken);
   auto trainer = f.Client(ttoken);
@@ -108,7 +101,7 @@ TEST_CASE("employer: a contact sees the current staff who share, never a non-con
   auto [lea, lea_token] = f.Participant("lea@ecole.lu", "Léa Former");
   auto [paul, paul_token] = f.Participant("paul@foyer.lu", "Paul Foyer");
   auto [tid, ttoken] = f.Staff("trainer@pf.lu", "trainer");
-  auto agency = AgencyClient(f, "IFEN");
+  auto agency = f.Agency("IFEN");
   Join(f, anne, school);
   Join(f, marc, school);
   const std::string lea_membership = Join(f, lea, school);

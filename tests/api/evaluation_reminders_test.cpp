@@ -13,7 +13,7 @@ using nlohmann::json;
 
 namespace {
 
-const json kQuestions = json::array(
+const json kReminderQuestions = json::array(
     {{{"id", "overall"}, {"kind", "scale"}, {"min", 1}, {"max", 5},
       {"label", {{"fr", "Satisfaction"}, {"de", "Zufriedenheit"}, {"en", "Satisfaction"}}}},
      {{"id", "comment"}, {"kind", "text"}, {"label", {{"fr", "Remarques"}, {"de", "Bemerkungen"}, {"en", "Comments"}}}}});
@@ -43,7 +43,7 @@ TEST_CASE("evaluations: the attendees who have not answered are reminded, and na
   const std::string remind = "/api/v1/sessions/" + session + "/evaluation/reminders";
   // No questionnaire yet: nothing to remind of.
   CHECK(f.coordinator->Post(remind, nullptr).status == 404);
-  REQUIRE(f.coordinator->Put("/api/v1/modules/" + module + "/questionnaire", {{"questions", kQuestions}, {"anonymous", false}})
+  REQUIRE(f.coordinator->Put("/api/v1/modules/" + module + "/questionnaire", {{"questions", kReminderQuestions}, {"anonymous", false}})
               .status == 200);
 
   auto move_clock = [&](const std::string& now) {

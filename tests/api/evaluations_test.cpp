@@ -19,12 +19,6 @@ const json kQuestions = json::array(
     {{{"id", "overall"}, {"kind", "scale"}, {"min", 1}, {"max", 5}, {"label", Label("Satisfaction", "Zufriedenheit", "Satisfaction")}},
      {{"id", "comment"}, {"kind", "text"}, {"label", Label("Remarques", "Bemerkungen", "Comments")}}});
 
-std::unique_ptr<HttpClient> As(ApiFixture& f, const std::string& token) {
-  auto c = f.Client();
-  c->set_token(token);
-  return c;
-}
-
 }  // namespace
 
 TEST_CASE("evaluations: attended people answer once after the end, anonymously, and staff read the results", "[api][evaluations]") {
@@ -33,8 +27,8 @@ TEST_CASE("evaluations: attended people answer once after the end, anonymously, 
   f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));
   auto [tid, ttoken] = f.Staff("trainer@pf.lu", "trainer");
   auto [other_tid, other_ttoken] = f.Staff("other@pf.lu", "trainer");
-  auto trainer = As(f, ttoken);
-  auto other_trainer = As(f, other_ttoken);
+  auto trainer = f.Client(ttoken);
+  auto other_trainer = f.Client(other_ttoken);
   std::vector<std::pair<std::string, std::string>> people;
   for (int i = 0; i < 4; ++i) people.push_back(f.Participant("p" + std::to_string(i) + "@ecole.lu"));
   auto module = f.Module("EVAL");
@@ -49,7 +43,7 @@ TEST_CASE("evaluations: attended people answer once after the end, anonymously, 
   // The questionnaire: the coordinator only; bad questions store nothing.
   const std::string qpath = "/api/v1/modules/" + module + "/questionnaire";
   CHECK(trainer->Put(qpath, {{"questions", kQuestions}}).status == 403);
-  CHECK(As(f, people[0].second)->Put(qpath, {{"questions", kQuestions}}).status == 403);
+  CHECK(f.Client(people[0].second)->Put(qpath, {{"questions", kQuestions}}).status == 403);
   CHECK(f.Client()->Put(qpath, {{"questions", kQuestions}}).status == 401);
   CHECK(f.coordinator->Put(qpath, {{"questions", json::array()}}).status == 422);
   CHECK(f.coordinator->Put(qpath, {{"questions", {{{"id", "x"}, {"kind", "scale"}, {"label", Label("a", "b", "")}}}}}).status == 422);
@@ -60,11 +54,11 @@ TEST_CASE("evaluations: attended people answer once after the end, anonymously, 
   auto saved = f.coordinator->Put(qpath, {{"questions", kQuestions}});
   REQUIRE(saved.status == 200);
   CHECK(saved.json()["anonymous"] == true);
-  CHECK(As(f, people[0].second)->Get(qpath).json()["questions"][0]["label"]["de"] == "Zufriedenheit");
+  CHECK(f.Client(people[0].second)->Get(qpath).json()["questions"][0]["label"]["de"] == "Zufriedenheit");
 
   const std::string epath = "/api/v1/sessions/" + session + "/evaluation";
   const json good = {{"answers", {{"overall", 5}, {"comment", "Très utile"}}}};
-  auto p0 = As(f, people[0].second);
+  auto p0 = f.Client(people[0].second);
   // Tokens last 12 hours of the (test) clock: everyone signs in again after it moves.
   auto move_clock = [&](const std::string& now) {
     f.SetClock(now);
@@ -104,8 +98,8 @@ TEST_CASE("evaluations: attended people answer once after the end, anonymously, 
   REQUIRE(p0->Post(epath, good).status == 201);
   CHECK(p0->Post(epath, {{"answers", {{"overall", 1}}}}).status == 409);  // answered twice
   CHECK(p0->Get(epath).json()["answered"] == true);
-  REQUIRE(As(f, people[1].second)->Post(epath, {{"answers", {{"overall", 3}}}}).status == 201);
-  CHECK(As(f, people[3].second)->Post(epath, good).status == 403);  // absent: did not attend
+  REQUIRE(f.Client(people[1].second)->Post(epath, {{"answers", {{"overall", 3}}}}).status == 201);
+  CHECK(f.Client(people[3].second)->Post(epath, good).status == 403);  // absent: did not attend
   CHECK(trainer->Post(epath, good).status == 403);                   // staff did not attend
   CHECK(f.Client()->Post(epath, good).status == 401);
   CHECK(f.db.Count("SELECT COUNT(*) FROM evaluation_answers") == 2);

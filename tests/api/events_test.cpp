@@ -15,8 +15,6 @@ namespace {
 const std::string kLink = "https://meet.example.lu/colloque-2027";
 const std::string kReplay = "https://video.example.lu/replay/colloque-2027";
 
-bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
 std::string SessionsIn(const HttpResult& r) {
   std::string ids;
   const json body = r.json();  // a copy: a reference into the temporary would dangle
@@ -32,12 +30,6 @@ void MoveClock(ApiFixture& f, const std::string& now, const std::vector<std::pai
   for (const auto& [client, email] : people) client->set_token(f.Login(email, "a-long-password"));
 }
 
-// An agency's key client (the IFEN agency, made here).
-std::unique_ptr<HttpClient> AgencyClient(ApiFixture& f) {
-  REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", "IFEN"}, {"name", "IFEN"}}).status == 201);
-  return f.Client(f.coordinator->Post("/api/v1/agencies/IFEN/keys", nullptr).json()["key"].get<std::string>());
-}
-
 }  // namespace
 
 TEST_CASE("events: a session's language and description are stored, shown and filterable", "[api][events]") {
@@ -47,7 +39,7 @@ TEST_CASE("events: a session's language and description are stored, shown and fi
   auto [tid, ttoken] = f.Staff("trainer@pf.lu", "trainer");
   auto participant = f.Client(ptoken);
   auto trainer = f.Client(ttoken);
-  auto agency = AgencyClient(f);
+  auto agency = f.Agency("IFEN");
   const std::string module = f.Module("EVT");
 
   const json german = {{"module_id", module},
@@ -161,7 +153,7 @@ TEST_CASE("events: the online link only for confirmed registrants and staff, the
   auto confirmed = f.Client(atoken);
   auto waiting = f.Client(wtoken);
   auto stranger = f.Client(stoken);
-  auto agency = AgencyClient(f);
+  auto agency = f.Agency("IFEN");
   const std::string module = f.Module("COLLOQUE");
   auto made = f.coordinator->Post("/api/v1/sessions", {{"module_id", module}, {"starts_at", "2027-03-04T09:00:00+01:00"},
                                                        {"ends_at", "2027-03-04T13:00:00+01:00"}, {"capacity", 1},
@@ -277,7 +269,7 @@ TEST_CASE("events: a session held over two dated parts, attendance per part and 
   auto [bid, btoken] = f.Participant("ben@ecole.lu");
   auto [cid, ctoken] = f.Participant("chloe@ecole.lu");
   auto anna = f.Client(atoken);
-  auto agency = AgencyClient(f);
+  auto agency = f.Agency("IFEN");
   const std::string module = f.Module("TWODAYS", 12);
   auto made = f.coordinator->Post("/api/v1/sessions", {{"module_id", module}, {"starts_at", "2027-03-04T09:00:00+01:00"},
                                                        {"ends_at", "2027-04-01T16:00:00+02:00"}, {"capacity", 2},
@@ -405,7 +397,7 @@ TEST_CASE("events: a monthly series made from a rule, each date a session edited
   auto [tid, ttoken] = f.Staff("trainer@pf.lu", "trainer");
   auto participant = f.Client(ptoken);
   auto trainer = f.Client(ttoken);
-  auto agency = AgencyClient(f);
+  auto agency = f.Agency("IFEN");
   const std::string module = f.Module("ATELIER", 2);
   // The second Thursday of January 2027, monthly, four times.
   const json monthly = {{"module_id", module},

@@ -9,11 +9,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string FirstField(const HttpResult& r) {
-  auto errors = r.json()["errors"];
-  return errors.empty() ? "" : errors[0]["field"].get<std::string>();
-}
-
 }  // namespace
 
 TEST_CASE("hours: modules take at most two decimals, within range", "[api][catalogue][hours]") {

@@ -12,13 +12,13 @@ using nlohmann::json;
 
 namespace {
 
-struct Person {
+struct Member {
   std::string id;
   std::unique_ptr<HttpClient> client;
   std::string email;
 };
 
-Person Make(ApiFixture& f, const std::string& email, const std::string& language, const std::string& name) {
+Member Make(ApiFixture& f, const std::string& email, const std::string& language, const std::string& name) {
   auto c = f.Client();
   auto r = c->Post("/api/v1/accounts", {{"email", email}, {"password", "a-long-password"}, {"name", name}, {"language", language}});
   REQUIRE(r.status == 201);
@@ -45,7 +45,7 @@ std::vector<ReceivedMail> MailsTo(const std::vector<ReceivedMail>& all, const st
 
 std::string Kind(const ReceivedMail& m) { return m.Header("X-Parcours-Kind"); }
 
-void Relogin(ApiFixture& f, Person& p) { p.client->set_token(f.Login(p.email, "a-long-password")); }
+void Relogin(ApiFixture& f, Member& p) { p.client->set_token(f.Login(p.email, "a-long-password")); }
 
 }  // namespace
 
@@ -70,12 +70,12 @@ TEST_CASE("lifecycle: a module year through the test clock, with mail in three l
   const std::string a3 = NewSession(f, mod_a, "2027-05-06T09:00:00+02:00", "2027-05-06T13:00:00+02:00", 10, 0, {t1});
   const std::string b1 = NewSession(f, mod_b, "2027-04-01T09:00:00+02:00", "2027-04-01T13:00:00+02:00", 10, 1, {t1});
 
-  Person p1 = Make(f, "p1@ecole.lu", "fr", "Séverine Müller-Øster");
-  Person p2 = Make(f, "p2@schule.lu", "de", "Jürgen Weiß");
-  Person p3 = Make(f, "p3@school.lu", "en", "João Çağlar");
-  Person p4 = Make(f, "p4@ecole.lu", "fr", "Anne Lefèvre");
+  Member p1 = Make(f, "p1@ecole.lu", "fr", "Séverine Müller-Øster");
+  Member p2 = Make(f, "p2@schule.lu", "de", "Jürgen Weiß");
+  Member p3 = Make(f, "p3@school.lu", "en", "João Çağlar");
+  Member p4 = Make(f, "p4@ecole.lu", "fr", "Anne Lefèvre");
 
-  auto reg = [](Person& p, const std::string& session) {
+  auto reg = [](Member& p, const std::string& session) {
     auto r = p.client->Post("/api/v1/sessions/" + session + "/registrations", nullptr);
     REQUIRE(r.status == 201);
     return r.json();
@@ -109,7 +109,7 @@ TEST_CASE("lifecycle: a module year through the test clock, with mail in three l
   CHECK(promoted[0].Subject() == "Une place s'est libérée : Contraception");
 
   // p5 alone in A2 (p1 holds a place in this module already): below the threshold of 2.
-  Person p5 = Make(f, "p5@ecole.lu", "fr", "Marie Schmit");
+  Member p5 = Make(f, "p5@ecole.lu", "fr", "Marie Schmit");
   reg(p5, a2);
   reg(p2, b1);
   mails = f.mail->WaitFor(6);
@@ -318,7 +318,7 @@ TEST_CASE("notifications: every kind reaches the SMTP sink in French, German and
   ApiFixture f(true);
   auto small = f.Session(f.Module("MAIL"), 1, "2027-03-04T09:00:00+01:00", "2027-03-04T13:00:00+01:00", 0);
   auto large = f.Session(f.Module("MAIL2"), 10, "2027-04-08T09:00:00+02:00", "2027-04-08T13:00:00+02:00", 0);
-  std::map<std::string, Person> people;
+  std::map<std::string, Member> people;
   for (const auto& [lang, name] : std::vector<std::pair<std::string, std::string>>{
            {"fr", "Anne Lefèvre"}, {"de", "Jürgen Weiß"}, {"en", "João Çağlar"}})
     people.emplace(lang, Make(f, lang + "@mail.lu", lang, name));

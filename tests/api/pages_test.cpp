@@ -29,8 +29,6 @@ std::string LinkIn(ApiFixture& f, const std::string& kind, const std::string& em
 
 std::string TokenOf(const std::string& link) { return link.substr(link.find("token=") + 6); }
 
-bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
 // Marks the participant present (or partial) at a session that has started.
 void Mark(ApiFixture& f, const std::string& session, const std::string& participant, const std::string& status,
           double hours = 0) {

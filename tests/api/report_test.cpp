@@ -84,7 +84,7 @@ std::string MakeSession(World& w, const std::string& module, const std::string& 
   return r.json()["id"];
 }
 
-void Mark(ApiFixture& f, const std::string& session, const std::vector<std::string>& ids, const std::string& status = "present") {
+void MarkAll(ApiFixture& f, const std::string& session, const std::vector<std::string>& ids, const std::string& status = "present") {
   json records = json::array();
   for (const auto& id : ids) records.push_back({{"participant_id", id}, {"status", status}});
   auto r = f.coordinator->Put("/api/v1/sessions/" + session + "/attendance", {{"records", records}});
@@ -182,7 +182,7 @@ TEST_CASE("report: the 2024 participation table of the seed report, cell by cell
   f.SetClock("2025-01-15T09:00:00+01:00");
   f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));
   for (const auto& [session, ids] : to_mark)
-    if (!ids.empty()) Mark(f, session, ids);
+    if (!ids.empty()) MarkAll(f, session, ids);
   for (const auto& [session, records] : other_marks)
     REQUIRE(f.coordinator->Put("/api/v1/sessions/" + session + "/attendance", {{"records", records}}).status == 200);
 

@@ -14,8 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
 // A session of a new module taught by `trainer_id`, 4 March 2027 9:00–13:00.
 std::string TaughtSession(ApiFixture& f, const std::string& trainer_id, int capacity = 10) {
   auto s = f.Session(f.Module("DOOR"), capacity);

@@ -10,13 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-std::unique_ptr<HttpClient> AgencyClient(ApiFixture& f, const std::string& code) {
-  REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", code}, {"name", code}}).status == 201);
-  auto c = f.Client();
-  c->set_token(f.coordinator->Post("/api/v1/agencies/" + code + "/keys", nullptr).json()["key"]);
-  return c;
-}
-
 }  // namespace
 
 TEST_CASE("structures: only the coordinator creates them, anyone signed in reads them", "[api][structures]") {
@@ -27,7 +20,7 @@ TEST_CASE("structures: only the coordinator creates them, anyone signed in reads
   participant->set_token(ptoken);
   auto trainer = f.Client();
   trainer->set_token(ttoken);
-  auto agency = AgencyClient(f, "IFEN");
+  auto agency = f.Agency("IFEN");
   auto anonymous = f.Client();
   const json lycee = {{"name", "Lycée Michel Lucius"}, {"sector", "formal_education"}, {"kind", "school"}};
 
@@ -94,7 +87,7 @@ TEST_CASE("structures: a person's memberships over time, kept by themself or the
   m->set_token(marc_token);
   auto trainer = f.Client();
   trainer->set_token(ttoken);
-  auto agency = AgencyClient(f, "FEDAS");
+  auto agency = f.Agency("FEDAS");
   const std::string school =
       f.coordinator->Post("/api/v1/structures", {{"name", "École Bonnevoie"}, {"sector", "formal_education"}}).json()["id"];
   const std::string foyer =
@@ -158,7 +151,7 @@ TEST_CASE("structures: an agency's push and a history import carry the structure
   ApiFixture f;
   f.SetClock("2027-01-15T09:00:00+01:00");
   f.coordinator->set_token(f.Login(kCoordinatorEmail, kCoordinatorPassword));
-  auto ifen = AgencyClient(f, "IFEN");
+  auto ifen = f.Agency("IFEN");
   auto module = f.Module("M1");
   auto session = f.coordinator->Post("/api/v1/sessions", {{"module_id", module}, {"starts_at", "2027-03-04T09:00:00+01:00"},
                                                           {"ends_at", "2027-03-04T13:00:00+01:00"}, {"capacity", 20},

@@ -26,11 +26,6 @@ const std::vector<std::pair<std::string, std::string>> kForbidden = {
     {"BOM", "\xEF\xBB\xBF=1+1"},
 };
 
-std::string FirstField(const HttpResult& r) {
-  auto errors = r.json()["errors"];
-  return errors.empty() ? "" : errors[0]["field"].get<std::string>();
-}
-
 }  // namespace
 
 TEST_CASE("text input: control, bidi and zero-width characters are refused, naming the field", "[api][text]") {

@@ -33,12 +33,6 @@ std::string Hmac(const std::string& key, const std::string& message) {
 // The receivers of these tests listen on 127.0.0.1, which webhooks may call only when listed.
 const std::vector<std::string> kAllowLoopback = {"--webhook-allow-hosts", "127.0.0.1", "--outbox-interval-ms", "50"};
 
-std::unique_ptr<HttpClient> AgencyClient(ApiFixture& f, const std::string& code) {
-  REQUIRE(f.coordinator->Post("/api/v1/agencies", {{"code", code}, {"name", code}}).status == 201);
-  auto agency = f.Client();
-  agency->set_token(f.coordinator->Post("/api/v1/agencies/" + code + "/keys", nullptr).json()["key"]);
-  return agency;
-}
 }  // namespace
 
 TEST_CASE("webhooks: signed deliveries in feed order, retried after a failure", "[api][agency][webhook]") {
@@ -124,7 +118,7 @@ TEST_CASE("webhooks: an item failing for three days is skipped, the next one is 
 
 TEST_CASE("webhooks: URLs into the server's own network are refused, nothing is stored", "[api][agency][webhook]") {
   ApiFixture f;  // no allow-list
-  auto agency = AgencyClient(f, "IFEN");
+  auto agency = f.Agency("IFEN");
   for (const char* url : {"http://169.254.169.254/latest", "http://localhost:3306/", "http://10.0.0.1/",
                           "http://[::1]/", "https://[fd00::1]/", "https://169.254.169.254/latest/meta-data",
                           "https://127.0.0.1:3306/", "https://localhost/", "https://[::ffff:10.0.0.1]/",
@@ -145,7 +139,7 @@ TEST_CASE("webhooks: URLs into the server's own network are refused, nothing is 
 
 TEST_CASE("webhooks: only listed hosts are reachable over http or at a private address", "[api][agency][webhook]") {
   ApiFixture f(false, kAllowLoopback);
-  auto agency = AgencyClient(f, "IFEN");
+  auto agency = f.Agency("IFEN");
   CHECK(agency->Post("/api/v1/agencies/IFEN/webhooks", {{"url", "http://127.0.0.1:9/hooks"}}).status == 201);
   for (const char* url : {"http://localhost:3306/", "http://127.0.0.2/", "https://[::1]/", "http://10.0.0.1/"}) {
     INFO(url);
@@ -155,7 +149,7 @@ TEST_CASE("webhooks: only listed hosts are reachable over http or at a private a
 
 TEST_CASE("webhooks: an agency has at most five", "[api][agency][webhook]") {
   ApiFixture f;
-  auto agency = AgencyClient(f, "FEDAS");
+  auto agency = f.Agency("FEDAS");
   for (int i = 0; i < 5; ++i)
     REQUIRE(agency->Post("/api/v1/agencies/FEDAS/webhooks", {{"url", "https://hooks.fedas.lu/" + std::to_string(i)}})
                 .status == 201);
@@ -166,7 +160,7 @@ TEST_CASE("webhooks: an agency has at most five", "[api][agency][webhook]") {
   auto id = agency->Get("/api/v1/agencies/FEDAS/webhooks").json()["items"][0]["id"].get<std::string>();
   REQUIRE(agency->Delete("/api/v1/agencies/FEDAS/webhooks/" + id).status == 204);
   CHECK(agency->Post("/api/v1/agencies/FEDAS/webhooks", {{"url", "https://hooks.fedas.lu/5"}}).status == 201);
-  auto ifen = AgencyClient(f, "IFEN");
+  auto ifen = f.Agency("IFEN");
   CHECK(ifen->Post("/api/v1/agencies/IFEN/webhooks", {{"url", "https://hooks.ifen.lu/0"}}).status == 201);
 }
 
@@ -175,8 +169,8 @@ TEST_CASE("webhooks: one agency's slow receivers do not delay another agency's d
   ReceiverBehaviour slow_behaviour;
   slow_behaviour.delay = std::chrono::seconds(3);  // every answer takes 3 s
   WebhookReceiver slow(slow_behaviour), fast;
-  auto fedas = AgencyClient(f, "FEDAS");
-  auto ifen = AgencyClient(f, "IFEN");
+  auto fedas = f.Agency("FEDAS");
+  auto ifen = f.Agency("IFEN");
   for (int i = 0; i < 5; ++i)
     REQUIRE(fedas->Post("/api/v1/agencies/FEDAS/webhooks", {{"url", slow.Url() + "/" + std::to_string(i)}}).status == 201);
   REQUIRE(ifen->Post("/api/v1/agencies/IFEN/webhooks", {{"url", fast.Url()}}).status == 201);

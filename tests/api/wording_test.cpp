@@ -9,7 +9,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string Person(ApiFixture& f, const std::string& email, const std::string& language, const std::string& name) {
+std::string PersonIn(ApiFixture& f, const std::string& email, const std::string& language, const std::string& name) {
   auto r = f.Client()->Post("/api/v1/accounts", {{"email", email}, {"password", "a-long-password"}, {"name", name}, {"language", language}});
   REQUIRE(r.status == 201);
   return r.json()["id"];
@@ -29,8 +29,8 @@ TEST_CASE("wording: a cancellation below the threshold is told in the reader's l
   auto module = f.Module("W");
   // Two registrants, three needed: cancelled at the decision date (14 days before the start).
   auto session = f.Session(module, 10, "2027-03-04T09:00:00+01:00", "2027-03-04T13:00:00+01:00", 3);
-  const std::string de = Person(f, "de@mail.lu", "de", "Jürgen Weiß");
-  const std::string fr = Person(f, "fr@mail.lu", "fr", "Anne Lefèvre");
+  const std::string de = PersonIn(f, "de@mail.lu", "de", "Jürgen Weiß");
+  const std::string fr = PersonIn(f, "fr@mail.lu", "fr", "Anne Lefèvre");
   for (const auto& id : {de, fr})
     REQUIRE(f.coordinator->Post("/api/v1/sessions/" + session + "/registrations", {{"participant_id", id}}).status == 201);
   f.SetClock("2027-02-19T12:00:00+01:00");

@@ -14,12 +14,12 @@
 #include "storage/migrator.h"
 #include "storage/mysql_store.h"
 #include "test_database.h"
+#include "test_values.h"
 
 using namespace parcours;
 using parcours::testing::TestDatabase;
 
 namespace {
-TimePoint At(const char* rfc) { return *ParseRfc3339(rfc); }
 
 AgencyChange Change(Id session, const std::string& ext) {
   AgencyChange c;
@@ -28,7 +28,7 @@ AgencyChange Change(Id session, const std::string& ext) {
   c.external_id = ext;
   c.session_id = session;
   c.status = "confirmed";
-  c.at = At("2027-01-01T00:00:00Z");
+  c.at = Utc("2027-01-01T00:00:00Z");
   return c;
 }
 
@@ -48,7 +48,7 @@ TEST_CASE("agency feed: items are numbered in commit order, an open transaction 
   ConnectionPool pool(*DatabaseUrl::Parse(db.Url()), 8);
   Migrator(pool).Apply(EmbeddedMigrations());
   MySqlStore store(pool);
-  store.Transact([&](UnitOfWork& u) { return u.agencies().Insert({"IFEN", "IFEN"}, At("2027-01-01T00:00:00Z")); });
+  store.Transact([&](UnitOfWork& u) { return u.agencies().Insert({"IFEN", "IFEN"}, Utc("2027-01-01T00:00:00Z")); });
 
   std::atomic<bool> appended{false}, release{false};
   std::thread slow([&] {
@@ -92,7 +92,7 @@ TEST_CASE("agency feed: a reader polling during concurrent appends sees every it
   ConnectionPool pool(*DatabaseUrl::Parse(db.Url()), 12);
   Migrator(pool).Apply(EmbeddedMigrations());
   MySqlStore store(pool);
-  store.Transact([&](UnitOfWork& u) { return u.agencies().Insert({"IFEN", "IFEN"}, At("2027-01-01T00:00:00Z")); });
+  store.Transact([&](UnitOfWork& u) { return u.agencies().Insert({"IFEN", "IFEN"}, Utc("2027-01-01T00:00:00Z")); });
   constexpr int kWriters = 6, kEach = 40;
   std::atomic<int> done{0};
   std::vector<std::thread> writers;
@@ -129,7 +129,7 @@ TEST_CASE("agency enrolments and password resets round trip", "[db][agency]") {
   Migrator(pool).Apply(EmbeddedMigrations());
   MySqlStore store(pool);
   store.Transact([&](UnitOfWork& u) {
-    const TimePoint now = At("2027-01-01T00:00:00Z");
+    const TimePoint now = Utc("2027-01-01T00:00:00Z");
     u.agencies().Insert({"IFEN", "IFEN"}, now);
     User p;
     p.email = "p@ex.lu";
@@ -142,8 +142,8 @@ TEST_CASE("agency enrolments and password resets round trip", "[db][agency]") {
     m.hours = 4;
     Session s;
     s.module_id = *u.catalogue().InsertModule(m);
-    s.starts_at = At("2027-03-04T08:00:00Z");
-    s.ends_at = At("2027-03-04T12:00:00Z");
+    s.starts_at = Utc("2027-03-04T08:00:00Z");
+    s.ends_at = Utc("2027-03-04T12:00:00Z");
     s.decision_at = s.starts_at;
     s.capacity = 5;
     Id sid = u.catalogue().InsertSession(s);
@@ -164,8 +164,8 @@ TEST_CASE("agency enrolments and password resets round trip", "[db][agency]") {
     CHECK_FALSE(u.agencies().EnrolmentOf(rid + 1000));
     CHECK(*u.agencies().ExternalIdOf(rid) == "E-1");
     CHECK_FALSE(u.agencies().FindEnrolment("FEDAS", "E-1", false));
-    CHECK(u.agencies().RegistrationsOf("IFEN", At("2027-01-01T00:00:00Z"), At("2028-01-01T00:00:00Z")).size() == 1);
-    CHECK(u.agencies().RegistrationsOf("IFEN", At("2028-01-01T00:00:00Z"), At("2029-01-01T00:00:00Z")).empty());
+    CHECK(u.agencies().RegistrationsOf("IFEN", Utc("2027-01-01T00:00:00Z"), Utc("2028-01-01T00:00:00Z")).size() == 1);
+    CHECK(u.agencies().RegistrationsOf("IFEN", Utc("2028-01-01T00:00:00Z"), Utc("2029-01-01T00:00:00Z")).empty());
 
     u.users().InsertPasswordReset(std::string(64, 'r'), pid, now, now + std::chrono::hours(1));
     CHECK(*u.users().FindPasswordReset(std::string(64, 'r'), now) == pid);
@@ -179,11 +179,11 @@ TEST_CASE("agency enrolments and password resets round trip", "[db][agency]") {
     CHECK(u.users().FindById(pid)->password_hash == "scrypt$new");
 
     u.attendance().Upsert({sid, pid, AttendanceStatus::kPartial, 2, pid, now});
-    auto counts = u.reports().Participation(At("2027-01-01T00:00:00Z"), At("2028-01-01T00:00:00Z"));
+    auto counts = u.reports().Participation(Utc("2027-01-01T00:00:00Z"), Utc("2028-01-01T00:00:00Z"));
     REQUIRE(counts.size() == 1);
     CHECK(counts[0].channel == "IFEN");
     CHECK(counts[0].people == 1);
-    auto figures = u.reports().Sessions(At("2027-01-01T00:00:00Z"), At("2028-01-01T00:00:00Z"));
+    auto figures = u.reports().Sessions(Utc("2027-01-01T00:00:00Z"), Utc("2028-01-01T00:00:00Z"));
     REQUIRE(figures.size() == 1);
     CHECK(figures[0].registered == 1);
     CHECK(figures[0].attended == 1);

@@ -8,13 +8,10 @@
 #include "storage/migrator.h"
 #include "storage/mysql_store.h"
 #include "test_database.h"
+#include "test_values.h"
 
 using namespace parcours;
 using parcours::testing::TestDatabase;
-
-namespace {
-TimePoint At(const char* rfc) { return *ParseRfc3339(rfc); }
-}
 
 TEST_CASE("attestations: unique while valid, found by code and hash, bytes kept exactly", "[db][attestation]") {
   TestDatabase db;
@@ -22,7 +19,7 @@ TEST_CASE("attestations: unique while valid, found by code and hash, bytes kept 
   Migrator(pool).Apply(EmbeddedMigrations());
   MySqlStore store(pool);
   store.Transact([&](UnitOfWork& u) {
-    const TimePoint now = At("2028-04-01T10:00:00Z");
+    const TimePoint now = Utc("2028-04-01T10:00:00Z");
     User p;
     p.email = "p@ex.lu";
     p.name = "João Çağlar";
@@ -42,8 +39,8 @@ TEST_CASE("attestations: unique while valid, found by code and hash, bytes kept 
       path.modules.push_back(m);
       Session s;
       s.module_id = m.id;
-      s.starts_at = At("2027-03-04T08:00:00Z");
-      s.ends_at = At("2027-03-04T12:00:00Z");
+      s.starts_at = Utc("2027-03-04T08:00:00Z");
+      s.ends_at = Utc("2027-03-04T12:00:00Z");
       s.decision_at = s.starts_at;
       s.capacity = 5;
       sessions.push_back(u.catalogue().InsertSession(s));
@@ -80,7 +77,7 @@ TEST_CASE("attestations: unique while valid, found by code and hash, bytes kept 
     CHECK(u.attestations().FindByCode("K7QM-2XHP-9TRW-4CFD")->holder_name == "João Çağlar");
     CHECK(u.attestations().FindBySha256(std::string(64, 'a'))->id == *id);
     CHECK(u.attestations().FindValid(pid, path.id)->id == *id);
-    CHECK(u.attestations().IssuedBetween(At("2028-01-01T00:00:00Z"), At("2029-01-01T00:00:00Z")) == 1);
+    CHECK(u.attestations().IssuedBetween(Utc("2028-01-01T00:00:00Z"), Utc("2029-01-01T00:00:00Z")) == 1);
     CHECK(u.attestations().Revoke(*id, "Erreur", now));
     CHECK_FALSE(u.attestations().Revoke(*id, "again", now));
     CHECK_FALSE(u.attestations().FindValid(pid, path.id));

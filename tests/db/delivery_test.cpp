@@ -20,6 +20,7 @@
 #include "storage/migrator.h"
 #include "storage/mysql_store.h"
 #include "test_database.h"
+#include "test_values.h"
 
 using namespace parcours;
 using parcours::testing::TestDatabase;
@@ -27,10 +28,8 @@ using namespace std::chrono;
 
 namespace {
 
-TimePoint At(const char* rfc) { return *ParseRfc3339(rfc); }
-
 // Every call different (a counter in the first bytes): claim tokens never repeat.
-class CountingRandom final : public RandomSource {
+class CounterRandom final : public RandomSource {
  public:
   std::string Bytes(std::size_t n) override {
     std::string out(n, '\0');
@@ -61,16 +60,16 @@ class ReplayingStore final : public Store {
   Store& inner_;
 };
 
-struct World {
+struct DeliveryWorld {
   TestDatabase db;
   std::unique_ptr<ConnectionPool> pool;
   std::unique_ptr<MySqlStore> store;
-  ManualClock clock{At("2027-01-01T08:00:00Z")};
-  CountingRandom random;
+  ManualClock clock{Utc("2027-01-01T08:00:00Z")};
+  CounterRandom random;
   int people = 0;
   // pool_size 1 with a short acquire timeout: a send that waits for a second connection
   // fails fast instead of hanging the test.
-  explicit World(std::size_t pool_size = 8) {
+  explicit DeliveryWorld(std::size_t pool_size = 8) {
     pool = std::make_unique<ConnectionPool>(*DatabaseUrl::Parse(db.Url()), pool_size, seconds(2));
     Migrator(*pool).Apply(EmbeddedMigrations());
     store = std::make_unique<MySqlStore>(*pool);
@@ -180,7 +179,7 @@ class RecordingSender final : public WebhookSender {
 }  // namespace
 
 TEST_CASE("outbox: a claim transaction that is run again never sends again", "[db][outbox]") {
-  World w;
+  DeliveryWorld w;
   w.Messages(3);
   ReplayingStore replaying(*w.store);
   RecordingMailer mailer;
@@ -192,7 +191,7 @@ TEST_CASE("outbox: a claim transaction that is run again never sends again", "[d
 }
 
 TEST_CASE("outbox: no pooled connection is held while a message is sent", "[db][outbox]") {
-  World w(1);
+  DeliveryWorld w(1);
   w.Messages(2);
   RecordingMailer mailer;
   long long pending_seen = -1;
@@ -212,7 +211,7 @@ TEST_CASE("outbox: no pooled connection is held while a message is sent", "[db][
 }
 
 TEST_CASE("outbox: a dispatcher that dies after its claim gives the messages back after the lease", "[db][outbox]") {
-  World w;
+  DeliveryWorld w;
   w.Messages(2);
   RecordingMailer dying;
   int sends = 0;
@@ -255,7 +254,7 @@ TEST_CASE("outbox: a dispatcher that dies after its claim gives the messages bac
 }
 
 TEST_CASE("outbox: two dispatchers never send the same message at the same time", "[db][outbox]") {
-  World w;
+  DeliveryWorld w;
   w.Messages(12);
   RecordingMailer mailer;
   mailer.pause = milliseconds(20);
@@ -271,7 +270,7 @@ TEST_CASE("outbox: two dispatchers never send the same message at the same time"
 }
 
 TEST_CASE("webhooks: a claim transaction that is run again never posts again", "[db][webhook]") {
-  World w;
+  DeliveryWorld w;
   w.Hooks("IFEN", 1, 3);
   ReplayingStore replaying(*w.store);
   RecordingSender sender;
@@ -283,7 +282,7 @@ TEST_CASE("webhooks: a claim transaction that is run again never posts again", "
 }
 
 TEST_CASE("webhooks: no pooled connection is held while a webhook is called", "[db][webhook]") {
-  World w(1);
+  DeliveryWorld w(1);
   w.Hooks("IFEN", 1, 2);
   RecordingSender sender;
   sender.during_post = [&](const std::string&) {
@@ -300,7 +299,7 @@ TEST_CASE("webhooks: no pooled connection is held while a webhook is called", "[
 }
 
 TEST_CASE("webhooks: a dispatcher that dies after its claim gives the webhook back after the lease", "[db][webhook]") {
-  World w;
+  DeliveryWorld w;
   w.Hooks("IFEN", 1, 2);
   RecordingSender dying;
   dying.during_post = [](const std::string&) { throw Crash(); };
@@ -316,7 +315,7 @@ TEST_CASE("webhooks: a dispatcher that dies after its claim gives the webhook ba
 }
 
 TEST_CASE("webhooks: two dispatchers never call the same webhook at the same time", "[db][webhook]") {
-  World w;
+  DeliveryWorld w;
   w.Hooks("IFEN", 2, 6);
   w.Hooks("FEDAS", 1, 6);
   RecordingSender sender;
@@ -335,7 +334,7 @@ TEST_CASE("webhooks: two dispatchers never call the same webhook at the same tim
 }
 
 TEST_CASE("webhooks: a claim takes at most per_agency webhooks of one agency", "[db][webhook]") {
-  World w;
+  DeliveryWorld w;
   w.Hooks("FEDAS", 5, 1);
   w.Hooks("IFEN", 1, 1);
   WebhookService hooks(*w.store, w.clock, w.random);

@@ -16,7 +16,7 @@ using namespace std::chrono;
 
 namespace {
 
-TimePoint At(const char* sql_utc) { return *ParseSqlUtc(sql_utc); }
+TimePoint AtSql(const char* sql_utc) { return *ParseSqlUtc(sql_utc); }
 
 using DeskDb = parcours::testing::StoreFixture;
 
@@ -27,14 +27,14 @@ Id Person(UnitOfWork& u, const std::string& email, const std::string& name, cons
   p.name = name;
   p.organisation = organisation;
   p.roles = roles;
-  p.created_at = At("2026-11-01 00:00:00.000");
+  p.created_at = AtSql("2026-11-01 00:00:00.000");
   return *u.users().Insert(p);
 }
 
 Session NewSession(Id module_id, const char* starts) {
   Session s;
   s.module_id = module_id;
-  s.starts_at = At(starts);
+  s.starts_at = AtSql(starts);
   s.ends_at = s.starts_at + hours(4);
   s.decision_at = s.starts_at - days(14);
   s.capacity = 10;
@@ -82,7 +82,7 @@ TEST_CASE("desk storage: people searched accent- and case-blind, by role, % lite
 TEST_CASE("desk storage: a person's audit trail, latest first, and the latest rows of an action", "[db][desk]") {
   DeskDb d;
   d.Tx([&](UnitOfWork& u) {
-    const TimePoint t = At("2027-01-01 00:00:00.000");
+    const TimePoint t = AtSql("2027-01-01 00:00:00.000");
     std::vector<AuditEntry> rows;
     for (int i = 0; i < 5; ++i)
       rows.push_back({"user:1", "attendance.marked", "attendance", 9, "", "{}", "r", t, Id{i % 2 == 0 ? 7 : 8}});
@@ -122,24 +122,24 @@ TEST_CASE("desk storage: an edited session, its trainers, a trainer's sessions a
     CHECK(got->online_link == "https://meet.example/abc");
     CHECK(got->ics_sequence == 1);
     CHECK(got->trainer_ids == std::vector<Id>{t2});
-    CHECK(u.catalogue().TaughtBy(t1, At("2027-01-01 00:00:00.000"), true, std::nullopt, 0, 10).empty());
-    REQUIRE(u.catalogue().TaughtBy(t2, At("2027-01-01 00:00:00.000"), true, std::nullopt, 0, 10).size() == 1);
-    CHECK(u.catalogue().TaughtBy(t2, At("2027-03-05 00:00:00.000"), true, std::nullopt, 0, 10).empty());
-    CHECK(u.catalogue().TaughtBy(t2, At("2027-03-05 00:00:00.000"), false, std::nullopt, 0, 10).size() == 1);
+    CHECK(u.catalogue().TaughtBy(t1, AtSql("2027-01-01 00:00:00.000"), true, std::nullopt, 0, 10).empty());
+    REQUIRE(u.catalogue().TaughtBy(t2, AtSql("2027-01-01 00:00:00.000"), true, std::nullopt, 0, 10).size() == 1);
+    CHECK(u.catalogue().TaughtBy(t2, AtSql("2027-03-05 00:00:00.000"), true, std::nullopt, 0, 10).empty());
+    CHECK(u.catalogue().TaughtBy(t2, AtSql("2027-03-05 00:00:00.000"), false, std::nullopt, 0, 10).size() == 1);
 
-    auto coming = u.catalogue().DecisionsBetween(TimePoint{}, At("2027-03-01 00:00:00.000"), 10);
+    auto coming = u.catalogue().DecisionsBetween(TimePoint{}, AtSql("2027-03-01 00:00:00.000"), 10);
     REQUIRE(coming.size() == 1);
     CHECK(coming[0].id == s.id);
-    CHECK(u.catalogue().DecisionsBetween(TimePoint{}, At("2027-04-01 00:00:00.000"), 10).size() == 2);
-    u.catalogue().MarkDecided(later, SessionStatus::kConfirmed, false, At("2027-01-02 00:00:00.000"));
-    CHECK(u.catalogue().DecisionsBetween(TimePoint{}, At("2027-04-01 00:00:00.000"), 10).size() == 1);
+    CHECK(u.catalogue().DecisionsBetween(TimePoint{}, AtSql("2027-04-01 00:00:00.000"), 10).size() == 2);
+    u.catalogue().MarkDecided(later, SessionStatus::kConfirmed, false, AtSql("2027-01-02 00:00:00.000"));
+    CHECK(u.catalogue().DecisionsBetween(TimePoint{}, AtSql("2027-04-01 00:00:00.000"), 10).size() == 1);
 
     // The first secret stored wins; a later candidate is ignored.
     const std::string first = u.catalogue().CheckInSecret(s.id, std::string(64, 'a'));
     CHECK(first == std::string(64, 'a'));
     CHECK(u.catalogue().CheckInSecret(s.id, std::string(64, 'b')) == first);
-    u.catalogue().ConfirmSheet(s.id, t2, At("2027-03-04 12:00:00.000"));
-    CHECK(u.catalogue().FindSession(s.id, false)->sheet_confirmed_at == At("2027-03-04 12:00:00.000"));
+    u.catalogue().ConfirmSheet(s.id, t2, AtSql("2027-03-04 12:00:00.000"));
+    CHECK(u.catalogue().FindSession(s.id, false)->sheet_confirmed_at == AtSql("2027-03-04 12:00:00.000"));
   });
 }
 
@@ -160,7 +160,7 @@ TEST_CASE("desk storage: an imported registration holds no place in its module",
     old.participant_id = p;
     old.status = RegistrationStatus::kConfirmed;
     old.imported = true;
-    old.created_at = old.updated_at = At("2026-11-01 00:00:00.000");
+    old.created_at = old.updated_at = AtSql("2026-11-01 00:00:00.000");
     REQUIRE(u.registrations().Insert(old).ok());
     Registration now = old;
     now.session_id = u.catalogue().InsertSession(NewSession(m, "2027-03-04 08:00:00.000"));

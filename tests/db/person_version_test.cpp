@@ -13,13 +13,12 @@
 #include "storage/migrator.h"
 #include "storage/mysql_store.h"
 #include "test_database.h"
+#include "test_values.h"
 
 using namespace parcours;
 using parcours::testing::TestDatabase;
 
 namespace {
-
-TimePoint At(const char* rfc) { return *ParseRfc3339(rfc); }
 
 struct People {
   UnitOfWork& u;
@@ -46,7 +45,7 @@ TEST_CASE("person versions: every write to a person's pages adds to their versio
   ConnectionPool pool(*DatabaseUrl::Parse(db.Url()), 4);
   Migrator(pool).Apply(EmbeddedMigrations());
   MySqlStore store(pool);
-  const TimePoint now = At("2027-01-05T10:00:00Z");
+  const TimePoint now = Utc("2027-01-05T10:00:00Z");
   std::vector<Id> ids, regs;
   Id session = 0;
   Pathway path{0, "PV", "Person versions", {}};
@@ -71,8 +70,8 @@ TEST_CASE("person versions: every write to a person's pages adds to their versio
     path.modules.push_back(m);
     Session s;
     s.module_id = m.id;
-    s.starts_at = At("2027-01-04T08:00:00Z");
-    s.ends_at = At("2027-01-04T12:00:00Z");
+    s.starts_at = Utc("2027-01-04T08:00:00Z");
+    s.ends_at = Utc("2027-01-04T12:00:00Z");
     s.decision_at = s.starts_at;
     s.capacity = 1;
     session = u.catalogue().InsertSession(s);

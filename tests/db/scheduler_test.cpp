@@ -16,6 +16,7 @@
 #include "storage/migrator.h"
 #include "storage/mysql_store.h"
 #include "test_database.h"
+#include "test_values.h"
 
 using namespace parcours;
 using parcours::testing::TestDatabase;
@@ -23,14 +24,12 @@ using namespace std::chrono;
 
 namespace {
 
-TimePoint At(const char* rfc) { return *ParseRfc3339(rfc); }
-
-struct World {
+struct SchedulerWorld {
   TestDatabase db;
   std::unique_ptr<ConnectionPool> pool;
   std::unique_ptr<MySqlStore> store;
-  ManualClock clock{At("2027-01-01T00:00:00Z")};
-  World() {
+  ManualClock clock{Utc("2027-01-01T00:00:00Z")};
+  SchedulerWorld() {
     pool = std::make_unique<ConnectionPool>(*DatabaseUrl::Parse(db.Url()), 16);
     Migrator(*pool).Apply(EmbeddedMigrations());
     store = std::make_unique<MySqlStore>(*pool);
@@ -47,9 +46,9 @@ struct World {
       for (int i = 0; i < n; ++i) {
         Session s;
         s.module_id = module;
-        s.starts_at = At("2027-02-15T08:00:00Z");
-        s.ends_at = At("2027-02-15T12:00:00Z");
-        s.decision_at = At("2027-02-01T08:00:00Z");
+        s.starts_at = Utc("2027-02-15T08:00:00Z");
+        s.ends_at = Utc("2027-02-15T12:00:00Z");
+        s.decision_at = Utc("2027-02-01T08:00:00Z");
         s.capacity = 20;
         s.min_registrants = min_registrants;
         ids.push_back(u.catalogue().InsertSession(s));
@@ -81,10 +80,10 @@ struct World {
 }  // namespace
 
 TEST_CASE("scheduler: two instances over one database take each decision once", "[db][scheduler]") {
-  World w;
+  SchedulerWorld w;
   auto confirmed = w.Sessions(15, 2, 2);
   auto cancelled = w.Sessions(15, 1, 2);
-  w.clock.Set(At("2027-02-02T00:00:00Z"));
+  w.clock.Set(Utc("2027-02-02T00:00:00Z"));
   SchedulerService one(*w.store, w.clock), two(*w.store, w.clock);
   SchedulerReport a, b;
   std::thread t1([&] { a = one.RunOnce(); });
@@ -102,7 +101,7 @@ TEST_CASE("scheduler: two instances over one database take each decision once", 
   // A later pass finds nothing to decide; after the end, the confirmed ones complete once.
   auto again = one.RunOnce();
   CHECK(again.confirmed + again.cancelled == 0);
-  w.clock.Set(At("2027-02-15T12:00:00Z"));
+  w.clock.Set(Utc("2027-02-15T12:00:00Z"));
   SchedulerReport c, d;
   std::thread t3([&] { c = one.RunOnce(); });
   std::thread t4([&] { d = two.RunOnce(true); });
@@ -114,14 +113,14 @@ TEST_CASE("scheduler: two instances over one database take each decision once", 
 }
 
 TEST_CASE("scheduler: a decision missed while down is taken at the next pass, decided sessions stay", "[db][scheduler]") {
-  World w;
+  SchedulerWorld w;
   auto ids = w.Sessions(2, 1, 1);
   // The coordinator cancels one by hand before its decision date.
   w.store->Transact([&](UnitOfWork& u) {
     u.catalogue().UpdateSessionStatus(ids[1], SessionStatus::kCancelled, "by hand");
     return true;
   });
-  w.clock.Set(At("2027-03-01T00:00:00Z"));  // long after decision and end: the server was down
+  w.clock.Set(Utc("2027-03-01T00:00:00Z"));  // long after decision and end: the server was down
   auto r = SchedulerService(*w.store, w.clock).RunOnce();
   CHECK(r.confirmed == 1);
   CHECK(r.cancelled == 0);
@@ -131,12 +130,12 @@ TEST_CASE("scheduler: a decision missed while down is taken at the next pass, de
 }
 
 TEST_CASE("scheduler: reminders two days before, once per session", "[db][scheduler]") {
-  World w;
+  SchedulerWorld w;
   auto ids = w.Sessions(1, 3, 0);
-  w.clock.Set(At("2027-02-13T07:00:00Z"));  // 49 h before: nothing yet
+  w.clock.Set(Utc("2027-02-13T07:00:00Z"));  // 49 h before: nothing yet
   SchedulerService s(*w.store, w.clock);
   CHECK(s.RunOnce().reminded == 0);
-  w.clock.Set(At("2027-02-13T09:00:00Z"));  // 47 h before
+  w.clock.Set(Utc("2027-02-13T09:00:00Z"));  // 47 h before
   CHECK(s.RunOnce().reminded == 1);
   CHECK(s.RunOnce().reminded == 0);
   CHECK(w.db.Count("SELECT COUNT(*) FROM notifications WHERE kind = 'reminder'") == 3);
@@ -173,7 +172,7 @@ class CountingMailer final : public Mailer {
 }  // namespace
 
 TEST_CASE("outbox: two dispatchers deliver each message once, failures back off", "[db][outbox]") {
-  World w;
+  SchedulerWorld w;
   w.Sessions(4, 5, 0);  // 20 confirmation messages
   REQUIRE(w.db.Count("SELECT COUNT(*) FROM notifications WHERE status = 'pending'") == 20);
   CountingMailer mailer;
@@ -199,14 +198,14 @@ TEST_CASE("outbox: two dispatchers deliver each message once, failures back off"
 }
 
 TEST_CASE("scheduler: a session whose decision always fails does not stall the pass", "[db][scheduler]") {
-  World w;
+  SchedulerWorld w;
   auto ids = w.Sessions(3, 1, 1);  // each would be confirmed; the first one in claim order breaks
   const std::string broken = std::to_string(ids[0]);
   // A database error on that session only, whatever the pass does to it.
   w.db.Execute("CREATE TRIGGER break_one BEFORE UPDATE ON sessions FOR EACH ROW BEGIN "
                "IF OLD.id = " + broken + " AND NEW.status <> OLD.status THEN "
                "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'session row is broken'; END IF; END");
-  w.clock.Set(At("2027-02-02T00:00:00Z"));
+  w.clock.Set(Utc("2027-02-02T00:00:00Z"));
   SchedulerService s(*w.store, w.clock);
   SchedulerReport r;
   REQUIRE_NOTHROW(r = s.RunOnce());
@@ -239,7 +238,7 @@ TEST_CASE("scheduler: a session whose decision always fails does not stall the p
   REQUIRE(listed->size() == 1);
   CHECK((*listed)[0].session_id == ids[0]);
   CHECK((*listed)[0].failures == 2);
-  CHECK((*listed)[0].next_attempt_at == At("2027-02-02T00:03:00Z"));
+  CHECK((*listed)[0].next_attempt_at == Utc("2027-02-02T00:03:00Z"));
   CHECK((*listed)[0].last_error.find("session row is broken") != std::string::npos);
   RequestContext participant;
   participant.principal.kind = Principal::Kind::kUser;

@@ -17,14 +17,13 @@
 #include "storage/migrator.h"
 #include "storage/mysql_store.h"
 #include "test_database.h"
+#include "test_values.h"
 
 using namespace parcours;
 using parcours::testing::TestDatabase;
 namespace cert = parcours::certificates::testing;
 
 namespace {
-
-TimePoint At(const char* rfc) { return *ParseRfc3339(rfc); }
 
 class CountingRandom final : public RandomSource {
  public:
@@ -53,14 +52,14 @@ RequestContext Coordinator() {
   return ctx;
 }
 
-struct World {
+struct RulesWorld {
   TestDatabase db;
   std::unique_ptr<ConnectionPool> pool;
   std::unique_ptr<MySqlStore> store;
-  ManualClock clock{At("2027-01-04T00:00:00Z")};
+  ManualClock clock{Utc("2027-01-04T00:00:00Z")};
   int people = 0;
 
-  World() {
+  RulesWorld() {
     pool = std::make_unique<ConnectionPool>(*DatabaseUrl::Parse(db.Url()), 4);
     Migrator(*pool).Apply(EmbeddedMigrations());
     store = std::make_unique<MySqlStore>(*pool);
@@ -100,9 +99,9 @@ struct World {
         Session s;
         s.module_id = m.id;
         const std::string day = "2027-03-0" + std::to_string(m.position);
-        s.starts_at = At((day + "T08:00:00Z").c_str());
-        s.ends_at = At((day + "T12:00:00Z").c_str());
-        s.decision_at = At("2027-02-01T08:00:00Z");
+        s.starts_at = Utc((day + "T08:00:00Z").c_str());
+        s.ends_at = Utc((day + "T12:00:00Z").c_str());
+        s.decision_at = Utc("2027-02-01T08:00:00Z");
         s.capacity = 20;
         s.min_registrants = 1;
         sessions.push_back(u.catalogue().InsertSession(s));
@@ -129,14 +128,14 @@ struct World {
 
 TEST_CASE("report: present and partial count as participation, absent and excused do not",
           "[db][report]") {
-  World w;
+  RulesWorld w;
   auto [pathway, sessions] = w.PathwayWithSessions(1);
   REQUIRE(sessions.size() == 1);
   const Id session = sessions[0];
   const Id present = w.Person("Présente"), partial = w.Person("Partielle"), absent = w.Person("Absente"),
            excused = w.Person("Excusée");
   for (Id p : {present, partial, absent, excused}) w.Register(session, p, "DIRECT");
-  w.clock.Set(At("2027-03-01T09:00:00Z"));
+  w.clock.Set(Utc("2027-03-01T09:00:00Z"));
   w.Mark(session, present, AttendanceStatus::kPresent);
   w.Mark(session, partial, AttendanceStatus::kPartial, 2.0);
   w.Mark(session, absent, AttendanceStatus::kAbsent);
@@ -157,7 +156,7 @@ TEST_CASE("report: present and partial count as participation, absent and excuse
 }
 
 TEST_CASE("attestations: issuing is refused while a module is missing, naming it", "[db][attestation]") {
-  World w;
+  RulesWorld w;
   cert::TempDir dir;
   auto keys = cert::MakeSelfSigned(dir, "ec", "Parcours Test");
   CountingRandom random;
@@ -168,7 +167,7 @@ TEST_CASE("attestations: issuing is refused while a module is missing, naming it
   auto [pathway, sessions] = w.PathwayWithSessions(3);
   const Id person = w.Person("Anne Muller");
   for (Id s : sessions) w.Register(s, person, "DIRECT");
-  w.clock.Set(At("2027-03-05T09:00:00Z"));
+  w.clock.Set(Utc("2027-03-05T09:00:00Z"));
   w.Mark(sessions[0], person, AttendanceStatus::kPresent);
   w.Mark(sessions[1], person, AttendanceStatus::kPartial, 3.5);  // partial does not complete
   w.Mark(sessions[2], person, AttendanceStatus::kPresent);
@@ -188,7 +187,7 @@ TEST_CASE("attestations: issuing is refused while a module is missing, naming it
 }
 
 TEST_CASE("attestations: verification reports a revoked attestation as not valid", "[db][attestation]") {
-  World w;
+  RulesWorld w;
   cert::TempDir dir;
   auto keys = cert::MakeSelfSigned(dir, "ec", "Parcours Test");
   CountingRandom random;
@@ -199,7 +198,7 @@ TEST_CASE("attestations: verification reports a revoked attestation as not valid
   auto [pathway, sessions] = w.PathwayWithSessions(1);
   const Id person = w.Person("Jean Weber");
   w.Register(sessions[0], person, "DIRECT");
-  w.clock.Set(At("2027-03-01T09:00:00Z"));
+  w.clock.Set(Utc("2027-03-01T09:00:00Z"));
   w.Mark(sessions[0], person, AttendanceStatus::kPresent);
   auto issued = attestations.Issue(Coordinator(), person, pathway.id);
   REQUIRE(issued.ok());
@@ -218,11 +217,11 @@ TEST_CASE("attestations: verification reports a revoked attestation as not valid
 }
 
 TEST_CASE("scheduler: a decision is taken exactly at decision_at, not before", "[db][scheduler]") {
-  World w;
+  RulesWorld w;
   auto [pathway, sessions] = w.PathwayWithSessions(1);
   w.Register(sessions[0], w.Person("Une"), "DIRECT");
   SchedulerService scheduler(*w.store, w.clock);
-  const TimePoint decision = At("2027-02-01T08:00:00Z");
+  const TimePoint decision = Utc("2027-02-01T08:00:00Z");
 
   w.clock.Set(decision - std::chrono::milliseconds(1));
   auto early = scheduler.RunOnce();
@@ -237,7 +236,7 @@ TEST_CASE("scheduler: a decision is taken exactly at decision_at, not before", "
 }
 
 TEST_CASE("accounts: the purge removes what no login rule reads any more, and no more", "[db][logins]") {
-  World w;
+  RulesWorld w;
   HashingGate gate;
   CountingRandom random;
   AccountSettings settings;

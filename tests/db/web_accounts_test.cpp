@@ -16,11 +16,11 @@ using parcours::testing::TestDatabase;
 namespace {
 TimePoint At(const char* rfc) { return *ParseRfc3339(rfc); }
 
-struct Db {
+struct AccountsDb {
   TestDatabase db;
   ConnectionPool pool{*DatabaseUrl::Parse(db.Url()), 4};
   MySqlStore store{pool};
-  Db() { Migrator(pool).Apply(EmbeddedMigrations()); }
+  AccountsDb() { Migrator(pool).Apply(EmbeddedMigrations()); }
 };
 
 Id NewUser(UnitOfWork& u, const std::string& email, TimePoint now) {
@@ -33,7 +33,7 @@ Id NewUser(UnitOfWork& u, const std::string& email, TimePoint now) {
 }  // namespace
 
 TEST_CASE("web accounts: profile, reset links, sessions ended, calendar subscription", "[db][web]") {
-  Db d;
+  AccountsDb d;
   const TimePoint now = At("2027-01-10T10:00:00Z");
   d.store.Transact([&](UnitOfWork& u) {
     Id id = NewUser(u, "p@ex.lu", now);
@@ -72,7 +72,7 @@ TEST_CASE("web accounts: profile, reset links, sessions ended, calendar subscrip
 }
 
 TEST_CASE("web accounts: a person's attestations and attendance certificates", "[db][web]") {
-  Db d;
+  AccountsDb d;
   const TimePoint now = At("2027-03-10T10:00:00Z");
   d.store.Transact([&](UnitOfWork& u) {
     Id pid = NewUser(u, "p@ex.lu", now);

@@ -37,6 +37,9 @@ phase_started=$SECONDS
 fuzz_targets=$(sed -n 's/^set(PARCOURS_FUZZ_TARGETS \(.*\))$/\1/p' tests/fuzz/CMakeLists.txt)
 fuzz_seconds=${PARCOURS_FUZZ_SECONDS:-30}
 fuzz_jobs=${PARCOURS_FUZZ_JOBS:-2}
+# One input's limit in wall time: at idle priority beside the api tests a target may wait
+# seconds for a core, so 10 s (libFuzzer's usual) would report a loaded machine as a hang.
+fuzz_timeout=${PARCOURS_FUZZ_TIMEOUT:-60}
 san_jobs=${PARCOURS_SAN_JOBS:-2}
 san_exclude=${PARCOURS_SAN_EXCLUDE-'^api:(crash|outage):'}
 
@@ -61,7 +64,7 @@ for ((lane = 0; lane < fuzz_jobs; lane++)); do
       mkdir -p "$work/fuzz/$target"
       rc=0
       ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-        chrt --idle 0 "build-san/tests/fuzz/fuzz_$target" -max_total_time="$fuzz_seconds" -timeout=10 \
+        chrt --idle 0 "build-san/tests/fuzz/fuzz_$target" -max_total_time="$fuzz_seconds" -timeout="$fuzz_timeout" \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/fuzz/$target-" "$work/fuzz/$target" \
         "${seeds[@]}" >"$work/fuzz/$target.log" 2>&1 || rc=$?
       echo "$rc" >"$work/fuzz/$target.rc"

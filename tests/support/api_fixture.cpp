@@ -34,6 +34,13 @@ std::unique_ptr<HttpClient> ApiFixture::Client(const std::string& token) const {
   return c;
 }
 
+std::unique_ptr<HttpClient> ApiFixture::Agency(const std::string& code) {
+  Expect(coordinator->Post("/api/v1/agencies", {{"code", code}, {"name", code}}), 201, "create agency");
+  auto key = coordinator->Post("/api/v1/agencies/" + code + "/keys", nullptr);
+  Expect(key, 201, "create agency key");
+  return Client(key.json()["key"].get<std::string>());
+}
+
 std::unique_ptr<HttpClient> ApiFixture::Client() const {
   return std::make_unique<HttpClient>(server->BaseUrl());
 }

@@ -12,6 +12,9 @@
 
 namespace parcours::testing {
 
+// The server_args that lift the sign-up pace (tests creating many accounts from one address).
+inline const std::vector<std::string> kManySignups = {"--signups-per-hour", "1000000"};
+
 class ApiFixture {
  public:
   // with_mail: the server delivers notifications to `mail`, an SMTP sink on loopback;
@@ -24,6 +27,8 @@ class ApiFixture {
 
   std::unique_ptr<HttpClient> Client() const;  // anonymous
   std::unique_ptr<HttpClient> Client(const std::string& token) const;  // signed in with `token`
+  // Creates the agency `code` (named `code`) and one key of it; returns a client using the key.
+  std::unique_ptr<HttpClient> Agency(const std::string& code);
   std::string Login(const std::string& email, const std::string& password);
   // Creates a participant account, returns {id, token}.
   std::pair<std::string, std::string> Participant(const std::string& email,

@@ -124,4 +124,9 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& pat
   return r;
 }
 
+std::string FirstField(const HttpResult& r) {
+  auto errors = r.json()["errors"];
+  return errors.empty() ? "" : errors[0]["field"].get<std::string>();
+}
+
 }  // namespace parcours::testing

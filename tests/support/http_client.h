@@ -47,4 +47,8 @@ class HttpClient {
   void* curl_;
 };
 
+// Whether `s` holds `part`; the first field named by a problem's errors ("" for none).
+inline bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+std::string FirstField(const HttpResult& r);
+
 }  // namespace parcours::testing

@@ -8,7 +8,7 @@
 namespace parcours::http {
 namespace {
 
-TrustedProxies Parse(const std::string& list) {
+TrustedProxies Proxies(const std::string& list) {
   std::string error;
   auto t = ParseTrustedProxies(list, error);
   REQUIRE(t);
@@ -24,7 +24,7 @@ TEST_CASE("client_address: without trusted proxies X-Forwarded-For is ignored", 
 }
 
 TEST_CASE("client_address: a trusted proxy's X-Forwarded-For names the client", "[client_address]") {
-  auto t = Parse("127.0.0.1, ::1");
+  auto t = Proxies("127.0.0.1, ::1");
   CHECK(t.ClientAddress("127.0.0.1", std::string("198.51.100.1")) == "198.51.100.1");
   CHECK(t.ClientAddress("::1", std::string("2001:db8::5")) == "2001:db8::5");
   // No header: the peer.
@@ -32,12 +32,12 @@ TEST_CASE("client_address: a trusted proxy's X-Forwarded-For names the client", 
 }
 
 TEST_CASE("client_address: an untrusted peer cannot choose its address with the header", "[client_address]") {
-  auto t = Parse("127.0.0.1");
+  auto t = Proxies("127.0.0.1");
   CHECK(t.ClientAddress("203.0.113.7", std::string("198.51.100.1")) == "203.0.113.7");
 }
 
 TEST_CASE("client_address: what the client wrote left of the proxy's entry is not believed", "[client_address]") {
-  auto t = Parse("10.0.0.0/8,127.0.0.1");
+  auto t = Proxies("10.0.0.0/8,127.0.0.1");
   // The client sent "X-Forwarded-For: 1.2.3.4"; nginx appended the address it saw.
   CHECK(t.ClientAddress("127.0.0.1", std::string("1.2.3.4, 198.51.100.9")) == "198.51.100.9");
   // Two trusted hops (a load balancer in 10/8, then nginx): the first untrusted from the right.
@@ -47,14 +47,14 @@ TEST_CASE("client_address: what the client wrote left of the proxy's entry is no
 }
 
 TEST_CASE("client_address: a malformed entry ends the walk at the last address believed", "[client_address]") {
-  auto t = Parse("127.0.0.1");
+  auto t = Proxies("127.0.0.1");
   CHECK(t.ClientAddress("127.0.0.1", std::string("garbage")) == "127.0.0.1");
   CHECK(t.ClientAddress("127.0.0.1", std::string("198.51.100.1, unknown")) == "127.0.0.1");
   CHECK(t.ClientAddress("127.0.0.1", std::string("")) == "127.0.0.1");
 }
 
 TEST_CASE("client_address: networks match IPv4, IPv6 and IPv4-mapped addresses", "[client_address]") {
-  auto t = Parse("192.168.0.0/16,fd00::/8");
+  auto t = Proxies("192.168.0.0/16,fd00::/8");
   CHECK(t.Trusts("192.168.4.20"));
   CHECK(t.Trusts("::ffff:192.168.4.20"));
   CHECK_FALSE(t.Trusts("192.169.0.1"));

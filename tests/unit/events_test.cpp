@@ -6,11 +6,10 @@
 #include <catch2/catch.hpp>
 
 #include "common/time.h"
+#include "test_values.h"
 
 namespace parcours {
 namespace {
-
-TimePoint At(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
 
 std::vector<std::string> Starts(const std::vector<std::pair<TimePoint, TimePoint>>& dates) {
   std::vector<std::string> out;
@@ -21,8 +20,8 @@ std::vector<std::string> Starts(const std::vector<std::pair<TimePoint, TimePoint
 Session TwoDays() {
   Session s;
   s.id = 7;
-  s.starts_at = At("2027-03-04T09:00:00+01:00");
-  s.ends_at = At("2027-04-01T16:00:00+02:00");
+  s.starts_at = Utc("2027-03-04T09:00:00+01:00");
+  s.ends_at = Utc("2027-04-01T16:00:00+02:00");
   return s;
 }
 
@@ -77,8 +76,8 @@ TEST_CASE("events: links are for staff and confirmed registrants only", "[unit][
 
 TEST_CASE("events: parts cover the session in order and add up to the module's hours", "[unit][events]") {
   const Session s = TwoDays();
-  const SessionPart day1{0, At("2027-03-04T09:00:00+01:00"), At("2027-03-04T16:00:00+01:00"), 6};
-  const SessionPart day2{0, At("2027-04-01T09:00:00+02:00"), At("2027-04-01T16:00:00+02:00"), 6};
+  const SessionPart day1{0, Utc("2027-03-04T09:00:00+01:00"), Utc("2027-03-04T16:00:00+01:00"), 6};
+  const SessionPart day2{0, Utc("2027-04-01T09:00:00+02:00"), Utc("2027-04-01T16:00:00+02:00"), 6};
   auto ok = CheckParts(s, {day1, day2}, 12);
   REQUIRE(ok);
   CHECK((*ok)[0].position == 1);
@@ -108,7 +107,7 @@ TEST_CASE("events: the session mark is made from the parts attended", "[unit][ev
 }
 
 TEST_CASE("events: a series' dates follow its rule in Luxembourg time", "[unit][events]") {
-  const TimePoint start = At("2027-01-14T18:00:00+01:00"), end = At("2027-01-14T20:00:00+01:00");
+  const TimePoint start = Utc("2027-01-14T18:00:00+01:00"), end = Utc("2027-01-14T20:00:00+01:00");
   auto monthly = SeriesDates(start, end, {"monthly", 4, 1});
   REQUIRE(monthly);
   CHECK(Starts(*monthly) == std::vector<std::string>{"2027-01-14T18:00:00+01:00", "2027-02-11T18:00:00+01:00",
@@ -117,11 +116,11 @@ TEST_CASE("events: a series' dates follow its rule in Luxembourg time", "[unit][
   auto quarterly = SeriesDates(start, end, {"monthly", 3, 3});
   REQUIRE(quarterly);
   CHECK(Starts(*quarterly)[2] == "2027-07-08T18:00:00+02:00");  // the second Thursday of July
-  auto last = SeriesDates(At("2027-01-29T09:00:00+01:00"), At("2027-01-29T11:00:00+01:00"), {"monthly", 3, 1});
+  auto last = SeriesDates(Utc("2027-01-29T09:00:00+01:00"), Utc("2027-01-29T11:00:00+01:00"), {"monthly", 3, 1});
   REQUIRE(last);
   CHECK(Starts(*last) == std::vector<std::string>{"2027-01-29T09:00:00+01:00", "2027-02-26T09:00:00+01:00",
                                                   "2027-03-26T09:00:00+01:00"});
-  auto weekly = SeriesDates(At("2027-03-18T18:00:00+01:00"), At("2027-03-18T20:00:00+01:00"), {"weekly", 3, 1});
+  auto weekly = SeriesDates(Utc("2027-03-18T18:00:00+01:00"), Utc("2027-03-18T20:00:00+01:00"), {"weekly", 3, 1});
   REQUIRE(weekly);
   CHECK(Starts(*weekly)[2] == "2027-04-01T18:00:00+02:00");  // across the summer-time change
   CHECK_FALSE(SeriesDates(start, end, {"daily", 3, 1}));

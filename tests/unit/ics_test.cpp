@@ -9,22 +9,12 @@
 
 #include "common/clock.h"
 #include "common/text.h"
+#include "test_values.h"
 
 namespace parcours {
 namespace {
 
 using namespace std::chrono;
-
-TimePoint Utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
-  return TimePoint(sys_days(year{y} / month{mo} / day{d}).time_since_epoch() + hours(h) +
-                   minutes(mi) + seconds(s));
-}
-
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
-}
 
 // A winter session: 2027-03-04 08:00–12:00 UTC, 09:00–13:00 in Luxembourg.
 CalendarEvent WinterEvent() {

@@ -1,6 +1,7 @@
 // Unit tests of src/http/json_io: reading request bodies and their fields into typed values
 // with one field error per bad field.
 #include "http/json_io.h"
+#include "test_values.h"
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -11,8 +12,6 @@ namespace parcours::http {
 namespace {
 
 using namespace std::chrono;
-
-long long Ms(TimePoint t) { return t.time_since_epoch().count(); }
 
 // The reader keeps a reference to the object, so the tests keep the object alive.
 struct Reading {

@@ -8,16 +8,12 @@
 #include <string>
 
 #include "common/clock.h"
+#include "test_values.h"
 
 namespace parcours {
 namespace {
 
 using namespace std::chrono;
-
-TimePoint Utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
-  return TimePoint(sys_days(year{y} / month{mo} / day{d}).time_since_epoch() + hours(h) +
-                   minutes(mi));
-}
 
 const char* const kKinds[] = {"registration_confirmed", "promoted", "session_cancelled",
                               "reminder", "session_changed", "moved_to_waitlist",

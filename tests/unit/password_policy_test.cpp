@@ -1,17 +1,12 @@
 // The password rule: length and blocklists, no composition rules (NIST SP 800-63B).
 #include "domain/password_policy.h"
+#include "test_values.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 
 namespace parcours {
 namespace {
-
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
-}
 
 std::string Why(const std::string& password, const PasswordContext& context = {}) {
   return CheckPassword(password, context).value_or("accepted");

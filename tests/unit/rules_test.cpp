@@ -10,28 +10,16 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "test_values.h"
 
 namespace parcours {
 namespace {
 
 using namespace std::chrono;
 
-TimePoint Utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
-  return TimePoint(sys_days(year{y} / month{mo} / day{d}).time_since_epoch() + hours(h) +
-                   minutes(mi));
-}
-
-long long Ms(TimePoint t) { return t.time_since_epoch().count(); }
-
 bool HasField(const std::vector<FieldError>& errors, const std::string& field) {
   return std::any_of(errors.begin(), errors.end(),
                      [&](const FieldError& e) { return e.field == field; });
-}
-
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
 }
 
 // A session that passes CheckNewSession: a one-day module in June 2027.

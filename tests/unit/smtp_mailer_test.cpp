@@ -10,22 +10,12 @@
 #include "common/clock.h"
 #include "common/text.h"
 #include "services/ics.h"
+#include "test_values.h"
 
 namespace parcours {
 namespace {
 
 using namespace std::chrono;
-
-TimePoint Utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
-  return TimePoint(sys_days(year{y} / month{mo} / day{d}).time_since_epoch() + hours(h) +
-                   minutes(mi) + seconds(s));
-}
-
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
-}
 
 // Strict base64: the alphabet, CRLF between lines, '=' padding only at the end.
 std::string Base64Decode(const std::string& in) {
@@ -134,7 +124,7 @@ struct Message {
   std::vector<Part> parts;
 };
 
-Message Parse(const std::string& text) {
+Message ParseMessage(const std::string& text) {
   Message m;
   m.top = ParseEntity(text);
   std::string type = m.top.Header("Content-Type");
@@ -216,7 +206,7 @@ TEST_CASE("mime: the message has Date, From, To, Subject and Message-ID headers"
   n.subject = "Registration confirmed: Contraception";
   std::string msg = BuildMimeMessage(n, kFrom, "parcours.lu");
   CheckLines(msg);
-  Message m = Parse(msg);
+  Message m = ParseMessage(msg);
   CHECK(m.top.HasHeader("From: Parcours <no-reply@parcours.lu>"));
   CHECK(m.top.HasHeader("To: <ana@ecole.lu>"));
   CHECK(m.top.HasHeader("Subject: Registration confirmed: Contraception"));  // ASCII as is
@@ -231,15 +221,15 @@ TEST_CASE("mime: the message has Date, From, To, Subject and Message-ID headers"
 TEST_CASE("mime: the Date header is the creation time in RFC 5322 form", "[mime]") {
   Notification n = Sample();
   n.created_at = Utc(2027, 3, 4, 8, 5, 9) + milliseconds(750);
-  CHECK(Parse(BuildMimeMessage(n, kFrom, "p")).top.HasHeader("Date: Thu, 04 Mar 2027 08:05:09 +0000"));
+  CHECK(ParseMessage(BuildMimeMessage(n, kFrom, "p")).top.HasHeader("Date: Thu, 04 Mar 2027 08:05:09 +0000"));
   n.created_at = Utc(2028, 12, 31, 23, 59, 59);
-  CHECK(Parse(BuildMimeMessage(n, kFrom, "p")).top.HasHeader("Date: Sun, 31 Dec 2028 23:59:59 +0000"));
+  CHECK(ParseMessage(BuildMimeMessage(n, kFrom, "p")).top.HasHeader("Date: Sun, 31 Dec 2028 23:59:59 +0000"));
 }
 
 TEST_CASE("mime: a non-ASCII subject is RFC 2047 encoded and decodes back", "[mime]") {
   Notification n = Sample();
   std::string msg = BuildMimeMessage(n, kFrom, "parcours.lu");
-  Message m = Parse(msg);
+  Message m = ParseMessage(msg);
   std::string subject = m.top.Header("Subject");
   CHECK(subject.rfind("=?UTF-8?B?", 0) == 0);
   CHECK(subject.substr(subject.size() - 2) == "?=");
@@ -252,7 +242,7 @@ TEST_CASE("mime: control characters in the subject cannot inject headers", "[mim
   n.subject = "Hello\r\nBcc: victim@example.lu";
   std::string msg = BuildMimeMessage(n, kFrom, "parcours.lu");
   CheckLines(msg);
-  Message m = Parse(msg);
+  Message m = ParseMessage(msg);
   CHECK(m.top.Header("Bcc").empty());
   CHECK(msg.find("\r\nBcc:") == std::string::npos);
   CHECK(DecodeHeader(m.top.Header("Subject")) == n.subject);
@@ -260,7 +250,7 @@ TEST_CASE("mime: control characters in the subject cannot inject headers", "[mim
 
 TEST_CASE("mime: the text part is UTF-8 in base64 and decodes to the body", "[mime]") {
   Notification n = Sample();
-  Message m = Parse(BuildMimeMessage(n, kFrom, "parcours.lu"));
+  Message m = ParseMessage(BuildMimeMessage(n, kFrom, "parcours.lu"));
   REQUIRE(m.parts.size() == 1);  // no ics: no calendar part
   const Part& text = m.parts[0];
   CHECK(text.HasHeader("Content-Type: text/plain; charset=UTF-8"));
@@ -278,7 +268,7 @@ TEST_CASE("mime: base64 of bodies of every length decodes back", "[mime]") {
     for (std::size_t i = 0; i < length; ++i) n.body_text += static_cast<char>(0x20 + i % 200);
     std::string msg = BuildMimeMessage(n, kFrom, "p");
     CheckLines(msg);
-    Message m = Parse(msg);
+    Message m = ParseMessage(msg);
     REQUIRE(m.parts.size() == 1);
     CHECK(Base64Decode(m.parts[0].body) == n.body_text);
   }
@@ -289,7 +279,7 @@ TEST_CASE("mime: an invitation adds a text/calendar part with method=REQUEST", "
   n.ics = Ics("REQUEST", false);
   std::string msg = BuildMimeMessage(n, kFrom, "parcours.lu");
   CheckLines(msg);
-  Message m = Parse(msg);
+  Message m = ParseMessage(msg);
   REQUIRE(m.parts.size() == 2);
   CHECK(Base64Decode(m.parts[0].body) == n.body_text);
   const Part* cal = FindPart(m, "text/calendar");
@@ -304,7 +294,7 @@ TEST_CASE("mime: a cancellation's calendar part has method=CANCEL", "[mime]") {
   Notification n = Sample();
   n.kind = NotificationKind::kSessionCancelled;
   n.ics = Ics("CANCEL", true);
-  Message m = Parse(BuildMimeMessage(n, kFrom, "parcours.lu"));
+  Message m = ParseMessage(BuildMimeMessage(n, kFrom, "parcours.lu"));
   REQUIRE(m.parts.size() == 2);
   const Part* cal = FindPart(m, "text/calendar");
   REQUIRE(cal != nullptr);
@@ -318,7 +308,7 @@ TEST_CASE("mime: the boundary never occurs inside the parts", "[mime]") {
   Notification n = Sample();
   n.ics = Ics("REQUEST", false);
   std::string msg = BuildMimeMessage(n, kFrom, "parcours.lu");
-  Message m = Parse(msg);
+  Message m = ParseMessage(msg);
   std::string type = m.top.Header("Content-Type");
   auto b = type.find("boundary=\"") + 10;
   std::string boundary = type.substr(b, type.find('"', b) - b);
@@ -342,7 +332,7 @@ TEST_CASE("mime: every line ends with CRLF and fits 998 octets, even for long co
   n.ics = Ics("REQUEST", false);
   std::string msg = BuildMimeMessage(n, kFrom, "parcours.lu");
   CheckLines(msg);
-  Message m = Parse(msg);
+  Message m = ParseMessage(msg);
   CHECK(DecodeHeader(m.top.Header("Subject")) == n.subject);
   REQUIRE(m.parts.size() == 2);
   CHECK(Base64Decode(m.parts[0].body) == n.body_text);

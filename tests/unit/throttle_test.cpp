@@ -3,17 +3,14 @@
 
 #include "common/time.h"
 #include "domain/throttle.h"
+#include "test_values.h"
 
 using namespace parcours;
 using namespace std::chrono_literals;
 
-namespace {
-TimePoint At(const char* rfc) { return *ParseRfc3339(rfc); }
-}  // namespace
-
 TEST_CASE("throttle: five failures cost nothing, then 1 min doubling up to 1 h", "[throttle]") {
   BackoffPolicy policy;
-  TimePoint now = At("2027-01-10T10:00:00Z");
+  TimePoint now = Utc("2027-01-10T10:00:00Z");
   std::optional<LoginBackoff> state;
   for (int i = 1; i <= 4; ++i) {
     state = AfterFailure(state, now, policy);
@@ -36,7 +33,7 @@ TEST_CASE("throttle: five failures cost nothing, then 1 min doubling up to 1 h",
 
 TEST_CASE("throttle: a pair that has not failed for a day starts afresh", "[throttle]") {
   BackoffPolicy policy;
-  TimePoint now = At("2027-01-10T10:00:00Z");
+  TimePoint now = Utc("2027-01-10T10:00:00Z");
   std::optional<LoginBackoff> state;
   for (int i = 0; i < 7; ++i) state = AfterFailure(state, now, policy);
   CHECK(state->failures == 7);
@@ -50,7 +47,7 @@ TEST_CASE("throttle: a pair that has not failed for a day starts afresh", "[thro
 
 TEST_CASE("throttle: sign-ups, ten at once, then one every six minutes", "[throttle]") {
   PacePolicy policy;  // 10 per hour
-  TimePoint now = At("2027-01-10T10:00:00Z");
+  TimePoint now = Utc("2027-01-10T10:00:00Z");
   std::optional<TimePoint> tat;
   for (int i = 0; i < 10; ++i) {
     auto d = Pace(tat, now, policy);
@@ -75,7 +72,7 @@ TEST_CASE("throttle: sign-ups, ten at once, then one every six minutes", "[throt
 }
 
 TEST_CASE("throttle: Retry-After rounds up and is at least one second", "[throttle]") {
-  TimePoint now = At("2027-01-10T10:00:00Z");
+  TimePoint now = Utc("2027-01-10T10:00:00Z");
   CHECK(SecondsUntil(now + 1ms, now) == 1s);
   CHECK(SecondsUntil(now + 1001ms, now) == 2s);
   CHECK(SecondsUntil(now - 5s, now) == 1s);

@@ -1,5 +1,6 @@
 // Unit tests of src/common/time: RFC 3339 and SQL forms, and the Luxembourg civil offset.
 #include "common/time.h"
+#include "test_values.h"
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -9,14 +10,6 @@ namespace parcours {
 namespace {
 
 using namespace std::chrono;
-
-TimePoint Utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
-  return TimePoint(sys_days(year{y} / month{mo} / day{d}).time_since_epoch() + hours(h) +
-                   minutes(mi) + seconds(s) + milliseconds(ms));
-}
-
-long long Ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint Utc(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
 
 }  // namespace
 
