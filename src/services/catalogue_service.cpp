@@ -381,8 +381,16 @@ Result<std::string> CatalogueService::OpenReplay(const RequestContext& ctx, Id i
     if (!may) return Error(ErrorCode::kForbidden, "A replay is for the session's confirmed registrants and staff.");
     if (s->replay_link.empty()) return Error(ErrorCode::kNotFound, "This session has no replay.");
     uow.catalogue().CountReplayView(s->id);
-    Audit(uow, ctx, clock_.Now(), "session.replay_viewed", "session", s->id, nullptr, {{"views", s->replay_views + 1}},
-          who.user_id);
+    // Every view is counted, but only a person's first view of the session's replay is audited:
+    // a link reloaded in a loop must not grow the audit log without bound.
+    AuditFilter earlier;
+    earlier.person = who.user_id;
+    earlier.session = s->id;
+    earlier.action = "session.replay_viewed";
+    earlier.limit = 1;
+    if (uow.audit().List(earlier).empty())
+      Audit(uow, ctx, clock_.Now(), "session.replay_viewed", "session", s->id, nullptr,
+            {{"views", s->replay_views + 1}}, who.user_id);
     return s->replay_link;
   });
 }

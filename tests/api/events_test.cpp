@@ -241,6 +241,8 @@ TEST_CASE("events: the online link only for confirmed registrants and staff, the
   CHECK(s.Get("/sessions/" + session + "/replay").status == 403);
   CHECK(anonymous.Get("/sessions/" + session + "/replay").headers["location"].starts_with("/login"));
   CHECK(f.db.Count("SELECT replay_views FROM sessions WHERE id = " + session) == 3);
+  // Every view counts, but only each person's first is audited (a reload loop adds no rows).
+  CHECK(f.db.Count("SELECT COUNT(*) FROM audit_log WHERE action = 'session.replay_viewed'") == 2);
   CHECK(a.Get("/sessions/" + session).body.find("/sessions/" + session + "/replay") != std::string::npos);
 
   // Staff see the count: the trainer's list of sessions, the coordinator's desk page.
