@@ -17,7 +17,7 @@ deploy/install-deps.sh test
 
 # -O2 without debug information, as a unity build (CMake joins each target's sources eight at a
 # time): from a clean clone it builds in about 6.5 min instead of 16 (RelWithDebInfo, one file at
-# a time) on this 2-core machine. The sanitized build below still compiles every file on its own.
+# a time) on this 2-core machine. The sanitized build below is a unity build too.
 step "building with tests (build-test/, -O2, unity build)"
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_UNITY_BUILD=ON \
   -DPARCOURS_BUILD_TESTS=ON

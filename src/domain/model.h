@@ -260,7 +260,7 @@ struct AttendanceRecord {
   Id marked_by = 0;
   TimePoint marked_at;
   AttendanceSource source = AttendanceSource::kSheet;
-  std::optional<Id> import_id;  // source kImport: the history import that recorded it
+  std::optional<Id> import_id{};  // source kImport: the history import that recorded it
 };
 
 // A module completed along a pathway: the earliest full attendance of one of its sessions.
@@ -375,8 +375,8 @@ struct AuditEntry {
   TimePoint at;
   // The person and the session the row concerns, if any (filled by services/audit.h), so
   // that the trail can be read by person and by session.
-  std::optional<Id> person_id;
-  std::optional<Id> session_id;
+  std::optional<Id> person_id{};
+  std::optional<Id> session_id{};
   Id id = 0;  // set when read back
 };
 

@@ -45,7 +45,7 @@ struct Services {
   std::function<void()> after_clock_change;
   // The pages (src/web, wired by src/app): an API route that a browser asks for HTML
   // (/api/v1/verify/{code}) answers with the page of the same thing.
-  Handler pages;
+  Handler pages{};
   // People's rights over their data and the audit trail (routes added when both are set).
   PersonalDataService* personal_data = nullptr;
   AuditTrailService* audit_trail = nullptr;
@@ -139,7 +139,7 @@ inline void AddAllRoutes(Router& router, Services& s) {
   const std::vector<std::string> page = {"limit", "cursor"};
   router.AllowQuery(Method::kGet, "/api/v1/pathways", page);
   router.AllowQuery(Method::kGet, "/api/v1/modules", page);
-  router.AllowQuery(Method::kGet, "/api/v1/sessions", {"module_id", "from", "to", "status", "limit", "cursor"});
+  router.AllowQuery(Method::kGet, "/api/v1/sessions", {"module_id", "from", "to", "status", "language", "limit", "cursor"});
   router.AllowQuery(Method::kGet, "/api/v1/sessions/{id}/registrations", {"status", "limit", "cursor"});
   router.AllowQuery(Method::kGet, "/api/v1/me/registrations", page);
   router.AllowQuery(Method::kGet, "/api/v1/agencies/{code}/changes", {"since", "cursor", "limit"});
@@ -168,7 +168,6 @@ inline void AddAllRoutes(Router& router, Services& s) {
   for (const char* path : {"/api/v1/sessions/{id}/speed-meeting", "/api/v1/sessions/{id}/speed-meeting/pdf"})
     router.AllowQuery(Method::kGet, path, {"round_minutes", "duration_minutes", "table_size"});
   AddEventRoutes(router, s);
-  router.AllowQuery(Method::kGet, "/api/v1/sessions", {"module_id", "from", "to", "status", "language", "limit", "cursor"});
   if (s.employer) AddEmployerRoutes(router, s);
 }
 

@@ -24,7 +24,7 @@ struct ParserLimits {
   // may carry up to max_large_body bytes instead; 413 beyond, as soon as declared. Asked once
   // per request, after its headers, and only when its body may exceed max_body.
   std::size_t max_large_body = 0;
-  std::function<bool(const ParsedRequest& head)> large_body;
+  std::function<bool(const ParsedRequest& head)> large_body{};
 };
 
 struct ParsedRequest {

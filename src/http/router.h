@@ -46,7 +46,7 @@ struct HttpResponse {
   // The answer is the same for every request with the same target and headers while the
   // catalogue holds this stamp (a public catalogue read): the server may keep it and answer
   // such requests itself once a version read shows it still fresh (server.cpp, "kept answers").
-  std::optional<CatalogueStamp> kept_under;
+  std::optional<CatalogueStamp> kept_under{};
 
   static HttpResponse Json(int status, const json& body);
   static HttpResponse Problem(const DomainError& e, const std::string& request_id);
@@ -67,7 +67,7 @@ struct Route {
   Access access;
   Handler handler;
   std::vector<std::string> segments;
-  std::vector<std::string> query;  // the query parameters it reads; any other is a 400
+  std::vector<std::string> query{};  // the query parameters it reads; any other is a 400
   bool guarded = false;            // the handler authorises, then checks the query itself
 };
 

@@ -104,7 +104,12 @@ HttpResponse ProblemResponse(int status, const std::string& slug, const std::str
   return r;
 }
 
-// A fixed pool of threads draining a bounded FIFO of tasks.
+}  // namespace
+
+// A fixed pool of threads draining a bounded FIFO of tasks. Not in the anonymous namespace:
+// HttpServer::Core, which has external linkage, holds two.
+namespace server_detail {
+
 class WorkerPool {
  public:
   WorkerPool(int threads, std::size_t max_queue) : max_queue_(max_queue) {
@@ -152,6 +157,12 @@ class WorkerPool {
   std::vector<std::thread> threads_;
   bool stopping_ = false;
 };
+
+}  // namespace server_detail
+
+using server_detail::WorkerPool;
+
+namespace {
 
 constexpr const char* kPeerKey = "parcours.connection";
 

@@ -22,7 +22,7 @@ struct AttendanceLine {
   Id participant_id = 0;
   std::string name;
   std::optional<AttendanceRecord> mark;  // nullopt: not marked yet
-  std::string organisation;
+  std::string organisation{};
 };
 
 struct AttendanceSheet {

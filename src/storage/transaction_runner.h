@@ -52,7 +52,7 @@ struct RetryTiming {
   std::function<std::int64_t()> monotonic_ns;
   std::function<void(std::chrono::microseconds)> sleep;
   // Told of each attempt that will be run again, with the server's error code (optional: metrics).
-  std::function<void(int mysql_error)> on_retry;
+  std::function<void(int mysql_error)> on_retry{};
 };
 
 // Error classes of the server's codes (exposed for tests).

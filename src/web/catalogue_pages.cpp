@@ -111,7 +111,7 @@ json CatalogueData(Lang lang, const CatalogueSnapshot& snap, const SessionFilter
     int y = int(ymd.year());
     unsigned mo = unsigned(ymd.month());
     for (int i = 0; i < 12; ++i) {
-      char value[8];
+      char value[24];  // "YYYY-MM", and room for any int the compiler imagines
       std::snprintf(value, sizeof value, "%04d-%02u", y, mo);
       months.push_back({{"value", value}, {"label", FormatMonth(lang, y, mo)}, {"selected", month_value == value}});
       if (++mo == 13) {

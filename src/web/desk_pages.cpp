@@ -30,11 +30,16 @@ WebResponse CsvDownload(std::string body, const std::string& filename) {
   return r;
 }
 
+// The desk's notice after a form, with the count some of them give (a number, or no notice: the
+// link is one anybody can write).
 std::string Notice(PageContext& pc) {
-  const std::string done = pc.req.Query("done").value_or("");
-  if (done.empty()) return "";
-  std::string text = Fill(Text(pc.lang, "desk.done_" + done), {{"count", pc.req.Query("count").value_or("")}});
-  return text.starts_with("[") ? "" : text;
+  const std::string count = pc.req.Query("count").value_or("");
+  const bool number = !count.empty() && count.size() <= 6 && std::all_of(count.begin(), count.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+  std::string text = DoneNotice(pc, "desk");
+  if (text.find("{{count}}") != std::string::npos && !number) return "";
+  return Fill(std::move(text), {{"count", count}});
 }
 
 // The edit form's fields as given, read into the service's SessionEdit: only what changed, so

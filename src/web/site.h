@@ -73,18 +73,18 @@ struct SiteSettings {
 // Everything a page handler knows about the request it serves.
 struct PageContext {
   const WebRequest& req;
-  RequestContext ctx;           // the principal (anonymous unless signed in)
-  std::optional<User> user;     // the signed-in person
+  RequestContext ctx{};         // the principal (anonymous unless signed in)
+  std::optional<User> user{};   // the signed-in person
   std::int64_t person_version = 0;  // their version, read with them (services/person_cache.h)
-  TimePoint token_expires_at;       // when their sign-in ends
+  TimePoint token_expires_at{};     // when their sign-in ends
   // For a page kept per person (KeepsPersonalPage): the catalogue's version read before the
   // person and their rows, so that any change after it moves the stamp the page is kept under.
-  std::optional<CatalogueReading> reading;
+  std::optional<CatalogueReading> reading{};
   Lang lang = Lang::kFr;
-  std::string session_token;    // the session cookie's value when signed in
-  std::string csrf;             // the token forms must carry
-  std::vector<std::string> set_cookies;  // Set-Cookie values to send
-  std::vector<std::string> params;       // the "{x}" segments of the route
+  std::string session_token{};  // the session cookie's value when signed in
+  std::string csrf{};           // the token forms must carry
+  std::vector<std::string> set_cookies{};  // Set-Cookie values to send
+  std::vector<std::string> params{};       // the "{x}" segments of the route
 
   bool signed_in() const { return user.has_value(); }
 };

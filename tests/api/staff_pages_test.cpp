@@ -286,8 +286,13 @@ TEST_CASE("staff pages: a person found, their attestation issued and revoked, th
   CHECK(pdf.status == 200);
   CHECK(pdf.body.starts_with("%PDF-"));
   // The batch then has nobody left; a revocation needs its reason.
-  CHECK(c.Post("/desk/pathways/" + pathway_id + "/attestations", {}).status == 303);
+  auto batch = c.Post("/desk/pathways/" + pathway_id + "/attestations", {});
+  CHECK(batch.status == 303);
+  CHECK(batch.header("location") == "/desk?done=batch&count=0");
   CHECK(f.db.Count("SELECT COUNT(*) FROM attestations WHERE participant_id = " + p) == 1);
+  CHECK(Contains(c.Get("/desk?done=batch&count=0").body, "0 attestation(s) délivrée(s)."));
+  // The count is the link's, which anybody can write: a number or no notice at all.
+  CHECK_FALSE(Contains(c.Get("/desk?done=batch&count=Votre%20compte%20expire").body, "attestation(s) délivrée(s)"));
   CHECK(c.Post("/desk/attestations/" + attestation + "/revoke", {{"reason", ""}}).status == 422);
   CHECK(c.Post("/desk/attestations/" + attestation + "/revoke", {{"reason", "Erreur de nom"}}).status == 303);
   CHECK(f.db.Scalar("SELECT revoke_reason FROM attestations WHERE id = " + attestation) == "Erreur de nom");
