@@ -181,8 +181,7 @@ void Site::AddCataloguePages() {
     // The content is the same for everyone who asks in this language with these filters: it
     // is kept while the catalogue shows the same (catalogue_cache.h).
     const CatalogueReading reading = services_.catalogue.ReadVersion();
-    std::string key = Code(pc.lang);
-    for (const auto& [name, value] : pc.req.query) key += "\n" + name + "=" + value;
+    const std::string key = CatalogueKey(Code(pc.lang), filter.module_id, month_value, mode, filter.language);
     auto kept = kept_catalogue_.Find(key, reading);
     if (!kept) {
       auto snapshot = services_.catalogue.Snapshot(reading);

@@ -1,5 +1,6 @@
 #include "web/i18n.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -183,12 +184,27 @@ std::string FormatMonth(Lang lang, int year, unsigned month) {
 }
 
 std::string Fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
-  for (const auto& [name, value] : values) {
-    const std::string key = "{{" + name + "}}";
-    for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
-      text.replace(at, key.size(), value);
+  // One pass over the text: a value is never searched for placeholders (a person named
+  // "{{hours}}" stays so).
+  std::string out;
+  out.reserve(text.size());
+  std::size_t at = 0;
+  for (std::size_t open = text.find("{{"); open != std::string::npos; open = text.find("{{", at)) {
+    const std::size_t close = text.find("}}", open + 2);
+    if (close == std::string::npos) break;
+    const std::string_view name(text.data() + open + 2, close - open - 2);
+    const auto it = std::find_if(values.begin(), values.end(), [&](const auto& v) { return v.first == name; });
+    out.append(text, at, open - at);
+    if (it != values.end()) {
+      out += it->second;
+      at = close + 2;
+    } else {
+      out += "{{";
+      at = open + 2;
+    }
   }
-  return text;
+  out.append(text, at, std::string::npos);
+  return out;
 }
 
 std::string FormatNumber(Lang lang, double value) {

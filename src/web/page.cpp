@@ -150,6 +150,12 @@ std::string WithQuery(const std::string& path, const std::string& name_value) {
   return path + (path.find('?') == std::string::npos ? "?" : "&") + name_value;
 }
 
+std::string CatalogueKey(const std::string& lang_code, std::optional<Id> module, const std::string& month,
+                         std::optional<SessionMode> mode, const std::optional<std::string>& language) {
+  return lang_code + "\nmodule=" + (module ? std::to_string(*module) : "") + "\nmonth=" + month +
+         "\nmode=" + (mode ? ToString(*mode) : "") + "\nlanguage=" + language.value_or("");
+}
+
 std::string PercentEncode(std::string_view s) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;

@@ -77,5 +77,12 @@ std::string LocalOr(const std::string& next, const std::string& fallback);
 std::string WithQuery(const std::string& path, const std::string& name_value);
 // Percent-encodes everything but unreserved characters and '/' (for a path in a query value).
 std::string PercentEncode(std::string_view s);
+// The key the catalogue page's content is kept under: its language and its filters as read
+// and checked, never the raw query, so that what the page ignores (an unknown parameter, the
+// order, "007" for 7) makes no other entry: a client sending ?x=1, ?x=2... is answered from
+// the kept page instead of having it rendered again and filling the cache (which is dropped
+// whole when full).
+std::string CatalogueKey(const std::string& lang_code, std::optional<Id> module, const std::string& month,
+                         std::optional<SessionMode> mode, const std::optional<std::string>& language);
 
 }  // namespace parcours::web

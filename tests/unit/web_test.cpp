@@ -31,6 +31,30 @@ TEST_CASE("web: redirects after login go to local paths only", "[unit][web]") {
   CHECK(PercentEncode("/verify/a b&c") == "/verify/a%20b%26c");
 }
 
+TEST_CASE("web: the catalogue page is kept by its language and checked filters, not by the raw query", "[unit][web]") {
+  // The page reads these from the query (module=007, junk parameters, any order): the key is
+  // built from what it read, so ?x=1, ?x=2... all find the same kept page.
+  const std::string plain = CatalogueKey("fr", std::nullopt, "", std::nullopt, std::nullopt);
+  CHECK(plain == CatalogueKey("fr", std::nullopt, "", std::nullopt, std::nullopt));
+  std::set<std::string> keys = {plain,
+                                CatalogueKey("de", std::nullopt, "", std::nullopt, std::nullopt),
+                                CatalogueKey("fr", Id{7}, "", std::nullopt, std::nullopt),
+                                CatalogueKey("fr", std::nullopt, "2027-03", std::nullopt, std::nullopt),
+                                CatalogueKey("fr", std::nullopt, "", SessionMode::kOnline, std::nullopt),
+                                CatalogueKey("fr", std::nullopt, "", std::nullopt, std::string("lb")),
+                                CatalogueKey("fr", Id{7}, "2027-03", SessionMode::kOnline, std::string("lb"))};
+  CHECK(keys.size() == 7);  // each filter makes its own entry
+}
+
+TEST_CASE("web: a text's placeholders are filled in one pass, never inside a value", "[unit][web]") {
+  CHECK(Fill("{{name}} a suivi {{hours}} h", {{"name", "Ana"}, {"hours", "32"}}) == "Ana a suivi 32 h");
+  CHECK(Fill("{{name}} ({{name}})", {{"name", "Ana"}}) == "Ana (Ana)");
+  // A person may be named anything, placeholders included: shown as typed.
+  CHECK(Fill("{{name}} a suivi {{hours}} h", {{"name", "{{hours}}"}, {"hours", "32"}}) == "{{hours}} a suivi 32 h");
+  CHECK(Fill("{{unknown}} {{ {{name}} }}", {{"name", "x"}}) == "{{unknown}} {{ x }}");
+  CHECK(Fill("{{name", {{"name", "x"}}) == "{{name");
+}
+
 TEST_CASE("web: Accept-Language with its weights, French by default", "[unit][web]") {
   CHECK(NegotiateLanguage("en;q=0.1, de;q=0.9") == Lang::kDe);
   CHECK(NegotiateLanguage("de-LU,de;q=0.9,en;q=0.8") == Lang::kDe);
