@@ -53,6 +53,12 @@ for t in "${targets[@]}"; do
   secs=$(($(date +%s) - start))
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log/$t.log" | tail -n 1)
   findings=0
+  # Stopped with SIGINT (how a campaign is ended early), libFuzzer prints its statistics and
+  # exits with 72: not a finding when the log says so and reports no error.
+  if ((rc == 72)) && grep -q 'libFuzzer: run interrupted' "$log/$t.log" &&
+    ! grep -q -E '==[0-9]+==ERROR|FUZZ FINDING|runtime error:' "$log/$t.log"; then
+    rc=0
+  fi
   ((rc == 0)) || findings=1
   printf '%-14s %10s %10s %12s %8s  %s files\n' "$t" "${secs:-?}" "${cpu:-?}" "${rate:-?}" "$findings" "$(ls "$corpus" | wc -l)"
   if ((rc != 0)); then
