@@ -113,7 +113,14 @@ void MigrationLock::Renew() {
       "UPDATE schema_migration_lock SET expires_at = UTC_TIMESTAMP(3) + INTERVAL " + std::to_string(kLeaseSeconds) +
       " SECOND WHERE id = 1 AND holder = ?"));
   ps->setString(1, holder_);
-  if (ps->executeUpdate() != 1) throw std::runtime_error("the migration lock was lost (its lease passed)");
+  if (ps->executeUpdate() == 1) return;
+  // The server counts changed rows, not matched ones: a renewal in the same millisecond as the
+  // one before (two quick migrations) changes nothing and counts 0. Still held if still ours.
+  std::unique_ptr<sql::PreparedStatement> held(
+      conn_.prepareStatement("SELECT 1 FROM schema_migration_lock WHERE id = 1 AND holder = ?"));
+  held->setString(1, holder_);
+  std::unique_ptr<sql::ResultSet> rs(held->executeQuery());
+  if (!rs->next()) throw std::runtime_error("the migration lock was lost (its lease passed)");
 }
 
 MigrationLock::~MigrationLock() {

@@ -101,6 +101,24 @@ TEST_CASE("migrations: a held lock row makes a start wait, a lapsed lease is tak
   CHECK(db.Count("SELECT COUNT(*) FROM schema_migration_lock") == 0);  // released when done
 }
 
+TEST_CASE("migrations: a lock renewed many times within a millisecond is still held, a lock taken over is lost",
+          "[db][migrations]") {
+  // The server reports changed rows: renewals that set the same expiry change nothing, yet the
+  // lock is still this process's (migrations applied faster than a millisecond apart).
+  TestDatabase db;
+  ConnectionPool pool(*DatabaseUrl::Parse(db.Url()), 2);
+  auto c = pool.Connect();
+  c->Execute("SET autocommit = 1");
+  {
+    MigrationLock lock(c->conn(), seconds(1));
+    for (int i = 0; i < 200; ++i) REQUIRE_NOTHROW(lock.Renew());
+    // Another process took it over after the lease passed: the next renewal says so.
+    db.Execute("UPDATE schema_migration_lock SET holder = 'other'");
+    REQUIRE_THROWS_WITH(lock.Renew(), Catch::Contains("lost"));
+    db.Execute("DELETE FROM schema_migration_lock");
+  }
+}
+
 TEST_CASE("migrations: a changed applied migration stops the start", "[db][migrations]") {
   TestDatabase db;
   ConnectionPool pool(*DatabaseUrl::Parse(db.Url()), 2);
