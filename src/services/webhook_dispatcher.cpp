@@ -52,7 +52,7 @@ void WebhookDispatcher::Pump() {
 void WebhookDispatcher::ClaimWhileFree() {
   for (;;) {
     int free = 0;
-    std::map<std::string, int> in_flight;
+    WebhookLoad in_flight;
     {
       std::lock_guard lock(mu_);
       if (stopping_) return;
@@ -65,7 +65,8 @@ void WebhookDispatcher::ClaimWhileFree() {
     {
       std::lock_guard lock(mu_);
       for (auto& c : claims) {
-        ++in_flight_[c.hook.agency];
+        ++in_flight_.agencies[c.hook.agency];
+        in_flight_.hooks.insert(c.hook.id);
         ++busy_;
         queue_.push_back(std::move(c));
       }
@@ -93,7 +94,8 @@ void WebhookDispatcher::Work() {
     }
     {
       std::lock_guard lock(mu_);
-      if (--in_flight_[claim.hook.agency] == 0) in_flight_.erase(claim.hook.agency);
+      if (--in_flight_.agencies[claim.hook.agency] == 0) in_flight_.agencies.erase(claim.hook.agency);
+      in_flight_.hooks.erase(claim.hook.id);
       --busy_;
       woken_ = true;  // a worker is free: claim more (a backlog drains without waiting)
     }

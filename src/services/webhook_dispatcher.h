@@ -53,8 +53,8 @@ class WebhookDispatcher {
   std::mutex mu_;
   std::condition_variable pump_cv_, work_cv_;
   std::deque<WebhookClaim> queue_;
-  std::map<std::string, int> in_flight_;  // per agency: claims queued or being delivered
-  int busy_ = 0;                          // claims queued or being delivered
+  WebhookLoad in_flight_;  // claims queued or being delivered, per agency and by webhook
+  int busy_ = 0;           // claims queued or being delivered
   bool woken_ = true;                     // the first look is at once
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> workers_;

@@ -79,8 +79,8 @@ void WebhookService::SequenceFeeds() {
   for (const auto& a : agencies) SequenceFeed(store_, a.code);
 }
 
-std::vector<WebhookClaim> WebhookService::Claim(int limit, const std::map<std::string, int>& in_flight,
-                                                int per_agency, int batch) {
+std::vector<WebhookClaim> WebhookService::Claim(int limit, const WebhookLoad& in_flight, int per_agency,
+                                                int batch) {
   // Candidates beyond `limit`, so that webhooks of a busy agency do not hide other agencies'.
   constexpr int kCandidates = 64;
   const std::string token = NewSecret(random_, "claim_");
@@ -88,10 +88,11 @@ std::vector<WebhookClaim> WebhookService::Claim(int limit, const std::map<std::s
   store_.Transact([&](UnitOfWork& uow) {
     claims.clear();
     const TimePoint now = clock_.Now();
-    std::map<std::string, int> taken = in_flight;
+    std::map<std::string, int> taken = in_flight.agencies;
     for (auto& hook : uow.agencies().DueWebhooks(now, std::max(limit, kCandidates))) {
       if (static_cast<int>(claims.size()) >= limit) break;
-      if (taken[hook.agency] >= per_agency) continue;  // rows not leased are free again at COMMIT
+      // Rows not leased are free again at COMMIT.
+      if (taken[hook.agency] >= per_agency || in_flight.hooks.count(hook.id)) continue;
       ++taken[hook.agency];
       uow.agencies().LeaseWebhook(hook.id, token, now + kLease);
       auto items = uow.agencies().Changes(hook.agency, hook.delivered_seq, batch);

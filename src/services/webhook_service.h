@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,13 @@ struct WebhookClaim {
   std::vector<AgencyChange> items;
 };
 
+// What one process is already delivering: claims queued or under way, per agency and by
+// webhook id.
+struct WebhookLoad {
+  std::map<std::string, int> agencies;
+  std::set<Id> hooks;
+};
+
 struct WebhookSettings {
   WebhookUrlPolicy policy;   // which URLs may be registered (and called: the sender checks again)
   int max_per_agency = 5;    // active webhooks of one agency; one more is refused
@@ -70,10 +78,11 @@ class WebhookService {
   // Numbers every agency's committed, not yet numbered feed items (see SequencePending).
   void SequenceFeeds();
   // Claims up to `limit` webhooks that have items to deliver, oldest due first, taking no
-  // more webhooks of one agency than brings its count in `in_flight` (deliveries this
-  // process already runs, per agency) to `per_agency`.
-  std::vector<WebhookClaim> Claim(int limit, const std::map<std::string, int>& in_flight, int per_agency,
-                                  int batch = kBatch);
+  // more webhooks of one agency than brings its count in `in_flight.agencies` (deliveries this
+  // process already runs, per agency) to `per_agency`, and none of `in_flight.hooks`: even
+  // when its lease has run out (the clock jumped, or a POST stalled), a webhook this process
+  // is still delivering is not taken a second time, which would send its items out of order.
+  std::vector<WebhookClaim> Claim(int limit, const WebhookLoad& in_flight, int per_agency, int batch = kBatch);
   // POSTs the claimed items in order, with no database connection held, until one fails,
   // `stopping` says so or the lease is nearly over; then records the new position and ends
   // the claim (unless it was lost). Returns the number of items attempted.

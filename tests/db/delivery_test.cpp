@@ -349,10 +349,30 @@ TEST_CASE("webhooks: a claim takes at most per_agency webhooks of one agency", "
   CHECK(agencies(first) == std::map<std::string, int>{{"FEDAS", 2}, {"IFEN", 1}});
   for (const auto& c : first) CHECK(c.items.size() == 1);
   // While those run, FEDAS has its two: nothing more for it.
-  CHECK(hooks.Claim(4, {{"FEDAS", 2}, {"IFEN", 1}}, 2).empty());
+  CHECK(hooks.Claim(4, WebhookLoad{{{"FEDAS", 2}, {"IFEN", 1}}, {}}, 2).empty());
   // Another process (nothing in flight there) takes two more of FEDAS's, not the leased ones.
   auto other = hooks.Claim(4, {}, 2);
   CHECK(agencies(other) == std::map<std::string, int>{{"FEDAS", 2}});
   for (const auto& c : other)
     for (const auto& f : first) CHECK(c.hook.id != f.hook.id);
+}
+
+TEST_CASE("webhooks: a webhook this process is still delivering is not claimed again when its lease ran out",
+          "[db][webhook]") {
+  DeliveryWorld w;
+  w.Hooks("FEDAS", 1, 2);
+  WebhookService hooks(*w.store, w.clock, w.random);
+  hooks.SequenceFeeds();
+  auto first = hooks.Claim(4, {}, 2);
+  REQUIRE(first.size() == 1);
+  // The clock jumps past the lease while the first claim is still being delivered here.
+  w.clock.Advance(WebhookService::kLease + std::chrono::minutes(1));
+  WebhookLoad load;
+  load.agencies["FEDAS"] = 1;
+  load.hooks.insert(first[0].hook.id);
+  CHECK(hooks.Claim(4, load, 2).empty());
+  // Another process knows nothing of it: the expired lease lets it take the webhook over.
+  auto other = hooks.Claim(4, {}, 2);
+  REQUIRE(other.size() == 1);
+  CHECK(other[0].hook.id == first[0].hook.id);
 }

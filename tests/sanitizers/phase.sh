@@ -119,6 +119,8 @@ api_rc=$?
 grep -E '^[0-9]+% tests passed' "$work/ctest-api.log" | sed "s/^/    sanitized server: /;s/\$/ ($((SECONDS - api_started)) s)/"
 if ((api_rc != 0)); then
   awk '/^The following tests FAILED:/ { on = 1 } on' "$work/ctest-api.log"
+  # What failed, as Catch2 printed it (the log stays in build-san/san-logs/ only on this machine).
+  grep -E -B2 -A8 ': FAILED:$' "$work/ctest-api.log" | head -n 80
   fail "api tests against the sanitized server (build-san/san-logs/ctest-api.log)"
 fi
 
