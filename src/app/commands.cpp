@@ -505,6 +505,10 @@ int Serve(Wiring& w) {
   site_services.employer = w.employer.get();
   site_services.documents = w.documents.get();
   web::Site site(site_services, {w.config.public_base_url});
+  service_metrics.registry.AddCollector([&site](metrics::Writer& out) {
+    out.Single("parcours_kept_pages", "Catalogue pages kept by this process (least recently used dropped first).",
+               "gauge", static_cast<double>(site.KeptPages()));
+  });
   services.pages = [&site](http::HttpRequest& req) { return ServePage(site, req); };
   services.people = w.people.get();
   services.door = w.door.get();

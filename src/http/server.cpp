@@ -18,6 +18,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/lru_map.h"
 #include "common/text.h"
 #include "common/time.h"
 #include "domain/repositories.h"
@@ -244,15 +245,15 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
   std::string date_text;
 
   // Kept answers (settings.await_catalogue): by KeptKey, what a handler answered to a GET
-  // and the catalogue stamp it holds under. Bounded: emptied when full.
+  // and the catalogue stamp it holds under. Bounded: the least recently used goes first.
   struct KeptAnswer {
     CatalogueStamp stamp;
     HttpResponse resp;
     std::string route;  // the metrics label
   };
   std::mutex kept_mu;
-  std::unordered_map<std::string, std::shared_ptr<const KeptAnswer>> kept;           // everyone's
-  std::unordered_map<std::string, std::shared_ptr<const KeptAnswer>> kept_personal;  // a person's own
+  LruMap<std::shared_ptr<const KeptAnswer>> kept{settings.max_kept_answers};             // everyone's
+  LruMap<std::shared_ptr<const KeptAnswer>> kept_personal{settings.max_kept_personal};  // a person's own
 
   Core(const Router& r, AccountService& a, IdempotencyService& i, ServerSettings s)
       : router(r),
@@ -676,10 +677,7 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     const bool personal = resp.kept_under->person_shard >= 0;
     auto entry = std::make_shared<const KeptAnswer>(KeptAnswer{*resp.kept_under, resp, std::move(route)});
     std::lock_guard lock(kept_mu);
-    auto& map = personal ? kept_personal : kept;
-    const std::size_t most = personal ? settings.max_kept_personal : settings.max_kept_answers;
-    if (map.size() >= most && !map.count(key)) map.clear();
-    map[key] = std::move(entry);
+    (personal ? kept_personal : kept).Put(key, std::move(entry));
   }
 
   // When an answer to this request is kept, parks the request until the next version read
@@ -690,8 +688,8 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     std::shared_ptr<const KeptAnswer> hit;
     {
       std::lock_guard lock(kept_mu);
-      if (auto it = kept.find(*key); it != kept.end()) hit = it->second;
-      else if (auto mine = kept_personal.find(*key); mine != kept_personal.end()) hit = mine->second;
+      if (auto* everyone = kept.Find(*key)) hit = *everyone;
+      else if (auto* mine = kept_personal.Find(*key)) hit = *mine;
     }
     if (!hit) return false;
     settings.await_catalogue([self = shared_from_this(), conn, hit, start = Now(),

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/lru_map.h"
 #include "domain/repositories.h"
 
 namespace parcours {
@@ -105,8 +106,9 @@ inline bool IsFresh(const CatalogueStamp& s, const CatalogueReading& r) {
          (s.person_shard < 0 || r.version.people[static_cast<std::size_t>(s.person_shard)] == s.person_shard_version);
 }
 
-// Values of type V by key (language and query, say), thread-safe, at most `max_entries` (the
-// whole map is dropped when full: keys are few, a flood of distinct queries must not grow it).
+// Values of type V by key (language and filters, say), thread-safe, at most `max_entries`
+// (LruMap: when full, a new key takes the place of the one used least recently, so that a
+// flood of distinct keys cycles through its own entries while the pages people ask for stay).
 template <class V>
 class CatalogueCache {
  public:
@@ -114,30 +116,41 @@ class CatalogueCache {
     CatalogueStamp stamp;
     V value;
   };
-  explicit CatalogueCache(std::size_t max_entries = 256) : max_entries_(max_entries) {}
+  explicit CatalogueCache(std::size_t max_entries = 256) : entries_(max_entries) {}
 
   std::shared_ptr<const Entry> Find(const std::string& key, const CatalogueReading& r) const {
     if (!r.enabled) return nullptr;
     std::lock_guard lock(mu_);
-    auto it = entries_.find(key);
-    if (it == entries_.end() || !IsFresh(it->second->stamp, r)) return nullptr;
-    return it->second;
+    auto* e = entries_.Find(key);
+    if (!e || !IsFresh((*e)->stamp, r)) return nullptr;
+    return *e;
+  }
+  // `value`, computed after reading `r`, with its stamp, not kept.
+  static std::shared_ptr<const Entry> Unkept(const CatalogueReading& r, V value,
+                                             TimePoint valid_until = TimePoint::max()) {
+    return std::make_shared<const Entry>(Entry{{r.version, r.at_ns, valid_until}, std::move(value)});
   }
   // Keeps `value`, computed after reading `r`, until `valid_until`; returns it.
   std::shared_ptr<const Entry> Put(const std::string& key, const CatalogueReading& r, V value,
                                    TimePoint valid_until = TimePoint::max()) {
-    auto e = std::make_shared<const Entry>(Entry{{r.version, r.at_ns, valid_until}, std::move(value)});
+    auto e = Unkept(r, std::move(value), valid_until);
     if (!r.enabled) return e;
     std::lock_guard lock(mu_);
-    if (entries_.size() >= max_entries_ && !entries_.count(key)) entries_.clear();
-    entries_[key] = e;
+    entries_.Put(key, e);
     return e;
+  }
+  std::size_t size() const {
+    std::lock_guard lock(mu_);
+    return entries_.size();
+  }
+  bool Holds(const std::string& key) const {
+    std::lock_guard lock(mu_);
+    return entries_.Contains(key);
   }
 
  private:
-  std::size_t max_entries_;
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<const Entry>> entries_;
+  mutable LruMap<std::shared_ptr<const Entry>> entries_;  // Find marks an entry used
 };
 
 // A rendered answer kept by CatalogueCache: the bytes and their entity tag.

@@ -66,6 +66,40 @@ json SessionView(Lang lang, const Session& s, TimePoint now) {
   return v;
 }
 
+// The months the filter offers: this one and the eleven after, Luxembourg time.
+struct OfferedMonth {
+  std::string value;  // "YYYY-MM"
+  int year;
+  unsigned month;
+};
+std::vector<OfferedMonth> OfferedMonths(TimePoint now) {
+  const auto local = now + std::chrono::minutes(LuxembourgOffsetMinutes(now));
+  std::chrono::year_month_day ymd(std::chrono::floor<std::chrono::days>(local));
+  int y = int(ymd.year());
+  unsigned mo = unsigned(ymd.month());
+  std::vector<OfferedMonth> out;
+  for (int i = 0; i < 12; ++i) {
+    char value[24];  // "YYYY-MM", and room for any int the compiler imagines
+    std::snprintf(value, sizeof value, "%04d-%02u", y, mo);
+    out.push_back({value, y, mo});
+    if (++mo == 13) {
+      mo = 1;
+      ++y;
+    }
+  }
+  return out;
+}
+
+// Are these filters among those the page offers (a module of the catalogue, one of the
+// months listed)? Only such pages are kept: a client inventing module ids or far months gets
+// its page rendered, and takes no place among the pages people ask for.
+bool OfferedFilters(const CatalogueSnapshot& snap, std::optional<Id> module, const std::string& month, TimePoint now) {
+  if (module && !snap.FindModule(*module)) return false;
+  if (month.empty()) return true;
+  const auto months = OfferedMonths(now);
+  return std::any_of(months.begin(), months.end(), [&](const OfferedMonth& m) { return m.value == month; });
+}
+
 // The catalogue page's data: pathways and one-off modules with their coming sessions (those
 // the filters keep), and the filters' choices.
 json CatalogueData(Lang lang, const CatalogueSnapshot& snap, const SessionFilter& filter,
@@ -103,23 +137,9 @@ json CatalogueData(Lang lang, const CatalogueSnapshot& snap, const SessionFilter
     one_offs.push_back(module_view(m));
     module_options.push_back({{"id", IdString(m.id)}, {"title", m.title}, {"selected", filter.module_id == m.id}});
   }
-  // Months: this one and the eleven after.
   json months = json::array();
-  {
-    const auto local = now + std::chrono::minutes(LuxembourgOffsetMinutes(now));
-    std::chrono::year_month_day ymd(std::chrono::floor<std::chrono::days>(local));
-    int y = int(ymd.year());
-    unsigned mo = unsigned(ymd.month());
-    for (int i = 0; i < 12; ++i) {
-      char value[24];  // "YYYY-MM", and room for any int the compiler imagines
-      std::snprintf(value, sizeof value, "%04d-%02u", y, mo);
-      months.push_back({{"value", value}, {"label", FormatMonth(lang, y, mo)}, {"selected", month_value == value}});
-      if (++mo == 13) {
-        mo = 1;
-        ++y;
-      }
-    }
-  }
+  for (const auto& m : OfferedMonths(now))
+    months.push_back({{"value", m.value}, {"label", FormatMonth(lang, m.year, m.month)}, {"selected", month_value == m.value}});
   json modes = json::array();
   for (auto m : {SessionMode::kOnsite, SessionMode::kOnline, SessionMode::kHybrid})
     modes.push_back({{"value", ToString(m)}, {"label", Text(lang, ModeKey(m))}, {"selected", mode && *mode == m}});
@@ -183,6 +203,7 @@ void Site::AddCataloguePages() {
     const CatalogueReading reading = services_.catalogue.ReadVersion();
     const std::string key = CatalogueKey(Code(pc.lang), filter.module_id, month_value, mode, filter.language);
     auto kept = kept_catalogue_.Find(key, reading);
+    bool keep = true;  // a kept page was kept for offered filters
     if (!kept) {
       auto snapshot = services_.catalogue.Snapshot(reading);
       json data = CatalogueData(pc.lang, snapshot->value, filter, month_value, mode, now);
@@ -190,12 +211,15 @@ void Site::AddCataloguePages() {
       data["csrf"] = "";  // the kept content is everyone's: nothing of this person in it
       data["signed_in"] = false;
       // The months offered change with the month; the sessions shown when the first starts.
-      kept = kept_catalogue_.Put(key, reading, Render("catalogue", data, pc.lang),
-                                 std::min(snapshot->stamp.valid_until, NextMonthStart(now)));
+      const TimePoint until = std::min(snapshot->stamp.valid_until, NextMonthStart(now));
+      keep = OfferedFilters(snapshot->value, filter.module_id, month_value, now);
+      std::string content = Render("catalogue", data, pc.lang);
+      kept = keep ? kept_catalogue_.Put(key, reading, std::move(content), until)
+                  : CatalogueCache<std::string>::Unkept(reading, std::move(content), until);
     }
     WebResponse r = PageWithContent(pc, kept->value, "catalogue.title");
     Revalidated(pc, r);
-    r.kept_under = kept->stamp;  // the same page for the same request while the catalogue holds
+    if (keep) r.kept_under = kept->stamp;  // the same page for the same request while the catalogue holds
     return r;
   });
 

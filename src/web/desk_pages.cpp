@@ -33,13 +33,11 @@ WebResponse CsvDownload(std::string body, const std::string& filename) {
 // The desk's notice after a form, with the count some of them give (a number, or no notice: the
 // link is one anybody can write).
 std::string Notice(PageContext& pc) {
-  const std::string count = pc.req.Query("count").value_or("");
-  const bool number = !count.empty() && count.size() <= 6 && std::all_of(count.begin(), count.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
   std::string text = DoneNotice(pc, "desk");
-  if (text.find("{{count}}") != std::string::npos && !number) return "";
-  return Fill(std::move(text), {{"count", count}});
+  if (text.find("{{count}}") == std::string::npos) return text;
+  // A notice that reports a count shows only a well-formed one (the query is the client's).
+  const auto n = ParseCount(pc.req.Query("count").value_or(""));
+  return n ? Fill(std::move(text), {{"count", std::to_string(*n)}}) : "";
 }
 
 // The edit form's fields as given, read into the service's SessionEdit: only what changed, so

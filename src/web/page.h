@@ -80,8 +80,9 @@ std::string PercentEncode(std::string_view s);
 // The key the catalogue page's content is kept under: its language and its filters as read
 // and checked, never the raw query, so that what the page ignores (an unknown parameter, the
 // order, "007" for 7) makes no other entry: a client sending ?x=1, ?x=2... is answered from
-// the kept page instead of having it rendered again and filling the cache (which is dropped
-// whole when full).
+// the kept page instead of having it rendered again. Only filters the page offers are kept (a
+// module of the catalogue, one of the months listed): ?module=1, ?module=2... are rendered each
+// time and take no place from the pages people ask for.
 std::string CatalogueKey(const std::string& lang_code, std::optional<Id> module, const std::string& month,
                          std::optional<SessionMode> mode, const std::optional<std::string>& language);
 

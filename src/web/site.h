@@ -101,6 +101,8 @@ class Site {
   WebResponse Handle(const WebRequest& req);
   // "GET /sessions/{id}", one line per page route (for docs and tests).
   std::vector<std::string> Describe() const;
+  // Catalogue pages kept now (for /metrics).
+  std::size_t KeptPages() const { return kept_catalogue_.size(); }
 
   // ---- for page handlers ----
   const SiteServices& services() const { return services_; }
@@ -192,7 +194,7 @@ class Site {
   SiteServices services_;
   SiteSettings settings_;
   std::vector<Route> routes_;
-  // The catalogue page's content per language and query (catalogue_cache.h).
+  // The catalogue page's content per language and filters offered (catalogue_cache.h).
   CatalogueCache<std::string> kept_catalogue_;
 };
 

@@ -226,3 +226,38 @@ TEST_CASE("catalogue reads: the modules are kept like the catalogue, a new modul
   for (const auto& m : after["items"]) seen |= m["id"] == added;
   CHECK(seen);
 }
+
+TEST_CASE("catalogue reads: invented filters are answered but not kept, the pages people ask for stay kept",
+          "[api][reads][pages]") {
+  ApiFixture f(false, {"--metrics-listen", "public"});
+  const std::string module = f.Module("KEPT");
+  f.Session(module, 12, "2027-03-04T09:00:00+01:00", "2027-03-04T13:00:00+01:00");
+  f.SetClock("2027-01-15T10:00:00+01:00");  // the months offered: 2027-01 to 2027-12
+  auto c = f.Client();
+  auto kept_pages = [&] {
+    const std::string text = c->Get("/metrics").body;
+    const std::string name = "\nparcours_kept_pages ";
+    const auto at = text.find(name);
+    REQUIRE(at != std::string::npos);
+    return std::stoi(text.substr(at + name.size()));
+  };
+  REQUIRE(c->Request("GET", "/", "", kEnglish).status == 200);
+  CHECK(kept_pages() == 1);
+  // Module ids that no module has and months the page does not list: each answered (an empty
+  // list), none kept.
+  for (int i = 0; i < 300; ++i) {
+    INFO(i);
+    REQUIRE(c->Request("GET", "/?module=" + std::to_string(900000 + i), "", kEnglish).status == 200);
+  }
+  for (const char* month : {"2026-12", "2028-01", "2099-07", "1970-01"})
+    CHECK(c->Request("GET", std::string("/?month=") + month, "", kEnglish).status == 200);
+  CHECK(kept_pages() == 1);
+  // The module's own filter, and an offered month: kept beside the plain page.
+  auto filtered = c->Request("GET", "/?module=" + module + "&month=2027-03", "", kEnglish);
+  REQUIRE(filtered.status == 200);
+  CHECK(Contains(filtered.body, "/sessions/"));
+  CHECK(kept_pages() == 2);
+  // The plain page is still served (and was never dropped).
+  CHECK(Contains(c->Request("GET", "/", "", kEnglish).body, "12 places left"));
+  CHECK(kept_pages() == 2);
+}

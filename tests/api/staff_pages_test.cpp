@@ -293,6 +293,8 @@ TEST_CASE("staff pages: a person found, their attestation issued and revoked, th
   CHECK(Contains(c.Get("/desk?done=batch&count=0").body, "0 attestation(s) délivrée(s)."));
   // The count is the link's, which anybody can write: a number or no notice at all.
   CHECK_FALSE(Contains(c.Get("/desk?done=batch&count=Votre%20compte%20expire").body, "attestation(s) délivrée(s)"));
+  CHECK_FALSE(Contains(c.Get("/desk?done=batch&count=123456789012").body, "attestation(s) délivrée(s)"));
+  CHECK(Contains(c.Get("/desk?done=batch&count=007").body, ">7 attestation(s) délivrée(s)."));
   CHECK(c.Post("/desk/attestations/" + attestation + "/revoke", {{"reason", ""}}).status == 422);
   CHECK(c.Post("/desk/attestations/" + attestation + "/revoke", {{"reason", "Erreur de nom"}}).status == 303);
   CHECK(f.db.Scalar("SELECT revoke_reason FROM attestations WHERE id = " + attestation) == "Erreur de nom");
