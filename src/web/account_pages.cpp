@@ -219,8 +219,8 @@ WebResponse Site::ProfilePage(PageContext& pc, nlohmann::json errors, const std:
   for (Lang l : {Lang::kFr, Lang::kDe, Lang::kEn})
     languages.push_back({{"code", Code(l)}, {"label", Text(l, "language.name")}, {"selected", u.language == Code(l)}});
   json data = {{"form", form}, {"languages", languages}, {"errors", errors.is_null() ? json::array() : errors}};
-  data["saved"] = pc.req.Query("done").value_or("") == "saved";
-  data["calendar_revoked"] = pc.req.Query("done").value_or("") == "calendar_revoked";
+  data["saved"] = pc.done == "saved";
+  data["calendar_revoked"] = pc.done == "calendar_revoked";
   auto since = services_.accounts.CalendarFeedSince(pc.ctx);
   if (since && *since) data["calendar_since"] = FormatDate(pc.lang, **since);
   if (!new_calendar_token.empty()) {

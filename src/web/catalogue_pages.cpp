@@ -273,7 +273,7 @@ void Site::AddCataloguePages() {
         if (!session->replay_link.empty()) data["replay_href"] = "/sessions/" + IdString(session->id) + "/replay";
       }
     }
-    const std::string done = pc.req.Query("done").value_or("");
+    const std::string& done = pc.done;
     data["just_registered"] = done == "registered";
     data["just_waitlisted"] = done == "waitlisted";
     data["just_withdrawn"] = done == "withdrawn";

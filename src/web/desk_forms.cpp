@@ -28,7 +28,7 @@ std::optional<int> ParseCount(const std::string& v) {
 std::string Percent(int part, int whole) { return whole > 0 ? std::to_string(part * 100 / whole) : "0"; }
 
 std::string DoneNotice(PageContext& pc, const std::string& section) {
-  const std::string done = pc.req.Query("done").value_or("");
+  const std::string& done = pc.done;
   if (done.empty()) return "";
   std::string text = Text(pc.lang, section + ".done_" + done);
   return text.starts_with("[") ? "" : text;

@@ -35,7 +35,7 @@ WebResponse CsvDownload(std::string body, const std::string& filename) {
 std::string Notice(PageContext& pc) {
   std::string text = DoneNotice(pc, "desk");
   if (text.find("{{count}}") == std::string::npos) return text;
-  // A notice that reports a count shows only a well-formed one (the query is the client's).
+  // The count is the redirect's, confirmed with the outcome by the notice cookie (page.h).
   const auto n = ParseCount(pc.req.Query("count").value_or(""));
   return n ? Fill(std::move(text), {{"count", std::to_string(*n)}}) : "";
 }

@@ -45,7 +45,7 @@ json Site::DocumentsSection(PageContext& pc, Id session_id, bool manage, const s
   json kinds = json::array();
   for (const char* k : {"handout", "synthesis", "other"})
     kinds.push_back({{"value", k}, {"label", Text(pc.lang, std::string("documents.kind_") + k)}});
-  const std::string done = pc.req.Query("done").value_or("");
+  const std::string& done = pc.done;
   return {{"items", items},      {"none", items.empty()},           {"manage", manage},
           {"kinds", kinds},      {"back", back},                    {"session_id", IdString(session_id)},
           {"added", done == "document_added"}, {"deleted", done == "document_deleted"}};

@@ -79,7 +79,7 @@ json Site::SharingSection(PageContext& pc) {
   out["none"] = list.empty();
   auto contact = services_.employer->ContactStructures(pc.ctx);
   out["contact"] = contact && !contact->empty();
-  const std::string done = pc.req.Query("done").value_or("");
+  const std::string& done = pc.done;
   out["shared"] = done == "shared";
   out["unshared"] = done == "unshared";
   return out;

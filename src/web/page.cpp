@@ -1,5 +1,7 @@
 #include "web/page.h"
 
+#include <algorithm>
+
 #include <cctype>
 
 #include "common/text.h"
@@ -148,6 +150,28 @@ std::string LocalOr(const std::string& next, const std::string& fallback) {
 
 std::string WithQuery(const std::string& path, const std::string& name_value) {
   return path + (path.find('?') == std::string::npos ? "?" : "&") + name_value;
+}
+
+std::string NoticeValue(const std::string& done, const std::string& count) {
+  const bool name = !done.empty() && done.size() <= 40 &&
+                    std::all_of(done.begin(), done.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+  const bool number = count.size() <= 7 && std::all_of(count.begin(), count.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!name || !number) return "";
+  return count.empty() ? done : done + "." + count;
+}
+
+std::string NoticeOfLocation(std::string_view location) {
+  location = location.substr(0, location.find('#'));
+  const auto q = location.find('?');
+  if (q == std::string_view::npos) return "";
+  auto fields = ParseForm(location.substr(q + 1));
+  if (!fields) return "";
+  std::string done, count;
+  for (const auto& [k, v] : *fields) {
+    if (k == "done") done = v;
+    if (k == "count") count = v;
+  }
+  return done.empty() ? "" : NoticeValue(done, count);
 }
 
 std::string CatalogueKey(const std::string& lang_code, std::optional<Id> module, const std::string& month,

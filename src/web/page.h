@@ -83,6 +83,16 @@ std::string PercentEncode(std::string_view s);
 // the kept page instead of having it rendered again. Only filters the page offers are kept (a
 // module of the catalogue, one of the months listed): ?module=1, ?module=2... are rendered each
 // time and take no place from the pages people ask for.
+// The notice after a redirect ("Saved.", "3 attestation(s) issued."): the redirect's Location
+// names it in its query (done=x, with count=n for some) and a short-lived cookie carries the
+// same value ("x" or "x.n"), set with the redirect; a page shows the notice only when the
+// cookie matches its query, then clears it. A link that anybody can write (?done=withdrawn)
+// shows nothing: only the action itself announces its outcome.
+// NoticeValue: the cookie's value for a query's done and count, "" when they are not a notice
+// ([a-z_] names, a count of at most 7 digits). NoticeOfLocation: the same for a Location.
+std::string NoticeValue(const std::string& done, const std::string& count);
+std::string NoticeOfLocation(std::string_view location);
+
 std::string CatalogueKey(const std::string& lang_code, std::optional<Id> module, const std::string& month,
                          std::optional<SessionMode> mode, const std::optional<std::string>& language);
 

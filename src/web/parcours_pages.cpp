@@ -137,7 +137,7 @@ void Site::AddParcoursPages() {
       views.push_back(view);
     }
     json data = {{"pathways", views}, {"none", views.empty()}};
-    const std::string done = pc.req.Query("done").value_or("");
+    const std::string& done = pc.done;
     data["notice"] = done.empty() ? "" : Text(pc.lang, "notice." + done);
     if (data["notice"].get<std::string>().starts_with("[")) data["notice"] = "";
     WebResponse r = Page(pc, "parcours", data);
@@ -195,7 +195,7 @@ void Site::AddParcoursPages() {
       (future ? upcoming : past).push_back(v);
     }
     json data = {{"upcoming", upcoming}, {"past", past}, {"has_upcoming", !upcoming.empty()}, {"has_past", !past.empty()}};
-    data["just_withdrawn"] = pc.req.Query("done").value_or("") == "withdrawn";
+    data["just_withdrawn"] = pc.done == "withdrawn";
     return Page(pc, "registrations", data);
   });
 

@@ -11,6 +11,8 @@ namespace {
 constexpr const char* kSessionCookie = kSessionCookieName;
 constexpr const char* kCsrfCookie = "parcours_csrf";
 constexpr const char* kLangCookie = "parcours_lang";
+constexpr const char* kNoticeCookie = "parcours_notice";  // page.h NoticeValue
+constexpr int kNoticeSeconds = 60;  // from the redirect to the page it leads to
 
 std::vector<std::string> Split(const std::string& pattern) {
   std::vector<std::string> out;
@@ -199,6 +201,16 @@ WebResponse Site::Handle(const WebRequest& req) {
     }
   }
 
+  // The notice the redirect here announced, when its cookie confirms it (then cleared).
+  if (auto done = req.Query("done"); done && req.method == "GET") {
+    const std::string expected = NoticeValue(*done, req.Query("count").value_or(""));
+    const auto cookie = req.Cookie(kNoticeCookie);
+    if (!expected.empty() && cookie && *cookie == expected) {
+      pc.done = *done;
+      pc.set_cookies.push_back(CookieHeader(kNoticeCookie, "", secure(), 0));
+    }
+  }
+
   WebResponse resp;
   const std::string method = req.method == "HEAD" ? "GET" : req.method;
   const Route* found = nullptr;
@@ -237,6 +249,12 @@ WebResponse Site::Handle(const WebRequest& req) {
     resp = ErrorPage(pc, 503, "error.unavailable");
     resp.headers.push_back({"Retry-After", "2"});
   }
+  // A redirect that announces an outcome confirms it to the page it leads to.
+  if (resp.status >= 300 && resp.status < 400)
+    for (const auto& [k, v] : resp.headers)
+      if (k == "Location")
+        if (auto notice = NoticeOfLocation(v); !notice.empty())
+          pc.set_cookies.push_back(CookieHeader(kNoticeCookie, notice, secure(), kNoticeSeconds));
   if (fresh_csrf && resp.body.find(pc.csrf) != std::string::npos)
     pc.set_cookies.push_back(CookieHeader(kCsrfCookie, pc.csrf, secure(), -1, "Strict"));
   for (const auto& c : pc.set_cookies) resp.headers.push_back({"Set-Cookie", c});

@@ -84,6 +84,9 @@ struct PageContext {
   std::string session_token{};  // the session cookie's value when signed in
   std::string csrf{};           // the token forms must carry
   std::vector<std::string> set_cookies{};  // Set-Cookie values to send
+  // The outcome the redirect to this page announced (its ?done=, confirmed by the notice
+  // cookie set with the redirect: NoticeValue), "" for none.
+  std::string done{};
   std::vector<std::string> params{};       // the "{x}" segments of the route
 
   bool signed_in() const { return user.has_value(); }

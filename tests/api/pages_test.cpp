@@ -83,6 +83,17 @@ TEST_CASE("pages: a form without its CSRF token gets 403 and changes nothing", "
   auto done = b.Post("/sessions/" + session + "/register", {});
   CHECK(done.status == 303);
   CHECK(f.db.Count("SELECT COUNT(*) FROM registrations") == 1);
+  // The page the redirect leads to says so, once; the same link written by anybody else
+  // (or opened again) says nothing: the notice cookie set with the redirect confirms it.
+  const std::string location = done.header("location");
+  CHECK(location == "/sessions/" + session + "?done=registered");
+  CHECK(Contains(b.Get(location).body, "Inscription confirmée."));
+  CHECK_FALSE(Contains(b.Get(location).body, "Inscription confirmée."));
+  BrowserClient other(f.server->BaseUrl());
+  f.Participant("q@ex.lu");
+  REQUIRE(other.LogIn("q@ex.lu", "a-long-password"));
+  CHECK_FALSE(Contains(other.Get(location).body, "Inscription confirmée."));
+  CHECK_FALSE(Contains(other.Get("/registrations?done=withdrawn").body, "Votre inscription est annulée."));
 }
 
 TEST_CASE("pages: what people typed is shown as text, never as markup", "[api][pages]") {

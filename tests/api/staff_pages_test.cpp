@@ -290,11 +290,20 @@ TEST_CASE("staff pages: a person found, their attestation issued and revoked, th
   CHECK(batch.status == 303);
   CHECK(batch.header("location") == "/desk?done=batch&count=0");
   CHECK(f.db.Count("SELECT COUNT(*) FROM attestations WHERE participant_id = " + p) == 1);
-  CHECK(Contains(c.Get("/desk?done=batch&count=0").body, "0 attestation(s) délivrée(s)."));
-  // The count is the link's, which anybody can write: a number or no notice at all.
-  CHECK_FALSE(Contains(c.Get("/desk?done=batch&count=Votre%20compte%20expire").body, "attestation(s) délivrée(s)"));
-  CHECK_FALSE(Contains(c.Get("/desk?done=batch&count=123456789012").body, "attestation(s) délivrée(s)"));
-  CHECK(Contains(c.Get("/desk?done=batch&count=007").body, ">7 attestation(s) délivrée(s)."));
+  CHECK(Contains(batch.header("set-cookie"), "parcours_notice=batch.0;"));
+  auto announced = c.Get("/desk?done=batch&count=0");
+  CHECK(Contains(announced.body, "0 attestation(s) délivrée(s)."));
+  CHECK(Contains(announced.header("set-cookie"), "parcours_notice=;"));  // shown once
+  CHECK_FALSE(Contains(c.Get("/desk?done=batch&count=0").body, "attestation(s) délivrée(s)"));
+  // A link anybody can write announces nothing: only the redirect after the action does, with
+  // its cookie; a count other than the redirect's, or not a number, shows nothing either.
+  for (const char* forged : {"/desk?done=batch&count=7", "/desk?done=batch&count=Votre%20compte%20expire",
+                             "/desk?done=batch&count=123456789012"}) {
+    INFO(forged);
+    CHECK_FALSE(Contains(c.Get(forged).body, "attestation(s) délivrée(s)"));
+  }
+  c.Post("/desk/pathways/" + pathway_id + "/attestations", {});
+  CHECK_FALSE(Contains(c.Get("/desk?done=batch&count=7").body, "attestation(s) délivrée(s)"));
   CHECK(c.Post("/desk/attestations/" + attestation + "/revoke", {{"reason", ""}}).status == 422);
   CHECK(c.Post("/desk/attestations/" + attestation + "/revoke", {{"reason", "Erreur de nom"}}).status == 303);
   CHECK(f.db.Scalar("SELECT revoke_reason FROM attestations WHERE id = " + attestation) == "Erreur de nom");

@@ -127,3 +127,20 @@ TEST_CASE("web: every text a template names exists in French, German and English
       CHECK(Text(lang, key).front() != '[');
     }
 }
+
+TEST_CASE("web: the notice a redirect announces, as its cookie carries it", "[unit][web]") {
+  CHECK(NoticeValue("saved", "") == "saved");
+  CHECK(NoticeValue("batch", "12") == "batch.12");
+  CHECK(NoticeValue("", "") == "");
+  CHECK(NoticeValue("Saved", "") == "");            // names are [a-z_]
+  CHECK(NoticeValue("saved;x=1", "") == "");        // nothing a cookie would misread
+  CHECK(NoticeValue("batch", "12345678") == "");    // at most 7 digits
+  CHECK(NoticeValue("batch", "1e3") == "");
+  CHECK(NoticeOfLocation("/profile?done=saved") == "saved");
+  CHECK(NoticeOfLocation("/desk?done=batch&count=3") == "batch.3");
+  CHECK(NoticeOfLocation("/trainer/sessions/4?done=marked#p12") == "marked");
+  CHECK(NoticeOfLocation("/sessions/4?next=%2Fparcours&done=registered") == "registered");
+  CHECK(NoticeOfLocation("/parcours") == "");
+  CHECK(NoticeOfLocation("/parcours#done=x") == "");
+  CHECK(NoticeOfLocation("/parcours?done=%ZZ") == "");
+}
