@@ -45,13 +45,16 @@ void WebhookReceiver::Serve(int fd) {
           reply = behaviour_.reply;
           d.answered = std::stoi(reply.substr(9, 3));  // "HTTP/1.1 302 ..."
         }
-        if (behaviour_.delay.count() > 0) std::this_thread::sleep_for(behaviour_.delay);
-        (void)!write(fd, reply.data(), reply.size());
+        // Recorded in the order the requests arrived, before the answer: the next POST of a
+        // sender that waits for this answer cannot be recorded first (recording after the write
+        // let a loaded machine list B before A).
         {
           std::lock_guard lock(mu_);
           deliveries_.push_back(std::move(d));
         }
         cv_.notify_all();
+        if (behaviour_.delay.count() > 0) std::this_thread::sleep_for(behaviour_.delay);
+        (void)!write(fd, reply.data(), reply.size());
         break;
       }
     }
