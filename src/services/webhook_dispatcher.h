@@ -55,7 +55,7 @@ class WebhookDispatcher {
   std::deque<WebhookClaim> queue_;
   WebhookLoad in_flight_;  // claims queued or being delivered, per agency and by webhook
   int busy_ = 0;           // claims queued or being delivered
-  bool woken_ = true;                     // the first look is at once
+  bool woken_ = true;      // the first look is at once
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> workers_;
   std::thread pump_;

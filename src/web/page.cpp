@@ -1,10 +1,10 @@
 #include "web/page.h"
 
 #include <algorithm>
-
 #include <cctype>
 
 #include "common/text.h"
+#include "web/desk_forms.h"
 
 namespace parcours::web {
 
@@ -155,8 +155,7 @@ std::string WithQuery(const std::string& path, const std::string& name_value) {
 std::string NoticeValue(const std::string& done, const std::string& count) {
   const bool name = !done.empty() && done.size() <= 40 &&
                     std::all_of(done.begin(), done.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
-  const bool number = count.size() <= 7 && std::all_of(count.begin(), count.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!name || !number) return "";
+  if (!name || (!count.empty() && !ParseCount(count))) return "";
   return count.empty() ? done : done + "." + count;
 }
 
